@@ -1,0 +1,1 @@
+"""Kudos Bridge: a Slack app that sends recognitions on the employee-recognition platform."""

@@ -1,0 +1,84 @@
+"""build_app: the Bolt app and the HTTP routes around it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+import handlers
+from bot.pages import page
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def build_bolt(services: Services) -> AsyncApp:
+    settings = services.settings
+    assert settings.slack_signing_secret is not None  # checked at start-up
+    app = AsyncApp(
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        client=services.slack,
+        process_before_response=False,
+    )
+
+    @app.middleware
+    async def provide_services(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        context.update(services.listener_context())
+        await next()
+
+    handlers.register(app)
+    return app
+
+
+def build_app(services: Services) -> Starlette:
+    """The ASGI app `python -m bot` serves."""
+    slack = AsyncSlackRequestHandler(build_bolt(services))
+
+    async def slack_events(request: Request) -> Response:
+        return await slack.handle(request)
+
+    async def oauth_callback(request: Request) -> Response:
+        provider = request.path_params["provider"]
+        if provider not in services.registry.names():
+            html = page("Unknown link", "This address doesn't belong to a platform we use.", False)
+            return HTMLResponse(html, status_code=404)
+        result = await services.linker.complete(provider, dict(request.query_params))
+        return HTMLResponse(
+            page(result.title, result.message, result.ok), status_code=200 if result.ok else 400
+        )
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(request: Request) -> Response:
+        if await services.store.ping():
+            return PlainTextResponse("ready")
+        return PlainTextResponse("redis unavailable", status_code=503)
+
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.error("unhandled error on %s", request.url.path, exc_info=error)
+        return PlainTextResponse("temporarily unavailable", status_code=503)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await services.aclose()
+
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: unexpected})

@@ -1,0 +1,64 @@
+"""Typed errors raised deep in the bot; each carries the sentence a user is shown."""
+
+from __future__ import annotations
+
+
+class KudosError(Exception):
+    """Base of every error a user may be told about; `user_message` is safe to show."""
+
+    user_message = "Something went wrong on our side. Please try again in a moment."
+
+    def __init__(self, user_message: str | None = None) -> None:
+        if user_message is not None:
+            self.user_message = user_message
+        super().__init__(self.user_message)
+
+
+class ConfigError(KudosError):
+    """The deployment is missing a setting; told to the admin at start-up."""
+
+
+class InvalidInput(KudosError):
+    """The user's input cannot be acted on; nothing was changed."""
+
+
+class NotLinked(KudosError):
+    """The user has no usable link to `provider`; the answer offers a link button."""
+
+    def __init__(self, provider: str, user_message: str | None = None) -> None:
+        self.provider = provider
+        super().__init__(user_message or "You haven't linked your account yet.")
+
+
+class TokenUnreadable(NotLinked):
+    """A stored token no key can decrypt or that belongs to someone else: relink."""
+
+
+class ProviderError(KudosError):
+    """The platform answered with an error: the request certainly did not take effect."""
+
+    user_message = "The recognition platform refused the request. Please try again later."
+
+
+class ProviderUnavailable(KudosError):
+    """The platform could not be reached or timed out: the outcome is unknown."""
+
+    user_message = "The recognition platform isn't answering right now. Please try again shortly."
+
+
+class ProviderUnauthorized(ProviderError):
+    """The platform rejected the token (401)."""
+
+
+class OAuthFailure(KudosError):
+    """The link flow cannot complete; the message ends up on the callback page."""
+
+    def __init__(self, title: str, user_message: str) -> None:
+        self.title = title
+        super().__init__(user_message)
+
+
+class StoreUnavailable(KudosError):
+    """Redis did not answer."""
+
+    user_message = "Kudos Bridge is temporarily unavailable. Please try again in a minute."

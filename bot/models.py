@@ -1,0 +1,117 @@
+"""The bot's own data: what handlers, providers and the store exchange."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a link belongs to: one Slack user in one workspace, on one platform."""
+
+    team_id: str
+    user_id: str
+    provider: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.team_id}:{self.user_id}:{self.provider}"
+
+
+class TokenSet(BaseModel):
+    """OAuth tokens with an absolute expiry; never printed (fields are hidden from repr)."""
+
+    access_token: str = Field(repr=False)
+    refresh_token: str | None = Field(default=None, repr=False)
+    expires_at: float | None = None
+    scope: str | None = None
+
+    def expired(self, margin: float = 0.0, now: float | None = None) -> bool:
+        if self.expires_at is None:
+            return False
+        return (now if now is not None else time.time()) >= self.expires_at - margin
+
+
+class Person(BaseModel):
+    """Someone on the platform."""
+
+    id: str
+    name: str
+    email: str | None = None
+    profile_url: str | None = None
+    image_url: str | None = None
+
+
+class Value(BaseModel):
+    """A value, criterion or badge a recognition can carry."""
+
+    id: str
+    name: str
+    description: str | None = None
+
+
+class Sent(BaseModel):
+    """What the platform answered to a delivered recognition."""
+
+    id: str | None = None
+    url: str | None = None
+
+
+class Link(BaseModel):
+    """A Slack user's link to a platform account: stored encrypted, as one record."""
+
+    account: Person
+    token: TokenSet
+    linked_at: float = Field(default_factory=time.time)
+
+
+class PendingLink(BaseModel):
+    """Server-side half of an OAuth `state`: who started the link, where, and when."""
+
+    team_id: str
+    user_id: str
+    provider: str
+    response_url: str | None = None
+    code_verifier: str | None = Field(default=None, repr=False)
+
+    @property
+    def owner(self) -> Owner:
+        return Owner(self.team_id, self.user_id, self.provider)
+
+
+class Recipient(BaseModel):
+    """A Slack user resolved to their platform account."""
+
+    slack_id: str
+    name: str
+    person_id: str
+
+
+class Draft(BaseModel):
+    """A recognition the user has previewed but not yet sent."""
+
+    id: str
+    team_id: str
+    user_id: str
+    provider: str
+    channel_id: str
+    recipients: list[Recipient]
+    message: str
+    value: Value | None = None
+    choices: list[Value] = Field(default_factory=list)
+    unknown_value: str | None = None
+
+    @property
+    def owner(self) -> Owner:
+        return Owner(self.team_id, self.user_id, self.provider)
+
+
+class RecognitionRequest(BaseModel):
+    """A parsed `/recognize`: mentions stay in the message as `<@U…>` until names are known."""
+
+    recipient_ids: list[str]
+    hashtags: list[str]
+    message: str

@@ -1,0 +1,188 @@
+"""OAuth 2.0 client pieces driven by a ProviderSpec: authorize URL, code exchange, tokens."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+from bot.errors import OAuthFailure
+from bot.models import TokenSet
+from bot.providers.base import ClientAuth, ExpiryStyle, ProviderSpec, TokenEncoding
+from bot.settings import ProviderSettings
+
+log = logging.getLogger(__name__)
+
+TEN_YEARS = 10 * 365 * 24 * 3600
+Params = dict[str, str]
+
+
+def new_state() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def new_code_verifier() -> str:
+    return secrets.token_urlsafe(64)
+
+
+def authorize_url(
+    spec: ProviderSpec,
+    client: ProviderSettings,
+    redirect_uri: str,
+    state: str,
+    code_verifier: str | None = None,
+) -> str:
+    extra: dict[str, str] = {}
+    if code_verifier is not None:
+        extra = {
+            "code_challenge": create_s256_code_challenge(code_verifier),
+            "code_challenge_method": "S256",
+        }
+    uri: str = prepare_grant_uri(
+        f"{client.base_url}{spec.authorize_path}",
+        client_id=client.client_id,
+        response_type="code",
+        redirect_uri=redirect_uri if spec.send_redirect_uri else None,
+        scope=scope_of(spec, client),
+        state=state,
+        **extra,
+    )
+    return uri
+
+
+def scope_of(spec: ProviderSpec, client: ProviderSettings) -> str:
+    words = (client.scope or spec.default_scope).replace(",", " ").split()
+    return spec.scope_separator.join(words)
+
+
+# How the token request carries its parameters: a table keyed by the spec's `token_encoding`.
+ENCODERS: dict[TokenEncoding, Callable[[Params], dict[str, Any]]] = {
+    "json": lambda params: {"json": params},
+    "form": lambda params: {"data": params},
+    "query": lambda params: {"params": params},
+}
+
+
+def _secret(client: ProviderSettings) -> str:
+    return client.client_secret.get_secret_value() if client.client_secret else ""
+
+
+def _auth_in_body(params: Params, client: ProviderSettings) -> tuple[Params, httpx.Auth | None]:
+    return {**params, "client_id": client.client_id or "", "client_secret": _secret(client)}, None
+
+
+def _auth_basic(params: Params, client: ProviderSettings) -> tuple[Params, httpx.Auth | None]:
+    return params, httpx.BasicAuth(client.client_id or "", _secret(client))
+
+
+CLIENT_AUTH: dict[
+    ClientAuth, Callable[[Params, ProviderSettings], tuple[Params, httpx.Auth | None]]
+]
+CLIENT_AUTH = {"client_secret_post": _auth_in_body, "client_secret_basic": _auth_basic}
+
+
+def _expiry_seconds(body: Mapping[str, Any], now: float) -> float | None:
+    value = body.get("expires_in")
+    return now + float(value) if isinstance(value, int | float) else None
+
+
+def _expiry_seconds_or_epoch(body: Mapping[str, Any], now: float) -> float | None:
+    """Achievers documents `expires_in` both as seconds and as a UNIX timestamp."""
+    value = body.get("expires_in")
+    if not isinstance(value, int | float):
+        return None
+    return float(value) if value > TEN_YEARS else now + float(value)
+
+
+def _expiry_created_at(body: Mapping[str, Any], now: float) -> float | None:
+    created, lifetime = body.get("created_at"), body.get("expires_in")
+    if isinstance(created, int | float) and isinstance(lifetime, int | float):
+        return float(created) + float(lifetime)
+    return _expiry_seconds(body, now)
+
+
+EXPIRY_READERS: dict[ExpiryStyle, Callable[[Mapping[str, Any], float], float | None]] = {
+    "seconds": _expiry_seconds,
+    "seconds_or_epoch": _expiry_seconds_or_epoch,
+    "created_at": _expiry_created_at,
+}
+
+
+def read_token(spec: ProviderSpec, body: Mapping[str, Any], now: float | None = None) -> TokenSet:
+    """A token response as a TokenSet with an absolute expiry."""
+    access = body.get("access_token")
+    if not isinstance(access, str) or not access:
+        raise OAuthFailure(
+            "Link failed", f"{spec.display_name} did not return a usable token. Please try again."
+        )
+    refresh = body.get("refresh_token")
+    return TokenSet(
+        access_token=access,
+        refresh_token=refresh if isinstance(refresh, str) else None,
+        expires_at=EXPIRY_READERS[spec.expiry](body, time.time() if now is None else now),
+        scope=body.get("scope") if isinstance(body.get("scope"), str) else None,
+    )
+
+
+async def exchange_code(
+    http: httpx.AsyncClient,
+    spec: ProviderSpec,
+    client: ProviderSettings,
+    code: str,
+    redirect_uri: str,
+    code_verifier: str | None = None,
+) -> TokenSet:
+    params: Params = {"grant_type": "authorization_code", "code": code}
+    if spec.send_redirect_uri:
+        params["redirect_uri"] = redirect_uri
+    if code_verifier is not None:
+        params["code_verifier"] = code_verifier
+    return await request_token(http, spec, client, params)
+
+
+async def request_token(
+    http: httpx.AsyncClient, spec: ProviderSpec, client: ProviderSettings, params: Params
+) -> TokenSet:
+    """POST to the token endpoint as the spec says; errors become an `OAuthFailure`."""
+    params, auth = CLIENT_AUTH[spec.client_auth](params, client)
+    request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
+    headers = {"Accept": "application/json"}
+    url = f"{client.base_url}{spec.token_path}"
+    try:
+        response = await http.post(
+            url, headers=headers, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
+        )
+    except httpx.TransportError as error:
+        log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
+        raise OAuthFailure(
+            "Link failed", f"{spec.display_name} didn't answer. Please try again shortly."
+        ) from error
+    return read_token(spec, _token_body(spec, response))
+
+
+def _token_body(spec: ProviderSpec, response: httpx.Response) -> Mapping[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code == 200 and isinstance(body, Mapping):
+        return body
+    error = body.get("error") if isinstance(body, Mapping) else None
+    log.warning("token request to %s answered %s (%s)", spec.name, response.status_code, error)
+    if error == "invalid_client" or response.status_code == 401:
+        raise OAuthFailure(
+            "Link failed",
+            f"{spec.display_name} did not accept this app's client credentials. "
+            "Please tell your Slack admin.",
+        )
+    raise OAuthFailure(
+        "Link failed",
+        f"{spec.display_name} did not accept the sign-in. Run /kudos link in Slack to try again.",
+    )

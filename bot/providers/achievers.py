@@ -1,0 +1,107 @@
+"""Achievers Open API v5: spec and adapter (see shared/reference/provider-apis.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.errors import InvalidInput, ProviderError
+from bot.models import Person, Sent, Value
+from bot.paging import iterate
+from bot.providers.base import ProviderSpec
+from bot.providers.http import PlatformApi
+
+SPEC = ProviderSpec(
+    name="achievers",
+    display_name="Achievers",
+    authorize_path="/oauth/v2/openIDConnectClient/authorize",
+    token_path="/oauth/v2/openIDConnectClient/token",
+    default_scope="read write",
+    token_encoding="json",
+    client_auth="client_secret_post",
+    expiry="seconds_or_epoch",
+    paging="achievers",
+    send_redirect_uri=False,  # the redirect URI is the one the program admin registered
+    refresh_margin=2 * 3600,  # "re-request within 2 hours of expiry"
+    value_required=True,
+    value_label="criterion",
+)
+
+# Every assumption not confirmed by public documentation, in one place (listed in the README).
+ASSUMED = {
+    "member_email_field": "emailAddress",  # on /current-member and /users items
+    "page_size_param": "pageSize",  # on GET /api/v5/users
+}
+
+CURRENT_MEMBER = "/api/v5/current-member"
+USERS = "/api/v5/users"
+RECOGNITIONS = "/api/v5/recognitions"
+
+
+def _mapping(body: Any) -> Mapping[str, Any]:
+    if not isinstance(body, Mapping):
+        raise ProviderError("Achievers sent an answer we couldn't read.")
+    return body
+
+
+def to_person(member: Mapping[str, Any]) -> Person:
+    """An Achievers user object as the bot's `Person`."""
+    name = f"{member.get('firstName') or ''} {member.get('lastName') or ''}".strip()
+    return Person(
+        id=str(member.get("id", "")),
+        name=name or str(member.get("username") or member.get("id", "")),
+        email=member.get(ASSUMED["member_email_field"]),
+        image_url=member.get("profileImageUrl"),
+    )
+
+
+class Achievers:
+    """Adapter: who am I, find by e-mail, criteria, send."""
+
+    spec = SPEC
+
+    def __init__(self, api: PlatformApi) -> None:
+        self._api = api
+
+    async def whoami(self, token: str) -> Person:
+        return to_person(_mapping(await self._api.call("GET", CURRENT_MEMBER, token)))
+
+    async def find_by_email(self, token: str, email: str) -> Person | None:
+        params = {"q": email, ASSUMED["page_size_param"]: "50"}
+        async for member in iterate(self._api, SPEC.paging, USERS, token, params, max_pages=5):
+            person = to_person(_mapping(member))
+            if person.email and person.email.casefold() == email.casefold():
+                return person
+        return None
+
+    async def list_values(self, token: str) -> list[Value]:
+        body = _mapping(await self._api.call("OPTIONS", RECOGNITIONS, token))
+        return [
+            Value(
+                id=str(criterion["id"]),
+                name=str(criterion["name"]),
+                description=criterion.get("description"),
+            )
+            for module in body.get("items") or []
+            for criterion in _mapping(module).get("criteria") or []
+            if isinstance(criterion, Mapping) and "id" in criterion and "name" in criterion
+        ]
+
+    async def send(
+        self, token: str, recipients: Sequence[str], message: str, value: Value | None
+    ) -> Sent:
+        if value is None:
+            raise InvalidInput("Achievers needs a criterion for every recognition.")
+        form = {
+            "nominees": list(recipients),
+            "recognitionText": message,
+            "criterionId": value.id,
+            "useUserIds": "true",
+        }
+        body = _mapping(await self._api.call("POST", RECOGNITIONS, token, data=form))
+        url = body.get("newsfeedEventURL")
+        return Sent(id=str(body["id"]) if "id" in body else None, url=url)
+
+
+def adapter(api: PlatformApi) -> Achievers:
+    return Achievers(api)

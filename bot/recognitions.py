@@ -1,0 +1,168 @@
+"""From a parsed `/recognize` to a previewed draft, and from a confirmed draft to the platform."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+
+from bot.errors import InvalidInput, KudosError, ProviderUnavailable
+from bot.models import Draft, Owner, Recipient, RecognitionRequest, Sent, Value
+from bot.providers import Registry
+from bot.shared import Shared
+from bot.slack_people import SlackPeople
+from bot.store import Store
+from bot.tokens import Tokens
+
+log = logging.getLogger(__name__)
+
+MENTION = re.compile(r"<@([UW][A-Z0-9_]+)>")
+MAX_MESSAGE = 2000
+
+
+class DeliveryUnknown(KudosError):
+    """The platform may or may not have recorded the recognition."""
+
+
+class DraftGone(KudosError):
+    user_message = "This preview is no longer active: it was already sent, cancelled or expired."
+
+
+def squash(value: str) -> str:
+    """A value name as compared with a #tag: case, spaces and punctuation ignored."""
+    return re.sub(r"[\W_]+", "", value.casefold())
+
+
+def pick_value(hashtags: Sequence[str], values: Sequence[Value]) -> tuple[Value | None, str | None]:
+    """The first #tag naming a value, else (None, the first tag) so the preview can say so."""
+    by_name = {squash(value.name): value for value in values}
+    for tag in hashtags:
+        if squash(tag) in by_name:
+            return by_name[squash(tag)], tag
+    return None, None
+
+
+def final_message(template: str, names: dict[str, str], used_tag: str | None) -> str:
+    """Mentions become names; the #tag that chose the value is dropped from the text."""
+    text = MENTION.sub(lambda match: names.get(match.group(1), "someone"), template)
+    if used_tag is not None:
+        text = re.sub(rf"(?<!\w)#{re.escape(used_tag)}(?!\w)", "", text, count=1)
+    return re.sub(r"[ \t]+", " ", text).strip(" \t,;:-")
+
+
+class Recognitions(Shared):
+    """Prepare, amend, send and cancel recognition drafts."""
+
+    def __init__(
+        self, store: Store, registry: Registry, tokens: Tokens, people: SlackPeople
+    ) -> None:
+        self._store = store
+        self._registry = registry
+        self._tokens = tokens
+        self._people = people
+
+    async def prepare(self, owner: Owner, channel_id: str, request: RecognitionRequest) -> Draft:
+        """Resolve every recipient and the value, and keep the result as a draft."""
+        platform = self._registry.get(owner.provider)
+        if owner.user_id in request.recipient_ids:
+            raise InvalidInput(
+                "Nice try! You can't recognize yourself, but you can make someone's day: "
+                "mention a teammate instead."
+            )
+        recipients = [await self._resolve(owner, slack_id) for slack_id in request.recipient_ids]
+        values = await self._tokens.run(owner, platform.adapter.list_values)
+        value, used = pick_value(request.hashtags, values)
+        names = {recipient.slack_id: recipient.name for recipient in recipients}
+        message = final_message(request.message, names, used)
+        check_message(message)
+        draft = Draft(
+            id=secrets.token_urlsafe(12),
+            team_id=owner.team_id,
+            user_id=owner.user_id,
+            provider=owner.provider,
+            channel_id=channel_id,
+            recipients=recipients,
+            message=message,
+            value=value,
+            choices=values,
+            unknown_value=None if value or not request.hashtags else request.hashtags[0],
+        )
+        await self._store.put_draft(draft)
+        return draft
+
+    async def _resolve(self, owner: Owner, slack_id: str) -> Recipient:
+        """Slack user → profile e-mail → platform person; a clear error naming who failed."""
+        platform = self._registry.get(owner.provider)
+        profile = await self._people.profile(slack_id)
+        if profile is None or profile.deleted:
+            raise InvalidInput(f"I can't find <@{slack_id}> in this workspace.")
+        if profile.is_bot:
+            raise InvalidInput(f"{profile.name} is a bot; bots can't receive recognitions.")
+        if not profile.email:
+            raise InvalidInput(f"{profile.name} has no e-mail address on their Slack profile.")
+        email = profile.email
+
+        async def find(token: str) -> Recipient | None:
+            person = await platform.adapter.find_by_email(token, email)
+            return (
+                None
+                if person is None
+                else Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
+            )
+
+        recipient = await self._tokens.run(owner, find)
+        if recipient is None:
+            raise InvalidInput(
+                f"{profile.name} doesn't have a {platform.spec.display_name} account "
+                "I can find, so they can't be recognized there yet."
+            )
+        return recipient
+
+    async def choose_value(self, team_id: str, user_id: str, draft_id: str, value_id: str) -> Draft:
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        if draft is None:
+            raise DraftGone()
+        chosen = next((value for value in draft.choices if value.id == value_id), None)
+        if chosen is None:
+            raise InvalidInput("That value isn't one of the choices. Pick one from the list.")
+        draft = draft.model_copy(update={"value": chosen, "unknown_value": None})
+        await self._store.put_draft(draft)
+        return draft
+
+    async def send(self, team_id: str, user_id: str, draft_id: str) -> tuple[Draft, Sent]:
+        """Claim the draft (once, atomically) and deliver it as the user who previewed it."""
+        draft = await self._store.take_draft(team_id, user_id, draft_id)
+        if draft is None:
+            raise DraftGone()
+        platform = self._registry.get(draft.provider)
+        if draft.value is None and platform.spec.value_required:
+            await self._store.put_draft(draft)
+            raise InvalidInput(f"Pick a {platform.spec.value_label} first, then press Send.")
+        people = [recipient.person_id for recipient in draft.recipients]
+
+        async def deliver(token: str) -> Sent:
+            return await platform.adapter.send(token, people, draft.message, draft.value)
+
+        try:
+            sent = await self._tokens.run(draft.owner, deliver)
+        except ProviderUnavailable as error:
+            raise DeliveryUnknown(
+                f"{platform.spec.display_name} stopped answering while we sent this, so we can't "
+                "tell whether it arrived. Check there before sending it again."
+            ) from error
+        except KudosError:
+            await self._store.put_draft(draft)  # certainly not delivered: Send works again
+            raise
+        log.info("recognition delivered on %s", draft.provider)
+        return draft, sent
+
+    async def cancel(self, team_id: str, user_id: str, draft_id: str) -> bool:
+        return await self._store.take_draft(team_id, user_id, draft_id) is not None
+
+
+def check_message(message: str) -> None:
+    if not message:
+        raise InvalidInput("Add a few words saying what they did, e.g. `for the smooth release`.")
+    if len(message) > MAX_MESSAGE:
+        raise InvalidInput(f"That message is too long: keep it under {MAX_MESSAGE} characters.")

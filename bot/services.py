@@ -1,0 +1,91 @@
+"""The long-lived objects, built once from Settings and closed once at shutdown."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fakeredis import FakeAsyncRedis
+from redis.asyncio import Redis
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.crypto import TokenCipher, parse_keys
+from bot.linking import Linker
+from bot.notify import Notifier
+from bot.providers import Registry, build_registry
+from bot.recognitions import Recognitions
+from bot.settings import Settings
+from bot.slack_people import SlackPeople
+from bot.store import Store
+from bot.tokens import Tokens
+
+log = logging.getLogger(__name__)
+
+PLATFORM_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+REDIS_TIMEOUT = 1.0  # well under Slack's 3-second budget
+
+
+@dataclass
+class Services:
+    """Everything listeners and routes use; handed to listeners by name through the context."""
+
+    settings: Settings
+    http: httpx.AsyncClient
+    redis: Redis
+    slack: AsyncWebClient
+    store: Store
+    registry: Registry
+    tokens: Tokens
+    linker: Linker
+    recognitions: Recognitions
+
+    def listener_context(self) -> dict[str, Any]:
+        """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
+        return {
+            "registry": self.registry,
+            "tokens": self.tokens,
+            "linker": self.linker,
+            "recognitions": self.recognitions,
+        }
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        await self.redis.aclose()
+
+
+def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
+    """Redis from REDIS_URL, or the embedded in-memory store (with a warning) when unset."""
+    if settings.redis_url is None:
+        log.warning(
+            "REDIS_URL is not set: using the embedded in-memory store. Nothing survives a "
+            "restart, and several processes will not share links. Set REDIS_URL in production."
+        )
+        keys = settings.token_encryption_keys
+        cipher = (
+            TokenCipher(parse_keys(keys.get_secret_value())) if keys else TokenCipher.ephemeral()
+        )
+        return FakeAsyncRedis(), cipher
+    assert settings.token_encryption_keys is not None  # checked at start-up
+    redis = Redis.from_url(
+        settings.redis_url.get_secret_value(),
+        socket_timeout=REDIS_TIMEOUT,
+        socket_connect_timeout=REDIS_TIMEOUT,
+        health_check_interval=15,
+    )
+    return redis, TokenCipher(parse_keys(settings.token_encryption_keys.get_secret_value()))
+
+
+def build_services(settings: Settings) -> Services:
+    redis, cipher = connect_redis(settings)
+    http = httpx.AsyncClient(timeout=PLATFORM_TIMEOUT, follow_redirects=False)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    slack = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=5)
+    store = Store(redis, cipher)
+    registry = build_registry(settings, http)
+    tokens = Tokens(store, registry)
+    people = SlackPeople(slack)
+    linker = Linker(settings, store, registry, http, people, Notifier(slack))
+    recognitions = Recognitions(store, registry, tokens, people)
+    return Services(settings, http, redis, slack, store, registry, tokens, linker, recognitions)

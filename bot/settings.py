@@ -1,0 +1,93 @@
+"""All configuration: environment variables (and `.env`), names fixed by DESIGN.md."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+
+class ProviderSettings(BaseModel):
+    """One platform's OAuth client; the platform is enabled exactly when `client_id` is set."""
+
+    base_url: str = ""
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    scope: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.client_id)
+
+    @model_validator(mode="after")
+    def _complete_when_enabled(self) -> ProviderSettings:
+        if self.enabled and not self.base_url:
+            raise ValueError("BASE_URL is required when CLIENT_ID is set")
+        self.base_url = self.base_url.rstrip("/")
+        return self
+
+
+class Settings(BaseSettings):
+    """Read once in `__main__`; everything else receives it as an argument."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_nested_delimiter="__", extra="ignore", case_sensitive=False
+    )
+
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    public_url: str = "http://localhost:3000"
+    redis_url: SecretStr | None = None
+    token_encryption_keys: SecretStr | None = None
+    achievers: ProviderSettings = ProviderSettings()
+    default_provider: str | None = None
+    host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
+    port: int = 3000
+
+    def providers(self) -> dict[str, ProviderSettings]:
+        """Every platform's settings by its contract name."""
+        return {"achievers": self.achievers}
+
+    def redirect_uri(self, provider: str) -> str:
+        return f"{self.public_url.rstrip('/')}/oauth/{provider}/callback"
+
+
+KEYGEN = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, with a one-line reason when they are unusable."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = "__".join(str(part) for part in first["loc"]).upper()
+        raise ConfigError(f"{where}: {first['msg']}") from error
+    check_required(settings)
+    return settings
+
+
+def check_required(settings: Settings) -> None:
+    """Refuse to start without what production needs."""
+    if settings.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "
+            "page (see README, 'Deploy to Slack')."
+        )
+    if settings.slack_bot_token is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the "
+            "Bot User OAuth Token (xoxb-…)."
+        )
+    if settings.redis_url is not None and settings.token_encryption_keys is None:
+        raise ConfigError(
+            f"TOKEN_ENCRYPTION_KEYS is required with REDIS_URL: generate a key with `{KEYGEN}`."
+        )
+    enabled = [name for name, client in settings.providers().items() if client.enabled]
+    if settings.default_provider and settings.default_provider not in enabled:
+        raise ConfigError(
+            f"DEFAULT_PROVIDER={settings.default_provider} is not an enabled platform "
+            f"(enabled: {', '.join(enabled) or 'none'})."
+        )

@@ -1,0 +1,49 @@
+"""Slack users as the bot needs them: name and profile e-mail, from `users.info`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import KudosError
+from bot.shared import Shared
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    id: str
+    name: str
+    email: str | None
+    is_bot: bool
+    deleted: bool
+
+
+class SlackPeople(Shared):
+    """Looks people up in Slack through the bot token."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def profile(self, user_id: str) -> SlackProfile | None:
+        try:
+            response = await self._client.users_info(user=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return None
+            log.warning("users.info failed: %s", error.response.get("error"))
+            raise KudosError("Slack didn't tell us who that is. Please try again.") from error
+        user = response.get("user") or {}
+        profile = user.get("profile") or {}
+        name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
+        return SlackProfile(
+            id=user_id,
+            name=str(name),
+            email=profile.get("email"),
+            is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
+            deleted=bool(user.get("deleted")),
+        )

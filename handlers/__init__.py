@@ -1,0 +1,15 @@
+"""Slack listeners, thin: parse → call bot/ → render. Nothing registers itself on import."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers import actions, commands
+from handlers.errors import on_error
+
+
+def register(app: AsyncApp) -> None:
+    """Wire every listener and the single error handler onto `app`."""
+    commands.register(app)
+    actions.register(app)
+    app.error(on_error)

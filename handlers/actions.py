@@ -1,0 +1,99 @@
+"""Buttons and selects on the preview; always acted on as the user who clicked."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.providers import Registry
+from bot.recognitions import Recognitions
+from handlers import blocks
+from handlers.errors import reports_errors
+
+log = logging.getLogger(__name__)
+
+
+async def ack_only(ack: AsyncAck) -> None:
+    await ack()
+
+
+@reports_errors
+async def send_draft(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    registry: Registry,
+    recognitions: Recognitions,
+) -> None:
+    draft, sent = await recognitions.send(
+        context.team_id or "", context.user_id or "", str(action.get("value", ""))
+    )
+    spec = registry.get(draft.provider).spec
+    await respond(
+        text="Recognition sent",
+        blocks=blocks.confirmation(draft, sent, spec),
+        replace_original=True,
+    )
+    try:
+        await client.chat_postMessage(
+            channel=draft.channel_id,
+            text=blocks.announcement_text(draft),
+            blocks=blocks.announcement(draft, sent, spec),
+        )
+    except SlackApiError as error:
+        log.info("announcement not posted: %s", error.response.get("error"))
+        await respond(
+            text="Your recognition was sent, but I couldn't announce it in this channel. "
+            "Invite me with `/invite @Kudos Bridge` to announce here next time.",
+            replace_original=False,
+        )
+
+
+@reports_errors
+async def cancel_draft(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    recognitions: Recognitions,
+) -> None:
+    cancelled = await recognitions.cancel(
+        context.team_id or "", context.user_id or "", str(action.get("value", ""))
+    )
+    if cancelled:
+        await respond(text="Cancelled: nothing was sent.", replace_original=True)
+
+
+@reports_errors
+async def choose_value(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    registry: Registry,
+    recognitions: Recognitions,
+) -> None:
+    draft_id = str(action.get("block_id", "")).removeprefix("draft:")
+    value_id = str((action.get("selected_option") or {}).get("value", ""))
+    draft = await recognitions.choose_value(
+        context.team_id or "", context.user_id or "", draft_id, value_id
+    )
+    spec = registry.get(draft.provider).spec
+    await respond(
+        text="Preview of your recognition",
+        blocks=blocks.preview(draft, spec),
+        replace_original=True,
+    )
+
+
+def register(app: AsyncApp) -> None:
+    app.action(blocks.SEND)(ack=ack_only, lazy=[send_draft])
+    app.action(blocks.CANCEL)(ack=ack_only, lazy=[cancel_draft])
+    app.action(blocks.CHOOSE_VALUE)(ack=ack_only, lazy=[choose_value])
+    app.action(blocks.OPEN_LINK)(ack_only)

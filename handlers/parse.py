@@ -1,0 +1,56 @@
+"""Slash-command text → typed requests. Pure: no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.errors import InvalidInput
+from bot.models import RecognitionRequest
+
+MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>")
+CHANNEL = re.compile(r"<#C[A-Z0-9]+(?:\|([^>]*))?>")
+SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
+LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+HASHTAG = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)")
+LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9_]+>\s*(?:,|and|&amp;)?)+\s*", re.IGNORECASE)
+MAX_RECIPIENTS = 10
+
+USAGE = "Try `/recognize @ana for the smooth release #teamwork`."
+
+
+def parse_recognize(text: str) -> RecognitionRequest:
+    """Every mention is a recipient; #words are value candidates; the rest is the message."""
+    recipients = list(dict.fromkeys(MENTION.findall(text)))
+    if not recipients:
+        raise InvalidInput(f"Mention who you're recognizing. {USAGE}")
+    if len(recipients) > MAX_RECIPIENTS:
+        raise InvalidInput(f"You can recognize up to {MAX_RECIPIENTS} people at once.")
+    message = MENTION.sub(lambda match: f"<@{match.group(1)}>", text)
+    message = CHANNEL.sub(lambda match: f"#{match.group(1) or 'channel'}", message)
+    message = SPECIAL.sub(lambda match: f"@{match.group(1)}", message)
+    message = SUBTEAM.sub(lambda match: f"@{match.group(1) or 'team'}", message)
+    message = LINK.sub(lambda match: match.group(2) or match.group(1), message)
+    message = LEADING_MENTIONS.sub("", message).strip()
+    return RecognitionRequest(
+        recipient_ids=recipients, hashtags=HASHTAG.findall(message), message=message
+    )
+
+
+@dataclass(frozen=True)
+class KudosCommand:
+    """`/kudos <action> [argument]`."""
+
+    action: str
+    argument: str
+
+
+KUDOS_ACTIONS = ("link", "unlink", "status", "help")
+
+
+def parse_kudos(text: str) -> KudosCommand:
+    words = text.split(maxsplit=1)
+    action = words[0].casefold() if words else "help"
+    argument = words[1].strip().casefold() if len(words) > 1 else ""
+    return KudosCommand(action if action in KUDOS_ACTIONS else "help", argument)

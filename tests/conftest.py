@@ -1,0 +1,178 @@
+"""Fixtures: a real redis-server, the Slack and Achievers fakes, and the bot as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from cryptography.fernet import Fernet
+
+from tests.fakes import FakeAchievers, FakeSlack
+from tests.support import BotProcess, free_port, stop_process
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REDIS_START_TIMEOUT = 10.0
+BOT_START_TIMEOUT = 20.0
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+
+
+def _redis_answers(url: str) -> bool:
+    """True when a Redis server at `url` answers PING."""
+    try:
+        with redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1) as client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def _wait_for_redis(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll until Redis answers, failing loudly if it exits or never does."""
+    deadline = time.monotonic() + REDIS_START_TIMEOUT
+    while not _redis_answers(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"redis-server did not come up at {url}:\n{log.read_text()}")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server on 127.0.0.1 for the whole session; yields its URL."""
+    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(exe).is_file():
+        pytest.fail("redis-server is not installed (apt-get install redis-server)", pytrace=False)
+    workdir = tmp_path_factory.mktemp("redis")
+    port, log = free_port(), workdir / "redis.log"
+    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [exe, *args, "--dir", str(workdir)], stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        _wait_for_redis(url, process, log)
+        yield url
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> Iterator[str]:
+    """The session's Redis URL, with the database flushed before the test."""
+    with redis.Redis.from_url(redis_server) as client:
+        client.flushall()
+    yield redis_server
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A served Slack fake with a few workspace members."""
+    fake = FakeSlack(BOT_TOKEN)
+    fake.add_user("U_ANA", "ana", "ana@example.com", real_name="Ana Lopez")
+    fake.add_user("U_BOB", "bob", "bob@example.com", real_name="Bob Stone")
+    fake.add_user("U_CARL", "carl", "Carl@Example.com", real_name="Carl Diaz")
+    fake.add_user("U_DAN", "dan", "dan@example.com", real_name="Dan Moss")
+    fake.add_user("U_BOT", "kudosbot", None, real_name="Kudos Bot", is_bot=True)
+    with fake.serving():
+        yield fake
+
+
+@pytest.fixture
+def fake_achievers() -> Iterator[FakeAchievers]:
+    """A served Achievers fake with Ana, Bob and Carl (not Dan); Ana is logged in."""
+    fake = FakeAchievers("ach-client", "ach-secret")
+    fake.add_member("1001", "Ana", "Lopez", "ana@example.com")
+    fake.add_member("1002", "Bob", "Stone", "bob@example.com")
+    fake.add_member("1003", "Carl", "Diaz", "carl@example.com")
+    fake.logged_in = "1001"
+    with fake.serving():
+        yield fake
+
+
+def _bot_env(
+    port: int, redis_url: str, slack: FakeSlack, achievers: FakeAchievers
+) -> dict[str, str]:
+    """The complete environment of the bot subprocess (nothing else is inherited but PATH)."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(REPO_ROOT),
+        "PYTHONUNBUFFERED": "1",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": f"{slack.base_url}/api/",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "REDIS_URL": redis_url,
+        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "ACHIEVERS__BASE_URL": achievers.base_url,
+        "ACHIEVERS__CLIENT_ID": achievers.client_id,
+        "ACHIEVERS__CLIENT_SECRET": achievers.client_secret,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+
+
+def _healthy(base_url: str) -> bool:
+    """True when the bot answers GET /healthz with 200."""
+    try:
+        return httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _wait_for_bot(bot: BotProcess) -> None:
+    """Poll /healthz until 200, failing with the bot's log if it exits or never answers."""
+    deadline = time.monotonic() + BOT_START_TIMEOUT
+    while not _healthy(bot.base_url):
+        code = bot.process.poll()
+        if code is not None:
+            pytest.fail(f"the bot exited with status {code} before serving:\n{bot.log_text()}")
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"the bot did not answer /healthz in {BOT_START_TIMEOUT} s:\n{bot.log_text()}"
+            )
+        time.sleep(0.05)
+
+
+def start_bot(env: dict[str, str], workdir: Path, slack: FakeSlack) -> BotProcess:
+    """Start `python -m bot` in `workdir` (so no developer .env is read) and wait until healthy."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = workdir / "bot.log"
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = env["PUBLIC_URL"]
+    bot = BotProcess(base_url, env["SLACK_SIGNING_SECRET"], slack, process, log_path, env)
+    try:
+        _wait_for_bot(bot)
+    except BaseException:
+        stop_process(process)
+        raise
+    return bot
+
+
+@pytest.fixture
+def bot(
+    tmp_path: Path, redis_url: str, fake_slack: FakeSlack, fake_achievers: FakeAchievers
+) -> Iterator[BotProcess]:
+    """The bot as a subprocess wired to the fakes and the test Redis."""
+    port = free_port()
+    fake_achievers.redirect_uri = f"http://127.0.0.1:{port}/oauth/achievers/callback"
+    env = _bot_env(port, redis_url, fake_slack, fake_achievers)
+    running = start_bot(env, tmp_path / "bot-run", fake_slack)
+    try:
+        yield running
+    finally:
+        stop_process(running.process)

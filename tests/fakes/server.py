@@ -1,0 +1,123 @@
+"""Serve a fake's ASGI app on 127.0.0.1 in a background thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
+FORM = "application/x-www-form-urlencoded"
+
+
+def _bound_port(server: uvicorn.Server) -> int:
+    """Return the TCP port the started server listens on."""
+    port: int = server.servers[0].sockets[0].getsockname()[1]
+    return port
+
+
+def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+    """Poll until the server has started, failing if its thread dies or time runs out."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the fake server thread exited before it started")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the fake server did not start within {START_TIMEOUT} s")
+        time.sleep(0.01)
+
+
+@contextmanager
+def serve(app: ASGIApp) -> Iterator[str]:
+    """Run `app` with uvicorn on a free local port; yield its base URL (no trailing slash)."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="fake-server", daemon=True)
+    thread.start()
+    try:
+        _wait_started(server, thread)
+        yield f"http://127.0.0.1:{_bound_port(server)}"
+    finally:
+        server.should_exit = True
+        thread.join(STOP_TIMEOUT)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(STOP_TIMEOUT)
+
+
+class FakeServer:
+    """Base of the fakes: an `app` plus the `base_url` it is served on."""
+
+    app: ASGIApp
+    base_url: str = ""
+
+    @contextmanager
+    def serving(self) -> Iterator[str]:
+        """Serve this fake, set `base_url` while it runs, and yield it."""
+        with serve(self.app) as url:
+            self.base_url = url
+            try:
+                yield url
+            finally:
+                self.base_url = ""
+
+
+class RequestLog:
+    """ASGI middleware that records (method, path, content-type) of every HTTP request."""
+
+    def __init__(self, app: ASGIApp, log: list[tuple[str, str, str]], lock: threading.Lock):
+        self.app, self.log, self.lock = app, log, lock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Record the request line, then pass the request on."""
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            ctype = headers.get(b"content-type", b"").decode("latin-1")
+            with self.lock:
+                self.log.append((scope["method"], scope["path"], ctype))
+        await self.app(scope, receive, send)
+
+
+def json_error(status: int, error: str, description: str = "") -> JSONResponse:
+    """An OAuth-style JSON error body."""
+    body = {"error": error, "error_description": description or error}
+    return JSONResponse(body, status_code=status)
+
+
+async def json_body(request: Request) -> dict[str, Any] | None:
+    """The request's JSON object body; None when the body is not a JSON object."""
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return None
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+async def form_fields(request: Request) -> list[tuple[str, str]] | None:
+    """The urlencoded form body as (name, value) pairs; None when the body is not a form."""
+    if not request.headers.get("content-type", "").startswith(FORM):
+        return None
+    try:
+        return parse_qsl(
+            (await request.body()).decode(), keep_blank_values=True, strict_parsing=False
+        )
+    except UnicodeDecodeError:
+        return None
+
+
+def base_of(request: Request) -> str:
+    """The base URL the request was sent to, without a trailing slash."""
+    return str(request.base_url).rstrip("/")

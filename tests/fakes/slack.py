@@ -1,0 +1,198 @@
+"""A fake of the Slack Web API and of `response_url` webhooks, served over HTTP."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from tests.fakes.server import FakeServer, form_fields
+
+Params = dict[str, Any]
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+
+
+class FakeSlack(FakeServer):
+    """Slack Web API at `{base_url}/api/<method>`; response URLs at `{base_url}/response/<key>`."""
+
+    def __init__(self, bot_token: str, *, team_id: str = "T1", bot_user_id: str = "U_BOT"):
+        self.bot_token, self.team_id, self.bot_user_id = bot_token, team_id, bot_user_id
+        self.not_in_channel: set[str] = set()
+        self._users: dict[str, Params] = {}
+        self._calls: list[tuple[str, Params]] = []
+        self._responses: list[tuple[str, Any]] = []
+        self._lock = threading.Lock()
+        self._ts = itertools.count(100, 100)
+        self._methods: dict[str, Callable[[Params], Params]] = {
+            "auth.test": self._auth_test,
+            "users.info": self._users_info,
+            "chat.postMessage": self._post_message,
+            "chat.postEphemeral": lambda p: {"ok": True, "message_ts": self._next_ts()},
+            "chat.update": lambda p: {"ok": True, "channel": p.get("channel"), "ts": p.get("ts")},
+            "views.open": self._view,
+            "views.publish": self._view,
+            "views.update": self._view,
+            "conversations.open": self._conversations_open,
+        }
+        self.app = Starlette(
+            routes=[
+                Route("/api/{method}", self._api, methods=["GET", "POST"]),
+                Route("/response/{key}", self._response, methods=["POST"]),
+            ]
+        )
+
+    # ---- test API -------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        email: str | None,
+        *,
+        real_name: str | None = None,
+        is_bot: bool = False,
+        deleted: bool = False,
+        team_id: str = "T1",
+    ) -> None:
+        """Add a workspace member that `users.info` will describe (email None: no email)."""
+        real = real_name or name
+        image = f"https://avatars.example.com/{user_id}_72.png"
+        profile: Params = {"real_name": real, "display_name": name, "image_72": image}
+        if email is not None:
+            profile["email"] = email
+        user: Params = {"id": user_id, "team_id": team_id, "name": name, "real_name": real}
+        user |= {"deleted": deleted, "is_bot": is_bot, "profile": profile}
+        with self._lock:
+            self._users[user_id] = user
+
+    def calls(self, method: str) -> list[Params]:
+        """Decoded parameters of every authenticated call of `method`, oldest first."""
+        with self._lock:
+            return [params for name, params in self._calls if name == method]
+
+    def responses(self, key: str) -> list[Any]:
+        """Every JSON body posted to `response_url(key)`, oldest first."""
+        with self._lock:
+            return [body for name, body in self._responses if name == key]
+
+    def response_url(self, key: str) -> str:
+        """A response_url that records what is posted to it under `key` (needs `base_url`)."""
+        assert self.base_url, "FakeSlack is not being served"
+        return f"{self.base_url}/response/{key}"
+
+    # ---- HTTP -----------------------------------------------------------------------------
+
+    async def _api(self, request: Request) -> Response:
+        """Dispatch one Web API call after checking the bot token."""
+        try:
+            params = await _decode_params(request)
+        except ValueError:
+            return JSONResponse({"ok": False, "error": "invalid_json"})
+        if _token(request, params) != self.bot_token:
+            return JSONResponse({"ok": False, "error": "invalid_auth"})
+        method = request.path_params["method"]
+        with self._lock:
+            self._calls.append((method, params))
+        handler = self._methods.get(method)
+        if handler is None:
+            return JSONResponse({"ok": False, "error": "unknown_method"})
+        return JSONResponse(handler(params))
+
+    async def _response(self, request: Request) -> Response:
+        """Record a response_url post as Slack does (answering a plain "ok")."""
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return PlainTextResponse("invalid_payload", status_code=400)
+        with self._lock:
+            self._responses.append((request.path_params["key"], body))
+        return PlainTextResponse("ok")
+
+    # ---- methods --------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        """A unique, increasing message timestamp."""
+        with self._lock:
+            n = next(self._ts)
+        return f"{1700000000 + n // 1_000_000}.{n % 1_000_000:06d}"
+
+    def _auth_test(self, params: Params) -> Params:
+        """The bot's identity."""
+        return {
+            "ok": True,
+            "url": "https://fake-team.slack.com/",
+            "team": "Fake Team",
+            "user": "kudosbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": "B_BOT",
+        }
+
+    def _users_info(self, params: Params) -> Params:
+        """One user's record, or user_not_found."""
+        with self._lock:
+            user = self._users.get(str(params.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": json.loads(json.dumps(user))}
+
+    def _post_message(self, params: Params) -> Params:
+        """Post to a channel the bot is in."""
+        channel = str(params.get("channel", ""))
+        if channel in self.not_in_channel:
+            return {"ok": False, "error": "not_in_channel"}
+        ts = self._next_ts()
+        message = {"type": "message", "text": params.get("text", ""), "ts": ts}
+        message |= {"user": self.bot_user_id, "bot_id": "B_BOT", "blocks": params.get("blocks")}
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _view(self, params: Params) -> Params:
+        """Open, publish or update a view."""
+        view = params.get("view")
+        view = dict(view) if isinstance(view, dict) else {}
+        view_id = params.get("view_id") or f"V{self._next_ts().replace('.', '')}"
+        return {"ok": True, "view": view | {"id": view_id, "team_id": self.team_id}}
+
+    def _conversations_open(self, params: Params) -> Params:
+        """Open a DM with the (first) given user."""
+        user = str(params.get("users", "")).split(",")[0]
+        return {"ok": True, "channel": {"id": f"D{user}"}}
+
+
+def _token(request: Request, params: Params) -> str | None:
+    """The bearer token from the header, else a `token` parameter."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value:
+        return value
+    token = params.pop("token", None)
+    return str(token) if token is not None else None
+
+
+async def _decode_params(request: Request) -> Params:
+    """Merge query string and a form or JSON body; decode JSON-string fields such as blocks."""
+    params: Params = dict(request.query_params)
+    ctype = request.headers.get("content-type", "")
+    if request.method == "POST" and ctype.startswith("application/json"):
+        body = json.loads(await request.body() or b"{}")
+        params |= body if isinstance(body, dict) else {}
+    elif request.method == "POST":
+        params |= dict(await form_fields(request) or [])
+    for field in JSON_FIELDS:
+        if isinstance(params.get(field), str):
+            params[field] = _maybe_json(params[field])
+    return params
+
+
+def _maybe_json(text: str) -> Any:
+    """Decode `text` as JSON, keeping it as is when it is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

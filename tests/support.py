@@ -1,0 +1,211 @@
+"""Helpers for driving the bot as Slack would: signed bodies, payloads, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+
+from tests.fakes.slack import FakeSlack
+
+T = TypeVar("T")
+POLL_INTERVAL = 0.02
+FORM = "application/x-www-form-urlencoded"
+
+
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """Headers of a Slack request signed (v0, HMAC-SHA256) with `secret`."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    base = b"v0:" + ts.encode() + b":" + body
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": FORM,
+    }
+
+
+def _trigger_id() -> str:
+    """A trigger_id shaped like Slack's."""
+    return f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**10)}.{secrets.token_hex(16)}"
+
+
+def slash_command(
+    command: str,
+    text: str,
+    *,
+    user_id: str,
+    team_id: str = "T1",
+    channel_id: str = "C1",
+    response_url: str,
+) -> bytes:
+    """The form body Slack posts for a slash command."""
+    fields = {
+        "token": "deprecated-verification-token",
+        "team_id": team_id,
+        "team_domain": "fake-team",
+        "channel_id": channel_id,
+        "channel_name": "general",
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A_KUDOS",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": _trigger_id(),
+    }
+    return urlencode(fields).encode()
+
+
+def block_action(
+    action_id: str,
+    value: str,
+    *,
+    user_id: str,
+    team_id: str = "T1",
+    channel_id: str = "C1",
+    response_url: str,
+    selected_option_value: str | None = None,
+) -> bytes:
+    """The form body (`payload=<json>`) Slack posts when a button or select is used."""
+    action: dict[str, Any] = {"action_id": action_id, "block_id": "b1", "value": value}
+    action |= {"type": "button", "action_ts": f"{time.time():.6f}"}
+    if selected_option_value is not None:
+        action = {k: v for k, v in action.items() if k != "value"}
+        action |= {"type": "static_select", "selected_option": {"value": selected_option_value}}
+    payload = {
+        "type": "block_actions",
+        "api_app_id": "A_KUDOS",
+        "token": "deprecated-verification-token",
+        "user": {"id": user_id, "team_id": team_id, "username": user_id.lower()},
+        "team": {"id": team_id, "domain": "fake-team"},
+        "channel": {"id": channel_id, "name": "general"},
+        "container": {"type": "message", "is_ephemeral": True, "channel_id": channel_id},
+        "response_url": response_url,
+        "trigger_id": _trigger_id(),
+        "actions": [action],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def _timed_out(timeout: float, predicate: Callable[..., Any]) -> AssertionError:
+    """The error raised when a condition never became true."""
+    name = getattr(predicate, "__name__", repr(predicate))
+    return AssertionError(f"condition {name} still false after {timeout} s")
+
+
+def wait_until(predicate: Callable[[], T | None], timeout: float = 10.0) -> T:
+    """Poll `predicate` every 20 ms until it returns something truthy, and return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise _timed_out(timeout, predicate)
+        time.sleep(POLL_INTERVAL)
+
+
+async def async_wait_until(predicate: Callable[[], T | None], within: float = 10.0) -> T:
+    """Like wait_until, but yields to the event loop between polls."""
+    deadline = time.monotonic() + within
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise _timed_out(within, predicate)
+        await asyncio.sleep(POLL_INTERVAL)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """SIGTERM the process; SIGKILL it if it is still alive after `grace` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class BotProcess:
+    """A running `python -m bot` and helpers to talk to it as Slack would."""
+
+    base_url: str
+    signing_secret: str
+    slack: FakeSlack
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def log_text(self) -> str:
+        """Everything the process wrote to stdout and stderr so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def post_signed(self, body: bytes, *, timestamp: int | None = None) -> httpx.Response:
+        """POST a signed form body to /slack/events."""
+        headers = sign(self.signing_secret, body, timestamp)
+        return httpx.post(f"{self.base_url}/slack/events", content=body, headers=headers)
+
+    def post_command(
+        self,
+        command: str,
+        text: str,
+        user_id: str,
+        *,
+        team_id: str = "T1",
+        channel_id: str = "C1",
+        response_key: str | None = None,
+    ) -> httpx.Response:
+        """Send a slash command; its response_url records under `response_key` (or user_id)."""
+        url = self.slack.response_url(response_key or user_id)
+        body = slash_command(
+            command, text, user_id=user_id, team_id=team_id, channel_id=channel_id, response_url=url
+        )
+        return self.post_signed(body)
+
+    def post_action(
+        self,
+        action_id: str,
+        value: str,
+        user_id: str,
+        *,
+        team_id: str = "T1",
+        channel_id: str = "C1",
+        response_key: str | None = None,
+        selected_option_value: str | None = None,
+    ) -> httpx.Response:
+        """Press a button (or pick a select option); response_url as in post_command."""
+        body = block_action(
+            action_id,
+            value,
+            user_id=user_id,
+            team_id=team_id,
+            channel_id=channel_id,
+            response_url=self.slack.response_url(response_key or user_id),
+            selected_option_value=selected_option_value,
+        )
+        return self.post_signed(body)
