@@ -23,10 +23,10 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         settings = load_settings()
+        services = build_services(settings)
     except ConfigError as error:
         print(f"kudos-bridge cannot start: {error.user_message}", file=sys.stderr)
         return 2
-    services = build_services(settings)
     if not services.registry.names():
         log.warning("no platform is enabled: set ACHIEVERS__CLIENT_ID and friends (see README)")
     log.info("listening on %s:%s", settings.host, settings.port)

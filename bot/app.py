@@ -46,6 +46,9 @@ def build_app(services: Services) -> Starlette:
     slack = AsyncSlackRequestHandler(build_bolt(services))
 
     async def slack_events(request: Request) -> Response:
+        # Bolt's verifier raises on a non-numeric timestamp; refuse it as unsigned instead.
+        if not request.headers.get("x-slack-request-timestamp", "").isdigit():
+            return PlainTextResponse("invalid request", status_code=401)
         return await slack.handle(request)
 
     async def oauth_callback(request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import secrets
@@ -70,8 +71,10 @@ class Recognitions(Shared):
                 "Nice try! You can't recognize yourself, but you can make someone's day: "
                 "mention a teammate instead."
             )
-        recipients = [await self._resolve(owner, slack_id) for slack_id in request.recipient_ids]
         values = await self._tokens.run(owner, platform.adapter.list_values)
+        recipients = list(await asyncio.gather(
+            *(self._resolve(owner, slack_id) for slack_id in request.recipient_ids)
+        ))
         value, used = pick_value(request.hashtags, values)
         names = {recipient.slack_id: recipient.name for recipient in recipients}
         message = final_message(request.message, names, used)

@@ -5,22 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import redis
 from cryptography.fernet import Fernet
 
+from tests.bot_process import BotProcess, start_bot, stop_process
 from tests.fakes import FakeAchievers, FakeSlack
-from tests.support import BotProcess, free_port, stop_process
+from tests.support import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REDIS_START_TIMEOUT = 10.0
-BOT_START_TIMEOUT = 20.0
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 
@@ -119,59 +117,18 @@ def _bot_env(
     }
 
 
-def _healthy(base_url: str) -> bool:
-    """True when the bot answers GET /healthz with 200."""
-    try:
-        return httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _wait_for_bot(bot: BotProcess) -> None:
-    """Poll /healthz until 200, failing with the bot's log if it exits or never answers."""
-    deadline = time.monotonic() + BOT_START_TIMEOUT
-    while not _healthy(bot.base_url):
-        code = bot.process.poll()
-        if code is not None:
-            pytest.fail(f"the bot exited with status {code} before serving:\n{bot.log_text()}")
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"the bot did not answer /healthz in {BOT_START_TIMEOUT} s:\n{bot.log_text()}"
-            )
-        time.sleep(0.05)
-
-
-def start_bot(env: dict[str, str], workdir: Path, slack: FakeSlack) -> BotProcess:
-    """Start `python -m bot` in `workdir` (so no developer .env is read) and wait until healthy."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    log_path = workdir / "bot.log"
-    with log_path.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            cwd=workdir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = env["PUBLIC_URL"]
-    bot = BotProcess(base_url, env["SLACK_SIGNING_SECRET"], slack, process, log_path, env)
-    try:
-        _wait_for_bot(bot)
-    except BaseException:
-        stop_process(process)
-        raise
-    return bot
+@pytest.fixture
+def bot_env(redis_url: str, fake_slack: FakeSlack, fake_achievers: FakeAchievers) -> dict[str, str]:
+    """The bot's environment for this test, wired to the fakes; tests may edit it first."""
+    port = free_port()
+    fake_achievers.redirect_uri = f"http://127.0.0.1:{port}/oauth/achievers/callback"
+    return _bot_env(port, redis_url, fake_slack, fake_achievers)
 
 
 @pytest.fixture
-def bot(
-    tmp_path: Path, redis_url: str, fake_slack: FakeSlack, fake_achievers: FakeAchievers
-) -> Iterator[BotProcess]:
+def bot(tmp_path: Path, bot_env: dict[str, str], fake_slack: FakeSlack) -> Iterator[BotProcess]:
     """The bot as a subprocess wired to the fakes and the test Redis."""
-    port = free_port()
-    fake_achievers.redirect_uri = f"http://127.0.0.1:{port}/oauth/achievers/callback"
-    env = _bot_env(port, redis_url, fake_slack, fake_achievers)
-    running = start_bot(env, tmp_path / "bot-run", fake_slack)
+    running = start_bot(bot_env, tmp_path / "bot-run", fake_slack)
     try:
         yield running
     finally:

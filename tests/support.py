@@ -8,17 +8,10 @@ import hmac
 import json
 import secrets
 import socket
-import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
-
-import httpx
-
-from tests.fakes.slack import FakeSlack
 
 T = TypeVar("T")
 POLL_INTERVAL = 0.02
@@ -79,9 +72,10 @@ def block_action(
     channel_id: str = "C1",
     response_url: str,
     selected_option_value: str | None = None,
+    block_id: str = "b1",
 ) -> bytes:
     """The form body (`payload=<json>`) Slack posts when a button or select is used."""
-    action: dict[str, Any] = {"action_id": action_id, "block_id": "b1", "value": value}
+    action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "value": value}
     action |= {"type": "button", "action_ts": f"{time.time():.6f}"}
     if selected_option_value is not None:
         action = {k: v for k, v in action.items() if k != "value"}
@@ -137,75 +131,3 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def stop_process(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
-    """SIGTERM the process; SIGKILL it if it is still alive after `grace` seconds."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@dataclass
-class BotProcess:
-    """A running `python -m bot` and helpers to talk to it as Slack would."""
-
-    base_url: str
-    signing_secret: str
-    slack: FakeSlack
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    env: dict[str, str] = field(default_factory=dict)
-
-    def log_text(self) -> str:
-        """Everything the process wrote to stdout and stderr so far."""
-        return self.log_path.read_text(errors="replace")
-
-    def post_signed(self, body: bytes, *, timestamp: int | None = None) -> httpx.Response:
-        """POST a signed form body to /slack/events."""
-        headers = sign(self.signing_secret, body, timestamp)
-        return httpx.post(f"{self.base_url}/slack/events", content=body, headers=headers)
-
-    def post_command(
-        self,
-        command: str,
-        text: str,
-        user_id: str,
-        *,
-        team_id: str = "T1",
-        channel_id: str = "C1",
-        response_key: str | None = None,
-    ) -> httpx.Response:
-        """Send a slash command; its response_url records under `response_key` (or user_id)."""
-        url = self.slack.response_url(response_key or user_id)
-        body = slash_command(
-            command, text, user_id=user_id, team_id=team_id, channel_id=channel_id, response_url=url
-        )
-        return self.post_signed(body)
-
-    def post_action(
-        self,
-        action_id: str,
-        value: str,
-        user_id: str,
-        *,
-        team_id: str = "T1",
-        channel_id: str = "C1",
-        response_key: str | None = None,
-        selected_option_value: str | None = None,
-    ) -> httpx.Response:
-        """Press a button (or pick a select option); response_url as in post_command."""
-        body = block_action(
-            action_id,
-            value,
-            user_id=user_id,
-            team_id=team_id,
-            channel_id=channel_id,
-            response_url=self.slack.response_url(response_key or user_id),
-            selected_option_value=selected_option_value,
-        )
-        return self.post_signed(body)

@@ -19,14 +19,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.conftest import start_bot
+from tests.bot_process import start_bot, stop_process
 from tests.fakes import FakeAchievers, FakeSlack
 from tests.support import (
     block_action,
     free_port,
     sign,
     slash_command,
-    stop_process,
     wait_until,
 )
 

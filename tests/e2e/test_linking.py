@@ -1,0 +1,113 @@
+"""The link flow as a person goes through it: Slack button → platform → callback page → Slack."""
+
+from __future__ import annotations
+
+import httpx
+import redis
+
+from tests.bot_process import BotProcess
+from tests.e2e.flows import command, element, link, open_link, text_of
+from tests.fakes.achievers import FakeAchievers
+from tests.fakes.slack import FakeSlack
+from tests.support import wait_until
+
+
+def test_link_happy_path(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
+    page = open_link(bot)
+    assert page.status_code == 200
+    assert "linked to Achievers as Ana Lopez" in page.text
+    token_requests = [r for r in fake_achievers.requests if r[1].endswith("/token")]
+    assert [r[2] for r in token_requests] == ["application/json"]
+    told = bot.slack.responses("U_ANA")[-1]
+    assert "linked to Achievers as Ana Lopez" in told["text"] and told["replace_original"]
+    status = command(bot, "status", name="/kudos")
+    assert "linked as Ana Lopez (ana@example.com)" in text_of(status)
+
+
+def test_no_plaintext_token_in_redis_or_logs(
+    bot: BotProcess, fake_achievers: FakeAchievers, redis_url: str
+) -> None:
+    link(bot)
+    tokens = fake_achievers.issued_tokens()
+    assert tokens
+    with redis.Redis.from_url(redis_url) as client:
+        keys = list(client.scan_iter("*"))
+        values = [client.dump(key) or b"" for key in keys]
+    assert keys
+    secrets = [*tokens, fake_achievers.client_secret]
+    for blob in [*keys, *values, bot.log_text().encode()]:
+        assert not any(secret.encode() in blob for secret in secrets)
+
+
+def test_access_denied_stores_nothing(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
+    fake_achievers.deny = True
+    page = open_link(bot)
+    assert page.status_code == 400
+    assert "cancelled" in page.text
+    assert "not linked" in text_of(command(bot, "status", name="/kudos"))
+    assert "Linking didn't work" in bot.slack.responses("U_ANA")[-2]["text"]
+
+
+def test_email_mismatch_is_refused(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
+    fake_achievers.logged_in = "1002"  # Bob signs in at the platform from Ana's link
+    page = open_link(bot)
+    assert page.status_code == 400
+    assert "same e-mail address" in page.text
+    assert "not linked" in text_of(command(bot, "status", name="/kudos"))
+
+
+def test_email_match_ignores_case(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
+    fake_achievers.logged_in = "1003"  # Slack has Carl@Example.com, Achievers carl@example.com
+    assert open_link(bot, "U_CARL").status_code == 200
+
+
+def test_state_is_single_use(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
+    prompt = command(bot, "link", name="/kudos")
+    authorize = httpx.get(element(prompt["blocks"], "link_open")["url"])
+    callback = authorize.headers["location"]
+    assert httpx.get(callback).status_code == 200
+    replay = httpx.get(callback)
+    assert replay.status_code == 400
+    assert "expired" in replay.text
+
+
+def test_unknown_state_and_reflected_input(bot: BotProcess) -> None:
+    hostile = "<script>alert(1)</script>"
+    page = httpx.get(
+        f"{bot.base_url}/oauth/achievers/callback",
+        params={"state": hostile, "code": hostile, "error": hostile},
+    )
+    assert page.status_code == 400
+    assert "<script>" not in page.text
+    assert httpx.get(f"{bot.base_url}/oauth/nowhere/callback").status_code == 404
+
+
+def test_unlink_deletes_tokens(bot: BotProcess, redis_url: str) -> None:
+    link(bot)
+    reply = command(bot, "unlink", name="/kudos")
+    assert "tokens are deleted" in reply["text"]
+    with redis.Redis.from_url(redis_url) as client:
+        assert not list(client.scan_iter("kb:link:*"))
+    assert "not linked" in text_of(command(bot, "status", name="/kudos"))
+
+
+def test_expires_in_as_seconds(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
+    fake_achievers.expires_as_seconds = True
+    link(bot)
+    assert "linked as Ana Lopez" in text_of(command(bot, "status", name="/kudos"))
+
+
+def test_already_linked_says_so(bot: BotProcess) -> None:
+    link(bot)
+    assert "already linked" in text_of(command(bot, "link", name="/kudos"))
+
+
+def test_rejected_token_asks_to_link_again(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_achievers.expire_tokens()
+    reply = command(bot, "<@U_BOB> thanks #teamwork")
+    assert "no longer accepts your link" in text_of(reply)
+    assert element(reply["blocks"], "link_open")["url"].startswith(fake_achievers.base_url)
+    wait_until(lambda: "not linked" in text_of(command(bot, "status", name="/kudos")))

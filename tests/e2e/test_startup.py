@@ -1,0 +1,84 @@
+"""Starting the bot: refusals with one clear line, the embedded store, Redis trouble."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.bot_process import start_bot, stop_process
+from tests.e2e.flows import command, link, text_of
+from tests.fakes.slack import FakeSlack
+from tests.support import free_port, wait_until
+
+
+def run_briefly(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("missing", "expected"),
+    [
+        ("SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET is not set"),
+        ("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN is not set"),
+        ("TOKEN_ENCRYPTION_KEYS", "TOKEN_ENCRYPTION_KEYS is required with REDIS_URL"),
+    ],
+)
+def test_missing_setting_stops_with_one_line(
+    bot_env: dict[str, str], tmp_path: Path, missing: str, expected: str
+) -> None:
+    result = run_briefly({k: v for k, v in bot_env.items() if k != missing}, tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_encryption_key_is_explained(bot_env: dict[str, str], tmp_path: Path) -> None:
+    result = run_briefly(bot_env | {"TOKEN_ENCRYPTION_KEYS": "not-a-key"}, tmp_path)
+    assert result.returncode == 2 and "Fernet keys" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_embedded_store_warns_and_works(
+    bot_env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    env = {k: v for k, v in bot_env.items() if k not in ("REDIS_URL", "TOKEN_ENCRYPTION_KEYS")}
+    bot = start_bot(env, tmp_path, fake_slack)
+    try:
+        assert "embedded in-memory store" in bot.log_text()
+        link(bot)
+        assert "linked as Ana Lopez" in text_of(command(bot, "status", name="/kudos"))
+        assert httpx.get(f"{bot.base_url}/readyz").status_code == 200
+    finally:
+        stop_process(bot.process)
+
+
+def test_redis_down_fails_closed_and_politely(
+    bot_env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    env = bot_env | {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    bot = start_bot(env, tmp_path, fake_slack)
+    try:
+        assert httpx.get(f"{bot.base_url}/healthz").status_code == 200
+        assert httpx.get(f"{bot.base_url}/readyz").status_code == 503
+        reply = command(bot, "status", name="/kudos")
+        assert "temporarily unavailable" in text_of(reply)
+        page = httpx.get(
+            f"{bot.base_url}/oauth/achievers/callback", params={"state": "x" * 43, "code": "c"}
+        )
+        assert page.status_code == 400 and "temporarily unavailable" in page.text
+    finally:
+        stop_process(bot.process)
+    wait_until(lambda: bot.process.poll() is not None)

@@ -1,0 +1,56 @@
+"""manifest.yml is a valid Slack manifest whose URLs all point at routes the app serves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+import yaml
+from starlette.routing import Route
+
+from bot.app import build_app
+from bot.services import build_services
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT.parent / "shared" / "schemas" / "slack-manifest.schema.1.0.0.json"
+
+
+def manifest() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    return loaded
+
+
+def urls(node: Any) -> list[str]:
+    """Every http(s) URL anywhere in the manifest."""
+    if isinstance(node, dict):
+        return [url for value in node.values() for url in urls(value)]
+    if isinstance(node, list):
+        return [url for value in node for url in urls(value)]
+    return [node] if isinstance(node, str) and node.startswith("http") else []
+
+
+def test_manifest_validates_against_slack_schema() -> None:
+    jsonschema.validate(manifest(), json.loads(SCHEMA.read_text()))
+
+
+def test_commands_escape_mentions_and_scopes_cover_what_the_bot_calls() -> None:
+    commands = {c["command"]: c for c in manifest()["features"]["slash_commands"]}
+    assert set(commands) == {"/recognize", "/kudos"}
+    assert all(command["should_escape"] for command in commands.values())
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "users:read", "users:read.email"} <= scopes
+    assert manifest()["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_every_manifest_url_is_a_route_the_app_serves() -> None:
+    settings = Settings(_env_file=None, slack_signing_secret="s", slack_bot_token="xoxb-1")
+    app = build_app(build_services(settings))
+    served = {route.path for route in app.routes if isinstance(route, Route)}
+    found = urls(manifest())
+    assert found
+    for url in found:
+        assert urlsplit(url).path in served, url

@@ -1,0 +1,192 @@
+"""Block Kit builders (handlers/blocks.py): pure data in, JSON-ready dicts out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from bot.models import Draft, Link, Person, Recipient, Sent, TokenSet, Value
+from bot.providers.achievers import SPEC
+from bot.recognitions import final_message
+from handlers import blocks
+from handlers.parse import parse_recognize
+
+Blocks = list[dict[str, Any]]
+TEAMWORK = Value(id="v1", name="Teamwork")
+CHOICES = [TEAMWORK, Value(id="v2", name="Customer Focus"), Value(id="v3", name="L" * 200)]
+OPTIONAL = replace(SPEC, value_required=False)
+EVIL = "<!channel> & <@U999> <https://evil.example|click>"
+
+
+def draft(**changes: Any) -> Draft:
+    fields: dict[str, Any] = {
+        "id": "d-42",
+        "team_id": "T1",
+        "user_id": "UANA",
+        "provider": "achievers",
+        "channel_id": "C1",
+        "recipients": [
+            Recipient(slack_id="U1", name="Bob", person_id="1002"),
+            Recipient(slack_id="U2", name="Carl", person_id="1003"),
+        ],
+        "message": "for the smooth release",
+        "value": TEAMWORK,
+        "choices": CHOICES,
+    }
+    return Draft(**(fields | changes))
+
+
+def elements(built: Blocks) -> Iterator[dict[str, Any]]:
+    for block in built:
+        yield from block.get("elements", [])
+
+
+def controls(built: Blocks) -> list[str]:
+    (actions,) = [block for block in built if block["type"] == "actions"]
+    return [element["action_id"] for element in actions["elements"]]
+
+
+def texts(built: Blocks) -> str:
+    return json.dumps(built, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "spec_required", "choices", "expected"),
+    [
+        (TEAMWORK, True, CHOICES, [blocks.SEND, blocks.CANCEL]),
+        (None, True, CHOICES, [blocks.CHOOSE_VALUE, blocks.CANCEL]),
+        (None, False, CHOICES, [blocks.CHOOSE_VALUE, blocks.SEND, blocks.CANCEL]),
+        (None, False, [], [blocks.SEND, blocks.CANCEL]),
+        (None, True, [], [blocks.CANCEL]),
+    ],
+)
+def test_preview_controls(
+    value: Value | None, spec_required: bool, choices: list[Value], expected: list[str]
+) -> None:
+    spec = SPEC if spec_required else OPTIONAL
+    built = blocks.preview(draft(value=value, choices=choices), spec)
+    assert controls(built) == expected
+    for element in elements(built):
+        if element["type"] == "button":
+            assert element["value"] == "d-42"
+    assert any(block.get("block_id") == "draft:d-42" for block in built)
+
+
+def test_preview_with_value_names_it() -> None:
+    built = blocks.preview(draft(), SPEC)
+    assert "*Criterion:* Teamwork" in texts(built)
+    assert ">for the smooth release" in texts(built)
+
+
+def test_value_picker_offers_every_choice() -> None:
+    built = blocks.preview(draft(value=None), SPEC)
+    (picker,) = [e for e in elements(built) if e["type"] == "static_select"]
+    assert [option["value"] for option in picker["options"]] == ["v1", "v2", "v3"]
+    assert [option["text"]["text"] for option in picker["options"]][:2] == [
+        "Teamwork",
+        "Customer Focus",
+    ]
+    assert "criterion" in picker["placeholder"]["text"]
+
+
+def test_unknown_value_note() -> None:
+    built = blocks.preview(draft(value=None, unknown_value="teamwrk"), SPEC)
+    assert "There's no criterion called *#teamwrk*" in texts(built)
+
+
+SENT = Sent(id="r1", url="https://example.achievers.com/event/9")
+BUILDERS: dict[str, Callable[[Draft], Blocks]] = {
+    "preview": lambda d: blocks.preview(d, SPEC),
+    "preview_picker": lambda d: blocks.preview(d.model_copy(update={"value": None}), SPEC),
+    "confirmation": lambda d: blocks.confirmation(d, SENT, SPEC),
+    "announcement": lambda d: blocks.announcement(d, SENT, SPEC),
+    "link_prompt": lambda d: blocks.link_prompt("https://x.example/start?s=1", SPEC, d.message),
+}
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_user_text_is_escaped(build: Callable[[Draft], Blocks]) -> None:
+    evil_value = Value(id="v9", name="<!everyone>")
+    rendered = texts(build(draft(message=EVIL, value=evil_value, unknown_value="<!here>")))
+    for live in ("<!channel>", "<!everyone>", "<!here>", "<@U999>", "<https://evil"):
+        assert live not in rendered
+    assert "&lt;!channel&gt; &amp; &lt;@U999&gt;" in rendered
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_blocks_are_valid_block_kit(build: Callable[[Draft], Blocks]) -> None:
+    built = build(draft(message="m" * 2000))
+    assert json.loads(json.dumps(built)) == built
+    for element in elements(built):
+        if element["type"] == "button":
+            assert 0 < len(element["text"]["text"]) <= 75
+        for option in element.get("options", []):
+            assert len(option["text"]["text"]) <= 75
+    for block in built:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [(SENT.url, "<https://example.achievers.com/event/9|View it on Achievers>"), (None, None)],
+)
+def test_confirmation_links_the_recognition(url: str | None, expected: str | None) -> None:
+    rendered = texts(blocks.confirmation(draft(), Sent(url=url), SPEC))
+    assert "<@U1>, <@U2>" in rendered
+    if expected is None:
+        assert "<http" not in rendered
+    else:
+        assert expected in rendered
+
+
+def test_announcement_names_sender_recipients_and_value() -> None:
+    rendered = texts(blocks.announcement(draft(), SENT, SPEC))
+    assert ":tada: <@UANA> recognized <@U1>, <@U2> for *Teamwork*" in rendered
+    assert f"<{SENT.url}|See it on Achievers>" in rendered
+    assert blocks.announcement_text(draft()) == "<@UANA> recognized <@U1>, <@U2>"
+
+
+def test_link_prompt_button_opens_the_url() -> None:
+    url = "https://bot.example/oauth/achievers/start?s=abc"
+    built = blocks.link_prompt(url, SPEC, "You haven't linked <yet>.")
+    (button,) = [e for e in elements(built) if e["type"] == "button"]
+    assert (button["action_id"], button["url"]) == (blocks.OPEN_LINK, url)
+    assert "Link Achievers" in button["text"]["text"]
+    assert "You haven't linked &lt;yet&gt;." in texts(built)
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        (None, "not linked. Run `/kudos link achievers`"),
+        (
+            Link(
+                account=Person(id="1", name="Ana <A>", email="ana@example.com"),
+                token=TokenSet(access_token="secret-token"),
+            ),
+            "linked as Ana &lt;A&gt; (ana@example.com)",
+        ),
+    ],
+)
+def test_status_line(link: Link | None, expected: str) -> None:
+    line = blocks.status_line(SPEC, link)
+    assert expected in line
+    assert "secret-token" not in line
+
+
+@pytest.mark.xfail(
+    reason="BUG: /recognize text is Slack-escaped (R&amp;D) and the preview escapes it again, "
+    "so Slack shows 'R&amp;D' (the platform also receives the entity)",
+    strict=True,
+)
+def test_preview_shows_slack_entities_once() -> None:
+    """What the user typed as `R&D <3` reaches the preview as `R&D <3`, not `R&amp;D &lt;3`."""
+    request = parse_recognize("<@U1> for R&amp;D &lt;3")
+    message = final_message(request.message, {"U1": "Bob"}, None)
+    rendered = texts(blocks.preview(draft(message=message), SPEC))
+    assert ">for R&amp;D &lt;3" in rendered

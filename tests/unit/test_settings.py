@@ -1,0 +1,153 @@
+"""bot/settings.py: environment names from DESIGN.md, secrets hidden, start-up checks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from bot.errors import ConfigError
+from bot.settings import ProviderSettings, Settings, check_required, load_settings
+
+PREFIXES = ("SLACK_", "ACHIEVERS__", "REDIS_", "TOKEN_", "DEFAULT_PROVIDER", "PUBLIC_URL")
+KEY = "zT0o4mK5yzqfzN3Yl5C3m4q0S3bVv8Q3rS0bC9hJ1kE="
+NO_ENV_FILE: dict[str, Any] = {"_env_file": None}  # a BaseSettings init option mypy can't see
+COMPLETE = {
+    "SLACK_SIGNING_SECRET": "signing-s3cr3t",
+    "SLACK_BOT_TOKEN": "xoxb-bot-s3cr3t",
+    "REDIS_URL": "redis://:redis-s3cr3t@127.0.0.1:6379/0",
+    "TOKEN_ENCRYPTION_KEYS": KEY,
+    "ACHIEVERS__BASE_URL": "https://example.sandbox.achievers.com/",
+    "ACHIEVERS__CLIENT_ID": "ach-client",
+    "ACHIEVERS__CLIENT_SECRET": "client-s3cr3t",
+    "DEFAULT_PROVIDER": "achievers",
+}
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """No inherited configuration and no `.env` in the working directory."""
+    for name in list(os.environ):
+        if name.upper().startswith(PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch
+
+
+def with_env(env: pytest.MonkeyPatch, values: dict[str, str]) -> Settings:
+    for name, value in values.items():
+        env.setenv(name, value)
+    return Settings(**NO_ENV_FILE)
+
+
+def test_nested_provider_variables(env: pytest.MonkeyPatch) -> None:
+    settings = with_env(env, COMPLETE | {"ACHIEVERS__SCOPE": "read"})
+    achievers = settings.providers()["achievers"]
+    assert achievers.client_id == "ach-client"
+    assert achievers.base_url == "https://example.sandbox.achievers.com"
+    assert achievers.scope == "read"
+    assert isinstance(achievers.client_secret, SecretStr)
+    assert achievers.client_secret.get_secret_value() == "client-s3cr3t"
+    assert achievers.enabled
+
+
+def test_defaults(env: pytest.MonkeyPatch) -> None:
+    settings = with_env(env, {})
+    assert (settings.host, settings.port) == ("0.0.0.0", 3000)
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.redis_url is None
+    assert not settings.achievers.enabled
+
+
+def test_secrets_are_hidden(env: pytest.MonkeyPatch) -> None:
+    settings = with_env(env, COMPLETE)
+    shown = repr(settings) + str(settings) + repr(settings.achievers)
+    assert "s3cr3t" not in shown
+    assert KEY not in shown
+    assert isinstance(settings.slack_bot_token, SecretStr)
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-bot-s3cr3t"
+
+
+@pytest.mark.parametrize(
+    ("client_id", "enabled"), [(None, False), ("", False), ("ach-client", True)]
+)
+def test_enabled_exactly_when_client_id_is_set(client_id: str | None, enabled: bool) -> None:
+    settings = ProviderSettings(base_url="https://x.example", client_id=client_id)
+    assert settings.enabled is enabled
+
+
+def test_base_url_required_when_enabled() -> None:
+    with pytest.raises(ValidationError, match="BASE_URL is required"):
+        ProviderSettings(client_id="ach-client")
+    assert ProviderSettings(client_secret=SecretStr("s")).base_url == ""  # disabled: fine
+
+
+def test_load_settings_names_the_missing_base_url(env: pytest.MonkeyPatch) -> None:
+    values = dict(COMPLETE)
+    del values["ACHIEVERS__BASE_URL"]
+    for name, value in values.items():
+        env.setenv(name, value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = raised.value.user_message
+    assert "ACHIEVERS" in message and "BASE_URL" in message and "\n" not in message
+    assert "s3cr3t" not in message
+
+
+def test_load_settings_reads_a_complete_environment(env: pytest.MonkeyPatch) -> None:
+    for name, value in COMPLETE.items():
+        env.setenv(name, value)
+    settings = load_settings()
+    assert settings.default_provider == "achievers"
+    assert settings.achievers.client_id == "ach-client"
+
+
+def without(*names: str) -> dict[str, str]:
+    return {name: value for name, value in COMPLETE.items() if name not in names}
+
+
+@pytest.mark.parametrize(
+    ("values", "names"),
+    [
+        (without("SLACK_SIGNING_SECRET"), "SLACK_SIGNING_SECRET"),
+        (without("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN"),
+        (without("TOKEN_ENCRYPTION_KEYS"), "TOKEN_ENCRYPTION_KEYS"),
+        (without("ACHIEVERS__CLIENT_ID"), "DEFAULT_PROVIDER=achievers"),
+        (COMPLETE | {"DEFAULT_PROVIDER": "sevengeese"}, "DEFAULT_PROVIDER=sevengeese"),
+    ],
+)
+def test_check_required(env: pytest.MonkeyPatch, values: dict[str, str], names: str) -> None:
+    settings = with_env(env, values)
+    with pytest.raises(ConfigError) as raised:
+        check_required(settings)
+    message = raised.value.user_message
+    assert names in message
+    assert "\n" not in message
+    assert "s3cr3t" not in message
+
+
+@pytest.mark.parametrize(
+    "values",
+    [COMPLETE, without("REDIS_URL", "TOKEN_ENCRYPTION_KEYS"), without("DEFAULT_PROVIDER")],
+)
+def test_check_required_accepts(env: pytest.MonkeyPatch, values: dict[str, str]) -> None:
+    check_required(with_env(env, values))  # raising would fail the test
+
+
+@pytest.mark.parametrize("public_url", ["https://kb.example.com", "https://kb.example.com/"])
+def test_redirect_uri(env: pytest.MonkeyPatch, public_url: str) -> None:
+    settings = with_env(env, {"PUBLIC_URL": public_url})
+    assert settings.redirect_uri("achievers") == "https://kb.example.com/oauth/achievers/callback"
+
+
+def test_variable_names_are_case_insensitive(env: pytest.MonkeyPatch) -> None:
+    settings = with_env(
+        env, {"achievers__base_url": "https://x.example", "Achievers__Client_Id": "cid"}
+    )
+    assert (settings.achievers.base_url, settings.achievers.client_id) == (
+        "https://x.example",
+        "cid",
+    )

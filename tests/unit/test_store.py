@@ -1,0 +1,150 @@
+"""bot/store.py against a real redis-server (the `redis_url` fixture)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from cryptography.fernet import Fernet
+from redis.asyncio import Redis
+
+from bot.crypto import TokenCipher
+from bot.errors import StoreUnavailable, TokenUnreadable
+from bot.models import Draft, Link, Owner, PendingLink, Person, Recipient, TokenSet
+from bot.store import STATE_TTL, Store
+from tests.support import free_port
+
+OWNER = Owner("T1", "U1", "achievers")
+STATE = "raw-state-value-0123456789abcdef"
+PENDING = PendingLink(team_id="T1", user_id="U1", provider="achievers", code_verifier="v" * 50)
+LINK = Link(
+    account=Person(id="1001", name="Ana Lopez", email="ana@example.com"),
+    token=TokenSet(access_token="AT-plaintext-SECRET", refresh_token="RT-plaintext-SECRET"),
+)
+DRAFT = Draft(
+    id="d1",
+    team_id="T1",
+    user_id="U1",
+    provider="achievers",
+    channel_id="C1",
+    recipients=[Recipient(slack_id="U2", name="Bob", person_id="1002")],
+    message="for the release",
+)
+
+
+@pytest.fixture
+async def raw(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def store(raw: Redis) -> Store:
+    return Store(raw, TokenCipher([Fernet(Fernet.generate_key())]))
+
+
+async def everything(raw: Redis) -> dict[bytes, bytes]:
+    """Every key in the database with its (string) value."""
+    return {key: await raw.get(key) async for key in raw.scan_iter()}
+
+
+async def test_state_is_single_use(store: Store) -> None:
+    await store.put_state(STATE, PENDING)
+    assert await store.take_state(STATE) == PENDING
+    assert await store.take_state(STATE) is None
+    assert await store.take_state("never-issued") is None
+
+
+async def test_state_expires_and_is_stored_as_a_digest(store: Store, raw: Redis) -> None:
+    await store.put_state(STATE, PENDING)
+    (key,) = [key async for key in raw.scan_iter()]
+    assert 0 < await raw.ttl(key) <= min(STATE_TTL, 600)
+    assert STATE.encode() not in key
+    assert STATE.encode() not in await raw.get(key)
+
+
+async def test_link_round_trip_and_delete(store: Store) -> None:
+    await store.save_link(OWNER, LINK)
+    assert await store.load_link(OWNER) == LINK
+    assert await store.load_link(Owner("T1", "U2", "achievers")) is None
+    assert await store.delete_link(OWNER) is True
+    assert await store.delete_link(OWNER) is False
+    assert await store.load_link(OWNER) is None
+
+
+async def test_no_plaintext_token_in_redis(store: Store, raw: Redis) -> None:
+    await store.save_link(OWNER, LINK)
+    await store.put_state(STATE, PENDING)
+    stored = await everything(raw)
+    assert len(stored) == 2
+    for key, value in stored.items():
+        for secret in (b"AT-plaintext", b"RT-plaintext", b"ana@example.com"):
+            assert secret not in key
+            assert secret not in value
+
+
+async def test_link_sealed_for_one_owner_cannot_open_as_another(store: Store, raw: Redis) -> None:
+    other = Owner("T1", "U2", "achievers")
+    await store.save_link(OWNER, LINK)
+    before = await everything(raw)
+    await store.save_link(other, LINK.model_copy(update={"linked_at": 1.0}))
+    (other_key,) = set(await everything(raw)) - set(before)
+    (ana_blob,) = before.values()
+    await raw.set(other_key, ana_blob)  # someone copies Ana's record under another user's key
+    with pytest.raises(TokenUnreadable):
+        await store.load_link(other)
+
+
+async def test_draft_round_trip_and_ttl(store: Store, raw: Redis) -> None:
+    await store.put_draft(DRAFT)
+    assert await store.get_draft("T1", "U1", "d1") == DRAFT
+    (key,) = [key async for key in raw.scan_iter()]
+    assert await raw.ttl(key) > 0
+
+
+@pytest.mark.parametrize(("team", "user"), [("T1", "U2"), ("T2", "U1"), ("T2", "U2")])
+async def test_drafts_are_owner_scoped(store: Store, team: str, user: str) -> None:
+    await store.put_draft(DRAFT)
+    assert await store.get_draft(team, user, "d1") is None
+    assert await store.take_draft(team, user, "d1") is None
+    assert await store.take_draft("T1", "U1", "d1") == DRAFT  # still there for its owner
+
+
+async def test_take_draft_is_claimed_once_under_concurrency(store: Store) -> None:
+    await store.put_draft(DRAFT)
+    results = await asyncio.gather(*(store.take_draft("T1", "U1", "d1") for _ in range(20)))
+    assert [result for result in results if result is not None] == [DRAFT]
+
+
+StoreCall = Callable[[Store], Awaitable[object]]
+CALLS: dict[str, StoreCall] = {
+    "put_state": lambda s: s.put_state(STATE, PENDING),
+    "take_state": lambda s: s.take_state(STATE),
+    "save_link": lambda s: s.save_link(OWNER, LINK),
+    "load_link": lambda s: s.load_link(OWNER),
+    "delete_link": lambda s: s.delete_link(OWNER),
+    "put_draft": lambda s: s.put_draft(DRAFT),
+    "get_draft": lambda s: s.get_draft("T1", "U1", "d1"),
+    "take_draft": lambda s: s.take_draft("T1", "U1", "d1"),
+}
+
+
+@pytest.fixture
+async def down_store() -> AsyncIterator[Store]:
+    """A store whose Redis port has nothing listening."""
+    client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
+    yield Store(client, TokenCipher.ephemeral())
+    await client.aclose()
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+async def test_redis_down_is_store_unavailable(down_store: Store, call: StoreCall) -> None:
+    with pytest.raises(StoreUnavailable):
+        await call(down_store)
+
+
+async def test_ping(store: Store, down_store: Store) -> None:
+    assert await store.ping() is True
+    assert await down_store.ping() is False
