@@ -110,7 +110,8 @@ class Draft(BaseModel):
 
 
 class RecognitionRequest(BaseModel):
-    """A parsed `/recognize`: mentions stay in the message as `<@U…>` until names are known."""
+    """A parsed `/recognize`. `message` is Slack-escaped text (`&amp;`, `&lt;`, `&gt;`) whose
+    mentions stay as `<@U…>` until names are known."""
 
     recipient_ids: list[str]
     hashtags: list[str]

@@ -88,23 +88,33 @@ CLIENT_AUTH: dict[
 CLIENT_AUTH = {"client_secret_post": _auth_in_body, "client_secret_basic": _auth_basic}
 
 
+def _number(value: Any) -> float | None:
+    """A JSON number, or a string holding one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _expiry_seconds(body: Mapping[str, Any], now: float) -> float | None:
-    value = body.get("expires_in")
-    return now + float(value) if isinstance(value, int | float) else None
+    lifetime = _number(body.get("expires_in"))
+    return None if lifetime is None else now + lifetime
 
 
 def _expiry_seconds_or_epoch(body: Mapping[str, Any], now: float) -> float | None:
     """Achievers documents `expires_in` both as seconds and as a UNIX timestamp."""
-    value = body.get("expires_in")
-    if not isinstance(value, int | float):
+    value = _number(body.get("expires_in"))
+    if value is None:
         return None
-    return float(value) if value > TEN_YEARS else now + float(value)
+    return value if value > TEN_YEARS else now + value
 
 
 def _expiry_created_at(body: Mapping[str, Any], now: float) -> float | None:
-    created, lifetime = body.get("created_at"), body.get("expires_in")
-    if isinstance(created, int | float) and isinstance(lifetime, int | float):
-        return float(created) + float(lifetime)
+    created, lifetime = _number(body.get("created_at")), _number(body.get("expires_in"))
+    if created is not None and lifetime is not None:
+        return created + lifetime
     return _expiry_seconds(body, now)
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from bot.providers.base import PagingStyle
-from bot.providers.http import PlatformApi
+from bot.api import PlatformApi
 
 Page = tuple[list[Any], str | None]
+PagingStyle = Literal["achievers"]
+ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def same_host_path(link: str | None) -> str | None:
     """Keep only path and query of a next link, so a token never follows it to another host."""
     if not link:
         return None
-    if "://" not in link and not link.startswith("/"):
+    if not ABSOLUTE.match(link) and not link.startswith("/"):
         link = f"//{link}"  # Achievers documents scheme-less links: host/path?query
     parts = urlsplit(link)
     return f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"

@@ -36,7 +36,7 @@ def squash(value: str) -> str:
 
 
 def pick_value(hashtags: Sequence[str], values: Sequence[Value]) -> tuple[Value | None, str | None]:
-    """The first #tag naming a value, else (None, the first tag) so the preview can say so."""
+    """The value the first matching #tag names, and that tag; (None, None) when none matches."""
     by_name = {squash(value.name): value for value in values}
     for tag in hashtags:
         if squash(tag) in by_name:
@@ -45,11 +45,13 @@ def pick_value(hashtags: Sequence[str], values: Sequence[Value]) -> tuple[Value 
 
 
 def final_message(template: str, names: dict[str, str], used_tag: str | None) -> str:
-    """Mentions become names; the #tag that chose the value is dropped from the text."""
+    """Plain text from Slack-escaped text: mentions become names, the value's #tag is dropped."""
     text = MENTION.sub(lambda match: names.get(match.group(1), "someone"), template)
     if used_tag is not None:
         text = re.sub(rf"(?<!\w)#{re.escape(used_tag)}(?!\w)", "", text, count=1)
-    return re.sub(r"[ \t]+", " ", text).strip(" \t,;:-")
+    text = re.sub(r"[ \t]+", " ", text).strip(" \t,;:-")
+    # Entities last, so text a user typed as "&lt;@U1&gt;" never becomes a mention.
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class Recognitions(Shared):
@@ -72,9 +74,11 @@ class Recognitions(Shared):
                 "mention a teammate instead."
             )
         values = await self._tokens.run(owner, platform.adapter.list_values)
-        recipients = list(await asyncio.gather(
-            *(self._resolve(owner, slack_id) for slack_id in request.recipient_ids)
-        ))
+        recipients = list(
+            await asyncio.gather(
+                *(self._resolve(owner, slack_id) for slack_id in request.recipient_ids)
+            )
+        )
         value, used = pick_value(request.hashtags, values)
         names = {recipient.slack_id: recipient.name for recipient in recipients}
         message = final_message(request.message, names, used)

@@ -14,7 +14,7 @@ SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
 LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 HASHTAG = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)")
-LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9_]+>\s*(?:,|and|&amp;)?)+\s*", re.IGNORECASE)
+LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9_]+>\s*(?:,|and\b|&amp;)?)+\s*", re.IGNORECASE)
 MAX_RECIPIENTS = 10
 
 USAGE = "Try `/recognize @ana for the smooth release #teamwork`."

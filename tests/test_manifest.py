@@ -47,7 +47,7 @@ def test_commands_escape_mentions_and_scopes_cover_what_the_bot_calls() -> None:
 
 
 def test_every_manifest_url_is_a_route_the_app_serves() -> None:
-    settings = Settings(_env_file=None, slack_signing_secret="s", slack_bot_token="xoxb-1")
+    settings = Settings.model_validate({"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"})
     app = build_app(build_services(settings))
     served = {route.path for route in app.routes if isinstance(route, Route)}
     found = urls(manifest())

@@ -8,10 +8,10 @@ from types import ModuleType
 
 import httpx
 
+from bot.api import PlatformApi
 from bot.errors import KudosError
 from bot.providers import achievers
 from bot.providers.base import Provider, ProviderSpec
-from bot.providers.http import PlatformApi
 from bot.settings import ProviderSettings, Settings
 from bot.shared import Shared
 

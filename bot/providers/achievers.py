@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.api import PlatformApi
 from bot.errors import InvalidInput, ProviderError
 from bot.models import Person, Sent, Value
 from bot.paging import iterate
 from bot.providers.base import ProviderSpec
-from bot.providers.http import PlatformApi
 
 SPEC = ProviderSpec(
     name="achievers",

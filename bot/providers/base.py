@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.models import Person, Sent, Value
+from bot.paging import PagingStyle
 
 TokenEncoding = Literal["json", "form", "query"]
 ClientAuth = Literal["client_secret_post", "client_secret_basic"]
 ExpiryStyle = Literal["seconds", "seconds_or_epoch", "created_at"]
-PagingStyle = Literal["achievers"]
 
 
 @dataclass(frozen=True)

@@ -179,11 +179,6 @@ def test_status_line(link: Link | None, expected: str) -> None:
     assert "secret-token" not in line
 
 
-@pytest.mark.xfail(
-    reason="BUG: /recognize text is Slack-escaped (R&amp;D) and the preview escapes it again, "
-    "so Slack shows 'R&amp;D' (the platform also receives the entity)",
-    strict=True,
-)
 def test_preview_shows_slack_entities_once() -> None:
     """What the user typed as `R&D <3` reaches the preview as `R&D <3`, not `R&amp;D &lt;3`."""
     request = parse_recognize("<@U1> for R&amp;D &lt;3")

@@ -7,8 +7,6 @@ import pytest
 from bot.errors import InvalidInput
 from handlers.parse import MAX_RECIPIENTS, KudosCommand, parse_kudos, parse_recognize
 
-BUG_AND = "BUG: LEADING_MENTIONS eats an 'and' prefix of the first word ('andrew' → 'rew')"
-
 RECOGNIZE = [
     # text, recipients, hashtags, message
     ("<@U123|bob> great demo", ["U123"], [], "great demo"),
@@ -33,14 +31,12 @@ RECOGNIZE = [
         ["U1"],
         [],
         "andrew did great",
-        marks=pytest.mark.xfail(reason=BUG_AND, strict=True),
     ),
     pytest.param(
         "<@U1> android release",
         ["U1"],
         [],
         "android release",
-        marks=pytest.mark.xfail(reason=BUG_AND, strict=True),
     ),
 ]
 
