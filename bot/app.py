@@ -41,47 +41,62 @@ def build_bolt(services: Services) -> AsyncApp:
     return app
 
 
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def slack_events(request: Request) -> Response:
+    # Bolt's verifier raises on a non-numeric timestamp; refuse it as unsigned instead.
+    if not request.headers.get("x-slack-request-timestamp", "").isdigit():
+        return PlainTextResponse("invalid request", status_code=401)
+    handler: AsyncSlackRequestHandler = request.app.state.slack
+    return await handler.handle(request)
+
+
+async def oauth_callback(request: Request) -> Response:
+    services, provider = services_of(request), request.path_params["provider"]
+    if provider not in services.registry.names():
+        html = page("Unknown link", "This address doesn't belong to a platform we use.", False)
+        return HTMLResponse(html, status_code=404)
+    result = await services.linker.complete(provider, dict(request.query_params))
+    html = page(result.title, result.message, result.ok)
+    return HTMLResponse(html, status_code=200 if result.ok else 400)
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> Response:
+    if await services_of(request).store.ping():
+        return PlainTextResponse("ready")
+    return PlainTextResponse("redis unavailable", status_code=503)
+
+
+async def unexpected(request: Request, error: Exception) -> Response:
+    """Last resort: a bug answers 503 with a log line, never a 500 with a stack trace."""
+    log.error("unhandled error on %s", request.url.path, exc_info=error)
+    return PlainTextResponse("temporarily unavailable", status_code=503)
+
+
+ROUTES = [
+    Route("/slack/events", slack_events, methods=["POST"]),
+    Route("/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+]
+
+
 def build_app(services: Services) -> Starlette:
     """The ASGI app `python -m bot` serves."""
-    slack = AsyncSlackRequestHandler(build_bolt(services))
-
-    async def slack_events(request: Request) -> Response:
-        # Bolt's verifier raises on a non-numeric timestamp; refuse it as unsigned instead.
-        if not request.headers.get("x-slack-request-timestamp", "").isdigit():
-            return PlainTextResponse("invalid request", status_code=401)
-        return await slack.handle(request)
-
-    async def oauth_callback(request: Request) -> Response:
-        provider = request.path_params["provider"]
-        if provider not in services.registry.names():
-            html = page("Unknown link", "This address doesn't belong to a platform we use.", False)
-            return HTMLResponse(html, status_code=404)
-        result = await services.linker.complete(provider, dict(request.query_params))
-        return HTMLResponse(
-            page(result.title, result.message, result.ok), status_code=200 if result.ok else 400
-        )
-
-    async def healthz(request: Request) -> Response:
-        return PlainTextResponse("ok")
-
-    async def readyz(request: Request) -> Response:
-        if await services.store.ping():
-            return PlainTextResponse("ready")
-        return PlainTextResponse("redis unavailable", status_code=503)
-
-    async def unexpected(request: Request, error: Exception) -> Response:
-        log.error("unhandled error on %s", request.url.path, exc_info=error)
-        return PlainTextResponse("temporarily unavailable", status_code=503)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await services.aclose()
 
-    routes = [
-        Route("/slack/events", slack_events, methods=["POST"]),
-        Route("/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/readyz", readyz, methods=["GET"]),
-    ]
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: unexpected})
+    app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})
+    app.state.services = services
+    app.state.slack = AsyncSlackRequestHandler(build_bolt(services))
+    return app

@@ -74,7 +74,7 @@ def check_required(settings: Settings) -> None:
     if settings.slack_signing_secret is None:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "
-            "page (see README, 'Deploy to Slack')."
+            "page into the environment or .env (see .env.example and README, 'Deploy to Slack')."
         )
     if settings.slack_bot_token is None:
         raise ConfigError(

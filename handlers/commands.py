@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -9,7 +11,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.errors import InvalidInput, KudosError
+from bot.errors import InvalidInput
 from bot.linking import Linker
 from bot.models import Owner
 from bot.providers import Registry
@@ -67,43 +69,65 @@ async def run_kudos(
     tokens: Tokens,
 ) -> None:
     request = parse_kudos(command.get("text", ""))
-    if request.action == "help":
-        return
-    owner = owner_of(context, registry, request.argument)
-    spec = registry.get(owner.provider).spec
-    if request.action == "status":
-        lines = [
-            blocks.status_line(
-                registry.get(name).spec,
-                await tokens.link(Owner(owner.team_id, owner.user_id, name)),
-            )
-            for name in registry.names()
-        ]
-        await respond(text="\n".join(lines))
-    elif request.action == "unlink":
-        removed = await linker.unlink(owner)
-        await respond(
-            text=f"Unlinked from {spec.display_name}; your tokens are deleted."
-            if removed
-            else f"You weren't linked to {spec.display_name}."
+    if request.action not in SUBCOMMANDS:
+        return  # help was answered in the ack
+    account = Account(owner_of(context, registry, request.argument), registry, linker, tokens)
+    text, shown = await SUBCOMMANDS[request.action](account, respond.response_url)
+    await respond(text=text, blocks=shown)
+
+
+@dataclass(frozen=True)
+class Account:
+    """One user's account on one platform, with what the subcommands need."""
+
+    owner: Owner
+    registry: Registry
+    linker: Linker
+    tokens: Tokens
+
+    @property
+    def name(self) -> str:
+        return self.registry.get(self.owner.provider).spec.display_name
+
+
+Reply = tuple[str, list[blocks.Block] | None]
+
+
+async def show_status(account: Account, response_url: str | None) -> Reply:
+    """One line per enabled platform: linked as whom, or how to link."""
+    lines = []
+    for name in account.registry.names():
+        owner = Owner(account.owner.team_id, account.owner.user_id, name)
+        lines.append(
+            blocks.status_line(account.registry.get(name).spec, await account.tokens.link(owner))
         )
-    else:
-        await _link(owner, respond, linker, tokens, registry)
+    return "\n".join(lines), None
 
 
-async def _link(
-    owner: Owner, respond: AsyncRespond, linker: Linker, tokens: Tokens, registry: Registry
-) -> None:
-    spec = registry.get(owner.provider).spec
-    link = await tokens.link(owner)
-    if link is not None:
-        raise KudosError(
-            f"You're already linked to {spec.display_name} as {link.account.name}. "
+async def unlink(account: Account, response_url: str | None) -> Reply:
+    if await account.linker.unlink(account.owner):
+        return f"Unlinked from {account.name}; your tokens are deleted.", None
+    return f"You weren't linked to {account.name}.", None
+
+
+async def link(account: Account, response_url: str | None) -> Reply:
+    spec = account.registry.get(account.owner.provider).spec
+    current = await account.tokens.link(account.owner)
+    if current is not None:
+        return (
+            f"You're already linked to {spec.display_name} as {current.account.name}. "
             f"To use another account, run `/kudos unlink {spec.name}` first."
-        )
-    url = await linker.start(owner, respond.response_url)
+        ), None
+    url = await account.linker.start(account.owner, response_url)
     prompt = blocks.link_prompt(url, spec, f"Let's link your {spec.display_name} account.")
-    await respond(text=f"Link your {spec.display_name} account", blocks=prompt)
+    return f"Link your {spec.display_name} account", prompt
+
+
+SUBCOMMANDS: dict[str, Callable[[Account, str | None], Awaitable[Reply]]] = {
+    "status": show_status,
+    "unlink": unlink,
+    "link": link,
+}
 
 
 def register(app: AsyncApp) -> None:
