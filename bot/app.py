@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -11,12 +12,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot.pages import page
 from bot.services import Services
+from handlers.callback import oauth_callback
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +55,6 @@ async def slack_events(request: Request) -> Response:
     return await handler.handle(request)
 
 
-async def oauth_callback(request: Request) -> Response:
-    services, provider = services_of(request), request.path_params["provider"]
-    if provider not in services.registry.names():
-        html = page("Unknown link", "This address doesn't belong to a platform we use.", False)
-        return HTMLResponse(html, status_code=404)
-    result = await services.linker.complete(provider, dict(request.query_params))
-    html = page(result.title, result.message, result.ok)
-    return HTMLResponse(html, status_code=200 if result.ok else 400)
-
-
 async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -93,7 +84,9 @@ def build_app(services: Services) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        directories = asyncio.create_task(services.directory.keep_fresh())
         yield
+        directories.cancel()
         await services.aclose()
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})

@@ -30,6 +30,10 @@ class NotLinked(KudosError):
         super().__init__(user_message or "You haven't linked your account yet.")
 
 
+class GrantRevoked(NotLinked):
+    """The platform refused the refresh token: the link is over."""
+
+
 class TokenUnreadable(NotLinked):
     """A stored token no key can decrypt or that belongs to someone else: relink."""
 
@@ -56,6 +60,12 @@ class OAuthFailure(KudosError):
     def __init__(self, title: str, user_message: str) -> None:
         self.title = title
         super().__init__(user_message)
+
+
+class Busy(KudosError):
+    """Someone else holds the lock for this work."""
+
+    user_message = "That's taking longer than usual. Please try again in a moment."
 
 
 class StoreUnavailable(KudosError):

@@ -1,4 +1,4 @@
-"""Linking a Slack user to a platform account: start, callback, status, unlink."""
+"""Linking a Slack user to a platform account: start, callback, confirmation, unlink."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import httpx
 
 from bot import oauth
-from bot.errors import KudosError, OAuthFailure
-from bot.models import Link, Owner, PendingLink, Person
-from bot.notify import Notifier
+from bot.errors import InvalidInput, KudosError, OAuthFailure
+from bot.models import Link, Owner, PendingLink, Person, TokenSet
 from bot.providers import Platform, Registry
 from bot.settings import Settings
 from bot.shared import Shared
@@ -29,11 +28,14 @@ EXPIRED = OAuthFailure(
 
 @dataclass(frozen=True)
 class LinkResult:
-    """What the callback page shows."""
+    """How the callback ended: for the page, and for the Slack message to the user."""
 
     title: str
     message: str
     ok: bool
+    pending: PendingLink | None = None
+    account: Person | None = None
+    needs_confirmation: bool = False
 
 
 class Linker(Shared):
@@ -46,18 +48,21 @@ class Linker(Shared):
         registry: Registry,
         http: httpx.AsyncClient,
         people: SlackPeople,
-        notifier: Notifier,
     ) -> None:
         self._settings = settings
         self._store = store
         self._registry = registry
         self._http = http
         self._people = people
-        self._notifier = notifier
 
     async def start(self, owner: Owner, response_url: str | None = None) -> str:
         """A fresh authorize URL; its `state` is bound to this owner for 10 minutes."""
         platform = self._registry.get(owner.provider)
+        if not platform.spec.per_user:
+            raise InvalidInput(
+                f"{platform.spec.display_name} needs no personal link: "
+                "the app reads it with its own credentials."
+            )
         state = oauth.new_state()
         verifier = oauth.new_code_verifier() if platform.spec.pkce else None
         pending = PendingLink(
@@ -72,38 +77,26 @@ class Linker(Shared):
         return oauth.authorize_url(platform.spec, platform.client, redirect, state, verifier)
 
     async def complete(self, provider: str, query: Mapping[str, str]) -> LinkResult:
-        """Handle the platform's redirect back; every outcome is a page, never an exception."""
+        """Handle the platform's redirect back; every outcome is a result, never an exception."""
         pending: PendingLink | None = None
         try:
             pending = await self._claim(provider, query.get("state", ""))
-            account = await self._finish(pending, query)
+            return await self._finish(pending, query)
         except KudosError as failure:
             title = failure.title if isinstance(failure, OAuthFailure) else "Nothing was linked"
-            if pending is not None:
-                await self._notifier.tell(
-                    pending.user_id,
-                    f"Linking didn't work: {failure.user_message}",
-                    pending.response_url,
-                )
-            return LinkResult(title, failure.user_message, ok=False)
-        name = self._registry.get(provider).spec.display_name
-        text = f"You're linked to {name} as {account.name} ({account.email})."
-        await self._notifier.tell(
-            pending.user_id, f":white_check_mark: {text}", pending.response_url
-        )
-        return LinkResult("You're linked", f"{text} You can close this tab.", ok=True)
+            return LinkResult(title, failure.user_message, ok=False, pending=pending)
 
     async def _claim(self, provider: str, state: str) -> PendingLink:
         """Consume the state once; it must have been issued for this platform's callback."""
         pending = await self._store.take_state(state) if state else None
         if pending is None:
             raise EXPIRED
-        if pending.provider != provider:
+        if pending.provider != provider:  # mix-up defence: before any code is sent anywhere
             log.warning("state issued for %s presented at %s callback", pending.provider, provider)
             raise EXPIRED
         return pending
 
-    async def _finish(self, pending: PendingLink, query: Mapping[str, str]) -> Person:
+    async def _finish(self, pending: PendingLink, query: Mapping[str, str]) -> LinkResult:
         platform = self._registry.get(pending.provider)
         name = platform.spec.display_name
         if query.get("error"):
@@ -122,10 +115,29 @@ class Linker(Shared):
             pending.code_verifier,
         )
         account = await self._account(platform, token.access_token)
+        if account.email is None:
+            return await self._hold_for_confirmation(pending, account, token, name)
         await self._check_same_person(pending, account, name)
         await self._store.save_link(pending.owner, Link(account=account, token=token))
         log.info("linked %s for a user of team %s", pending.provider, pending.team_id)
-        return account
+        text = f"You're linked to {name} as {account.name} ({account.email})."
+        return LinkResult("You're linked", text, ok=True, pending=pending, account=account)
+
+    async def _hold_for_confirmation(
+        self, pending: PendingLink, account: Person, token: TokenSet, name: str
+    ) -> LinkResult:
+        """No e-mail to compare: keep the link inactive until the user confirms it in Slack."""
+        link = Link(account=account, token=token, confirmed=False)
+        await self._store.save_link(pending.owner, link)
+        message = f"{name} didn't tell us your e-mail address. Confirm the account in Slack."
+        return LinkResult(
+            "One more step",
+            message,
+            ok=True,
+            pending=pending,
+            account=account,
+            needs_confirmation=True,
+        )
 
     async def _account(self, platform: Platform, access_token: str) -> Person:
         try:
@@ -147,6 +159,16 @@ class Linker(Shared):
                 f"The {name} account you signed in with does not use the same e-mail address "
                 "as your Slack profile, so nothing was linked. Sign in to your own account.",
             )
+
+    async def confirm(self, owner: Owner) -> Link:
+        """The user says the account shown is theirs: the link becomes active."""
+        link = await self._store.load_link(owner)
+        if link is None:
+            raise InvalidInput("There is no link waiting for confirmation. Run /kudos link again.")
+        if not link.confirmed:
+            link = link.model_copy(update={"confirmed": True})
+            await self._store.save_link(owner, link)
+        return link
 
     async def unlink(self, owner: Owner) -> bool:
         return await self._store.delete_link(owner)

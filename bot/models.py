@@ -41,6 +41,8 @@ class Person(BaseModel):
     id: str
     name: str
     email: str | None = None
+    title: str | None = None
+    department: str | None = None
     profile_url: str | None = None
     image_url: str | None = None
 
@@ -60,11 +62,27 @@ class Sent(BaseModel):
     url: str | None = None
 
 
+class Recognition(BaseModel):
+    """A recognition as the platform lists it."""
+
+    id: str
+    giver: str | None = None
+    recipients: list[str] = Field(default_factory=list)
+    message: str = ""
+    value: str | None = None
+    created: str | None = None
+    url: str | None = None
+
+
 class Link(BaseModel):
-    """A Slack user's link to a platform account: stored encrypted, as one record."""
+    """A Slack user's link to a platform account: stored encrypted, as one record.
+
+    `confirmed` is False while the user still has to confirm an account the platform
+    showed without an e-mail address; such a link is not used."""
 
     account: Person
     token: TokenSet
+    confirmed: bool = True
     linked_at: float = Field(default_factory=time.time)
 
 

@@ -12,7 +12,7 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from bot.errors import OAuthFailure
+from bot.errors import GrantRevoked, OAuthFailure, ProviderError, ProviderUnavailable
 from bot.models import TokenSet
 from bot.providers.base import ClientAuth, ExpiryStyle, ProviderSpec, TokenEncoding
 from bot.settings import ProviderSettings
@@ -50,7 +50,7 @@ def authorize_url(
         client_id=client.client_id,
         response_type="code",
         redirect_uri=redirect_uri if spec.send_redirect_uri else None,
-        scope=scope_of(spec, client),
+        scope=scope_of(spec, client) if spec.scope_in_authorize else None,
         state=state,
         **extra,
     )
@@ -58,8 +58,9 @@ def authorize_url(
 
 
 def scope_of(spec: ProviderSpec, client: ProviderSettings) -> str:
-    words = (client.scope or spec.default_scope).replace(",", " ").split()
-    return spec.scope_separator.join(words)
+    """The configured scope (or the spec's), `{entity_id}` filled in, joined as the spec says."""
+    scope = (client.scope or spec.default_scope).format(entity_id=client.entity_id or "")
+    return spec.scope_separator.join(scope.replace(",", " ").split())
 
 
 # How the token request carries its parameters: a table keyed by the spec's `token_encoding`.
@@ -141,6 +142,14 @@ def read_token(spec: ProviderSpec, body: Mapping[str, Any], now: float | None = 
     )
 
 
+class TokenRejected(Exception):
+    """The token endpoint answered with an error (internal: each grant maps it for users)."""
+
+    def __init__(self, error: str | None, status: int) -> None:
+        super().__init__(f"{status} {error}")
+        self.error, self.status = error, status
+
+
 async def exchange_code(
     http: httpx.AsyncClient,
     spec: ProviderSpec,
@@ -149,18 +158,51 @@ async def exchange_code(
     redirect_uri: str,
     code_verifier: str | None = None,
 ) -> TokenSet:
+    """Authorization code → tokens; any failure is an `OAuthFailure` for the callback page."""
     params: Params = {"grant_type": "authorization_code", "code": code}
     if spec.send_redirect_uri:
         params["redirect_uri"] = redirect_uri
+    if spec.scope_in_token:
+        params["scope"] = scope_of(spec, client)
     if code_verifier is not None:
         params["code_verifier"] = code_verifier
-    return await request_token(http, spec, client, params)
+    try:
+        return await request_token(http, spec, client, params)
+    except ProviderUnavailable as error:
+        raise OAuthFailure("Link failed", error.user_message) from error
+    except TokenRejected as rejected:
+        raise OAuthFailure("Link failed", _rejection(spec, rejected)) from rejected
+
+
+async def refresh(
+    http: httpx.AsyncClient, spec: ProviderSpec, client: ProviderSettings, refresh_token: str
+) -> TokenSet:
+    """A refresh grant; a refused refresh token raises `GrantRevoked`."""
+    params: Params = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    try:
+        return await request_token(http, spec, client, params)
+    except TokenRejected as rejected:
+        if rejected.error == "invalid_grant":
+            message = f"{spec.display_name} ended your link. Link it again to continue."
+            raise GrantRevoked(spec.name, message) from rejected
+        raise ProviderError(_rejection(spec, rejected)) from rejected
+
+
+async def client_credentials(
+    http: httpx.AsyncClient, spec: ProviderSpec, client: ProviderSettings
+) -> TokenSet:
+    """An app-level token for platforms without per-user links."""
+    params: Params = {"grant_type": "client_credentials", "scope": scope_of(spec, client)}
+    try:
+        return await request_token(http, spec, client, params)
+    except TokenRejected as rejected:
+        raise ProviderError(_rejection(spec, rejected)) from rejected
 
 
 async def request_token(
     http: httpx.AsyncClient, spec: ProviderSpec, client: ProviderSettings, params: Params
 ) -> TokenSet:
-    """POST to the token endpoint as the spec says; errors become an `OAuthFailure`."""
+    """POST to the token endpoint, encoded and authenticated as the spec says."""
     params, auth = CLIENT_AUTH[spec.client_auth](params, client)
     request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
     headers = {"Accept": "application/json"}
@@ -171,8 +213,8 @@ async def request_token(
         )
     except httpx.TransportError as error:
         log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
-        raise OAuthFailure(
-            "Link failed", f"{spec.display_name} didn't answer. Please try again shortly."
+        raise ProviderUnavailable(
+            f"{spec.display_name} didn't answer. Please try again shortly."
         ) from error
     return read_token(spec, _token_body(spec, response))
 
@@ -186,13 +228,13 @@ def _token_body(spec: ProviderSpec, response: httpx.Response) -> Mapping[str, An
         return body
     error = body.get("error") if isinstance(body, Mapping) else None
     log.warning("token request to %s answered %s (%s)", spec.name, response.status_code, error)
-    if error == "invalid_client" or response.status_code == 401:
-        raise OAuthFailure(
-            "Link failed",
+    raise TokenRejected(error if isinstance(error, str) else None, response.status_code)
+
+
+def _rejection(spec: ProviderSpec, rejected: TokenRejected) -> str:
+    if rejected.error == "invalid_client" or rejected.status == 401:
+        return (
             f"{spec.display_name} did not accept this app's client credentials. "
-            "Please tell your Slack admin.",
+            "Please tell your Slack admin."
         )
-    raise OAuthFailure(
-        "Link failed",
-        f"{spec.display_name} did not accept the sign-in. Run /kudos link in Slack to try again.",
-    )
+    return f"{spec.display_name} did not accept the sign-in. Run /kudos link in Slack to try again."

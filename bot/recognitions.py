@@ -8,6 +8,7 @@ import re
 import secrets
 from collections.abc import Sequence
 
+from bot.directory import Directory
 from bot.errors import InvalidInput, KudosError, ProviderUnavailable
 from bot.models import Draft, Owner, Recipient, RecognitionRequest, Sent, Value
 from bot.providers import Registry
@@ -58,16 +59,24 @@ class Recognitions(Shared):
     """Prepare, amend, send and cancel recognition drafts."""
 
     def __init__(
-        self, store: Store, registry: Registry, tokens: Tokens, people: SlackPeople
+        self,
+        store: Store,
+        registry: Registry,
+        tokens: Tokens,
+        people: SlackPeople,
+        directory: Directory,
     ) -> None:
         self._store = store
         self._registry = registry
         self._tokens = tokens
         self._people = people
+        self._directory = directory
 
     async def prepare(self, owner: Owner, channel_id: str, request: RecognitionRequest) -> Draft:
         """Resolve every recipient and the value, and keep the result as a draft."""
         platform = self._registry.get(owner.provider)
+        if not platform.spec.can_recognize:
+            raise InvalidInput(self._cannot_recognize(platform.spec.display_name, owner.provider))
         if owner.user_id in request.recipient_ids:
             raise InvalidInput(
                 "Nice try! You can't recognize yourself, but you can make someone's day: "
@@ -100,31 +109,28 @@ class Recognitions(Shared):
 
     async def _resolve(self, owner: Owner, slack_id: str) -> Recipient:
         """Slack user → profile e-mail → platform person; a clear error naming who failed."""
-        platform = self._registry.get(owner.provider)
-        profile = await self._people.profile(slack_id)
-        if profile is None or profile.deleted:
-            raise InvalidInput(f"I can't find <@{slack_id}> in this workspace.")
-        if profile.is_bot:
-            raise InvalidInput(f"{profile.name} is a bot; bots can't receive recognitions.")
-        if not profile.email:
-            raise InvalidInput(f"{profile.name} has no e-mail address on their Slack profile.")
-        email = profile.email
-
-        async def find(token: str) -> Recipient | None:
-            person = await platform.adapter.find_by_email(token, email)
-            return (
-                None
-                if person is None
-                else Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
-            )
-
-        recipient = await self._tokens.run(owner, find)
-        if recipient is None:
+        profile = await self._people.recipient(slack_id)
+        person = await self._directory.find(owner, profile.email or "")
+        if person is None:
+            name = self._registry.get(owner.provider).spec.display_name
             raise InvalidInput(
-                f"{profile.name} doesn't have a {platform.spec.display_name} account "
-                "I can find, so they can't be recognized there yet."
+                f"I can't find {profile.name} on {name} (by their Slack e-mail), "
+                "so they can't be recognized there yet."
             )
-        return recipient
+        return Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
+
+    def _cannot_recognize(self, name: str, provider: str) -> str:
+        """Say so, and point to an enabled platform that can."""
+        others = [
+            p.spec.display_name for p in self._registry.others(provider) if p.spec.can_recognize
+        ]
+        where = (
+            f" Recognitions in this workspace go to {others[0]}: ask your Slack admin to "
+            "make it the default."
+            if others
+            else ""
+        )
+        return f"{name}'s API offers no recognitions, so I can't send one there.{where}"
 
     async def choose_value(self, team_id: str, user_id: str, draft_id: str, value_id: str) -> Draft:
         draft = await self._store.get_draft(team_id, user_id, draft_id)

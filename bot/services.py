@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.crypto import TokenCipher, parse_keys
+from bot.directory import Directory
 from bot.linking import Linker
 from bot.notify import Notifier
 from bot.providers import Registry, build_registry
@@ -38,14 +39,19 @@ class Services:
     store: Store
     registry: Registry
     tokens: Tokens
+    directory: Directory
+    people: SlackPeople
     linker: Linker
     recognitions: Recognitions
+    notifier: Notifier
 
     def listener_context(self) -> dict[str, Any]:
         """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
         return {
             "registry": self.registry,
             "tokens": self.tokens,
+            "directory": self.directory,
+            "people": self.people,
             "linker": self.linker,
             "recognitions": self.recognitions,
         }
@@ -84,8 +90,22 @@ def build_services(settings: Settings) -> Services:
     slack = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=5)
     store = Store(redis, cipher)
     registry = build_registry(settings, http)
-    tokens = Tokens(store, registry)
+    tokens = Tokens(store, registry, http)
+    directory = Directory(store, registry, tokens)
     people = SlackPeople(slack)
-    linker = Linker(settings, store, registry, http, people, Notifier(slack))
-    recognitions = Recognitions(store, registry, tokens, people)
-    return Services(settings, http, redis, slack, store, registry, tokens, linker, recognitions)
+    linker = Linker(settings, store, registry, http, people)
+    recognitions = Recognitions(store, registry, tokens, people, directory)
+    return Services(
+        settings,
+        http,
+        redis,
+        slack,
+        store,
+        registry,
+        tokens,
+        directory,
+        people,
+        linker,
+        recognitions,
+        Notifier(slack),
+    )

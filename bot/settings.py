@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
 
 
 class ProviderSettings(BaseModel):
-    """One platform's OAuth client; the platform is enabled exactly when `client_id` is set."""
+    """One platform's OAuth client; the platform is enabled exactly when `client_id` is set.
+
+    An empty `base_url` means the platform's usual host (see each provider's spec)."""
 
     base_url: str = ""
     client_id: str | None = None
     client_secret: SecretStr | None = None
     scope: str | None = None
+    entity_id: str | None = None  # Culture Amp: the account the app-level token is scoped to
 
     @property
     def enabled(self) -> bool:
         return bool(self.client_id)
-
-    @model_validator(mode="after")
-    def _complete_when_enabled(self) -> ProviderSettings:
-        if self.enabled and not self.base_url:
-            raise ValueError("BASE_URL is required when CLIENT_ID is set")
-        self.base_url = self.base_url.rstrip("/")
-        return self
 
 
 class Settings(BaseSettings):
@@ -42,13 +38,21 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     token_encryption_keys: SecretStr | None = None
     achievers: ProviderSettings = ProviderSettings()
+    sevengeese: ProviderSettings = ProviderSettings()
+    kazoo: ProviderSettings = ProviderSettings()
+    cultureamp: ProviderSettings = ProviderSettings()
     default_provider: str | None = None
     host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
     port: int = 3000
 
     def providers(self) -> dict[str, ProviderSettings]:
         """Every platform's settings by its contract name."""
-        return {"achievers": self.achievers}
+        return {
+            "achievers": self.achievers,
+            "sevengeese": self.sevengeese,
+            "kazoo": self.kazoo,
+            "cultureamp": self.cultureamp,
+        }
 
     def redirect_uri(self, provider: str) -> str:
         return f"{self.public_url.rstrip('/')}/oauth/{provider}/callback"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import KudosError
+from bot.errors import InvalidInput, KudosError
 from bot.shared import Shared
 
 log = logging.getLogger(__name__)
@@ -47,3 +47,14 @@ class SlackPeople(Shared):
             is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
             deleted=bool(user.get("deleted")),
         )
+
+    async def recipient(self, user_id: str) -> SlackProfile:
+        """A person who can be recognized: present, human, with an e-mail on their profile."""
+        profile = await self.profile(user_id)
+        if profile is None or profile.deleted:
+            raise InvalidInput(f"I can't find <@{user_id}> in this workspace.")
+        if profile.is_bot:
+            raise InvalidInput(f"{profile.name} is a bot; bots can't receive recognitions.")
+        if not profile.email:
+            raise InvalidInput(f"{profile.name} has no e-mail address on their Slack profile.")
+        return profile

@@ -1,25 +1,31 @@
-"""A user's access token for a platform, and what happens when the platform rejects it."""
+"""Live access tokens: refreshed single-flight before expiry, replayed once after a 401."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from bot.errors import NotLinked, ProviderUnauthorized, TokenUnreadable
+import httpx
+
+from bot import oauth
+from bot.errors import GrantRevoked, NotLinked, ProviderError, ProviderUnauthorized, TokenUnreadable
 from bot.models import Link, Owner
-from bot.providers import Registry
+from bot.providers import Platform, Registry
 from bot.shared import Shared
 from bot.store import Store
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Tokens(Shared):
-    """Hands out live access tokens; an expired, unreadable or rejected link is removed."""
+    """Hands out tokens; an expired, unreadable or rejected link is removed, never reused."""
 
-    def __init__(self, store: Store, registry: Registry) -> None:
+    def __init__(self, store: Store, registry: Registry, http: httpx.AsyncClient) -> None:
         self._store = store
         self._registry = registry
+        self._http = http
 
     async def link(self, owner: Owner) -> Link | None:
         """The user's link, or None; a record no key can open counts as no link."""
@@ -29,24 +35,93 @@ class Tokens(Shared):
             await self._store.delete_link(owner)
             return None
 
-    async def access_token(self, owner: Owner) -> str:
-        name = self._registry.get(owner.provider).spec.display_name
-        link = await self.link(owner)
-        if link is None:
-            raise NotLinked(owner.provider, f"Link your {name} account to continue.")
-        if link.token.expired():
-            await self._store.delete_link(owner)
-            raise NotLinked(owner.provider, f"Your {name} link has expired. Link it again.")
-        return link.token.access_token
-
     async def run(self, owner: Owner, call: Callable[[str], Awaitable[T]]) -> T:
-        """Run `call` with the user's token; a 401 unlinks and asks the user to link again."""
-        token = await self.access_token(owner)
+        """Run `call` with a live token; after a 401, refresh once and replay once."""
+        platform = self._registry.get(owner.provider)
+        token = await self._token(owner, platform)
+        try:
+            return await call(token)
+        except ProviderUnauthorized:
+            token = await self._token(owner, platform, rejected=token)
         try:
             return await call(token)
         except ProviderUnauthorized as error:
-            await self._store.delete_link(owner)
-            name = self._registry.get(owner.provider).spec.display_name
-            raise NotLinked(
-                owner.provider, f"{name} no longer accepts your link. Link it again."
+            return await self._give_up(owner, platform, error)
+
+    async def _token(self, owner: Owner, platform: Platform, rejected: str | None = None) -> str:
+        """A token to use now; `rejected` is one the platform just answered 401 to."""
+        if not platform.spec.per_user:
+            return await self._app_token(platform, rejected)
+        name = platform.spec.display_name
+        link = await self.link(owner)
+        if link is None or not link.confirmed:
+            raise NotLinked(owner.provider, f"Link your {name} account to continue.")
+        token = link.token
+        if rejected is not None and token.access_token != rejected:
+            return token.access_token  # another request refreshed it meanwhile
+        if rejected is None and not token.expired(platform.spec.refresh_margin):
+            return token.access_token
+        if token.refresh_token:
+            return (await self._refresh(owner, platform, token.access_token)).token.access_token
+        if rejected is None and not token.expired():
+            return token.access_token  # nothing to renew it with, but still valid
+        await self._store.delete_link(owner)
+        why = f"{name} no longer accepts your link" if rejected else f"Your {name} link has expired"
+        raise NotLinked(owner.provider, f"{why}. Link it again to continue.")
+
+    async def _refresh(self, owner: Owner, platform: Platform, stale: str) -> Link:
+        """One refresh per (user, platform) at a time, across every process."""
+        async with self._store.locked(f"refresh:{owner.key}"):
+            loaded = await self._store.load_link_version(owner)
+            if loaded is None:
+                raise NotLinked(owner.provider, "Link your account to continue.")
+            blob, current = loaded
+            if current.token.access_token != stale or current.token.refresh_token is None:
+                return current  # refreshed by someone else while we waited
+            try:
+                fresh = await oauth.refresh(
+                    self._http, platform.spec, platform.client, current.token.refresh_token
+                )
+            except GrantRevoked:
+                await self._store.delete_link(owner)
+                raise
+            kept = fresh.refresh_token or current.token.refresh_token
+            updated = current.model_copy(
+                update={"token": fresh.model_copy(update={"refresh_token": kept})}
+            )
+            if not await self._store.swap_link(owner, blob, updated):
+                log.info("link changed during refresh; the new tokens serve this call only")
+            return updated
+
+    async def _app_token(self, platform: Platform, rejected: str | None) -> str:
+        """The platform's app-level token, minted single-flight and re-minted before expiry."""
+        spec = platform.spec
+        current = await self._store.load_app_token(spec.name)
+        if (
+            current
+            and current.access_token != rejected
+            and not current.expired(spec.refresh_margin)
+        ):
+            return current.access_token
+        async with self._store.locked(f"apptoken:{spec.name}"):
+            current = await self._store.load_app_token(spec.name)
+            if (
+                current
+                and current.access_token != rejected
+                and not current.expired(spec.refresh_margin)
+            ):
+                return current.access_token
+            fresh = await oauth.client_credentials(self._http, spec, platform.client)
+            await self._store.save_app_token(spec.name, fresh)
+            return fresh.access_token
+
+    async def _give_up(self, owner: Owner, platform: Platform, error: Exception) -> T:
+        name = platform.spec.display_name
+        if not platform.spec.per_user:
+            raise ProviderError(
+                f"{name} refused this app's access. Please tell your Slack admin."
             ) from error
+        await self._store.delete_link(owner)
+        raise NotLinked(
+            owner.provider, f"{name} no longer accepts your link. Link it again."
+        ) from error

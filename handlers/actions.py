@@ -12,6 +12,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.linking import Linker
+from bot.models import Owner
 from bot.providers import Registry
 from bot.recognitions import Recognitions
 from handlers import blocks
@@ -92,8 +94,45 @@ async def choose_value(
     )
 
 
+@reports_errors
+async def confirm_link(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    registry: Registry,
+    linker: Linker,
+) -> None:
+    """The clicker confirms *their own* pending link; the button only names the platform."""
+    spec = registry.get(str(action.get("value", ""))).spec
+    owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+    link = await linker.confirm(owner)
+    await respond(
+        text=f":white_check_mark: You're linked to {spec.display_name} as {link.account.name}.",
+        replace_original=True,
+    )
+
+
+@reports_errors
+async def reject_link(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    registry: Registry,
+    linker: Linker,
+) -> None:
+    spec = registry.get(str(action.get("value", ""))).spec
+    await linker.unlink(Owner(context.team_id or "", context.user_id or "", spec.name))
+    await respond(
+        text=f"Nothing was linked to {spec.display_name}. Run `/kudos link "
+        f"{spec.name}` to sign in with your own account.",
+        replace_original=True,
+    )
+
+
 def register(app: AsyncApp) -> None:
     app.action(blocks.SEND)(ack=ack_only, lazy=[send_draft])
     app.action(blocks.CANCEL)(ack=ack_only, lazy=[cancel_draft])
     app.action(blocks.CHOOSE_VALUE)(ack=ack_only, lazy=[choose_value])
     app.action(blocks.OPEN_LINK)(ack_only)
+    app.action(blocks.CONFIRM_LINK)(ack=ack_only, lazy=[confirm_link])
+    app.action(blocks.REJECT_LINK)(ack=ack_only, lazy=[reject_link])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.models import Draft, Link, Sent
+from bot.models import Draft, Link, Person, Sent
 from bot.providers.base import ProviderSpec
 
 Block = dict[str, Any]
@@ -14,6 +14,7 @@ SEND, CANCEL, CHOOSE_VALUE, OPEN_LINK = (
     "recognition_value",
     "link_open",
 )
+CONFIRM_LINK, REJECT_LINK = "link_confirm", "link_reject"
 
 
 def escape(text: str) -> str:
@@ -61,6 +62,26 @@ def link_prompt(url: str, spec: ProviderSpec, reason: str) -> list[Block]:
         },
         context("The button works once, for 10 minutes. We never see your password."),
     ]
+
+
+def confirm_account(spec: ProviderSpec, account: Person) -> tuple[str, list[Block]]:
+    """Ask the user to confirm an account the platform showed without an e-mail address."""
+    who = f"*{escape(account.name)}*" + (f", {escape(account.title)}" if account.title else "")
+    text = f"Is this your {spec.display_name} account: {who}?"
+    shown = [
+        section(
+            f"{text}\n{spec.display_name} didn't share an e-mail address we could check, "
+            "so the link stays off until you confirm."
+        ),
+        {
+            "type": "actions",
+            "elements": [
+                button("Yes, that's me", CONFIRM_LINK, value=spec.name, style="primary"),
+                button("No, unlink it", REJECT_LINK, value=spec.name, style="danger"),
+            ],
+        },
+    ]
+    return text, shown
 
 
 def names(draft: Draft) -> str:
@@ -128,6 +149,10 @@ def announcement_text(draft: Draft) -> str:
 
 
 def status_line(spec: ProviderSpec, link: Link | None) -> str:
+    if not spec.per_user:
+        return f"*{spec.display_name}*: connected for everyone (no personal link needed)."
+    if link is not None and not link.confirmed:
+        return f"*{spec.display_name}*: waiting for you to confirm the account (see my DM)."
     if link is None:
         return f"*{spec.display_name}*: not linked. Run `/kudos link {spec.name}`."
     account = link.account
@@ -135,13 +160,32 @@ def status_line(spec: ProviderSpec, link: Link | None) -> str:
     return f"*{spec.display_name}*: linked as {escape(account.name)}{email}"
 
 
+def person_card(spec: ProviderSpec, person: Person) -> list[Block]:
+    """Name, title and department where the platform has them, e-mail, profile link, picture."""
+    lines = [f"*{escape(person.name)}*"]
+    role = ", ".join(escape(part) for part in (person.title, person.department) if part)
+    lines += [role] if role else []
+    lines += [escape(person.email)] if person.email else []
+    if person.profile_url:
+        lines.append(f"<{person.profile_url}|Profile on {spec.display_name}>")
+    card = section("\n".join(lines))
+    if person.image_url:
+        card["accessory"] = {
+            "type": "image",
+            "image_url": person.image_url,
+            "alt_text": person.name,
+        }
+    return [card, context(f"From {spec.display_name}")]
+
+
 HELP = "\n".join(
     [
         "*Kudos Bridge* sends recognitions from Slack.",
         "• `/recognize @ana @bob for the smooth release #teamwork`: preview, then Send",
-        "• `/kudos link`: link your account on the recognition platform",
-        "• `/kudos status`: see which account you're linked to",
-        "• `/kudos unlink`: remove the link and its tokens",
+        "• `/kudos link [platform]`: link your account on the recognition platform",
+        "• `/kudos status`: every platform and your link to each",
+        "• `/kudos unlink [platform]`: remove the link and its tokens",
+        "• `/kudos whois @ana [platform]`: who that is on the platform",
         "• `/kudos help`: this list",
     ]
 )

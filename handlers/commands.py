@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -11,14 +9,17 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from bot.directory import Directory
 from bot.errors import InvalidInput
 from bot.linking import Linker
 from bot.models import Owner
 from bot.providers import Registry
 from bot.recognitions import Recognitions
+from bot.slack_people import SlackPeople
 from bot.tokens import Tokens
 from handlers import blocks
 from handlers.errors import reports_errors
+from handlers.kudos import SUBCOMMANDS, Ask
 from handlers.parse import parse_kudos, parse_recognize
 
 
@@ -67,67 +68,16 @@ async def run_kudos(
     registry: Registry,
     linker: Linker,
     tokens: Tokens,
+    directory: Directory,
+    people: SlackPeople,
 ) -> None:
     request = parse_kudos(command.get("text", ""))
     if request.action not in SUBCOMMANDS:
         return  # help was answered in the ack
-    account = Account(owner_of(context, registry, request.argument), registry, linker, tokens)
-    text, shown = await SUBCOMMANDS[request.action](account, respond.response_url)
+    owner = owner_of(context, registry, request.platform)
+    ask = Ask(request, owner, respond.response_url, registry, linker, tokens, directory, people)
+    text, shown = await SUBCOMMANDS[request.action](ask)
     await respond(text=text, blocks=shown)
-
-
-@dataclass(frozen=True)
-class Account:
-    """One user's account on one platform, with what the subcommands need."""
-
-    owner: Owner
-    registry: Registry
-    linker: Linker
-    tokens: Tokens
-
-    @property
-    def name(self) -> str:
-        return self.registry.get(self.owner.provider).spec.display_name
-
-
-Reply = tuple[str, list[blocks.Block] | None]
-
-
-async def show_status(account: Account, response_url: str | None) -> Reply:
-    """One line per enabled platform: linked as whom, or how to link."""
-    lines = []
-    for name in account.registry.names():
-        owner = Owner(account.owner.team_id, account.owner.user_id, name)
-        lines.append(
-            blocks.status_line(account.registry.get(name).spec, await account.tokens.link(owner))
-        )
-    return "\n".join(lines), None
-
-
-async def unlink(account: Account, response_url: str | None) -> Reply:
-    if await account.linker.unlink(account.owner):
-        return f"Unlinked from {account.name}; your tokens are deleted.", None
-    return f"You weren't linked to {account.name}.", None
-
-
-async def link(account: Account, response_url: str | None) -> Reply:
-    spec = account.registry.get(account.owner.provider).spec
-    current = await account.tokens.link(account.owner)
-    if current is not None:
-        return (
-            f"You're already linked to {spec.display_name} as {current.account.name}. "
-            f"To use another account, run `/kudos unlink {spec.name}` first."
-        ), None
-    url = await account.linker.start(account.owner, response_url)
-    prompt = blocks.link_prompt(url, spec, f"Let's link your {spec.display_name} account.")
-    return f"Link your {spec.display_name} account", prompt
-
-
-SUBCOMMANDS: dict[str, Callable[[Account, str | None], Awaitable[Reply]]] = {
-    "status": show_status,
-    "unlink": unlink,
-    "link": link,
-}
 
 
 def register(app: AsyncApp) -> None:

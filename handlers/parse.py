@@ -40,17 +40,22 @@ def parse_recognize(text: str) -> RecognitionRequest:
 
 @dataclass(frozen=True)
 class KudosCommand:
-    """`/kudos <action> [argument]`."""
+    """`/kudos <action> [@someone] [platform]`."""
 
     action: str
-    argument: str
+    platform: str | None = None
+    user_id: str | None = None
 
 
-KUDOS_ACTIONS = ("link", "unlink", "status", "help")
+KUDOS_ACTIONS = ("link", "unlink", "status", "whois", "help")
 
 
 def parse_kudos(text: str) -> KudosCommand:
-    words = text.split(maxsplit=1)
+    """Unknown actions become `help`; the first mention and the first other word are kept."""
+    mentions = MENTION.findall(text)
+    words = MENTION.sub(" ", text).split()
     action = words[0].casefold() if words else "help"
-    argument = words[1].strip().casefold() if len(words) > 1 else ""
-    return KudosCommand(action if action in KUDOS_ACTIONS else "help", argument)
+    if action not in KUDOS_ACTIONS:
+        return KudosCommand("help")
+    platform = "".join(words[1:]).casefold() or None
+    return KudosCommand(action, platform, mentions[0] if mentions else None)

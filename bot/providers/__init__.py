@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -9,13 +10,13 @@ from types import ModuleType
 import httpx
 
 from bot.api import PlatformApi
-from bot.errors import KudosError
-from bot.providers import achievers
+from bot.errors import ConfigError, InvalidInput, KudosError
+from bot.providers import achievers, cultureamp, kazoo, sevengeese
 from bot.providers.base import Provider, ProviderSpec
 from bot.settings import ProviderSettings, Settings
 from bot.shared import Shared
 
-MODULES: tuple[ModuleType, ...] = (achievers,)
+MODULES: tuple[ModuleType, ...] = (achievers, sevengeese, kazoo, cultureamp)
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,43 @@ class Registry(Shared):
 
     def __init__(self, platforms: dict[str, Platform], default: str | None) -> None:
         self._platforms = platforms
-        self._default = default or next(iter(platforms), None)
+        recognizing = [name for name, p in platforms.items() if p.spec.can_recognize]
+        self._default = default or next(iter(recognizing or platforms), None)
 
     def names(self) -> list[str]:
         return list(self._platforms)
 
+    def others(self, name: str) -> list[Platform]:
+        return [platform for key, platform in self._platforms.items() if key != name]
+
     def get(self, name: str | None = None) -> Platform:
-        """The named platform, or the default one; a clear error when none fits."""
+        """The named platform (its contract or display name), or the default one."""
         key = name or self._default
         if key is None:
             raise KudosError("No recognition platform is set up yet. Ask your Slack admin.")
-        if key not in self._platforms:
-            raise KudosError(f"'{key}' isn't a platform this workspace uses.")
-        return self._platforms[key]
+        for platform in self._platforms.values():
+            if _squash(key) in (platform.spec.name, _squash(platform.spec.display_name)):
+                return platform
+        raise InvalidInput(
+            f"'{key}' isn't a platform this workspace uses. Try: {', '.join(self._platforms)}."
+        )
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def resolve(spec: ProviderSpec, client: ProviderSettings) -> ProviderSettings:
+    """The client settings with the platform's usual host filled in; missing ones refused."""
+    prefix = spec.name.upper()
+    base_url = (client.base_url or spec.default_base_url).rstrip("/")
+    if not base_url:
+        raise ConfigError(f"{prefix}__BASE_URL is required when {prefix}__CLIENT_ID is set.")
+    if client.client_secret is None:
+        raise ConfigError(f"{prefix}__CLIENT_SECRET is required when {prefix}__CLIENT_ID is set.")
+    if "{entity_id}" in (client.scope or spec.default_scope) and not client.entity_id:
+        raise ConfigError(f"{prefix}__ENTITY_ID is required when {prefix}__CLIENT_ID is set.")
+    return client.model_copy(update={"base_url": base_url})
 
 
 def build_registry(settings: Settings, http: httpx.AsyncClient) -> Registry:
@@ -52,9 +77,10 @@ def build_registry(settings: Settings, http: httpx.AsyncClient) -> Registry:
     platforms: dict[str, Platform] = {}
     for module in MODULES:
         spec: ProviderSpec = module.SPEC
-        client = clients[spec.name]
-        if client.enabled:
-            factory: Callable[[PlatformApi], Provider] = module.adapter
-            api = PlatformApi(http, client.base_url, spec.display_name)
-            platforms[spec.name] = Platform(spec, client, factory(api))
+        if not clients[spec.name].enabled:
+            continue
+        client = resolve(spec, clients[spec.name])
+        factory: Callable[[PlatformApi], Provider] = module.adapter
+        api = PlatformApi(http, client.base_url, spec.display_name)
+        platforms[spec.name] = Platform(spec, client, factory(api))
     return Registry(platforms, settings.default_provider)

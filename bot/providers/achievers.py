@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.api import PlatformApi
-from bot.errors import InvalidInput, ProviderError
-from bot.models import Person, Sent, Value
-from bot.paging import iterate
+from bot.errors import InvalidInput
+from bot.models import Person, Recognition, Sent, Value
+from bot.paging import first, iterate
 from bot.providers.base import ProviderSpec
+from bot.providers.fields import full_name, obj, objects, require_object, text
 
 SPEC = ProviderSpec(
     name="achievers",
@@ -30,7 +31,8 @@ SPEC = ProviderSpec(
 # Every assumption not confirmed by public documentation, in one place (listed in the README).
 ASSUMED = {
     "member_email_field": "emailAddress",  # on /current-member and /users items
-    "page_size_param": "pageSize",  # on GET /api/v5/users
+    "page_size_param": "pageSize",  # on GET /api/v5/users and /recognitions
+    "recognitions_user_filter": "userId",  # on GET /api/v5/recognitions
 }
 
 CURRENT_MEMBER = "/api/v5/current-member"
@@ -39,19 +41,29 @@ RECOGNITIONS = "/api/v5/recognitions"
 
 
 def _mapping(body: Any) -> Mapping[str, Any]:
-    if not isinstance(body, Mapping):
-        raise ProviderError("Achievers sent an answer we couldn't read.")
-    return body
+    return require_object(body, SPEC.display_name)
 
 
 def to_person(member: Mapping[str, Any]) -> Person:
     """An Achievers user object as the bot's `Person`."""
-    name = f"{member.get('firstName') or ''} {member.get('lastName') or ''}".strip()
     return Person(
-        id=str(member.get("id", "")),
-        name=name or str(member.get("username") or member.get("id", "")),
-        email=member.get(ASSUMED["member_email_field"]),
-        image_url=member.get("profileImageUrl"),
+        id=text(member.get("id")) or "",
+        name=full_name(member.get("firstName"), member.get("lastName"), member.get("username")),
+        email=text(member.get(ASSUMED["member_email_field"])),
+        image_url=text(member.get("profileImageUrl")),
+    )
+
+
+def to_recognition(item: Mapping[str, Any]) -> Recognition:
+    """A listed recognition; field names follow the public tutorial (assumed, see README)."""
+    return Recognition(
+        id=text(item.get("id")) or "",
+        giver=text(obj(item.get("nominator")).get("name")),
+        recipients=[text(n.get("name")) or "" for n in objects(item.get("nominees"))],
+        message=text(item.get("recognitionText")) or "",
+        value=text(obj(item.get("criterion")).get("name")),
+        created=text(item.get("dateCreated")),
+        url=text(item.get("newsfeedEventURL")),
     )
 
 
@@ -101,6 +113,11 @@ class Achievers:
         body = _mapping(await self._api.call("POST", RECOGNITIONS, token, data=form))
         url = body.get("newsfeedEventURL")
         return Sent(id=str(body["id"]) if "id" in body else None, url=url)
+
+    async def list_recent(self, token: str, person_id: str, limit: int) -> list[Recognition]:
+        params = {ASSUMED["recognitions_user_filter"]: person_id, ASSUMED["page_size_param"]: "20"}
+        pages = iterate(self._api, SPEC.paging, RECOGNITIONS, token, params)
+        return [to_recognition(_mapping(item)) for item in await first(pages, limit)]
 
 
 def adapter(api: PlatformApi) -> Achievers:

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.models import Person, Sent, Value
+from bot.models import Person, Recognition, Sent, Value
 from bot.paging import PagingStyle
 
+Grant = Literal["authorization_code", "client_credentials"]
 TokenEncoding = Literal["json", "form", "query"]
 ClientAuth = Literal["client_secret_post", "client_secret_basic"]
 ExpiryStyle = Literal["seconds", "seconds_or_epoch", "created_at"]
@@ -16,27 +17,38 @@ ExpiryStyle = Literal["seconds", "seconds_or_epoch", "created_at"]
 
 @dataclass(frozen=True)
 class ProviderSpec:
-    """Everything that differs between platforms' OAuth and paging, as data."""
+    """Everything that differs between platforms' OAuth, paging and features, as data."""
 
     name: str
     display_name: str
-    authorize_path: str
     token_path: str
     default_scope: str
     token_encoding: TokenEncoding
     client_auth: ClientAuth
     expiry: ExpiryStyle
     paging: PagingStyle
+    grant: Grant = "authorization_code"
+    authorize_path: str = ""
+    default_base_url: str = ""
     scope_separator: str = " "
+    scope_in_authorize: bool = True
+    scope_in_token: bool = False
     send_redirect_uri: bool = True
     pkce: bool = False
     refresh_margin: float = 300.0
+    can_recognize: bool = True
     value_required: bool = False
     value_label: str = "value"
+    directory: bool = False  # people are looked up in a directory the bot keeps in Redis
+
+    @property
+    def per_user(self) -> bool:
+        """Users link their own accounts (vs. one app-level token for everyone)."""
+        return self.grant == "authorization_code"
 
 
 class Provider(Protocol):
-    """A platform adapter; every method takes the user's access token."""
+    """A platform adapter; every method takes an access token the bot obtained for it."""
 
     spec: ProviderSpec
 
@@ -49,3 +61,5 @@ class Provider(Protocol):
     async def send(
         self, token: str, recipients: Sequence[str], message: str, value: Value | None
     ) -> Sent: ...
+
+    async def list_recent(self, token: str, person_id: str, limit: int) -> list[Recognition]: ...

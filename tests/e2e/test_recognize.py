@@ -132,7 +132,7 @@ def test_refusals_change_nothing(bot: BotProcess, fake_achievers: FakeAchievers)
     link(bot)
     cases = {
         "<@U_ANA> me again #teamwork": "can't recognize yourself",
-        "<@U_DAN> thanks #teamwork": "Dan Moss doesn't have a Achievers account",
+        "<@U_DAN> thanks #teamwork": "I can't find Dan Moss on Achievers",
         "<@U_BOT> thanks #teamwork": "is a bot",
         "<@U_NOBODY> thanks #teamwork": "can't find <@U_NOBODY>",
         "thanks everyone": "Mention who you're recognizing",

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import oauth
-from bot.errors import OAuthFailure
+from bot.errors import OAuthFailure, ProviderUnavailable
 from bot.providers.achievers import SPEC
 from bot.providers.base import ClientAuth, ProviderSpec, TokenEncoding
 from bot.settings import ProviderSettings
@@ -164,10 +164,13 @@ async def test_token_errors_become_oauth_failures(
     assert "s3cret" not in raised.value.user_message
 
 
-async def test_connection_refused_is_an_oauth_failure(http: httpx.AsyncClient) -> None:
+async def test_connection_refused_is_unavailable_then_a_page(http: httpx.AsyncClient) -> None:
     client = CLIENT.model_copy(update={"base_url": f"http://127.0.0.1:{free_port()}"})
+    spec = spec_for("json", "client_secret_post")
+    with pytest.raises(ProviderUnavailable):
+        await oauth.request_token(http, spec, client, {})
     with pytest.raises(OAuthFailure) as raised:
-        await oauth.request_token(http, spec_for("json", "client_secret_post"), client, {})
+        await oauth.exchange_code(http, spec, client, "code", "https://cb")
     assert "didn't answer" in raised.value.user_message
 
 

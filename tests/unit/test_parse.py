@@ -88,15 +88,19 @@ def test_repeated_mentions_count_once_towards_the_limit() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", KudosCommand("help", "")),
-        ("   ", KudosCommand("help", "")),
-        ("link", KudosCommand("link", "")),
+        ("", KudosCommand("help")),
+        ("   ", KudosCommand("help")),
+        ("link", KudosCommand("link")),
         ("LINK Achievers", KudosCommand("link", "achievers")),
-        ("  Status  ", KudosCommand("status", "")),
+        ("  Status  ", KudosCommand("status")),
         ("unlink   achievers ", KudosCommand("unlink", "achievers")),
+        ("link Culture Amp", KudosCommand("link", "cultureamp")),
         ("Help me", KudosCommand("help", "me")),
-        ("frobnicate", KudosCommand("help", "")),
-        ("dance party now", KudosCommand("help", "party now")),
+        ("frobnicate", KudosCommand("help")),
+        ("dance party now", KudosCommand("help")),
+        ("whois <@U1|ana>", KudosCommand("whois", None, "U1")),
+        ("whois <@U1> 7Geese", KudosCommand("whois", "7geese", "U1")),
+        ("WHOIS", KudosCommand("whois")),
     ],
 )
 def test_parse_kudos(text: str, expected: KudosCommand) -> None:

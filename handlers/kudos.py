@@ -1,0 +1,87 @@
+"""`/kudos` subcommands: each a small function from a request to a reply, in one table."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.directory import Directory
+from bot.errors import InvalidInput
+from bot.linking import Linker
+from bot.models import Owner
+from bot.providers import Registry
+from bot.providers.base import ProviderSpec
+from bot.slack_people import SlackPeople
+from bot.tokens import Tokens
+from handlers import blocks
+from handlers.parse import KudosCommand
+
+Reply = tuple[str, list[blocks.Block] | None]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One `/kudos` request: who asked (from the signed request), about what, and the tools."""
+
+    request: KudosCommand
+    owner: Owner
+    response_url: str | None
+    registry: Registry
+    linker: Linker
+    tokens: Tokens
+    directory: Directory
+    people: SlackPeople
+
+    @property
+    def spec(self) -> ProviderSpec:
+        return self.registry.get(self.owner.provider).spec
+
+
+async def show_status(ask: Ask) -> Reply:
+    """One line per enabled platform: linked as whom, or how to link."""
+    lines = []
+    for name in ask.registry.names():
+        owner = Owner(ask.owner.team_id, ask.owner.user_id, name)
+        spec = ask.registry.get(name).spec
+        lines.append(
+            blocks.status_line(spec, await ask.tokens.link(owner) if spec.per_user else None)
+        )
+    return "\n".join(lines), None
+
+
+async def unlink(ask: Ask) -> Reply:
+    if await ask.linker.unlink(ask.owner):
+        return f"Unlinked from {ask.spec.display_name}; your tokens are deleted.", None
+    return f"You weren't linked to {ask.spec.display_name}.", None
+
+
+async def link(ask: Ask) -> Reply:
+    spec = ask.spec
+    current = await ask.tokens.link(ask.owner) if spec.per_user else None
+    if current is not None and current.confirmed:
+        return (
+            f"You're already linked to {spec.display_name} as {current.account.name}. "
+            f"To use another account, run `/kudos unlink {spec.name}` first."
+        ), None
+    url = await ask.linker.start(ask.owner, ask.response_url)
+    prompt = blocks.link_prompt(url, spec, f"Let's link your {spec.display_name} account.")
+    return f"Link your {spec.display_name} account", prompt
+
+
+async def whois(ask: Ask) -> Reply:
+    """A person card from the platform, found by the Slack profile's e-mail."""
+    if ask.request.user_id is None:
+        raise InvalidInput("Who should I look up? Try `/kudos whois @ana`.")
+    profile = await ask.people.recipient(ask.request.user_id)
+    person = await ask.directory.find(ask.owner, profile.email or "")
+    if person is None:
+        return f"{profile.name} is not on {ask.spec.display_name}.", None
+    return f"{person.name} on {ask.spec.display_name}", blocks.person_card(ask.spec, person)
+
+
+SUBCOMMANDS: dict[str, Callable[[Ask], Awaitable[Reply]]] = {
+    "status": show_status,
+    "unlink": unlink,
+    "link": link,
+    "whois": whois,
+}
