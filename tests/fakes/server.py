@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
-from urllib.parse import parse_qsl
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, unquote_plus
 
 import uvicorn
 from starlette.requests import Request
@@ -87,6 +89,54 @@ class RequestLog:
             with self.lock:
                 self.log.append((scope["method"], scope["path"], ctype))
         await self.app(scope, receive, send)
+
+
+class Logged(NamedTuple):
+    """One recorded request, including its raw query string."""
+
+    method: str
+    path: str
+    content_type: str
+    query: str
+
+
+class QueryRequestLog:
+    """ASGI middleware like `RequestLog`, recording `Logged` entries (with the query string)."""
+
+    def __init__(self, app: ASGIApp, log: list[Logged], lock: threading.Lock):
+        self.app, self.log, self.lock = app, log, lock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Record the request line, then pass the request on."""
+        if scope["type"] == "http":
+            ctype = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")
+            entry = Logged(
+                scope["method"], scope["path"], ctype, scope["query_string"].decode("latin-1")
+            )
+            with self.lock:
+                self.log.append(entry)
+        await self.app(scope, receive, send)
+
+
+def client_auth(request: Request, fields: Mapping[str, str]) -> tuple[str, str] | None:
+    """(client_id, client_secret) from HTTP Basic, else from the body's fields; None if absent."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        user, sep, password = decoded.partition(":")
+        return (unquote_plus(user), unquote_plus(password)) if sep else None
+    if "client_id" in fields and "client_secret" in fields:
+        return fields["client_id"], fields["client_secret"]
+    return None
+
+
+def bearer_token(request: Request) -> str:
+    """The request's Bearer token, or ""."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def json_error(status: int, error: str, description: str = "") -> JSONResponse:

@@ -13,10 +13,10 @@ from pydantic import SecretStr
 
 from bot import oauth
 from bot.errors import OAuthFailure
-from bot.oauth import TEN_YEARS
 from bot.providers.achievers import SPEC
 from bot.providers.base import ProviderSpec
 from bot.settings import ProviderSettings
+from bot.token_formats import TEN_YEARS, read_token
 
 BASE = "https://example.sandbox.achievers.com"
 CLIENT = ProviderSettings(base_url=BASE, client_id="cid", client_secret=SecretStr("s3cret"))
@@ -86,13 +86,13 @@ EXPIRY: list[tuple[ProviderSpec, dict[str, Any], float | None]] = [
 
 @pytest.mark.parametrize(("spec", "body", "expires_at"), EXPIRY)
 def test_read_token_expiry(spec: ProviderSpec, body: dict[str, Any], expires_at: float) -> None:
-    token = oauth.read_token(spec, {"access_token": "at", **body}, now=NOW)
+    token = read_token(spec, {"access_token": "at", **body}, now=NOW)
     assert token.expires_at == expires_at
 
 
 def test_read_token_fields() -> None:
     body = {"access_token": "AT-secret", "refresh_token": "RT-secret", "scope": "read write"}
-    token = oauth.read_token(SPEC, body, now=NOW)
+    token = read_token(SPEC, body, now=NOW)
     assert (token.access_token, token.refresh_token, token.scope) == (
         "AT-secret",
         "RT-secret",
@@ -106,5 +106,5 @@ def test_read_token_fields() -> None:
 )
 def test_read_token_without_access_token(body: dict[str, Any]) -> None:
     with pytest.raises(OAuthFailure) as raised:
-        oauth.read_token(SPEC, body)
+        read_token(SPEC, body)
     assert "did not return a usable token" in raised.value.user_message

@@ -1,0 +1,147 @@
+"""The fake 7Geese network's JSON views: profiles, badges, GraphQL answers, DRF pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from starlette.requests import Request
+
+from tests.fakes.server_data import Json, Person
+
+USER_ID_OFFSET = 5000  # user ids differ from profile pks, so mix-ups show
+DEFAULT_LIMIT = 20
+BADGES = [  # (pk, name, active)
+    (301, "Teamwork", True),
+    (302, "Above and Beyond", True),
+    (303, "Customer Love", True),
+    (304, "Retired Badge", False),
+]
+STRING = r'"((?:[^"\\]|\\.)*)"'
+PROFILES = re.compile(r"\bprofiles\s*\(\s*user_Email\s*:\s*(?:\$(\w+)|" + STRING + r")\s*\)")
+BADGES_QUERY = re.compile(r"\bbadges\s*(?:\(\s*first\s*:\s*(?:\$(\w+)|(\d+))\s*\))?")
+SCOPE_SPLIT = re.compile(r"[\s,]+")
+
+
+def allows(scope: str, needs: str) -> bool:
+    """Whether a granted scope string covers `needs` (`all` covers everything)."""
+    granted = set(SCOPE_SPLIT.split(scope))
+    return "all" in granted or needs in granted
+
+
+def user_json(person: Person) -> Json:
+    """The nested `user` object (snake_case field names are assumed)."""
+    return {
+        "id": int(person.id) + USER_ID_OFFSET,
+        "first_name": person.first,
+        "last_name": person.last,
+        "email": person.email,
+    }
+
+
+def profile_json(person: Person, base: str) -> Json:
+    """GET /api/v/2.0/userprofiles/me/: `id` is the profile pk, `user.id` differs."""
+    return {
+        "id": int(person.id),
+        "user": user_json(person),
+        "position": person.title,
+        "department": None,
+        "avatar": f"{base}/media/avatars/{person.id}.png",
+    }
+
+
+def recognition_json(record: Json, people: Mapping[str, Person], base: str) -> Json:
+    """A recognition as the list endpoint shows it; `badge` is the badge's URL."""
+    [recipient] = record["recipients"]
+    badge = record["value"]
+    return {
+        "id": record["id"],
+        "recipient": {"id": int(recipient), "user": user_json(people[recipient])},
+        "creator": {"id": int(record["sender"]), "user": user_json(people[record["sender"]])},
+        "badge": f"{base}/api/v/2.0/badges/{badge}/" if badge else None,
+        "message": record["message"],
+        "created": record["created"],
+    }
+
+
+def invalid_recognition(body: Json, sender: str, people: Mapping[str, Person]) -> Json:
+    """DRF-style field errors of a POSTed recognition, or {} when it is valid."""
+    recipient, badge, message = body.get("recipient"), body.get("badge"), body.get("message")
+    if type(recipient) is not int or str(recipient) not in people:
+        return {"recipient": [f'Invalid pk "{recipient}" - object does not exist.']}
+    if str(recipient) == sender:
+        return {"non_field_errors": ["You cannot recognize yourself."]}
+    if badge is not None and (type(badge) is not int or badge not in {b[0] for b in BADGES}):
+        return {"badge": [f'Invalid pk "{badge}" - object does not exist.']}
+    if badge is not None and not next(b[2] for b in BADGES if b[0] == badge):
+        return {"badge": ["This badge is not active."]}
+    if not isinstance(message, str) or not message.strip():
+        return {"message": ["This field may not be blank."]}
+    return {}
+
+
+def graphql(query: str, variables: Mapping[str, Any], people: Iterable[Person]) -> Json:
+    """Answer the two supported queries: profiles(user_Email:) and badges(first:)."""
+    data: Json = {}
+    if found := PROFILES.search(query):
+        email = variables.get(found[1]) if found[1] else _literal(found[2])
+        if not isinstance(email, str):
+            return {"errors": [{"message": "user_Email must be a String"}]}
+        nodes = [_profile_node(p) for p in people if p.email.lower() == email.lower()]
+        data["profiles"] = {"edges": [{"node": n} for n in nodes]}
+    if found := BADGES_QUERY.search(query):
+        first = variables.get(found[1]) if found[1] else int(found[2] or len(BADGES))
+        if type(first) is not int or first < 0:
+            return {"errors": [{"message": "first must be a non-negative Int"}]}
+        nodes = [{"pk": pk, "name": name, "active": on} for pk, name, on in BADGES[:first]]
+        more = {"hasNextPage": first < len(BADGES)}
+        data["badges"] = {"edges": [{"node": n} for n in nodes], "pageInfo": more}
+    if not data:
+        return {"errors": [{"message": "Unknown query: the fake knows profiles and badges"}]}
+    return {"data": data}
+
+
+def _literal(text: str) -> str | None:
+    """A GraphQL string literal's value (its escapes are JSON's), or None if malformed."""
+    try:
+        value = json.loads(f'"{text}"')
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _profile_node(person: Person) -> Json:
+    return {
+        "pk": int(person.id),
+        "fullName": f"{person.first} {person.last}",
+        "user": {"email": person.email},
+    }
+
+
+def _number(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def drf_page(request: Request, items: list[Json]) -> Json:
+    """A LimitOffsetPagination page with absolute `next`/`previous` links (null at the ends)."""
+    limit = _number(request.query_params.get("limit"), DEFAULT_LIMIT)
+    limit = limit if limit > 0 else DEFAULT_LIMIT
+    offset = max(0, _number(request.query_params.get("offset"), 0))
+    url = request.url.include_query_params(limit=limit)
+    later = offset + limit < len(items)
+    previous: str | None = None
+    if 0 < offset <= limit:
+        previous = str(url.remove_query_params("offset"))
+    elif offset > limit:
+        previous = str(url.include_query_params(offset=offset - limit))
+    return {
+        "count": len(items),
+        "next": str(url.include_query_params(offset=offset + limit)) if later else None,
+        "previous": previous,
+        "results": items[offset : offset + limit],
+    }
