@@ -50,6 +50,10 @@ class ProviderUnavailable(KudosError):
     user_message = "The recognition platform isn't answering right now. Please try again shortly."
 
 
+class PartiallySent(KudosError):
+    """Some recipients got the recognition and some did not: never resend it blindly."""
+
+
 class ProviderUnauthorized(ProviderError):
     """The platform rejected the token (401)."""
 

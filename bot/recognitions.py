@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Sequence
 
 from bot.directory import Directory
-from bot.errors import InvalidInput, KudosError, ProviderUnavailable
+from bot.errors import InvalidInput, KudosError, PartiallySent, ProviderUnavailable
 from bot.models import Draft, Owner, Recipient, RecognitionRequest, Sent, Value
 from bot.providers import Registry
 from bot.shared import Shared
@@ -164,6 +164,8 @@ class Recognitions(Shared):
                 f"{platform.spec.display_name} stopped answering while we sent this, so we can't "
                 "tell whether it arrived. Check there before sending it again."
             ) from error
+        except PartiallySent:
+            raise
         except KudosError:
             await self._store.put_draft(draft)  # certainly not delivered: Send works again
             raise

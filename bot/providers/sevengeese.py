@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.api import PlatformApi
-from bot.errors import ProviderError
+from bot.errors import KudosError, PartiallySent, ProviderError
 from bot.models import Person, Recognition, Sent, Value
 from bot.paging import first, iterate
 from bot.providers.base import ProviderSpec
@@ -111,7 +111,15 @@ class SevenGeese:
                 "message": message,
                 "badge": _as_pk(value.id) if value else None,
             }
-            created = _body(await self._api.call("POST", RECOGNITIONS, token, json=payload))
+            try:
+                created = _body(await self._api.call("POST", RECOGNITIONS, token, json=payload))
+            except KudosError as error:
+                if not sent:
+                    raise
+                raise PartiallySent(
+                    f"Sent to {len(sent)} of {len(recipients)} people, then 7Geese refused the "
+                    "rest. Check 7Geese before sending again."
+                ) from error
             sent.append(Sent(id=text(created.get("id")), url=text(created.get("url"))))
         return sent[0] if sent else Sent()
 
