@@ -67,7 +67,9 @@ class Recognition(BaseModel):
 
     id: str
     giver: str | None = None
+    giver_id: str | None = None
     recipients: list[str] = Field(default_factory=list)
+    recipient_ids: list[str] = Field(default_factory=list)
     message: str = ""
     value: str | None = None
     created: str | None = None
@@ -121,6 +123,7 @@ class Draft(BaseModel):
     value: Value | None = None
     choices: list[Value] = Field(default_factory=list)
     unknown_value: str | None = None
+    announce: bool = True  # post the announcement in the channel
 
     @property
     def owner(self) -> Owner:
@@ -132,5 +135,7 @@ class RecognitionRequest(BaseModel):
     mentions stay as `<@U…>` until names are known."""
 
     recipient_ids: list[str]
-    hashtags: list[str]
+    hashtags: list[str] = Field(default_factory=list)
     message: str
+    value_id: str | None = None  # chosen in a form rather than by #tag
+    announce: bool = True

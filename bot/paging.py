@@ -9,6 +9,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from bot.api import PlatformApi
+from bot.errors import InvalidInput
 
 PagingStyle = Literal["achievers", "drf", "kazoo", "cultureamp"]
 Params = dict[str, str]
@@ -23,7 +24,13 @@ class NextPage:
     params: Params | None
 
 
-Page = tuple[list[Any], NextPage | None]
+@dataclass(frozen=True)
+class OnePage:
+    """One page of a listing and where its neighbours are (None: there is none that way)."""
+
+    items: list[Any]
+    next: NextPage | None
+    previous: NextPage | None
 
 
 def same_host_path(link: str | None) -> str | None:
@@ -46,35 +53,42 @@ def _items(body: Mapping[str, Any], key: str) -> list[Any]:
     return list(items) if isinstance(items, list) else []
 
 
-def _achievers_page(body: Mapping[str, Any], params: Params) -> Page:
-    """`{paging: {next?}, items}`: `next` is absent on the last page."""
+def _achievers_page(body: Mapping[str, Any], params: Params) -> OnePage:
+    """`{paging: {next?, previous?}, items}`: the links are absent where there is no page."""
     paging = body.get("paging")
-    link = paging.get("next") if isinstance(paging, Mapping) else None
-    return _items(body, "items"), _follow(link)
+    links = paging if isinstance(paging, Mapping) else {}
+    return OnePage(
+        _items(body, "items"), _follow(links.get("next")), _follow(links.get("previous"))
+    )
 
 
-def _drf_page(body: Mapping[str, Any], params: Params) -> Page:
-    """Django REST framework: `{count, next, previous, results}`, `next` null at the end."""
-    return _items(body, "results"), _follow(body.get("next"))
+def _drf_page(body: Mapping[str, Any], params: Params) -> OnePage:
+    """Django REST framework: `{count, next, previous, results}`, links null at the ends."""
+    return OnePage(
+        _items(body, "results"), _follow(body.get("next")), _follow(body.get("previous"))
+    )
 
 
-def _kazoo_page(body: Mapping[str, Any], params: Params) -> Page:
-    """`{page, page_size, page_count, count, data}`: ask for `page + 1` until `page_count`."""
+def _kazoo_page(body: Mapping[str, Any], params: Params) -> OnePage:
+    """`{page, page_size, page_count, count, data}`: pages are numbered from 1."""
     page, count = body.get("page"), body.get("page_count")
-    if not (isinstance(page, int) and isinstance(count, int) and page < count):
-        return _items(body, "data"), None
-    return _items(body, "data"), NextPage(None, {**params, "page": str(page + 1)})
+    if not (isinstance(page, int) and isinstance(count, int)):
+        return OnePage(_items(body, "data"), None, None)
+    later = NextPage(None, {**params, "page": str(page + 1)}) if page < count else None
+    earlier = NextPage(None, {**params, "page": str(page - 1)}) if page > 1 else None
+    return OnePage(_items(body, "data"), later, earlier)
 
 
-def _cultureamp_page(body: Mapping[str, Any], params: Params) -> Page:
-    """`{data, pagination?: {afterKey}}`: `pagination` is absent on the last page."""
+def _cultureamp_page(body: Mapping[str, Any], params: Params) -> OnePage:
+    """`{data, pagination?: {afterKey}}`: forward only; `pagination` is absent at the end."""
     pagination = body.get("pagination")
     after = pagination.get("afterKey") if isinstance(pagination, Mapping) else None
     more = isinstance(after, str) and after != params.get("cursor")
-    return _items(body, "data"), NextPage(None, {**params, "cursor": str(after)}) if more else None
+    later = NextPage(None, {**params, "cursor": str(after)}) if more else None
+    return OnePage(_items(body, "data"), later, None)
 
 
-PAGE_READERS: dict[PagingStyle, Callable[[Mapping[str, Any], Params], Page]] = {
+PAGE_READERS: dict[PagingStyle, Callable[[Mapping[str, Any], Params], OnePage]] = {
     "achievers": _achievers_page,
     "drf": _drf_page,
     "kazoo": _kazoo_page,
@@ -91,17 +105,26 @@ async def iterate(
     max_pages: int = 50,
 ) -> AsyncIterator[Any]:
     """Yield every item of a paged collection, page after page, as the platform pages."""
-    read_page = PAGE_READERS[style]
     where: NextPage | None = NextPage(path, dict(params or {}))
     for _ in range(max_pages):
         if where is None:
             return
-        path = where.path or path
-        query = where.params or {}
-        body = await api.call("GET", path, token, params=query or None)
-        items, where = read_page(body if isinstance(body, Mapping) else {}, query)
-        for item in items:
+        page = await fetch_page(api, style, path, where, token)
+        where = page.next
+        for item in page.items:
             yield item
+
+
+async def fetch_page(
+    api: PlatformApi, style: PagingStyle, path: str, where: NextPage, token: str
+) -> OnePage:
+    """One page of the listing at `path`; `where` may only move within that listing."""
+    target = where.path or path
+    if target.split("?")[0] != path.split("?")[0]:
+        raise InvalidInput("That page isn't available. Run the command again.")
+    query = where.params or {}
+    body = await api.call("GET", target, token, params=query or None)
+    return PAGE_READERS[style](body if isinstance(body, Mapping) else {}, query)
 
 
 async def first(items: AsyncIterator[Any], limit: int) -> list[Any]:

@@ -89,6 +89,10 @@ class Recognitions(Shared):
             )
         )
         value, used = pick_value(request.hashtags, values)
+        if request.value_id is not None:
+            value = next((v for v in values if v.id == request.value_id), None)
+            if value is None:
+                raise InvalidInput("That value isn't offered any more. Pick another one.")
         names = {recipient.slack_id: recipient.name for recipient in recipients}
         message = final_message(request.message, names, used)
         check_message(message)
@@ -103,6 +107,7 @@ class Recognitions(Shared):
             value=value,
             choices=values,
             unknown_value=None if value or not request.hashtags else request.hashtags[0],
+            announce=request.announce,
         )
         await self._store.put_draft(draft)
         return draft
@@ -171,6 +176,14 @@ class Recognitions(Shared):
             raise
         log.info("recognition delivered on %s", draft.provider)
         return draft, sent
+
+    async def set_announce(self, team_id: str, user_id: str, draft_id: str, on: bool) -> Draft:
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        if draft is None:
+            raise DraftGone()
+        draft = draft.model_copy(update={"announce": on})
+        await self._store.put_draft(draft)
+        return draft
 
     async def cancel(self, team_id: str, user_id: str, draft_id: str) -> bool:
         return await self._store.take_draft(team_id, user_id, draft_id) is not None

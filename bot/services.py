@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.crypto import TokenCipher, parse_keys
 from bot.directory import Directory
 from bot.linking import Linker
+from bot.lookups import Lookups
 from bot.notify import Notifier
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
@@ -44,6 +45,7 @@ class Services:
     linker: Linker
     recognitions: Recognitions
     notifier: Notifier
+    lookups: Lookups
 
     def listener_context(self) -> dict[str, Any]:
         """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
@@ -53,6 +55,7 @@ class Services:
             "directory": self.directory,
             "people": self.people,
             "linker": self.linker,
+            "lookups": self.lookups,
             "recognitions": self.recognitions,
         }
 
@@ -96,16 +99,17 @@ def build_services(settings: Settings) -> Services:
     linker = Linker(settings, store, registry, http, people)
     recognitions = Recognitions(store, registry, tokens, people, directory)
     return Services(
-        settings,
-        http,
-        redis,
-        slack,
-        store,
-        registry,
-        tokens,
-        directory,
-        people,
-        linker,
-        recognitions,
-        Notifier(slack),
+        settings=settings,
+        http=http,
+        redis=redis,
+        slack=slack,
+        store=store,
+        registry=registry,
+        tokens=tokens,
+        directory=directory,
+        people=people,
+        linker=linker,
+        recognitions=recognitions,
+        notifier=Notifier(slack),
+        lookups=Lookups(registry, tokens, directory, people),
     )

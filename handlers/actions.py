@@ -9,14 +9,14 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.linking import Linker
 from bot.models import Owner
 from bot.providers import Registry
 from bot.recognitions import Recognitions
-from handlers import blocks
+from handlers import blocks, kit
+from handlers.delivery import spread_the_word
 from handlers.errors import reports_errors
 
 log = logging.getLogger(__name__)
@@ -44,19 +44,19 @@ async def send_draft(
         blocks=blocks.confirmation(draft, sent, spec),
         replace_original=True,
     )
-    try:
-        await client.chat_postMessage(
-            channel=draft.channel_id,
-            text=blocks.announcement_text(draft),
-            blocks=blocks.announcement(draft, sent, spec),
-        )
-    except SlackApiError as error:
-        log.info("announcement not posted: %s", error.response.get("error"))
-        await respond(
-            text="Your recognition was sent, but I couldn't announce it in this channel. "
-            "Invite me with `/invite @Kudos Bridge` to announce here next time.",
-            replace_original=False,
-        )
+    for problem in await spread_the_word(client, draft, sent, spec):
+        await respond(text=problem, replace_original=False)
+
+
+async def toggle_announcement(
+    ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, recognitions: Recognitions
+) -> None:
+    """The preview's checkbox: Slack keeps its look, the draft keeps the choice (before the ack,
+    so a Send that follows always sees it)."""
+    draft_id = str(action.get("block_id", "")).removeprefix("announce:")
+    on = bool(action.get("selected_options"))
+    await recognitions.set_announce(context.team_id or "", context.user_id or "", draft_id, on)
+    await ack()
 
 
 @reports_errors
@@ -130,9 +130,10 @@ async def reject_link(
 
 
 def register(app: AsyncApp) -> None:
-    app.action(blocks.SEND)(ack=ack_only, lazy=[send_draft])
-    app.action(blocks.CANCEL)(ack=ack_only, lazy=[cancel_draft])
-    app.action(blocks.CHOOSE_VALUE)(ack=ack_only, lazy=[choose_value])
-    app.action(blocks.OPEN_LINK)(ack_only)
-    app.action(blocks.CONFIRM_LINK)(ack=ack_only, lazy=[confirm_link])
-    app.action(blocks.REJECT_LINK)(ack=ack_only, lazy=[reject_link])
+    app.action(kit.SEND)(ack=ack_only, lazy=[send_draft])
+    app.action(kit.CANCEL)(ack=ack_only, lazy=[cancel_draft])
+    app.action(kit.CHOOSE_VALUE)(ack=ack_only, lazy=[choose_value])
+    app.action(kit.ANNOUNCE)(toggle_announcement)
+    app.action(kit.OPEN_LINK)(ack_only)
+    app.action(kit.CONFIRM_LINK)(ack=ack_only, lazy=[confirm_link])
+    app.action(kit.REJECT_LINK)(ack=ack_only, lazy=[reject_link])

@@ -1,56 +1,26 @@
-"""Block Kit, built by pure functions: data in, JSON-ready dicts out."""
+"""Block Kit for the recognition flow, built by pure functions: data in, JSON-ready dicts out."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.models import Draft, Link, Person, Sent
+from bot.models import Draft, Person, Sent
 from bot.providers.base import ProviderSpec
-
-Block = dict[str, Any]
-SEND, CANCEL, CHOOSE_VALUE, OPEN_LINK = (
-    "recognition_send",
-    "recognition_cancel",
-    "recognition_value",
-    "link_open",
+from handlers.kit import (
+    ANNOUNCE,
+    CANCEL,
+    CHOOSE_VALUE,
+    CONFIRM_LINK,
+    OPEN_LINK,
+    REJECT_LINK,
+    SEND,
+    Block,
+    button,
+    context,
+    escape,
+    quote,
+    section,
 )
-CONFIRM_LINK, REJECT_LINK = "link_confirm", "link_reject"
 
-
-def escape(text: str) -> str:
-    """Text shown as mrkdwn: Slack's three control characters escaped."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def button(
-    text: str,
-    action_id: str,
-    *,
-    value: str | None = None,
-    url: str | None = None,
-    style: str | None = None,
-) -> Block:
-    element: Block = {
-        "type": "button",
-        "action_id": action_id,
-        "text": {"type": "plain_text", "text": text, "emoji": True},
-    }
-    for key, item in (("value", value), ("url", url), ("style", style)):
-        if item is not None:
-            element[key] = item
-    return element
-
-
-def quote(message: str) -> str:
-    return "\n".join(f">{line}" for line in escape(message).splitlines() or [""])
+__all__ = ["Block", "escape"]
 
 
 def link_prompt(url: str, spec: ProviderSpec, reason: str) -> list[Block]:
@@ -123,7 +93,20 @@ def preview(draft: Draft, spec: ProviderSpec) -> list[Block]:
         controls.append(button("Send", SEND, value=draft.id, style="primary"))
     controls.append(button("Cancel", CANCEL, value=draft.id))
     blocks.append({"type": "actions", "block_id": f"draft:{draft.id}", "elements": controls})
+    blocks.append(announce_toggle(draft))
     return blocks
+
+
+def announce_toggle(draft: Draft) -> Block:
+    """ "Announce in this channel", on unless the user turned it off."""
+    option = {
+        "text": {"type": "mrkdwn", "text": "Announce it in this channel"},
+        "value": "announce",
+    }
+    checkbox: Block = {"type": "checkboxes", "action_id": ANNOUNCE, "options": [option]}
+    if draft.announce:
+        checkbox["initial_options"] = [option]
+    return {"type": "actions", "block_id": f"announce:{draft.id}", "elements": [checkbox]}
 
 
 def confirmation(draft: Draft, sent: Sent, spec: ProviderSpec) -> list[Block]:
@@ -143,39 +126,26 @@ def announcement(draft: Draft, sent: Sent, spec: ProviderSpec) -> list[Block]:
     return blocks
 
 
+def recipient_dm(draft: Draft, sent: Sent, spec: ProviderSpec) -> list[Block]:
+    """What each recipient reads in their DM: who, why, and where to see it."""
+    value = f" for *{escape(draft.value.name)}*" if draft.value else ""
+    lines = [
+        f":tada: <@{draft.user_id}> recognized you on {spec.display_name}{value}",
+        quote(draft.message),
+    ]
+    shown = [section("\n".join(lines))]
+    if sent.url:
+        shown.append(context(f"<{sent.url}|See it on {spec.display_name}>"))
+    return shown
+
+
+def recipient_text(draft: Draft) -> str:
+    return f"<@{draft.user_id}> recognized you"
+
+
 def announcement_text(draft: Draft) -> str:
     """Notification fallback for the announcement."""
     return f"<@{draft.user_id}> recognized {names(draft)}"
-
-
-def status_line(spec: ProviderSpec, link: Link | None) -> str:
-    if not spec.per_user:
-        return f"*{spec.display_name}*: connected for everyone (no personal link needed)."
-    if link is not None and not link.confirmed:
-        return f"*{spec.display_name}*: waiting for you to confirm the account (see my DM)."
-    if link is None:
-        return f"*{spec.display_name}*: not linked. Run `/kudos link {spec.name}`."
-    account = link.account
-    email = f" ({escape(account.email)})" if account.email else ""
-    return f"*{spec.display_name}*: linked as {escape(account.name)}{email}"
-
-
-def person_card(spec: ProviderSpec, person: Person) -> list[Block]:
-    """Name, title and department where the platform has them, e-mail, profile link, picture."""
-    lines = [f"*{escape(person.name)}*"]
-    role = ", ".join(escape(part) for part in (person.title, person.department) if part)
-    lines += [role] if role else []
-    lines += [escape(person.email)] if person.email else []
-    if person.profile_url:
-        lines.append(f"<{person.profile_url}|Profile on {spec.display_name}>")
-    card = section("\n".join(lines))
-    if person.image_url:
-        card["accessory"] = {
-            "type": "image",
-            "image_url": person.image_url,
-            "alt_text": person.name,
-        }
-    return [card, context(f"From {spec.display_name}")]
 
 
 HELP = "\n".join(

@@ -13,7 +13,7 @@ from bot.providers import Registry
 from bot.providers.base import ProviderSpec
 from bot.slack_people import SlackPeople
 from bot.tokens import Tokens
-from handlers import blocks
+from handlers import blocks, lookup_blocks
 from handlers.parse import KudosCommand
 
 Reply = tuple[str, list[blocks.Block] | None]
@@ -44,7 +44,7 @@ async def show_status(ask: Ask) -> Reply:
         owner = Owner(ask.owner.team_id, ask.owner.user_id, name)
         spec = ask.registry.get(name).spec
         lines.append(
-            blocks.status_line(spec, await ask.tokens.link(owner) if spec.per_user else None)
+            lookup_blocks.status_line(spec, await ask.tokens.link(owner) if spec.per_user else None)
         )
     return "\n".join(lines), None
 
@@ -76,7 +76,7 @@ async def whois(ask: Ask) -> Reply:
     person = await ask.directory.find(ask.owner, profile.email or "")
     if person is None:
         return f"{profile.name} is not on {ask.spec.display_name}.", None
-    return f"{person.name} on {ask.spec.display_name}", blocks.person_card(ask.spec, person)
+    return f"{person.name} on {ask.spec.display_name}", lookup_blocks.person_card(ask.spec, person)
 
 
 SUBCOMMANDS: dict[str, Callable[[Ask], Awaitable[Reply]]] = {

@@ -74,6 +74,7 @@ class BotProcess:
         response_key: str | None = None,
         selected_option_value: str | None = None,
         block_id: str = "b1",
+        selected_options: list[str] | None = None,
     ) -> httpx.Response:
         """Press a button (or pick a select option); response_url as in post_command."""
         body = block_action(
@@ -85,6 +86,7 @@ class BotProcess:
             response_url=self.slack.response_url(response_key or user_id),
             selected_option_value=selected_option_value,
             block_id=block_id,
+            selected_options=selected_options,
         )
         return self.post_signed(body)
 

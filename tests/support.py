@@ -73,6 +73,7 @@ def block_action(
     response_url: str,
     selected_option_value: str | None = None,
     block_id: str = "b1",
+    selected_options: list[str] | None = None,
 ) -> bytes:
     """The form body (`payload=<json>`) Slack posts when a button or select is used."""
     action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "value": value}
@@ -80,6 +81,12 @@ def block_action(
     if selected_option_value is not None:
         action = {k: v for k, v in action.items() if k != "value"}
         action |= {"type": "static_select", "selected_option": {"value": selected_option_value}}
+    if selected_options is not None:
+        action = {k: v for k, v in action.items() if k != "value"}
+        action |= {
+            "type": "checkboxes",
+            "selected_options": [{"value": v} for v in selected_options],
+        }
     payload = {
         "type": "block_actions",
         "api_app_id": "A_KUDOS",

@@ -8,8 +8,8 @@ from typing import Any
 from bot.api import PlatformApi
 from bot.errors import InvalidInput
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import first, iterate
-from bot.providers.base import ProviderSpec
+from bot.paging import NextPage, fetch_page, iterate
+from bot.providers.base import ProviderSpec, RecentPage, involving
 from bot.providers.fields import full_name, obj, objects, require_object, text
 
 SPEC = ProviderSpec(
@@ -35,6 +35,7 @@ ASSUMED = {
     "recognitions_user_filter": "userId",  # on GET /api/v5/recognitions
 }
 
+RECENT_PAGE = 5
 CURRENT_MEMBER = "/api/v5/current-member"
 USERS = "/api/v5/users"
 RECOGNITIONS = "/api/v5/recognitions"
@@ -59,7 +60,9 @@ def to_recognition(item: Mapping[str, Any]) -> Recognition:
     return Recognition(
         id=text(item.get("id")) or "",
         giver=text(obj(item.get("nominator")).get("name")),
+        giver_id=text(obj(item.get("nominator")).get("id")),
         recipients=[text(n.get("name")) or "" for n in objects(item.get("nominees"))],
+        recipient_ids=[text(n.get("id")) or "" for n in objects(item.get("nominees"))],
         message=text(item.get("recognitionText")) or "",
         value=text(obj(item.get("criterion")).get("name")),
         created=text(item.get("dateCreated")),
@@ -114,10 +117,14 @@ class Achievers:
         url = body.get("newsfeedEventURL")
         return Sent(id=str(body["id"]) if "id" in body else None, url=url)
 
-    async def list_recent(self, token: str, person_id: str, limit: int) -> list[Recognition]:
-        params = {ASSUMED["recognitions_user_filter"]: person_id, ASSUMED["page_size_param"]: "20"}
-        pages = iterate(self._api, SPEC.paging, RECOGNITIONS, token, params)
-        return [to_recognition(_mapping(item)) for item in await first(pages, limit)]
+    async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
+        first = NextPage(
+            RECOGNITIONS,
+            {ASSUMED["recognitions_user_filter"]: person_id, ASSUMED["page_size_param"]: "5"},
+        )
+        page = await fetch_page(self._api, SPEC.paging, RECOGNITIONS, at or first, token)
+        items = [to_recognition(_mapping(item)) for item in page.items]
+        return RecentPage(involving(items, person_id), page.next, page.previous)
 
 
 def adapter(api: PlatformApi) -> Achievers:

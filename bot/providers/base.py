@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import PagingStyle
+from bot.paging import NextPage, PagingStyle
 
 Grant = Literal["authorization_code", "client_credentials"]
 TokenEncoding = Literal["json", "form", "query"]
 ClientAuth = Literal["client_secret_post", "client_secret_basic"]
 ExpiryStyle = Literal["seconds", "seconds_or_epoch", "created_at"]
+
+
+@dataclass(frozen=True)
+class RecentPage:
+    """A page of recognitions and the platform's own neighbouring pages."""
+
+    items: list[Recognition]
+    older: NextPage | None = None
+    newer: NextPage | None = None
 
 
 @dataclass(frozen=True)
@@ -62,4 +71,14 @@ class Provider(Protocol):
         self, token: str, recipients: Sequence[str], message: str, value: Value | None
     ) -> Sent: ...
 
-    async def list_recent(self, token: str, person_id: str, limit: int) -> list[Recognition]: ...
+    async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
+        """One page of the recognitions `person_id` gave or received, newest first."""
+        ...
+
+
+def involving(items: list[Recognition], person_id: str) -> list[Recognition]:
+    """Keep what `person_id` gave or received, where the platform says who (some don't)."""
+    known = [r for r in items if r.giver_id is not None or r.recipient_ids]
+    if not known:
+        return items
+    return [r for r in items if person_id == r.giver_id or person_id in r.recipient_ids]

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Sequence
 
 from bot.api import PlatformApi
 from bot.errors import InvalidInput
-from bot.models import Person, Recognition, Sent, Value
-from bot.paging import iterate
-from bot.providers.base import ProviderSpec
+from bot.models import Person, Sent, Value
+from bot.paging import NextPage, iterate
+from bot.providers.base import ProviderSpec, RecentPage
 from bot.providers.fields import require_object, text
 
 SPEC = ProviderSpec(
@@ -69,8 +69,8 @@ class CultureAmp:
     ) -> Sent:
         raise InvalidInput(NO_RECOGNITIONS)
 
-    async def list_recent(self, token: str, person_id: str, limit: int) -> list[Recognition]:
-        return []
+    async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
+        return RecentPage([])
 
 
 def adapter(api: PlatformApi) -> CultureAmp:

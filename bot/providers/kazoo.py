@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.api import PlatformApi
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import first, iterate
-from bot.providers.base import ProviderSpec
+from bot.paging import NextPage, fetch_page, iterate
+from bot.providers.base import ProviderSpec, RecentPage, involving
 from bot.providers.fields import full_name, obj, require_object, text
 
 SPEC = ProviderSpec(
@@ -93,17 +93,22 @@ class Kazoo:
         created = _body(await self._api.call("POST", ASSUMED["recognitions"], token, json=payload))
         return Sent(id=text(created.get("id")), url=text(created.get("url")))
 
-    async def list_recent(self, token: str, person_id: str, limit: int) -> list[Recognition]:
-        params = {ASSUMED["recognitions_filter"]: person_id}
-        pages = iterate(self._api, SPEC.paging, ASSUMED["recognitions"], token, params, 3)
-        return [to_recognition(_body(item)) for item in await first(pages, limit)]
+    async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
+        first = NextPage(
+            ASSUMED["recognitions"], {ASSUMED["recognitions_filter"]: person_id, "page_size": "5"}
+        )
+        page = await fetch_page(self._api, SPEC.paging, ASSUMED["recognitions"], at or first, token)
+        items = [to_recognition(_body(item)) for item in page.items]
+        return RecentPage(involving(items, person_id), page.next, page.previous)
 
 
 def to_recognition(item: Mapping[str, Any]) -> Recognition:
     return Recognition(
         id=text(item.get("id")) or "",
         giver=text(item.get("sender_name")) or text(item.get("sender_id")),
-        recipients=[text(r) or "" for r in item.get("recipient_ids") or []],
+        giver_id=text(item.get("sender_id")),
+        recipients=[text(r) or "" for r in item.get("recipient_names") or []],
+        recipient_ids=[text(r) or "" for r in item.get("recipient_ids") or []],
         message=text(item.get("message")) or "",
         value=text(obj(item.get("company_value")).get("name")),
         created=text(item.get("created_at")),

@@ -8,8 +8,8 @@ from typing import Any
 from bot.api import PlatformApi
 from bot.errors import KudosError, PartiallySent, ProviderError
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import first, iterate
-from bot.providers.base import ProviderSpec
+from bot.paging import NextPage, fetch_page
+from bot.providers.base import ProviderSpec, RecentPage, involving
 from bot.providers.fields import full_name, obj, objects, require_object, text
 
 SPEC = ProviderSpec(
@@ -123,10 +123,11 @@ class SevenGeese:
             sent.append(Sent(id=text(created.get("id")), url=text(created.get("url"))))
         return sent[0] if sent else Sent()
 
-    async def list_recent(self, token: str, person_id: str, limit: int) -> list[Recognition]:
-        params = {ASSUMED["recipient_filter"]: person_id, "limit": str(min(limit, 50))}
-        pages = iterate(self._api, SPEC.paging, RECOGNITIONS, token, params, 3)
-        return [to_recognition(_body(item)) for item in await first(pages, limit)]
+    async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
+        first = NextPage(RECOGNITIONS, {ASSUMED["recipient_filter"]: person_id, "limit": "5"})
+        page = await fetch_page(self._api, SPEC.paging, RECOGNITIONS, at or first, token)
+        items = [to_recognition(_body(item)) for item in page.items]
+        return RecentPage(involving(items, person_id), page.next, page.previous)
 
 
 def _user_name(side: Any) -> str:
@@ -138,7 +139,9 @@ def to_recognition(item: Mapping[str, Any]) -> Recognition:
     return Recognition(
         id=text(item.get("id")) or "",
         giver=_user_name(item.get("creator")),
+        giver_id=text(obj(item.get("creator")).get("id")),
         recipients=[_user_name(item.get("recipient"))],
+        recipient_ids=[text(obj(item.get("recipient")).get("id")) or ""],
         message=text(item.get("message")) or "",
         created=text(item.get("created")),
     )

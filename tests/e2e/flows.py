@@ -76,3 +76,13 @@ def preview(bot: BotProcess, text: str, user: str = "U_ANA") -> Any:
     reply = command(bot, text, user)
     assert "Preview" in text_of(reply), reply
     return reply
+
+
+def posted(slack: FakeSlack, count: int) -> list[dict[str, Any]]:
+    """The bot's chat.postMessage calls, once there are at least `count` of them."""
+
+    def enough() -> list[dict[str, Any]] | None:
+        calls = slack.calls("chat.postMessage")
+        return calls if len(calls) >= count else None
+
+    return wait_until(enough)

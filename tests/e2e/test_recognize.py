@@ -8,7 +8,7 @@ import time
 import httpx
 
 from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, press, preview, text_of
+from tests.e2e.flows import command, element, link, posted, press, preview, text_of
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
 from tests.support import wait_until
@@ -36,9 +36,32 @@ def test_send_delivers_confirms_and_announces(
     assert (sent["nominator"], sent["nominees"]) == ("1001", ["1002", "1003"])
     assert (sent["text"], sent["criterionId"]) == ("for the smooth release", 601)
     assert f"{fake_achievers.base_url}/event/{sent['id']}" in text_of(confirmation)
-    [announcement] = wait_until(lambda: fake_slack.calls("chat.postMessage"))
-    assert announcement["channel"] == "C1"
-    assert "<@U_ANA> recognized <@U_BOB>, <@U_CARL>" in text_of(announcement)
+    by_channel = {post["channel"]: text_of(post) for post in posted(fake_slack, 3)}
+    assert "<@U_ANA> recognized <@U_BOB>, <@U_CARL>" in by_channel["C1"]
+    for recipient in ("U_BOB", "U_CARL"):  # each recipient hears who and why, with the link
+        assert "<@U_ANA> recognized you" in by_channel[recipient]
+        assert "for the smooth release" in by_channel[recipient]
+        assert f"/event/{sent['id']}" in by_channel[recipient]
+
+
+def test_announcement_can_be_turned_off(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    reply = preview(bot, "<@U_BOB> thanks #teamwork")
+    checkbox = element(reply["blocks"], "recognition_announce")
+    assert checkbox["initial_options"]  # on by default
+    draft = draft_id(reply)
+    bot.post_action(
+        "recognition_announce", "", "U_ANA", block_id=f"announce:{draft}", selected_options=[]
+    )
+    wait_until(lambda: fake_achievers.recognitions == [] and True)
+    press(bot, SEND, draft)
+    dm = wait_until(
+        lambda: [p for p in fake_slack.calls("chat.postMessage") if p["channel"] == "U_BOB"]
+    )
+    assert dm and len(fake_achievers.recognitions) == 1
+    assert [p["channel"] for p in fake_slack.calls("chat.postMessage")] == ["U_BOB"]
 
 
 def test_mid_sentence_mentions_become_names(bot: BotProcess, fake_achievers: FakeAchievers) -> None:

@@ -12,7 +12,7 @@ import pytest
 from bot.models import Draft, Link, Person, Recipient, Sent, TokenSet, Value
 from bot.providers.achievers import SPEC
 from bot.recognitions import final_message
-from handlers import blocks
+from handlers import blocks, kit, lookup_blocks
 from handlers.parse import parse_recognize
 
 Blocks = list[dict[str, Any]]
@@ -57,11 +57,11 @@ def texts(built: Blocks) -> str:
 @pytest.mark.parametrize(
     ("value", "spec_required", "choices", "expected"),
     [
-        (TEAMWORK, True, CHOICES, [blocks.SEND, blocks.CANCEL]),
-        (None, True, CHOICES, [blocks.CHOOSE_VALUE, blocks.CANCEL]),
-        (None, False, CHOICES, [blocks.CHOOSE_VALUE, blocks.SEND, blocks.CANCEL]),
-        (None, False, [], [blocks.SEND, blocks.CANCEL]),
-        (None, True, [], [blocks.CANCEL]),
+        (TEAMWORK, True, CHOICES, [kit.SEND, kit.CANCEL]),
+        (None, True, CHOICES, [kit.CHOOSE_VALUE, kit.CANCEL]),
+        (None, False, CHOICES, [kit.CHOOSE_VALUE, kit.SEND, kit.CANCEL]),
+        (None, False, [], [kit.SEND, kit.CANCEL]),
+        (None, True, [], [kit.CANCEL]),
     ],
 )
 def test_preview_controls(
@@ -155,7 +155,7 @@ def test_link_prompt_button_opens_the_url() -> None:
     url = "https://bot.example/oauth/achievers/start?s=abc"
     built = blocks.link_prompt(url, SPEC, "You haven't linked <yet>.")
     (button,) = [e for e in elements(built) if e["type"] == "button"]
-    assert (button["action_id"], button["url"]) == (blocks.OPEN_LINK, url)
+    assert (button["action_id"], button["url"]) == (kit.OPEN_LINK, url)
     assert "Link Achievers" in button["text"]["text"]
     assert "You haven't linked &lt;yet&gt;." in texts(built)
 
@@ -174,7 +174,7 @@ def test_link_prompt_button_opens_the_url() -> None:
     ],
 )
 def test_status_line(link: Link | None, expected: str) -> None:
-    line = blocks.status_line(SPEC, link)
+    line = lookup_blocks.status_line(SPEC, link)
     assert expected in line
     assert "secret-token" not in line
 

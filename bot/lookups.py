@@ -1,0 +1,55 @@
+"""Read-only questions users ask: recent recognitions, values."""
+
+from __future__ import annotations
+
+from bot.directory import Directory
+from bot.errors import InvalidInput, NotLinked
+from bot.models import Owner, Person, Value
+from bot.paging import NextPage
+from bot.providers import Registry
+from bot.providers.base import RecentPage
+from bot.shared import Shared
+from bot.slack_people import SlackPeople
+from bot.tokens import Tokens
+
+
+class Lookups(Shared):
+    """Answers from the platform, on the asking user's own token."""
+
+    def __init__(
+        self, registry: Registry, tokens: Tokens, directory: Directory, people: SlackPeople
+    ) -> None:
+        self._registry = registry
+        self._tokens = tokens
+        self._directory = directory
+        self._people = people
+
+    async def subject(self, owner: Owner, slack_id: str | None) -> Person:
+        """The platform person a lookup is about: someone mentioned, or the asker."""
+        spec = self._registry.get(owner.provider).spec
+        if slack_id is None or slack_id == owner.user_id:
+            link = await self._tokens.link(owner) if spec.per_user else None
+            if link is None:
+                raise NotLinked(owner.provider, f"Link your {spec.display_name} account first.")
+            return link.account
+        profile = await self._people.recipient(slack_id)
+        person = await self._directory.find(owner, profile.email or "")
+        if person is None:
+            raise InvalidInput(f"{profile.name} is not on {spec.display_name}.")
+        return person
+
+    async def recent(
+        self, owner: Owner, slack_id: str | None, at: NextPage | None = None
+    ) -> tuple[Person, RecentPage]:
+        platform = self._registry.get(owner.provider)
+        if not platform.spec.can_recognize:
+            raise InvalidInput(f"{platform.spec.display_name}'s API offers no recognitions.")
+        person = await self.subject(owner, slack_id)
+        page = await self._tokens.run(
+            owner, lambda token: platform.adapter.recent(token, person.id, at)
+        )
+        return person, page
+
+    async def values(self, owner: Owner) -> list[Value]:
+        platform = self._registry.get(owner.provider)
+        return await self._tokens.run(owner, platform.adapter.list_values)
