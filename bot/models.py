@@ -53,6 +53,7 @@ class Value(BaseModel):
     id: str
     name: str
     description: str | None = None
+    points: int | None = None
 
 
 class Sent(BaseModel):

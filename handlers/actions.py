@@ -12,10 +12,11 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.linking import Linker
+from bot.lookups import Lookups
 from bot.models import Owner
 from bot.providers import Registry
 from bot.recognitions import Recognitions
-from handlers import blocks, kit
+from handlers import blocks, kit, lookup_blocks
 from handlers.delivery import spread_the_word
 from handlers.errors import reports_errors
 
@@ -129,11 +130,32 @@ async def reject_link(
     )
 
 
+@reports_errors
+async def turn_page(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    registry: Registry,
+    lookups: Lookups,
+) -> None:
+    """Older/Newer: the same message, another of the platform's own pages."""
+    provider, subject, at = lookup_blocks.decode_cursor(str(action.get("value", "")))
+    spec = registry.get(provider).spec
+    owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+    person, page = await lookups.recent(owner, subject, at)
+    shown = lookup_blocks.recent(spec, person, page, subject)
+    await respond(
+        text=f"Recent recognitions for {person.name}", blocks=shown, replace_original=True
+    )
+
+
 def register(app: AsyncApp) -> None:
     app.action(kit.SEND)(ack=ack_only, lazy=[send_draft])
     app.action(kit.CANCEL)(ack=ack_only, lazy=[cancel_draft])
     app.action(kit.CHOOSE_VALUE)(ack=ack_only, lazy=[choose_value])
     app.action(kit.ANNOUNCE)(toggle_announcement)
     app.action(kit.OPEN_LINK)(ack_only)
+    app.action(kit.OLDER)(ack=ack_only, lazy=[turn_page])
+    app.action(kit.NEWER)(ack=ack_only, lazy=[turn_page])
     app.action(kit.CONFIRM_LINK)(ack=ack_only, lazy=[confirm_link])
     app.action(kit.REJECT_LINK)(ack=ack_only, lazy=[reject_link])

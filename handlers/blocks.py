@@ -156,6 +156,8 @@ HELP = "\n".join(
         "• `/kudos status`: every platform and your link to each",
         "• `/kudos unlink [platform]`: remove the link and its tokens",
         "• `/kudos whois @ana [platform]`: who that is on the platform",
+        "• `/kudos recent [@ana]`: the latest recognitions given and received, page by page",
+        "• `/kudos values`: the values you can recognize with",
         "• `/kudos help`: this list",
     ]
 )

@@ -12,6 +12,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot.directory import Directory
 from bot.errors import InvalidInput
 from bot.linking import Linker
+from bot.lookups import Lookups
 from bot.models import Owner
 from bot.providers import Registry
 from bot.recognitions import Recognitions
@@ -20,7 +21,7 @@ from bot.tokens import Tokens
 from handlers import blocks
 from handlers.errors import reports_errors
 from handlers.kudos import SUBCOMMANDS, Ask
-from handlers.parse import parse_kudos, parse_recognize
+from handlers.parse import LOOKUPS, parse_kudos, parse_recognize
 
 
 def owner_of(context: AsyncBoltContext, registry: Registry, provider: str | None = None) -> Owner:
@@ -54,10 +55,13 @@ async def preview_recognition(
 
 
 async def ack_kudos(ack: AsyncAck, command: dict[str, Any]) -> None:
-    if parse_kudos(command.get("text", "")).action == "help":
+    action = parse_kudos(command.get("text", "")).action
+    if action == "help":
         await ack(text=blocks.HELP)
-        return
-    await ack()
+    elif action in LOOKUPS:
+        await ack(text=":hourglass_flowing_sand: Looking that up…")
+    else:
+        await ack()
 
 
 @reports_errors
@@ -70,14 +74,17 @@ async def run_kudos(
     tokens: Tokens,
     directory: Directory,
     people: SlackPeople,
+    lookups: Lookups,
 ) -> None:
     request = parse_kudos(command.get("text", ""))
     if request.action not in SUBCOMMANDS:
         return  # help was answered in the ack
     owner = owner_of(context, registry, request.platform)
-    ask = Ask(request, owner, respond.response_url, registry, linker, tokens, directory, people)
+    ask = Ask(
+        request, owner, respond.response_url, registry, linker, tokens, directory, people, lookups
+    )
     text, shown = await SUBCOMMANDS[request.action](ask)
-    await respond(text=text, blocks=shown)
+    await respond(text=text, blocks=shown, replace_original=request.action in LOOKUPS)
 
 
 def register(app: AsyncApp) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.directory import Directory
 from bot.errors import InvalidInput
 from bot.linking import Linker
+from bot.lookups import Lookups
 from bot.models import Owner
 from bot.providers import Registry
 from bot.providers.base import ProviderSpec
@@ -31,6 +32,7 @@ class Ask:
     tokens: Tokens
     directory: Directory
     people: SlackPeople
+    lookups: Lookups
 
     @property
     def spec(self) -> ProviderSpec:
@@ -79,9 +81,25 @@ async def whois(ask: Ask) -> Reply:
     return f"{person.name} on {ask.spec.display_name}", lookup_blocks.person_card(ask.spec, person)
 
 
+async def recent(ask: Ask) -> Reply:
+    """The latest recognitions given and received, with Older/Newer through the platform's pages."""
+    person, page = await ask.lookups.recent(ask.owner, ask.request.user_id)
+    shown = lookup_blocks.recent(ask.spec, person, page, ask.request.user_id)
+    return f"Recent recognitions for {person.name}", shown
+
+
+async def values(ask: Ask) -> Reply:
+    choices = await ask.lookups.values(ask.owner)
+    return f"{ask.spec.value_label.capitalize()}s on {ask.spec.display_name}", lookup_blocks.values(
+        ask.spec, choices
+    )
+
+
 SUBCOMMANDS: dict[str, Callable[[Ask], Awaitable[Reply]]] = {
     "status": show_status,
     "unlink": unlink,
     "link": link,
     "whois": whois,
+    "recent": recent,
+    "values": values,
 }

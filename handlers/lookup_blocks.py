@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from bot.models import Link, Person
-from bot.providers.base import ProviderSpec
-from handlers.kit import Block, context, escape, section
+import json
+
+from bot.errors import InvalidInput
+from bot.models import Link, Person, Recognition, Value
+from bot.paging import NextPage
+from bot.providers.base import ProviderSpec, RecentPage
+from handlers.kit import NEWER, OLDER, Block, button, context, escape, quote, section
 
 
 def status_line(spec: ProviderSpec, link: Link | None) -> str:
@@ -35,3 +39,70 @@ def person_card(spec: ProviderSpec, person: Person) -> list[Block]:
             "alt_text": person.name,
         }
     return [card, context(f"From {spec.display_name}")]
+
+
+def encode_cursor(provider: str, subject: str | None, at: NextPage | None) -> str | None:
+    """A page position as a button value (Slack allows 2,000 characters)."""
+    if at is None:
+        return None
+    value = json.dumps({"p": provider, "u": subject or "", "path": at.path, "q": at.params})
+    return value if len(value) <= 2000 else None
+
+
+def decode_cursor(value: str) -> tuple[str, str | None, NextPage]:
+    """Provider, subject and page from a button value; InvalidInput when it isn't one."""
+    try:
+        data = json.loads(value)
+        params = {str(k): str(v) for k, v in (data.get("q") or {}).items()}
+        path = data.get("path")
+        page = NextPage(str(path) if path else None, params)
+        return str(data["p"]), str(data.get("u") or "") or None, page
+    except (ValueError, KeyError, AttributeError, TypeError) as error:
+        raise InvalidInput("That page isn't available. Run `/kudos recent` again.") from error
+
+
+def recognition_item(item: Recognition) -> Block:
+    who = escape(item.giver or "someone")
+    to = ", ".join(escape(name) for name in item.recipients if name) or "someone"
+    value = f" · *{escape(item.value)}*" if item.value else ""
+    when = f" · {escape(item.created[:10])}" if item.created else ""
+    link = f" · <{item.url}|View>" if item.url else ""
+    return section(f"*{who}* → {to}{value}{when}{link}\n{quote(item.message[:500])}")
+
+
+def recent(
+    spec: ProviderSpec, person: Person, page: RecentPage, subject: str | None
+) -> list[Block]:
+    """A page of recognitions with Older/Newer buttons that move through the platform's pages."""
+    shown = [section(f"*Recent recognitions* · {escape(person.name)} on {spec.display_name}")]
+    shown += [recognition_item(item) for item in page.items] or [
+        context("Nothing here yet. Be the first: `/recognize @someone for …`")
+    ]
+    controls = [
+        button(label, action_id, value=value)
+        for label, action_id, value in (
+            ("Newer", NEWER, encode_cursor(spec.name, subject, page.newer)),
+            ("Older", OLDER, encode_cursor(spec.name, subject, page.older)),
+        )
+        if value is not None
+    ]
+    if controls:
+        shown.append({"type": "actions", "elements": controls})
+    return shown
+
+
+def values(spec: ProviderSpec, choices: list[Value]) -> list[Block]:
+    label = f"{spec.value_label}s".capitalize()
+    if not choices:
+        return [section(f"{spec.display_name} has no {spec.value_label}s to choose from.")]
+    lines = []
+    for value in choices:
+        points = f" ({value.points} points)" if value.points else ""
+        about = f": {escape(value.description)}" if value.description else ""
+        lines.append(f"• *{escape(value.name)}*{points}{about}")
+    hint = context(f"Use one with a #tag: `/recognize @ana thanks #{squash_tag(choices[0].name)}`")
+    return [section(f"*{label} on {spec.display_name}*\n" + "\n".join(lines)), hint]
+
+
+def squash_tag(name: str) -> str:
+    return "".join(part.capitalize() if i else part.lower() for i, part in enumerate(name.split()))

@@ -47,7 +47,8 @@ class KudosCommand:
     user_id: str | None = None
 
 
-KUDOS_ACTIONS = ("link", "unlink", "status", "whois", "help")
+KUDOS_ACTIONS = ("link", "unlink", "status", "whois", "recent", "values", "help")
+LOOKUPS = ("whois", "recent", "values")  # may take a moment: acked with "Looking that up…"
 
 
 def parse_kudos(text: str) -> KudosCommand:

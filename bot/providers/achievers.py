@@ -55,6 +55,17 @@ def to_person(member: Mapping[str, Any]) -> Person:
     )
 
 
+def to_value(criterion: Mapping[str, Any]) -> Value:
+    """A criterion of a recognition module (points where the program sets them)."""
+    points = criterion.get("points")
+    return Value(
+        id=text(criterion.get("id")) or "",
+        name=text(criterion.get("name")) or "",
+        description=text(criterion.get("description")),
+        points=points if isinstance(points, int) else None,
+    )
+
+
 def to_recognition(item: Mapping[str, Any]) -> Recognition:
     """A listed recognition; field names follow the public tutorial (assumed, see README)."""
     return Recognition(
@@ -91,16 +102,10 @@ class Achievers:
 
     async def list_values(self, token: str) -> list[Value]:
         body = _mapping(await self._api.call("OPTIONS", RECOGNITIONS, token))
-        return [
-            Value(
-                id=str(criterion["id"]),
-                name=str(criterion["name"]),
-                description=criterion.get("description"),
-            )
-            for module in body.get("items") or []
-            for criterion in _mapping(module).get("criteria") or []
-            if isinstance(criterion, Mapping) and "id" in criterion and "name" in criterion
+        criteria = [
+            c for module in objects(body.get("items")) for c in objects(module.get("criteria"))
         ]
+        return [to_value(criterion) for criterion in criteria if "id" in criterion]
 
     async def send(
         self, token: str, recipients: Sequence[str], message: str, value: Value | None

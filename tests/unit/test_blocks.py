@@ -46,8 +46,18 @@ def elements(built: Blocks) -> Iterator[dict[str, Any]]:
 
 
 def controls(built: Blocks) -> list[str]:
-    (actions,) = [block for block in built if block["type"] == "actions"]
+    """The preview's own controls (the draft's actions block, not the announce toggle)."""
+    (actions,) = [b for b in built if str(b.get("block_id", "")).startswith("draft:")]
     return [element["action_id"] for element in actions["elements"]]
+
+
+@pytest.mark.parametrize("announce", [True, False])
+def test_preview_has_an_announce_toggle_that_remembers(announce: bool) -> None:
+    built = blocks.preview(draft(announce=announce), SPEC)
+    (toggle,) = [b for b in built if b.get("block_id") == "announce:d-42"]
+    (checkbox,) = toggle["elements"]
+    assert checkbox["action_id"] == kit.ANNOUNCE
+    assert bool(checkbox.get("initial_options")) is announce
 
 
 def texts(built: Blocks) -> str:

@@ -1,0 +1,178 @@
+"""App Home: the tab published on `app_home_opened`, and its Link / Unlink buttons.
+
+Identity always comes from the signed request (context.team_id / context.user_id); a button's
+value only names the platform. Home has no response_url, so the outcome of a button (or the
+reason it failed) is shown as a notice at the top of the republished tab."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import KudosError, NotLinked
+from bot.linking import Linker
+from bot.lookups import Lookups
+from bot.models import Owner
+from bot.providers import Registry
+from bot.services import Services
+from bot.tokens import Tokens
+from handlers import home_blocks, kit
+from handlers.errors import user_message
+from handlers.home_blocks import PlatformRow, Received
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a button changes on the tab: a sign-in to offer (provider, URL) and/or a notice."""
+
+    sign_in: tuple[str, str] | None = None
+    notice: str | None = None
+
+
+Change = Callable[[], Awaitable[Shown]]
+
+
+@dataclass(frozen=True)
+class Home:
+    """Renders and publishes one user's Home tab."""
+
+    client: AsyncWebClient
+    registry: Registry
+    tokens: Tokens
+    lookups: Lookups
+    linker: Linker
+
+    @classmethod
+    def of(cls, services: Services) -> Home:
+        return cls(services.slack, services.registry, services.tokens, services.lookups,
+                   services.linker)
+
+    async def show(self, team_id: str, user_id: str, change: Change | None = None) -> None:
+        """Apply `change` (its failure becomes the notice), then publish; never raises."""
+        shown = Shown()
+        if change is not None:
+            try:
+                shown = await change()
+            except Exception as error:  # the boundary: the user reads why on the tab
+                shown = Shown(notice=f":warning: {user_message(error)}")
+        try:
+            rows = await self.rows(team_id, user_id, shown.sign_in)
+            view = home_blocks.home_view(rows, await self.received(team_id, user_id), shown.notice)
+            await self.client.views_publish(user_id=user_id, view=view)
+        except SlackApiError as error:
+            log.warning("views.publish failed: %s", error.response.get("error"))
+        except Exception as error:  # e.g. Redis or Slack unreachable: Home stays as it was
+            log.warning("could not publish Home: %s", type(error).__name__)
+
+    async def rows(
+        self, team_id: str, user_id: str, sign_in: tuple[str, str] | None
+    ) -> list[PlatformRow]:
+        rows = []
+        for name in self.registry.names():
+            spec = self.registry.get(name).spec
+            link = await self.tokens.link(Owner(team_id, user_id, name)) if spec.per_user else None
+            url = sign_in[1] if sign_in is not None and sign_in[0] == name else None
+            rows.append(PlatformRow(spec, link, url))
+        return rows
+
+    async def received(self, team_id: str, user_id: str) -> Received:
+        """Recent recognitions received on the default platform, or why there are none."""
+        if not self.registry.names():
+            return Received(None, problem="No recognition platform is set up yet.")
+        spec = self.registry.get().spec
+        try:
+            person, page = await self.lookups.recent(Owner(team_id, user_id, spec.name), None)
+        except NotLinked:
+            problem = f"Link your {spec.display_name} account to see the recognitions you receive."
+            return Received(spec.display_name, problem=problem)
+        except KudosError as error:
+            return Received(spec.display_name, problem=error.user_message)
+        return Received(spec.display_name, home_blocks.received(page.items, person.id))
+
+    async def start_link(self, owner: Owner) -> Shown:
+        spec = self.registry.get(owner.provider).spec
+        current = await self.tokens.link(owner) if spec.per_user else None
+        if current is not None and current.confirmed:
+            return Shown(notice=f"You're already linked to {spec.display_name}.")
+        return Shown(sign_in=(spec.name, await self.linker.start(owner)))
+
+    async def unlink(self, owner: Owner) -> Shown:
+        name = self.registry.get(owner.provider).spec.display_name
+        if await self.linker.unlink(owner):
+            return Shown(notice=f"Unlinked from {name}; your tokens are deleted.")
+        return Shown(notice=f"You weren't linked to {name}.")
+
+
+def owner_for(context: AsyncBoltContext, registry: Registry, action: dict[str, Any]) -> Owner:
+    """The clicker (from the signed request) on the platform the button names."""
+    spec = registry.get(str(action.get("value") or "")).spec
+    return Owner(context.team_id or "", context.user_id or "", spec.name)
+
+
+async def ack_only(ack: AsyncAck) -> None:
+    await ack()
+
+
+async def home_opened(
+    event: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    registry: Registry,
+    tokens: Tokens,
+    lookups: Lookups,
+    linker: Linker,
+) -> None:
+    if event.get("tab") != "home" or not context.user_id:
+        return  # the Messages tab opens the same event
+    home = Home(client, registry, tokens, lookups, linker)
+    await home.show(context.team_id or "", context.user_id)
+
+
+async def link_from_home(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    registry: Registry,
+    tokens: Tokens,
+    lookups: Lookups,
+    linker: Linker,
+) -> None:
+    home = Home(client, registry, tokens, lookups, linker)
+    await home.show(
+        context.team_id or "",
+        context.user_id or "",
+        lambda: home.start_link(owner_for(context, registry, action)),
+    )
+
+
+async def unlink_from_home(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    registry: Registry,
+    tokens: Tokens,
+    lookups: Lookups,
+    linker: Linker,
+) -> None:
+    home = Home(client, registry, tokens, lookups, linker)
+    await home.show(
+        context.team_id or "",
+        context.user_id or "",
+        lambda: home.unlink(owner_for(context, registry, action)),
+    )
+
+
+def register(app: AsyncApp) -> None:
+    app.event("app_home_opened")(ack=ack_only, lazy=[home_opened])
+    app.action(kit.HOME_LINK)(ack=ack_only, lazy=[link_from_home])
+    app.action(kit.HOME_UNLINK)(ack=ack_only, lazy=[unlink_from_home])

@@ -1,0 +1,73 @@
+"""Lookups without leaving Slack: whois, recent (page by page), values, help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.bot_process import BotProcess
+from tests.e2e.flows import command, element, link, next_reply, press, preview, text_of
+from tests.fakes.achievers import FakeAchievers
+
+
+def kudos(bot: BotProcess, text: str, user: str = "U_ANA") -> Any:
+    """A /kudos lookup: acked with a short "working" note, then answered in its place."""
+    seen = len(bot.slack.responses(user))
+    ack = bot.post_command("/kudos", text, user)
+    assert ack.status_code == 200 and "Looking that up" in ack.text
+    reply = next_reply(bot.slack, user, seen)
+    assert reply.get("replace_original") is True or "warning" in reply.get("text", "")
+    return reply
+
+
+def test_whois_shows_a_person_card_or_says_not_found(bot: BotProcess) -> None:
+    link(bot)
+    card = text_of(kudos(bot, "whois <@U_BOB|bob>"))
+    assert "Bob Stone" in card and "bob@example.com" in card and "From Achievers" in card
+    assert "Dan Moss is not on Achievers" in text_of(kudos(bot, "whois <@U_DAN>"))
+    assert "Who should I look up?" in text_of(kudos(bot, "whois"))
+
+
+def test_values_lists_what_can_be_given(bot: BotProcess) -> None:
+    link(bot)
+    shown = text_of(kudos(bot, "values"))
+    for name in ("Teamwork", "Innovation", "Customer Focus"):
+        assert name in shown
+    assert "#teamwork" in shown
+
+
+def test_recent_pages_through_the_platforms_pages(
+    bot: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    link(bot)
+    for n in range(6):
+        reply = preview(bot, f"<@U_BOB> thanks number {n} #teamwork")
+        press(bot, "recognition_send", element(reply["blocks"], "recognition_send")["value"])
+    assert len(fake_achievers.recognitions) == 6
+    first = kudos(bot, "recent")
+    assert "thanks number 5" in text_of(first) and "thanks number 0" not in text_of(first)
+    older = press(bot, "recent_older", element(first["blocks"], "recent_older")["value"])
+    assert older["replace_original"] is True
+    assert "thanks number 0" in text_of(older) and "thanks number 5" not in text_of(older)
+    newer = press(bot, "recent_newer", element(older["blocks"], "recent_newer")["value"])
+    assert "thanks number 5" in text_of(newer)
+
+
+def test_recent_about_someone_else(bot: BotProcess) -> None:
+    link(bot)
+    reply = preview(bot, "<@U_BOB> great pairing #innovation")
+    press(bot, "recognition_send", element(reply["blocks"], "recognition_send")["value"])
+    shown = text_of(kudos(bot, "recent <@U_BOB>"))
+    assert "Bob Stone on Achievers" in shown and "great pairing" in shown
+
+
+def test_a_forged_page_cursor_changes_nothing(bot: BotProcess) -> None:
+    link(bot)
+    reply = press(bot, "recent_older", '{"p": "achievers", "path": "/api/v5/users", "q": {}}')
+    assert "isn't available" in reply["text"]
+    assert "isn't available" in press(bot, "recent_newer", "not json")["text"]
+
+
+def test_help_and_unknown_subcommands(bot: BotProcess) -> None:
+    for text in ("help", "", "dance"):
+        shown = command(bot, text, name="/kudos")["text"]
+        assert "/kudos recent" in shown and "/recognize" in shown
