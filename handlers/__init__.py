@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands
+from handlers import actions, commands, home
 from handlers.errors import on_error
 
 
@@ -12,4 +12,5 @@ def register(app: AsyncApp) -> None:
     """Wire every listener and the single error handler onto `app`."""
     commands.register(app)
     actions.register(app)
+    home.register(app)
     app.error(on_error)

@@ -9,6 +9,7 @@ from bot.linking import LinkResult
 from bot.pages import page
 from bot.services import Services
 from handlers import blocks
+from handlers.home import Home
 
 
 async def oauth_callback(request: Request) -> Response:
@@ -37,3 +38,4 @@ async def tell_in_slack(services: Services, result: LinkResult) -> None:
     else:
         text, shown = f"Linking didn't work: {result.message}", None
     await services.notifier.tell(pending.user_id, text, pending.response_url, blocks=shown)
+    await Home.of(services).show(pending.team_id, pending.user_id)  # never raises

@@ -54,8 +54,9 @@ class Home:
 
     @classmethod
     def of(cls, services: Services) -> Home:
-        return cls(services.slack, services.registry, services.tokens, services.lookups,
-                   services.linker)
+        return cls(
+            services.slack, services.registry, services.tokens, services.lookups, services.linker
+        )
 
     async def show(self, team_id: str, user_id: str, change: Change | None = None) -> None:
         """Apply `change` (its failure becomes the notice), then publish; never raises."""

@@ -53,7 +53,8 @@ def decode_cursor(value: str) -> tuple[str, str | None, NextPage]:
     """Provider, subject and page from a button value; InvalidInput when it isn't one."""
     try:
         data = json.loads(value)
-        params = {str(k): str(v) for k, v in (data.get("q") or {}).items()}
+        query = data.get("q")
+        params = None if query is None else {str(k): str(v) for k, v in query.items()}
         path = data.get("path")
         page = NextPage(str(path) if path else None, params)
         return str(data["p"]), str(data.get("u") or "") or None, page
@@ -92,9 +93,9 @@ def recent(
 
 
 def values(spec: ProviderSpec, choices: list[Value]) -> list[Block]:
-    label = f"{spec.value_label}s".capitalize()
+    label = spec.values_label.capitalize()
     if not choices:
-        return [section(f"{spec.display_name} has no {spec.value_label}s to choose from.")]
+        return [section(f"{spec.display_name} offers no {spec.values_label} to choose from.")]
     lines = []
     for value in choices:
         points = f" ({value.points} points)" if value.points else ""

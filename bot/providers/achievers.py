@@ -26,6 +26,7 @@ SPEC = ProviderSpec(
     refresh_margin=2 * 3600,  # "re-request within 2 hours of expiry"
     value_required=True,
     value_label="criterion",
+    values_label="criteria",
 )
 
 # Every assumption not confirmed by public documentation, in one place (listed in the README).

@@ -48,6 +48,7 @@ class ProviderSpec:
     can_recognize: bool = True
     value_required: bool = False
     value_label: str = "value"
+    values_label: str = "values"
     directory: bool = False  # people are looked up in a directory the bot keeps in Redis
 
     @property

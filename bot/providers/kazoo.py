@@ -24,6 +24,7 @@ SPEC = ProviderSpec(
     expiry="created_at",
     paging="kazoo",
     value_label="company value",
+    values_label="company values",
 )
 
 # The v3 resources below are ASSUMED (provider-apis.md): no public source documents them.

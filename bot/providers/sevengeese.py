@@ -25,6 +25,7 @@ SPEC = ProviderSpec(
     paging="drf",
     pkce=True,
     value_label="badge",
+    values_label="badges",
 )
 
 # Every assumption not confirmed by public documentation, in one place (listed in the README).
