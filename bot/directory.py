@@ -54,11 +54,12 @@ class Directory(Shared):
             raise DirectoryWarming()
         return person
 
-    def rebuild_soon(self, provider: str) -> None:
+    def rebuild_soon(self, provider: str) -> asyncio.Task[int]:
         """Start a rebuild in the background unless this process already runs one."""
         running = self._rebuilding.get(provider)
         if running is None or running.done():
-            self._rebuilding[provider] = asyncio.create_task(self.rebuild(provider))
+            running = self._rebuilding[provider] = asyncio.create_task(self.rebuild(provider))
+        return running
 
     async def rebuild(self, provider: str) -> int:
         """Walk the platform's people once (one process at a time) and swap the directory in."""
@@ -67,6 +68,8 @@ class Directory(Shared):
             raise TypeError(f"{provider} is marked as a directory platform but lists nobody")
         try:
             async with self._store.locked(f"directory:{provider}", wait=0):
+                if await self._fresh(provider):
+                    return 0  # another process rebuilt it while this one was deciding to
                 people = await self._tokens.run(
                     Owner(APP, APP, provider), lambda token: _all(adapter.everyone(token))
                 )
@@ -79,17 +82,21 @@ class Directory(Shared):
         log.info("directory of %s rebuilt: %d people", provider, len(people))
         return len(people)
 
+    async def _fresh(self, provider: str) -> bool:
+        built = await self._store.directory_built_at(provider)
+        return built is not None and time.time() - built <= MAX_AGE
+
     async def keep_fresh(self) -> None:
         """Runs for the life of the process: rebuild stale directories in the background."""
         names = [n for n in self._registry.names() if self._registry.get(n).spec.directory]
         while names:
             for name in names:
                 try:
-                    built = await self._store.directory_built_at(name)
+                    fresh = await self._fresh(name)
                 except KudosError:
                     continue  # Redis is away; try again next round
-                if built is None or time.time() - built > MAX_AGE:
-                    await self.rebuild(name)
+                if not fresh:
+                    await self.rebuild_soon(name)
             await asyncio.sleep(CHECK_EVERY)
 
 

@@ -18,6 +18,7 @@ from bot.models import Draft, Link, Owner, PendingLink, Person, TokenSet
 
 STATE_TTL = 600
 DRAFT_TTL = 3600
+UNCONFIRMED_TTL = 3600
 LOCK_TTL = 20.0  # longer than any token request may take
 LOCK_WAIT = 15.0
 PREFIX = "kb"
@@ -75,8 +76,10 @@ class Store:
         return None if raw is None else PendingLink.model_validate_json(raw)
 
     async def save_link(self, owner: Owner, link: Link) -> None:
+        """An active link is kept until unlinked; one awaiting confirmation for an hour."""
         blob = self._cipher.seal(owner, json.loads(link.model_dump_json()))
-        await self._call(self._redis.set(_link_key(owner), blob))
+        ttl = None if link.confirmed else UNCONFIRMED_TTL
+        await self._call(self._redis.set(_link_key(owner), blob, ex=ttl))
 
     async def load_link(self, owner: Owner) -> Link | None:
         loaded = await self.load_link_version(owner)

@@ -60,7 +60,9 @@ async def unlink(ask: Ask) -> Reply:
 async def link(ask: Ask) -> Reply:
     spec = ask.spec
     current = await ask.tokens.link(ask.owner) if spec.per_user else None
-    if current is not None and current.confirmed:
+    if current is not None and not current.confirmed:
+        return blocks.confirm_account(spec, current.account)
+    if current is not None:
         return (
             f"You're already linked to {spec.display_name} as {current.account.name}. "
             f"To use another account, run `/kudos unlink {spec.name}` first."

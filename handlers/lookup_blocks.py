@@ -15,7 +15,10 @@ def status_line(spec: ProviderSpec, link: Link | None) -> str:
     if not spec.per_user:
         return f"*{spec.display_name}*: connected for everyone (no personal link needed)."
     if link is not None and not link.confirmed:
-        return f"*{spec.display_name}*: waiting for you to confirm the account (see my DM)."
+        return (
+            f"*{spec.display_name}*: waiting for you to confirm the account. "
+            f"Run `/kudos link {spec.name}` to see the question again."
+        )
     if link is None:
         return f"*{spec.display_name}*: not linked. Run `/kudos link {spec.name}`."
     account = link.account

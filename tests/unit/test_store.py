@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from bot.crypto import TokenCipher
 from bot.errors import StoreUnavailable, TokenUnreadable
 from bot.models import Draft, Link, Owner, PendingLink, Person, Recipient, TokenSet
-from bot.store import STATE_TTL, Store
+from bot.store import STATE_TTL, UNCONFIRMED_TTL, Store
 from tests.support import free_port
 
 OWNER = Owner("T1", "U1", "achievers")
@@ -72,6 +72,27 @@ async def test_link_round_trip_and_delete(store: Store) -> None:
     assert await store.delete_link(OWNER) is True
     assert await store.delete_link(OWNER) is False
     assert await store.load_link(OWNER) is None
+
+
+async def test_a_link_awaiting_confirmation_expires_an_active_one_does_not(
+    store: Store, raw: Redis
+) -> None:
+    await store.save_link(OWNER, LINK.model_copy(update={"confirmed": False}))
+    [key] = [k async for k in raw.scan_iter("kb:link:*")]
+    assert 0 < await raw.ttl(key) <= UNCONFIRMED_TTL
+    await store.save_link(OWNER, LINK)  # confirmed: kept until unlinked
+    assert await raw.ttl(key) == -1
+
+
+async def test_compare_and_set_only_replaces_what_was_read(store: Store) -> None:
+    await store.save_link(OWNER, LINK)
+    loaded = await store.load_link_version(OWNER)
+    assert loaded is not None
+    blob, link = loaded
+    newer = link.model_copy(update={"confirmed": True, "linked_at": 1.0})
+    assert await store.swap_link(OWNER, blob, newer) is True
+    assert await store.swap_link(OWNER, blob, link) is False  # stale: someone wrote since
+    assert await store.load_link(OWNER) == newer
 
 
 async def test_no_plaintext_token_in_redis(store: Store, raw: Redis) -> None:

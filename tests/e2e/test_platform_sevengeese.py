@@ -1,0 +1,37 @@
+"""7Geese takes one recipient per request: a Send to two people is two requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.bot_process import BotProcess
+from tests.e2e.flows import preview, text_of
+from tests.e2e.platform_flows import SEND, Launch, draft_id, open_link_on
+from tests.fakes import FakeSevenGeese
+from tests.support import wait_until
+
+
+def click_send(bot: BotProcess, draft: str) -> Any:
+    """Press Send without waiting for its reply; return a function that waits for it."""
+    seen = len(bot.slack.responses("U_ANA"))
+    assert bot.post_action(SEND, draft, "U_ANA").status_code == 200
+    return lambda: wait_until(lambda: bot.slack.responses("U_ANA")[seen:])[0]
+
+
+def test_partly_refused_send_is_never_resent(
+    launch: Launch, fake_sevengeese: FakeSevenGeese
+) -> None:
+    bot = launch("sevengeese")
+    assert open_link_on(bot).status_code == 200
+    draft = draft_id(preview(bot, "<@U_BOB> <@U_CARL> for the smooth release #teamwork"))
+    fake_sevengeese.latency = 0.5  # Carl's request waits while the refusal is armed
+    reply = click_send(bot, draft)
+    wait_until(lambda: fake_sevengeese.recognitions)  # Bob's recognition is recorded ...
+    fake_sevengeese.fail_next(400)  # ... and Carl's is refused
+    told = text_of(reply())
+    assert "Sent to 1 of 2 people, then 7Geese refused the rest" in told
+    assert "Nothing was sent" not in told
+    fake_sevengeese.latency = 0.0
+    again = text_of(click_send(bot, draft)())  # the user tries again
+    assert "no longer active" in again
+    assert [r["recipients"] for r in fake_sevengeese.recognitions] == [["2"]]
