@@ -18,8 +18,17 @@ class ConfigError(KudosError):
     """The deployment is missing a setting; told to the admin at start-up."""
 
 
+RECIPIENTS, VALUE, MESSAGE = "recipients", "value", "message"  # the parts of a recognition
+
+
 class InvalidInput(KudosError):
-    """The user's input cannot be acted on; nothing was changed."""
+    """The user's input cannot be acted on; nothing was changed.
+
+    `field` names the part of a recognition at fault, so a form can show the error there."""
+
+    def __init__(self, user_message: str | None = None, field: str | None = None) -> None:
+        super().__init__(user_message)
+        self.field = field
 
 
 class NotLinked(KudosError):

@@ -9,7 +9,15 @@ import secrets
 from collections.abc import Sequence
 
 from bot.directory import Directory
-from bot.errors import InvalidInput, KudosError, PartiallySent, ProviderUnavailable
+from bot.errors import (
+    MESSAGE,
+    RECIPIENTS,
+    VALUE,
+    InvalidInput,
+    KudosError,
+    PartiallySent,
+    ProviderUnavailable,
+)
 from bot.models import Draft, Owner, Recipient, RecognitionRequest, Sent, Value
 from bot.providers import Registry
 from bot.shared import Shared
@@ -76,11 +84,12 @@ class Recognitions(Shared):
         """Resolve every recipient and the value, and keep the result as a draft."""
         platform = self._registry.get(owner.provider)
         if not platform.spec.can_recognize:
-            raise InvalidInput(self._cannot_recognize(platform.spec.display_name, owner.provider))
+            raise InvalidInput(cannot_recognize(self._registry, owner.provider))
         if owner.user_id in request.recipient_ids:
             raise InvalidInput(
                 "Nice try! You can't recognize yourself, but you can make someone's day: "
-                "mention a teammate instead."
+                "mention a teammate instead.",
+                RECIPIENTS,
             )
         values = await self._tokens.run(owner, platform.adapter.list_values)
         recipients = list(
@@ -88,11 +97,7 @@ class Recognitions(Shared):
                 *(self._resolve(owner, slack_id) for slack_id in request.recipient_ids)
             )
         )
-        value, used = pick_value(request.hashtags, values)
-        if request.value_id is not None:
-            value = next((v for v in values if v.id == request.value_id), None)
-            if value is None:
-                raise InvalidInput("That value isn't offered any more. Pick another one.")
+        value, used = chosen_value(request, values)
         names = {recipient.slack_id: recipient.name for recipient in recipients}
         message = final_message(request.message, names, used)
         check_message(message)
@@ -106,8 +111,8 @@ class Recognitions(Shared):
             message=message,
             value=value,
             choices=values,
-            unknown_value=None if value or not request.hashtags else request.hashtags[0],
             announce=request.announce,
+            unknown_value=None if value or not request.hashtags else request.hashtags[0],
         )
         await self._store.put_draft(draft)
         return draft
@@ -120,22 +125,10 @@ class Recognitions(Shared):
             name = self._registry.get(owner.provider).spec.display_name
             raise InvalidInput(
                 f"I can't find {profile.name} on {name} (by their Slack e-mail), "
-                "so they can't be recognized there yet."
+                "so they can't be recognized there yet.",
+                RECIPIENTS,
             )
         return Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
-
-    def _cannot_recognize(self, name: str, provider: str) -> str:
-        """Say so, and point to an enabled platform that can."""
-        others = [
-            p.spec.display_name for p in self._registry.others(provider) if p.spec.can_recognize
-        ]
-        where = (
-            f" Recognitions in this workspace go to {others[0]}: ask your Slack admin to "
-            "make it the default."
-            if others
-            else ""
-        )
-        return f"{name}'s API offers no recognitions, so I can't send one there.{where}"
 
     async def choose_value(self, team_id: str, user_id: str, draft_id: str, value_id: str) -> Draft:
         draft = await self._store.get_draft(team_id, user_id, draft_id)
@@ -191,6 +184,35 @@ class Recognitions(Shared):
 
 def check_message(message: str) -> None:
     if not message:
-        raise InvalidInput("Add a few words saying what they did, e.g. `for the smooth release`.")
+        raise InvalidInput(
+            "Add a few words saying what they did, e.g. `for the smooth release`.", MESSAGE
+        )
     if len(message) > MAX_MESSAGE:
-        raise InvalidInput(f"That message is too long: keep it under {MAX_MESSAGE} characters.")
+        raise InvalidInput(
+            f"That message is too long: keep it under {MAX_MESSAGE} characters.", MESSAGE
+        )
+
+
+def chosen_value(
+    request: RecognitionRequest, values: list[Value]
+) -> tuple[Value | None, str | None]:
+    """The value picked in a form (by id) or by #tag, and the tag that named it."""
+    if request.value_id is None:
+        return pick_value(request.hashtags, values)
+    value = next((v for v in values if v.id == request.value_id), None)
+    if value is None:
+        raise InvalidInput("That value isn't offered any more. Pick another one.", VALUE)
+    return value, None
+
+
+def cannot_recognize(registry: Registry, provider: str) -> str:
+    """Say the platform has no recognitions, and point to an enabled platform that has."""
+    name = registry.get(provider).spec.display_name
+    others = [p.spec.display_name for p in registry.others(provider) if p.spec.can_recognize]
+    text = f"{name}'s API offers no recognitions, so I can't send one there."
+    if others:
+        text += (
+            f" Recognitions in this workspace go to {others[0]}: ask your Slack admin to "
+            "make it the default."
+        )
+    return text

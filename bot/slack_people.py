@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import InvalidInput, KudosError
+from bot.errors import RECIPIENTS, InvalidInput, KudosError
 from bot.shared import Shared
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,13 @@ class SlackPeople(Shared):
         """A person who can be recognized: present, human, with an e-mail on their profile."""
         profile = await self.profile(user_id)
         if profile is None or profile.deleted:
-            raise InvalidInput(f"I can't find <@{user_id}> in this workspace.")
+            raise InvalidInput(f"I can't find <@{user_id}> in this workspace.", RECIPIENTS)
         if profile.is_bot:
-            raise InvalidInput(f"{profile.name} is a bot; bots can't receive recognitions.")
+            raise InvalidInput(
+                f"{profile.name} is a bot; bots can't receive recognitions.", RECIPIENTS
+            )
         if not profile.email:
-            raise InvalidInput(f"{profile.name} has no e-mail address on their Slack profile.")
+            raise InvalidInput(
+                f"{profile.name} has no e-mail address on their Slack profile.", RECIPIENTS
+            )
         return profile

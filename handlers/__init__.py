@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, home
+from handlers import actions, commands, home, views
 from handlers.errors import on_error
 
 
@@ -13,4 +13,5 @@ def register(app: AsyncApp) -> None:
     commands.register(app)
     actions.register(app)
     home.register(app)
+    views.register(app)
     app.error(on_error)

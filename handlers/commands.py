@@ -18,7 +18,7 @@ from bot.providers import Registry
 from bot.recognitions import Recognitions
 from bot.slack_people import SlackPeople
 from bot.tokens import Tokens
-from handlers import blocks
+from handlers import blocks, views
 from handlers.errors import reports_errors
 from handlers.kudos import SUBCOMMANDS, Ask
 from handlers.parse import LOOKUPS, parse_kudos, parse_recognize
@@ -31,6 +31,9 @@ def owner_of(context: AsyncBoltContext, registry: Registry, provider: str | None
 
 
 async def ack_recognize(ack: AsyncAck, command: dict[str, Any]) -> None:
+    if not command.get("text", "").strip():
+        await ack()  # no text: the modal opens (handlers/views.py)
+        return
     try:
         parse_recognize(command.get("text", ""))
     except InvalidInput as error:
@@ -47,6 +50,8 @@ async def preview_recognition(
     registry: Registry,
     recognitions: Recognitions,
 ) -> None:
+    if not command.get("text", "").strip():
+        return  # the modal opens instead
     request = parse_recognize(command.get("text", ""))
     owner = owner_of(context, registry)
     draft = await recognitions.prepare(owner, command.get("channel_id", ""), request)
@@ -88,5 +93,7 @@ async def run_kudos(
 
 
 def register(app: AsyncApp) -> None:
-    app.command("/recognize")(ack=ack_recognize, lazy=[preview_recognition])
+    app.command("/recognize")(
+        ack=ack_recognize, lazy=[preview_recognition, views.open_from_command]
+    )
     app.command("/kudos")(ack=ack_kudos, lazy=[run_kudos])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import secrets
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -154,11 +156,16 @@ class FakeSlack(FakeServer):
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _view(self, params: Params) -> Params:
-        """Open, publish or update a view."""
+        """Open, publish or update a view; each answer carries a fresh `hash`, as Slack's do."""
         view = params.get("view")
         view = dict(view) if isinstance(view, dict) else {}
         view_id = params.get("view_id") or f"V{self._next_ts().replace('.', '')}"
-        return {"ok": True, "view": view | {"id": view_id, "team_id": self.team_id}}
+        assigned = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "hash": f"{time.time():.6f}.{secrets.token_hex(4)}",
+        }
+        return {"ok": True, "view": view | assigned}
 
     def _conversations_open(self, params: Params) -> Params:
         """Open a DM with the (first) given user."""

@@ -9,6 +9,7 @@ import pytest
 
 from bot.errors import ConfigError, InvalidInput
 from bot.providers import MODULES, build_registry
+from bot.recognitions import cannot_recognize
 from bot.settings import Settings
 
 SLACK = {"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"}
@@ -88,3 +89,10 @@ def test_platforms_are_found_by_contract_or_display_name(alias: str) -> None:
 def test_unknown_platform_lists_the_enabled_ones() -> None:
     with pytest.raises(InvalidInput, match="Try: achievers, kazoo"):
         registry(achievers=ACHIEVERS, kazoo=KAZOO).get("workday")
+
+
+def test_a_platform_without_recognitions_points_to_one_with() -> None:
+    both = registry(achievers=ACHIEVERS, cultureamp=CULTUREAMP)
+    text = cannot_recognize(both, "cultureamp")
+    assert "Culture Amp's API offers no recognitions" in text and "go to Achievers" in text
+    assert "go to" not in cannot_recognize(registry(cultureamp=CULTUREAMP), "cultureamp")

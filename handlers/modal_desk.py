@@ -1,0 +1,90 @@
+"""The recognition modal's per-user toolbox: identity from the signed request, the services,
+and the ways to tell the user something once the modal can't (DMs)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import NotLinked
+from bot.linking import Linker
+from bot.lookups import Lookups
+from bot.models import Owner
+from bot.providers import Registry
+from bot.providers.base import ProviderSpec
+from bot.recognitions import Recognitions
+from bot.tokens import Tokens
+from handlers import blocks, kit
+from handlers import modal_blocks as mb
+from handlers.errors import LazyListener, user_message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """One user's modal: who (from the signed request only), on which platform, and the tools."""
+
+    client: AsyncWebClient
+    owner: Owner
+    spec: ProviderSpec
+    registry: Registry
+    tokens: Tokens
+    linker: Linker
+    lookups: Lookups
+    recognitions: Recognitions
+
+    @classmethod
+    def of(cls, context: AsyncBoltContext, client: AsyncWebClient, provider: str = "") -> Desk:
+        registry: Registry = context["registry"]
+        spec = registry.get(provider or None).spec
+        owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+        tools = (context[name] for name in ("tokens", "linker", "lookups", "recognitions"))
+        return cls(client, owner, spec, registry, *tools)
+
+    async def link_view(self, origin: mb.Origin, reason: str) -> dict[str, Any]:
+        url = await self.linker.start(self.owner)
+        return mb.link_view(url, self.spec, reason, origin)
+
+    async def dm(self, text: str, shown: list[kit.Block] | None = None) -> None:
+        try:
+            await self.client.chat_postMessage(channel=self.owner.user_id, text=text, blocks=shown)
+        except Exception as error:  # the last way to reach the user; nothing else to do
+            log.warning("could not DM the user: %s", type(error).__name__)
+
+    async def tell_failure(self, error: Exception, prefix: str = "") -> None:
+        """A failure after the ack, by DM; a missing link comes with a link button."""
+        try:
+            if isinstance(error, NotLinked):
+                url = await self.linker.start(self.owner)
+                reason = f"{prefix}{error.user_message}"
+                await self.dm(reason, blocks.link_prompt(url, self.spec, reason))
+                return
+        except Exception as second:  # e.g. Redis away while making the link button
+            error = second
+        await self.dm(f":warning: {prefix}{user_message(error)}")
+
+
+def tells_by_dm(listener: LazyListener) -> LazyListener:
+    """Lazy openers have no response_url: whatever fails reaches the user by DM."""
+
+    @functools.wraps(listener)
+    async def wrapper(**kwargs: Any) -> None:
+        try:
+            await listener(**kwargs)
+        except Exception as error:
+            log.info("modal not opened: %s", type(error).__name__)
+            client: AsyncWebClient = kwargs["client"]
+            user_id = kwargs["context"].user_id or ""
+            with contextlib.suppress(Exception):  # nothing else to try
+                await client.chat_postMessage(
+                    channel=user_id, text=f":warning: {user_message(error)}"
+                )
+
+    return wrapper

@@ -1,0 +1,77 @@
+"""The recognition modal's submitted state, read back and checked: pure, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.models import RecognitionRequest
+from bot.providers.base import ProviderSpec
+from bot.recognitions import MAX_MESSAGE, final_message
+from handlers.kit import escape
+from handlers.modal_blocks import ANNOUNCE, MESSAGE, RECIPIENTS, VALUE, Origin
+from handlers.parse import MAX_RECIPIENTS
+
+FIELDS = (RECIPIENTS, VALUE, MESSAGE)  # where a refusal can be shown inline
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the user submitted, read from the view's state."""
+
+    recipients: list[str]
+    value_id: str | None
+    message: str
+    announce: bool
+    origin: Origin
+    offers_values: bool  # the value select was shown (values had loaded)
+
+    def request(self) -> RecognitionRequest:
+        """As `/recognize` would have parsed it: the message Slack-escaped, the value by id."""
+        return RecognitionRequest(
+            recipient_ids=self.recipients,
+            message=escape(self.message),
+            value_id=self.value_id,
+            announce=self.announce and bool(self.origin.channel_id),
+        )
+
+
+def read_form(view: Mapping[str, Any]) -> Form:
+    state: Mapping[str, Any] = (view.get("state") or {}).get("values") or {}
+
+    def element(block_id: str) -> Mapping[str, Any]:
+        found = (state.get(block_id) or {}).get(block_id)
+        return found if isinstance(found, Mapping) else {}
+
+    users = [str(user) for user in element(RECIPIENTS).get("selected_users") or []]
+    option = element(VALUE).get("selected_option") or {}
+    return Form(
+        recipients=list(dict.fromkeys(users)),
+        value_id=str(option["value"]) if option.get("value") else None,
+        message=str(element(MESSAGE).get("value") or "").strip(),
+        announce=bool(element(ANNOUNCE).get("selected_options")),
+        origin=Origin.loads(view.get("private_metadata")),
+        offers_values=VALUE in state,
+    )
+
+
+def form_errors(form: Form, user_id: str, spec: ProviderSpec) -> dict[str, str]:
+    """Every check that needs no platform: {block_id: message}; empty when the form is fine."""
+    errors: dict[str, str] = {}
+    if not form.recipients:
+        errors[RECIPIENTS] = "Pick at least one teammate to recognize."
+    elif user_id in form.recipients:
+        errors[RECIPIENTS] = "You can't recognize yourself: pick your teammates instead."
+    elif len(form.recipients) > MAX_RECIPIENTS:
+        errors[RECIPIENTS] = f"You can recognize up to {MAX_RECIPIENTS} people at once."
+    if spec.value_required and form.value_id is None:
+        if form.offers_values:
+            errors[VALUE] = f"Pick a {spec.value_label}."
+        else:  # still loading: the select isn't there to show the error on
+            errors[MESSAGE] = f"The {spec.values_label} haven't loaded yet: send again in a moment."
+    if not final_message(escape(form.message), {}, None):
+        errors[MESSAGE] = "Add a few words saying what they did."
+    elif len(form.message) > MAX_MESSAGE:
+        errors[MESSAGE] = f"Keep the message under {MAX_MESSAGE} characters."
+    return errors
