@@ -10,7 +10,7 @@ import httpx
 
 from bot import oauth
 from bot.errors import GrantRevoked, NotLinked, ProviderError, ProviderUnauthorized, TokenUnreadable
-from bot.models import Link, Owner
+from bot.models import Link, Owner, TokenSet
 from bot.providers import Platform, Registry
 from bot.shared import Shared
 from bot.store import Store
@@ -96,21 +96,18 @@ class Tokens(Shared):
     async def _app_token(self, platform: Platform, rejected: str | None) -> str:
         """The platform's app-level token, minted single-flight and re-minted before expiry."""
         spec = platform.spec
-        current = await self._store.load_app_token(spec.name)
-        if (
-            current
-            and current.access_token != rejected
-            and not current.expired(spec.refresh_margin)
-        ):
-            return current.access_token
+
+        def usable(token: TokenSet | None) -> str | None:
+            good = (
+                token and token.access_token != rejected and not token.expired(spec.refresh_margin)
+            )
+            return token.access_token if good and token else None
+
+        if found := usable(await self._store.load_app_token(spec.name)):
+            return found
         async with self._store.locked(f"apptoken:{spec.name}"):
-            current = await self._store.load_app_token(spec.name)
-            if (
-                current
-                and current.access_token != rejected
-                and not current.expired(spec.refresh_margin)
-            ):
-                return current.access_token
+            if found := usable(await self._store.load_app_token(spec.name)):
+                return found  # another request minted it while we waited
             fresh = await oauth.client_credentials(self._http, spec, platform.client)
             await self._store.save_app_token(spec.name, fresh)
             return fresh.access_token

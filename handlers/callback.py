@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -22,7 +23,11 @@ async def oauth_callback(request: Request) -> Response:
     await tell_in_slack(services, result)
     ending = " You can close this tab." if result.ok and not result.needs_confirmation else ""
     html = page(result.title, result.message + ending, result.ok)
-    return HTMLResponse(html, status_code=200 if result.ok else 400)
+    refresh = None
+    if result.pending is not None:  # Home reflects the new state; after the page has gone out
+        home = Home.of(services)
+        refresh = BackgroundTask(home.show, result.pending.team_id, result.pending.user_id)
+    return HTMLResponse(html, status_code=200 if result.ok else 400, background=refresh)
 
 
 async def tell_in_slack(services: Services, result: LinkResult) -> None:
@@ -38,4 +43,3 @@ async def tell_in_slack(services: Services, result: LinkResult) -> None:
     else:
         text, shown = f"Linking didn't work: {result.message}", None
     await services.notifier.tell(pending.user_id, text, pending.response_url, blocks=shown)
-    await Home.of(services).show(pending.team_id, pending.user_id)  # never raises

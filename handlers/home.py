@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,6 +24,7 @@ from bot.providers import Registry
 from bot.services import Services
 from bot.tokens import Tokens
 from handlers import home_blocks, kit
+from handlers.actions import ack_only
 from handlers.errors import user_message
 from handlers.home_blocks import PlatformRow, Received
 
@@ -120,10 +120,6 @@ def owner_for(context: AsyncBoltContext, registry: Registry, action: dict[str, A
     return Owner(context.team_id or "", context.user_id or "", spec.name)
 
 
-async def ack_only(ack: AsyncAck) -> None:
-    await ack()
-
-
 async def home_opened(
     event: dict[str, Any],
     context: AsyncBoltContext,
@@ -139,7 +135,7 @@ async def home_opened(
     await home.show(context.team_id or "", context.user_id)
 
 
-async def link_from_home(
+async def change_from_home(
     action: dict[str, Any],
     context: AsyncBoltContext,
     client: AsyncWebClient,
@@ -148,32 +144,17 @@ async def link_from_home(
     lookups: Lookups,
     linker: Linker,
 ) -> None:
+    """Link or Unlink pressed on Home: do it as the clicker, then show Home again."""
     home = Home(client, registry, tokens, lookups, linker)
-    await home.show(
+    change = home.start_link if action.get("action_id") == kit.HOME_LINK else home.unlink
+    await home.show(  # an unknown platform in the button becomes Home's notice
         context.team_id or "",
         context.user_id or "",
-        lambda: home.start_link(owner_for(context, registry, action)),
-    )
-
-
-async def unlink_from_home(
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    registry: Registry,
-    tokens: Tokens,
-    lookups: Lookups,
-    linker: Linker,
-) -> None:
-    home = Home(client, registry, tokens, lookups, linker)
-    await home.show(
-        context.team_id or "",
-        context.user_id or "",
-        lambda: home.unlink(owner_for(context, registry, action)),
+        lambda: change(owner_for(context, registry, action)),
     )
 
 
 def register(app: AsyncApp) -> None:
     app.event("app_home_opened")(ack=ack_only, lazy=[home_opened])
-    app.action(kit.HOME_LINK)(ack=ack_only, lazy=[link_from_home])
-    app.action(kit.HOME_UNLINK)(ack=ack_only, lazy=[unlink_from_home])
+    app.action(kit.HOME_LINK)(ack=ack_only, lazy=[change_from_home])
+    app.action(kit.HOME_UNLINK)(ack=ack_only, lazy=[change_from_home])

@@ -68,8 +68,11 @@ def open_link(bot: BotProcess, user: str = "U_ANA") -> httpx.Response:
 
 
 def link(bot: BotProcess, user: str = "U_ANA") -> None:
+    """Link, and wait for the Home tab refresh that follows the page (so nothing races it)."""
+    published = len(bot.slack.calls("views.publish"))
     page = open_link(bot, user)
     assert page.status_code == 200, page.text
+    wait_until(lambda: len(bot.slack.calls("views.publish")) > published)
 
 
 def preview(bot: BotProcess, text: str, user: str = "U_ANA") -> Any:

@@ -202,5 +202,5 @@ def test_callback_page_survives_a_failing_publish(bot: BotProcess, fake_slack: F
     seen = publishes(fake_slack)
     page = httpx.get(element(with_sign_in["blocks"], OPEN)["url"], follow_redirects=True)
     assert page.status_code == 200 and "linked to Achievers as Ana Lopez" in page.text
-    assert publishes(fake_slack) == seen + 1  # it was tried, and its failure stayed inside
+    wait_until(lambda: publishes(fake_slack) == seen + 1)  # tried; its failure stayed inside
     assert "linked as Ana Lopez" in status(bot)
