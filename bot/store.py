@@ -19,6 +19,7 @@ from bot.models import Draft, Link, Owner, PendingLink, Person, TokenSet
 STATE_TTL = 600
 DRAFT_TTL = 3600
 UNCONFIRMED_TTL = 3600
+EVENT_TTL = 900  # Slack retries an event for a few minutes; remember ids well beyond that
 LOCK_TTL = 20.0  # longer than any token request may take
 LOCK_WAIT = 15.0
 PREFIX = "kb"
@@ -124,6 +125,11 @@ class Store:
 
     async def delete_link(self, owner: Owner) -> bool:
         return bool(await self._call(self._redis.delete(_link_key(owner))))
+
+    async def first_delivery(self, event_id: str) -> bool:
+        """True the first time an Events API `event_id` is seen (remembered 15 minutes)."""
+        key = f"{PREFIX}:event:{event_id}"
+        return bool(await self._call(self._redis.set(key, "1", nx=True, ex=EVENT_TTL)))
 
     async def put_draft(self, draft: Draft) -> None:
         key = _draft_key(draft.team_id, draft.user_id, draft.id)
