@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -16,8 +17,10 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
+from bot.outbox import Consumer
 from bot.services import Services
 from handlers.callback import oauth_callback
+from handlers.delivery import tell_outcome
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +50,30 @@ def services_of(request: Request) -> Services:
     return services
 
 
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+
+def readable_signature(request: Request) -> bool:
+    """Headers Bolt's verifier can read at all (it raises on others): ASCII digits, v0=hex."""
+    stamp = request.headers.get("x-slack-request-timestamp", "")
+    signature = request.headers.get("x-slack-signature", "")
+    return stamp.isascii() and stamp.isdigit() and SIGNATURE.fullmatch(signature) is not None
+
+
 async def slack_events(request: Request) -> Response:
-    # Bolt's verifier raises on a non-numeric timestamp; refuse it as unsigned instead.
-    if not request.headers.get("x-slack-request-timestamp", "").isdigit():
+    if not readable_signature(request):
         return PlainTextResponse("invalid request", status_code=401)
     handler: AsyncSlackRequestHandler = request.app.state.slack
-    return await handler.handle(request)
+    try:
+        response = await handler.handle(request)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+        # A signed body Bolt cannot even parse (not UTF-8, payload not JSON, odd shapes):
+        # nothing ran; say so plainly rather than 5xx, which makes Slack retry it.
+        log.warning("unreadable Slack request: %s", type(error).__name__)
+        return PlainTextResponse("unreadable request", status_code=200)
+    if response.status_code == 404:  # Bolt: no listener for it; acknowledge, don't make Slack retry
+        return PlainTextResponse("", status_code=200)
+    return response
 
 
 async def healthz(request: Request) -> Response:
@@ -79,14 +100,28 @@ ROUTES = [
 ]
 
 
+def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
+    """A delivery consumer; in the web process it stands aside while a worker is alive."""
+    tell = tell_outcome(services.slack, services.registry, services.store)
+    retry = services.settings.outbox_retry_seconds
+    return Consumer(services.store, services.deliverer, tell, worker=worker, retry_after=retry)
+
+
 def build_app(services: Services) -> Starlette:
     """The ASGI app `python -m bot` serves."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        directories = asyncio.create_task(services.directory.keep_fresh())
+        stop = asyncio.Event()
+        background = [
+            asyncio.create_task(services.directory.keep_fresh()),
+            asyncio.create_task(outbox_consumer(services, worker=False).run(stop)),
+        ]
         yield
-        directories.cancel()
+        stop.set()
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await services.aclose()
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})

@@ -53,5 +53,8 @@ class TokenCipher:
         return data
 
     def rotate(self, blob: bytes) -> bytes:
-        """Re-encrypt under the newest key (for `rotate-keys`)."""
-        return self._fernet.rotate(blob)
+        """Re-encrypt under the newest key (for `rotate-keys`); the owner stays sealed inside."""
+        try:
+            return self._fernet.rotate(blob)
+        except InvalidToken as error:
+            raise TokenUnreadable("", "This link needs renewing.") from error

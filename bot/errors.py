@@ -31,6 +31,10 @@ class InvalidInput(KudosError):
         self.field = field
 
 
+class DraftGone(KudosError):
+    user_message = "This preview is no longer active: it was already sent, cancelled or expired."
+
+
 class NotLinked(KudosError):
     """The user has no usable link to `provider`; the answer offers a link button."""
 
@@ -54,9 +58,25 @@ class ProviderError(KudosError):
 
 
 class ProviderUnavailable(KudosError):
-    """The platform could not be reached or timed out: the outcome is unknown."""
+    """The platform could not be reached, timed out, failed or is busy: try again later.
+
+    `may_have_landed` is True when a request that changes something may have taken effect
+    (it was sent and no clear answer came back): reconcile before sending it again."""
 
     user_message = "The recognition platform isn't answering right now. Please try again shortly."
+
+    def __init__(self, user_message: str | None = None, *, may_have_landed: bool = True) -> None:
+        super().__init__(user_message)
+        self.may_have_landed = may_have_landed
+
+
+class RateLimited(ProviderUnavailable):
+    """The platform turned the request away for now (429, or 503 with Retry-After): nothing
+    took effect. `retry_after` is how many seconds it asked us to wait, when it said."""
+
+    def __init__(self, user_message: str, retry_after: float | None) -> None:
+        super().__init__(user_message, may_have_landed=False)
+        self.retry_after = retry_after
 
 
 class PartiallySent(KudosError):
@@ -65,6 +85,18 @@ class PartiallySent(KudosError):
 
 class ProviderUnauthorized(ProviderError):
     """The platform rejected the token (401)."""
+
+
+class PermissionMissing(ProviderError):
+    """The platform refused the app (403); `scope` is the permission it needs, when known."""
+
+    def __init__(self, user_message: str, scope: str | None) -> None:
+        super().__init__(user_message)
+        self.scope = scope
+
+
+class UnreadableAnswer(ProviderError):
+    """A read answered 2xx with a body that is not JSON (e.g. a proxy's HTML page)."""
 
 
 class OAuthFailure(KudosError):

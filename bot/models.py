@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -140,3 +141,23 @@ class RecognitionRequest(BaseModel):
     message: str
     value_id: str | None = None  # chosen in a form rather than by #tag
     announce: bool = True
+
+
+class Intent(BaseModel):
+    """A confirmed recognition on its way to the platform: the one record never lost or doubled.
+
+    `attempts` counts POSTs that may have landed: from the second on, the sender's recent
+    recognitions are read first (reconciliation), so a recognition is never sent twice."""
+
+    id: str
+    draft: Draft
+    status: Literal["pending", "done", "failed"] = "pending"
+    attempts: int = 0
+    created: float = Field(default_factory=time.time)  # the first Send: reconcile from here
+    queued_at: float = Field(default_factory=time.time)  # the latest Send or Retry
+    sent: Sent | None = None
+    reason: str | None = None  # why it failed, or why the last attempt did not finish
+
+    @property
+    def final(self) -> bool:
+        return self.status != "pending"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from bot.errors import GrantRevoked, OAuthFailure, ProviderError, ProviderUnavailable
+from bot.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.models import TokenSet
 from bot.providers.base import ProviderSpec
 from bot.settings import ProviderSettings
@@ -118,21 +120,33 @@ async def client_credentials(
 
 
 async def request_token(
-    http: httpx.AsyncClient, spec: ProviderSpec, client: ProviderSettings, params: Params
+    http: httpx.AsyncClient,
+    spec: ProviderSpec,
+    client: ProviderSettings,
+    params: Params,
+    *,
+    limits: Limits = TOKEN_LIMITS,
 ) -> TokenSet:
-    """POST to the token endpoint, encoded and authenticated as the spec says."""
+    """POST to the token endpoint, encoded and authenticated as the spec says.
+
+    Sent again only when the connection never opened (a code or a rotating refresh token must
+    not be presented twice); every attempt has the limits' timeouts, and all of them its total."""
     params, auth = CLIENT_AUTH[spec.client_auth](params, client)
     request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
-    headers = {"Accept": "application/json"}
+    request |= {"headers": {"Accept": "application/json"}, "timeout": limits.timeout}
     url = f"{client.base_url}{spec.token_path}"
     try:
-        response = await http.post(
-            url, headers=headers, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
-        )
-    except httpx.TransportError as error:
+        async with asyncio.timeout(limits.total):
+            async for attempt in limits.retrying(NOT_SENT):
+                with attempt:
+                    response = await http.post(
+                        url, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
+                    )
+    except (httpx.RequestError, TimeoutError) as error:
         log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
         raise ProviderUnavailable(
-            f"{spec.display_name} didn't answer. Please try again shortly."
+            f"{spec.display_name} didn't answer. Please try again shortly.",
+            may_have_landed=not isinstance(error, NOT_SENT),
         ) from error
     return read_token(spec, _token_body(spec, response))
 

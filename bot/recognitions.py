@@ -13,12 +13,10 @@ from bot.errors import (
     MESSAGE,
     RECIPIENTS,
     VALUE,
+    DraftGone,
     InvalidInput,
-    KudosError,
-    PartiallySent,
-    ProviderUnavailable,
 )
-from bot.models import Draft, Owner, Recipient, RecognitionRequest, Sent, Value
+from bot.models import Draft, Owner, Recipient, RecognitionRequest, Value
 from bot.providers import Registry
 from bot.shared import Shared
 from bot.slack_people import SlackPeople
@@ -29,14 +27,6 @@ log = logging.getLogger(__name__)
 
 MENTION = re.compile(r"<@([UW][A-Z0-9_]+)>")
 MAX_MESSAGE = 2000
-
-
-class DeliveryUnknown(KudosError):
-    """The platform may or may not have recorded the recognition."""
-
-
-class DraftGone(KudosError):
-    user_message = "This preview is no longer active: it was already sent, cancelled or expired."
 
 
 def squash(value: str) -> str:
@@ -141,34 +131,15 @@ class Recognitions(Shared):
         await self._store.put_draft(draft)
         return draft
 
-    async def send(self, team_id: str, user_id: str, draft_id: str) -> tuple[Draft, Sent]:
-        """Claim the draft (once, atomically) and deliver it as the user who previewed it."""
-        draft = await self._store.take_draft(team_id, user_id, draft_id)
+    async def ready(self, team_id: str, user_id: str, draft_id: str) -> Draft:
+        """The user's draft, checked to be sendable (the outbox then claims it, once)."""
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
         if draft is None:
             raise DraftGone()
         platform = self._registry.get(draft.provider)
         if draft.value is None and platform.spec.value_required:
-            await self._store.put_draft(draft)
             raise InvalidInput(f"Pick a {platform.spec.value_label} first, then press Send.")
-        people = [recipient.person_id for recipient in draft.recipients]
-
-        async def deliver(token: str) -> Sent:
-            return await platform.adapter.send(token, people, draft.message, draft.value)
-
-        try:
-            sent = await self._tokens.run(draft.owner, deliver)
-        except ProviderUnavailable as error:
-            raise DeliveryUnknown(
-                f"{platform.spec.display_name} stopped answering while we sent this, so we can't "
-                "tell whether it arrived. Check there before sending it again."
-            ) from error
-        except PartiallySent:
-            raise
-        except KudosError:
-            await self._store.put_draft(draft)  # certainly not delivered: Send works again
-            raise
-        log.info("recognition delivered on %s", draft.provider)
-        return draft, sent
+        return draft
 
     async def set_announce(self, team_id: str, user_id: str, draft_id: str, on: bool) -> Draft:
         draft = await self._store.get_draft(team_id, user_id, draft_id)

@@ -9,13 +9,18 @@ from typing import Any
 import httpx
 from fakeredis import FakeAsyncRedis
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.crypto import TokenCipher, parse_keys
+from bot.delivery import Deliverer
 from bot.directory import Directory
+from bot.limits import PLATFORM_LIMITS
 from bot.linking import Linker
 from bot.lookups import Lookups
 from bot.notify import Notifier
+from bot.outbox import Outbox
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
 from bot.settings import Settings
@@ -25,7 +30,7 @@ from bot.tokens import Tokens
 
 log = logging.getLogger(__name__)
 
-PLATFORM_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+PLATFORM_TIMEOUT = PLATFORM_LIMITS.timeout  # every number lives in bot/limits.py
 REDIS_TIMEOUT = 1.0  # well under Slack's 3-second budget
 
 
@@ -46,16 +51,20 @@ class Services:
     recognitions: Recognitions
     notifier: Notifier
     lookups: Lookups
+    outbox: Outbox
+    deliverer: Deliverer
 
     def listener_context(self) -> dict[str, Any]:
         """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
         return {
             "registry": self.registry,
+            "store": self.store,
             "tokens": self.tokens,
             "directory": self.directory,
             "people": self.people,
             "linker": self.linker,
             "lookups": self.lookups,
+            "outbox": self.outbox,
             "recognitions": self.recognitions,
         }
 
@@ -81,6 +90,12 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
         settings.redis_url.get_secret_value(),
         socket_timeout=REDIS_TIMEOUT,
         socket_connect_timeout=REDIS_TIMEOUT,
+        # No retries, pinned: redis-py's own defaults have changed between releases (Redis()
+        # retries 3 times with up to 10 s of backoff), and a retry would push a Redis that is away
+        # past Slack's 3 s; a command is never silently replayed either. The pool replaces a
+        # connection the server closed before handing it out, so a restarted Redis is picked up
+        # on the next command.
+        retry=Retry(NoBackoff(), 0),
         health_check_interval=15,
     )
     return redis, TokenCipher(parse_keys(settings.token_encryption_keys.get_secret_value()))
@@ -112,4 +127,6 @@ def build_services(settings: Settings) -> Services:
         recognitions=recognitions,
         notifier=Notifier(slack),
         lookups=Lookups(registry, tokens, directory, people),
+        outbox=Outbox(store),
+        deliverer=Deliverer(registry, tokens),
     )

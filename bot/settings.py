@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     kazoo: ProviderSettings = ProviderSettings()
     cultureamp: ProviderSettings = ProviderSettings()
     default_provider: str | None = None
+    outbox_retry_seconds: float = 10.0  # a delivery not finished by then is claimed again
     host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
     port: int = 3000
 

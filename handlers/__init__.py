@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, home, views
+from handlers import actions, commands, dedupe, fallback, home, views
 from handlers.errors import on_error
 
 
 def register(app: AsyncApp) -> None:
     """Wire every listener and the single error handler onto `app`."""
+    dedupe.register(app)
     commands.register(app)
     actions.register(app)
     home.register(app)
     views.register(app)
+    fallback.register(app)  # last: it matches whatever the others did not
     app.error(on_error)

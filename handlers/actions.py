@@ -9,15 +9,15 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.linking import Linker
 from bot.lookups import Lookups
 from bot.models import Owner
+from bot.outbox import Outbox
 from bot.providers import Registry
 from bot.recognitions import Recognitions
 from handlers import blocks, kit, lookup_blocks
-from handlers.delivery import spread_the_word
+from handlers.delivery import sender_notice
 from handlers.errors import reports_errors
 
 log = logging.getLogger(__name__)
@@ -32,21 +32,35 @@ async def send_draft(
     action: dict[str, Any],
     context: AsyncBoltContext,
     respond: AsyncRespond,
-    client: AsyncWebClient,
     registry: Registry,
     recognitions: Recognitions,
+    outbox: Outbox,
 ) -> None:
-    draft, sent = await recognitions.send(
+    """Claim the draft once, queue it, and show how it went (or that it is queued)."""
+    draft = await recognitions.ready(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
-    spec = registry.get(draft.provider).spec
-    await respond(
-        text="Recognition sent",
-        blocks=blocks.confirmation(draft, sent, spec),
-        replace_original=True,
+    intent = await outbox.outcome(await outbox.submit(draft))
+    text, shown = sender_notice(intent, registry.get(draft.provider).spec)
+    await respond(text=text, blocks=shown, replace_original=True)
+
+
+@reports_errors
+async def retry_delivery(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    registry: Registry,
+    outbox: Outbox,
+) -> None:
+    """Retry a failed recognition: only its sender can, and it is reconciled before any POST."""
+    intent = await outbox.retry(
+        context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
-    for problem in await spread_the_word(client, draft, sent, spec):
-        await respond(text=problem, replace_original=False)
+    if not intent.final:
+        intent = await outbox.outcome(intent)
+    text, shown = sender_notice(intent, registry.get(intent.draft.provider).spec)
+    await respond(text=text, blocks=shown, replace_original=True)
 
 
 async def toggle_announcement(
@@ -151,6 +165,7 @@ async def turn_page(
 
 def register(app: AsyncApp) -> None:
     app.action(kit.SEND)(ack=ack_only, lazy=[send_draft])
+    app.action(kit.RETRY)(ack=ack_only, lazy=[retry_delivery])
     app.action(kit.CANCEL)(ack=ack_only, lazy=[cancel_draft])
     app.action(kit.CHOOSE_VALUE)(ack=ack_only, lazy=[choose_value])
     app.action(kit.ANNOUNCE)(toggle_announcement)

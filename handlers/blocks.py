@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import Draft, Person, Sent
+from bot.models import Draft, Intent, Person, Sent
 from bot.providers.base import ProviderSpec
 from handlers.kit import (
     ANNOUNCE,
@@ -11,6 +11,7 @@ from handlers.kit import (
     CONFIRM_LINK,
     OPEN_LINK,
     REJECT_LINK,
+    RETRY,
     SEND,
     Block,
     button,
@@ -114,6 +115,30 @@ def confirmation(draft: Draft, sent: Sent, spec: ProviderSpec) -> list[Block]:
     return [
         section(f":white_check_mark: Recognition sent to {names(draft)}. {where}"),
         context(quote(draft.message)),
+    ]
+
+
+def queued(intent: Intent, spec: ProviderSpec) -> list[Block]:
+    why = f" ({escape(intent.reason)})" if intent.reason else ""
+    return [
+        section(
+            f":hourglass_flowing_sand: Your recognition for {names(intent.draft)} is queued: "
+            f"{spec.display_name} isn't answering right now{why}. I'll deliver it as soon "
+            "as it does and DM you."
+        ),
+        context(quote(intent.draft.message)),
+    ]
+
+
+def delivery_failed(intent: Intent, spec: ProviderSpec) -> list[Block]:
+    """A recognition that could not be delivered, with a Retry button (acted on as the clicker)."""
+    reason = escape(intent.reason or f"{spec.display_name} refused it")
+    return [
+        section(
+            f":warning: Your recognition for {names(intent.draft)} was not delivered: {reason}"
+        ),
+        context(quote(intent.draft.message)),
+        {"type": "actions", "elements": [button("Retry", RETRY, value=intent.id, style="primary")]},
     ]
 
 

@@ -52,7 +52,10 @@ async def preview_recognition(
 ) -> None:
     if not command.get("text", "").strip():
         return  # the modal opens instead
-    request = parse_recognize(command.get("text", ""))
+    try:
+        request = parse_recognize(command.get("text", ""))
+    except InvalidInput:
+        return  # the ack already said why
     owner = owner_of(context, registry)
     draft = await recognitions.prepare(owner, command.get("channel_id", ""), request)
     spec = registry.get(draft.provider).spec

@@ -1,4 +1,4 @@
-"""After a recognition is delivered: announce it, tell the recipients, report what failed."""
+"""What people hear about a recognition on its way: the sender, the channel, the recipients."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.models import Draft, Sent
+from bot.models import Draft, Intent, Sent
+from bot.outbox import OnOutcome
+from bot.providers import Registry
 from bot.providers.base import ProviderSpec
+from bot.store import Store
 from handlers import blocks
+from handlers.kit import Block
 
 log = logging.getLogger(__name__)
 NO_ANNOUNCEMENT = (
-    "Your recognition was sent, but I couldn't announce it in this channel. "
-    "Invite me with `/invite @Kudos Bridge` to announce here next time."
+    "Your recognition was sent, but I couldn't announce it in that channel. "
+    "Invite me with `/invite @Kudos Bridge` to announce there next time."
 )
 
 
@@ -43,3 +47,36 @@ async def spread_the_word(
         except SlackApiError as error:
             log.info("recipient not told: %s", error.response.get("error"))
     return problems
+
+
+def sender_notice(intent: Intent, spec: ProviderSpec) -> tuple[str, list[Block]]:
+    """What the sender reads about their recognition: sent, failed (with Retry), or queued."""
+    if intent.status == "done":
+        return "Recognition sent", blocks.confirmation(intent.draft, intent.sent or Sent(), spec)
+    if intent.status == "failed":
+        return "Recognition not sent", blocks.delivery_failed(intent, spec)
+    return "Recognition queued", blocks.queued(intent, spec)
+
+
+def tell_outcome(client: AsyncWebClient, registry: Registry, store: Store) -> OnOutcome:
+    """The consumer's callback once an intent is final."""
+
+    async def on_outcome(intent: Intent) -> None:
+        spec = registry.get(intent.draft.provider).spec
+        problems: list[str] = []
+        if intent.status == "done":
+            problems = await spread_the_word(client, intent.draft, intent.sent or Sent(), spec)
+        if not await store.watched(intent.id):  # nobody is showing it to the sender: DM them
+            text, shown = sender_notice(intent, spec)
+            await _dm(client, intent.draft.user_id, text, shown)
+        for problem in problems:
+            await _dm(client, intent.draft.user_id, problem, None)
+
+    return on_outcome
+
+
+async def _dm(client: AsyncWebClient, user_id: str, text: str, shown: list[Block] | None) -> None:
+    try:
+        await client.chat_postMessage(channel=user_id, text=text, blocks=shown)
+    except SlackApiError as error:
+        log.warning("could not DM the sender: %s", error.response.get("error"))

@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -17,6 +18,7 @@ from bot.linking import Linker
 from bot.models import Owner
 from bot.providers import Registry
 from handlers import blocks
+from handlers.kit import escape, section
 
 log = logging.getLogger(__name__)
 GENERIC = KudosError.user_message
@@ -49,20 +51,40 @@ def reports_errors(listener: LazyListener) -> LazyListener:
 
     @functools.wraps(listener)
     async def wrapper(**kwargs: Any) -> None:
+        respond: AsyncRespond = kwargs["respond"]
         try:
             await listener(**kwargs)
         except Exception as error:  # the boundary: every failure ends in a message
+            if respond.response_url is None:  # nowhere to answer (Slack always sends one)
+                log.warning("could not report %s: no response_url", type(error).__name__)
+                return
             try:
-                await answer(error, kwargs["respond"], kwargs["context"])
+                await answer(error, respond, kwargs["context"])
             except Exception as second:  # e.g. Redis down while making a link button
                 log.warning("could not report an error: %s", type(second).__name__)
-                await kwargs["respond"](text=f":warning: {user_message(second)}")
+                with suppress(Exception):  # the last word; nothing else to try
+                    await respond(text=f":warning: {user_message(second)}")
 
     return wrapper
 
 
 async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
-    """Bolt's single error handler, for failures before the ack: still a 200 with a message."""
+    """Bolt's single error handler, for failures before the ack: still a 200 with a message,
+    shaped for where it will be read (a modal shows a view, anything else a text)."""
     text = f":warning: {user_message(error)}"
-    payload = json.dumps({"response_type": "ephemeral", "text": text})
-    return BoltResponse(status=200, body=payload, headers={"content-type": "application/json"})
+    answer: dict[str, Any] = {"response_type": "ephemeral", "text": text}
+    if body.get("type") == "view_submission":
+        answer = {"response_action": "update", "view": notice(text)}
+    return BoltResponse(
+        status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
+    )
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A modal that only says something, replacing a form that could not be handled."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Kudos Bridge"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [section(escape(text))],
+    }

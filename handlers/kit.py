@@ -15,6 +15,7 @@ SEND, CANCEL, CHOOSE_VALUE, ANNOUNCE = (
 )
 OPEN_LINK, CONFIRM_LINK, REJECT_LINK = "link_open", "link_confirm", "link_reject"
 OLDER, NEWER = "recent_older", "recent_newer"
+RETRY = "recognition_retry"  # on a recognition that could not be delivered
 GIVE = "recognition_give"  # opens the recognition modal (App Home button)
 HOME_LINK, HOME_UNLINK = "home_link", "home_unlink"
 # Modal and shortcuts (callback ids; the shortcut ones are also in manifest.yml)

@@ -16,6 +16,7 @@ from bot.errors import NotLinked
 from bot.linking import Linker
 from bot.lookups import Lookups
 from bot.models import Owner
+from bot.outbox import Outbox
 from bot.providers import Registry
 from bot.providers.base import ProviderSpec
 from bot.recognitions import Recognitions
@@ -39,13 +40,15 @@ class Desk:
     linker: Linker
     lookups: Lookups
     recognitions: Recognitions
+    outbox: Outbox
 
     @classmethod
     def of(cls, context: AsyncBoltContext, client: AsyncWebClient, provider: str = "") -> Desk:
         registry: Registry = context["registry"]
         spec = registry.get(provider or None).spec
         owner = Owner(context.team_id or "", context.user_id or "", spec.name)
-        tools = (context[name] for name in ("tokens", "linker", "lookups", "recognitions"))
+        names = ("tokens", "linker", "lookups", "recognitions", "outbox")
+        tools = (context[name] for name in names)
         return cls(client, owner, spec, registry, *tools)
 
     async def link_view(self, origin: mb.Origin, reason: str) -> dict[str, Any]:
@@ -53,6 +56,7 @@ class Desk:
         return mb.link_view(url, self.spec, reason, origin)
 
     async def dm(self, text: str, shown: list[kit.Block] | None = None) -> None:
+        """A direct message to the user (never raises: it is the last way to reach them)."""
         try:
             await self.client.chat_postMessage(channel=self.owner.user_id, text=text, blocks=shown)
         except Exception as error:  # the last way to reach the user; nothing else to do

@@ -22,10 +22,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import InvalidInput, KudosError, NotLinked
 from bot.models import Draft, Value
 from bot.recognitions import cannot_recognize
-from handlers import blocks, kit
+from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.actions import ack_only
-from handlers.delivery import spread_the_word
+from handlers.delivery import sender_notice
 from handlers.errors import user_message
 from handlers.modal_desk import Desk, tells_by_dm
 from handlers.modal_form import FIELDS, Form, form_errors, read_form
@@ -167,19 +167,14 @@ async def finish(desk: Desk, preparing: asyncio.Future[Draft]) -> None:
 
 
 async def deliver(desk: Desk, draft: Draft) -> None:
-    """Exactly like Send: claim the draft once, deliver, confirm by DM, announce, tell them."""
+    """Exactly like Send: claim the draft once and queue it; the outcome reaches them by DM."""
     try:
-        draft, sent = await desk.recognitions.send(draft.team_id, draft.user_id, draft.id)
-    except Exception as error:
+        draft = await desk.recognitions.ready(draft.team_id, draft.user_id, draft.id)
+        intent = await desk.outbox.outcome(await desk.outbox.submit(draft))
+    except KudosError as error:
         await desk.tell_failure(error)
         return
-    spec = desk.registry.get(draft.provider).spec
-    await desk.dm("Recognition sent", blocks.confirmation(draft, sent, spec))
-    try:
-        for problem in await spread_the_word(desk.client, draft, sent, spec):
-            await desk.dm(problem)
-    except Exception as error:  # delivered already: never report it as unsent
-        log.warning("announcement or recipient DMs failed: %s", type(error).__name__)
+    await desk.dm(*sender_notice(intent, desk.registry.get(draft.provider).spec))
 
 
 def register(app: AsyncApp) -> None:

@@ -9,6 +9,7 @@ from types import ModuleType
 
 import httpx
 
+from bot import oauth
 from bot.api import PlatformApi
 from bot.errors import ConfigError, InvalidInput, KudosError
 from bot.providers import achievers, cultureamp, kazoo, sevengeese
@@ -81,6 +82,8 @@ def build_registry(settings: Settings, http: httpx.AsyncClient) -> Registry:
             continue
         client = resolve(spec, clients[spec.name])
         factory: Callable[[PlatformApi], Provider] = module.adapter
-        api = PlatformApi(http, client.base_url, spec.display_name)
+        api = PlatformApi(
+            http, client.base_url, spec.display_name, scope=oauth.scope_of(spec, client)
+        )
         platforms[spec.name] = Platform(spec, client, factory(api))
     return Registry(platforms, settings.default_provider)

@@ -75,7 +75,11 @@ class SevenGeese:
     async def _graphql(self, token: str, query: str, variables: Mapping[str, Any]) -> Any:
         body = _body(
             await self._api.call(
-                "POST", GRAPHQL, token, json={"query": query, "variables": dict(variables)}
+                "POST",
+                GRAPHQL,
+                token,
+                json={"query": query, "variables": dict(variables)},
+                idempotent=True,  # only queries go through here, never mutations
             )
         )
         if body.get("errors"):

@@ -178,9 +178,11 @@ def test_announcement_failure_is_explained(
     fake_slack.not_in_channel.add("C1")
     link(bot)
     press(bot, SEND, draft_id(preview(bot, "<@U_BOB> thanks #teamwork")))
-    notice = wait_until(
+    notice = wait_until(  # the sender hears it by DM
         lambda: [
-            m for m in fake_slack.responses("U_ANA") if "couldn't announce" in m.get("text", "")
+            m
+            for m in fake_slack.calls("chat.postMessage")
+            if m["channel"] == "U_ANA" and "couldn't announce" in m.get("text", "")
         ]
     )
     assert notice and len(fake_achievers.recognitions) == 1

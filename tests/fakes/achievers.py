@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
 import threading
@@ -11,7 +10,6 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -34,18 +32,16 @@ class FakeAchievers(FakeServer):
         self._lock = threading.Lock()
         self._program = Program()
         self._codes: dict[str, tuple[str, str]] = {}
-        self._failures: list[int] = []
-        self.app = Starlette(
-            routes=[
-                Route("/oauth/v2/openIDConnectClient/authorize", self._authorize),
-                Route("/oauth/v2/openIDConnectClient/token", self._token, methods=["POST"]),
-                Route("/api/v5/current-member", self._current_member),
-                Route("/api/v5/users", self._users),
-                Route("/api/v5/users/{id}", self._user),
-                Route("/api/v5/recognitions", self._recognize, methods=["GET", "POST", "OPTIONS"]),
-            ],
-            middleware=[Middleware(RequestLog, log=self.requests, lock=self._lock)],
-        )
+        routes = [
+            Route("/oauth/v2/openIDConnectClient/authorize", self._authorize),
+            Route("/oauth/v2/openIDConnectClient/token", self._token, methods=["POST"]),
+            Route("/api/v5/current-member", self._current_member),
+            Route("/api/v5/users", self._users),
+            Route("/api/v5/users/{id}", self._user),
+            Route("/api/v5/recognitions", self._recognize, methods=["GET", "POST", "OPTIONS"]),
+        ]
+        faulty = self._faulty(Starlette(routes=routes), exempt=("/oauth/",))
+        self.app = RequestLog(faulty, self.requests, self._lock)
 
     # ---- test API -------------------------------------------------------------------------
 
@@ -70,11 +66,6 @@ class FakeAchievers(FakeServer):
         with self._lock:
             tokens = self._program.tokens
             self._program.tokens = {t: replace(g, expires_at=0.0) for t, g in tokens.items()}
-
-    def fail_next(self, status: int, times: int = 1) -> None:
-        """Make the next `times` API calls answer `status`."""
-        with self._lock:
-            self._failures.extend([status] * times)
 
     # ---- OAuth ----------------------------------------------------------------------------
 
@@ -124,19 +115,18 @@ class FakeAchievers(FakeServer):
     # ---- API ------------------------------------------------------------------------------
 
     async def _guard(self, request: Request, needs: str, *, user: bool = False) -> Grant | Response:
-        """Latency, injected failures, bearer token, scope and (optionally) a user token."""
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        """Bearer token, scope and (optionally) a user token (latency and faults: faults.py)."""
         with self._lock:
-            failure = self._failures.pop(0) if self._failures else None
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
             grant = self._program.tokens.get(token) if scheme.lower() == "bearer" else None
-        if failure is not None:
-            return json_error(failure, "injected_failure", f"fake failure {failure}")
         if grant is None or grant.expires_at <= time.time():
             return json_error(401, "invalid_token", "missing, unknown or expired access token")
         if needs not in re.split(r"[\s,+]+", grant.scope):
-            return json_error(403, "insufficient_scope", f"this call needs the {needs} scope")
+            answer = json_error(403, "insufficient_scope", f"this call needs the {needs} scope")
+            answer.headers["WWW-Authenticate"] = (
+                f'Bearer error="insufficient_scope", scope="{needs}"'
+            )
+            return answer
         if user and grant.member is None:
             return json_error(403, "user_token_required", "this call needs a user token")
         return grant

@@ -75,7 +75,8 @@ class FakeCultureAmp(PlatformFake):
             [
                 Route("/v1/oauth2/token", self._token, methods=["POST"]),
                 Route("/v1/employees", self._employees),
-            ]
+            ],
+            oauth_prefix="/v1/oauth2/",
         )
 
     # ---- test API -------------------------------------------------------------------------
@@ -135,13 +136,13 @@ class FakeCultureAmp(PlatformFake):
 
     async def _employees(self, request: Request) -> Response:
         """A page of employees; `pagination` is absent on the last page."""
-        admitted = await self._admit(request)
-        if isinstance(admitted, int):
-            return json_error(admitted, "injected_failure", f"fake failure {admitted}")
+        admitted = self._admit(request)
         if admitted is None:
             return json_error(401, "invalid_token", "missing, unknown or expired access token")
         if EMPLOYEES_READ not in admitted.scope.rpartition(":")[2].split(","):
-            return json_error(403, "insufficient_scope", f"this call needs {EMPLOYEES_READ}")
+            answer = json_error(403, "insufficient_scope", f"this call needs {EMPLOYEES_READ}")
+            answer.headers["WWW-Authenticate"] = 'Bearer error="insufficient_scope"'
+            return answer
         with self._lock:
             page = self._page(request.query_params.get("cursor") or None)
             self._pages_served += page is not None

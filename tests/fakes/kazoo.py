@@ -56,7 +56,8 @@ class FakeKazoo(PlatformFake):
                 Route("/api/v3/users", self._users),
                 Route("/api/v3/company_values", self._values),
                 Route("/api/v3/recognitions", self._recognitions, methods=["GET", "POST"]),
-            ]
+            ],
+            oauth_prefix="/oauth/",
         )
 
     # ---- OAuth ----------------------------------------------------------------------------
@@ -101,10 +102,8 @@ class FakeKazoo(PlatformFake):
     # ---- API ------------------------------------------------------------------------------
 
     async def _guard(self, request: Request) -> Grant | Response:
-        """Latency, injected failures and a live bearer token."""
-        admitted = await self._admit(request)
-        if isinstance(admitted, int):
-            return errors(admitted, f"injected failure {admitted}")
+        """A live bearer token."""
+        admitted = self._admit(request)
         if admitted is None or admitted.person is None:
             headers = {"WWW-Authenticate": 'Bearer realm="Doorkeeper", error="invalid_token"'}
             body = {"errors": ["The access token is invalid or expired"]}

@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tests.fakes.faults import Faulty
+
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 FORM = "application/x-www-form-urlencoded"
@@ -58,8 +60,9 @@ def serve(app: ASGIApp) -> Iterator[str]:
             thread.join(STOP_TIMEOUT)
 
 
-class FakeServer:
-    """Base of the fakes: an `app` plus the `base_url` it is served on."""
+class FakeServer(Faulty):
+    """Base of the fakes: an `app` plus the `base_url` it is served on, and failures on demand
+    (`fail_next`, `html_next`, `hang_next`, `reset_next`, `latency`: see faults.py)."""
 
     app: ASGIApp
     base_url: str = ""

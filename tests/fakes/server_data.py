@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import math
 import secrets
@@ -15,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -70,6 +68,7 @@ class TokenFamilies:
         self.revoked: set[int] = set()
         self.counts: Counter[str] = Counter()
         self.issued: list[str] = []
+        self.planted: list[str] = []  # the next tokens to issue, in order, before random ones
         self.reuse_detected = False
         self.refresh_revokes_access = refresh_revokes_access
         self._families = itertools.count(1)
@@ -78,15 +77,19 @@ class TokenFamilies:
         self, grant_type: str, grant: Grant, *, refresh: bool = True, access_token: str = ""
     ) -> Issued:
         """Mint an access token (and a refresh token) for `grant`; count the grant type."""
-        access = access_token or secrets.token_urlsafe(30)
+        access = access_token or self._mint()
         self.access[access] = grant
         self.issued.append(access)
-        refresh_token = secrets.token_urlsafe(30) if refresh else None
+        refresh_token = self._mint() if refresh else None
         if refresh_token:
             self.refresh[refresh_token] = (grant, access)
             self.issued.append(refresh_token)
         self.counts[grant_type] += 1
         return access, refresh_token, grant
+
+    def _mint(self) -> str:
+        """A new token: the next planted one, else a random one."""
+        return self.planted.pop(0) if self.planted else secrets.token_urlsafe(30)
 
     def new_grant(self, person: str | None, scope: str, lifetime: float) -> Grant:
         """A grant starting a new family."""
@@ -137,11 +140,11 @@ class PlatformFake(FakeServer):
         self._people: dict[str, Person] = {}
         self._sent: list[Json] = []
         self._codes: dict[str, Code] = {}
-        self._failures: list[int] = []
 
-    def _build(self, routes: list[Route]) -> None:
-        middleware = [Middleware(QueryRequestLog, log=self.requests, lock=self._lock)]
-        self.app = Starlette(routes=routes, middleware=middleware)
+    def _build(self, routes: list[Route], oauth_prefix: str) -> None:
+        """The app: request log, then latency and faults (sparing `oauth_prefix`), then routes."""
+        faulty = self._faulty(Starlette(routes=routes), exempt=(oauth_prefix,))
+        self.app = QueryRequestLog(faulty, self.requests, self._lock)
 
     # ---- test API -------------------------------------------------------------------------
 
@@ -165,16 +168,23 @@ class PlatformFake(FakeServer):
         with self._lock:
             return list(self._tokens.issued)
 
+    @property
+    def next_tokens(self) -> list[str]:
+        """Tokens still to be issued, in order (access, then refresh, per grant), before random
+        ones: canaries to look for in logs, messages and storage."""
+        with self._lock:
+            return list(self._tokens.planted)
+
+    @next_tokens.setter
+    def next_tokens(self, tokens: list[str]) -> None:
+        with self._lock:
+            self._tokens.planted = list(tokens)
+
     def expire_tokens(self) -> None:
         """Make every live access token expired (refresh tokens keep working)."""
         with self._lock:
             access = self._tokens.access
             self._tokens.access = {t: replace(g, expires_at=0.0) for t, g in access.items()}
-
-    def fail_next(self, status: int, times: int = 1) -> None:
-        """Make the next `times` API calls answer `status`."""
-        with self._lock:
-            self._failures.extend([status] * times)
 
     def grant_counts(self) -> dict[str, int]:
         """Token endpoint successes by grant_type."""
@@ -212,13 +222,9 @@ class PlatformFake(FakeServer):
         sep = "&" if "?" in self.redirect_uri else "?"
         return RedirectResponse(f"{self.redirect_uri}{sep}{urlencode(params)}", status_code=302)
 
-    async def _admit(self, request: Request) -> Grant | int | None:
-        """Await `latency`; then an injected failure status, the live bearer grant, or None."""
-        if self.latency:
-            await asyncio.sleep(self.latency)
+    def _admit(self, request: Request) -> Grant | None:
+        """The live bearer grant, or None (latency and faults come first: see faults.py)."""
         with self._lock:
-            if self._failures:
-                return self._failures.pop(0)
             return self._tokens.live(bearer_token(request))
 
     def _record(self, sender: str, recipients: list[str], message: str, value: str | None) -> Json:

@@ -52,7 +52,8 @@ class FakeSevenGeese(PlatformFake):
                 Route("/api/v/2.0/userprofiles/me/", self._me),
                 Route("/graphql", self._graphql, methods=["POST"]),
                 Route("/api/v/2.0/recognitions/", self._recognitions, methods=["GET", "POST"]),
-            ]
+            ],
+            oauth_prefix="/o/",
         )
 
     # ---- OAuth ----------------------------------------------------------------------------
@@ -102,10 +103,8 @@ class FakeSevenGeese(PlatformFake):
     # ---- API ------------------------------------------------------------------------------
 
     async def _guard(self, request: Request, needs: str = "") -> Grant | Response:
-        """Latency, injected failures, the bearer token and (when given) a scope it must cover."""
-        admitted = await self._admit(request)
-        if isinstance(admitted, int):
-            return JSONResponse({"detail": f"Injected failure {admitted}."}, status_code=admitted)
+        """The bearer token and (when given) a scope it must cover."""
+        admitted = self._admit(request)
         if admitted is None or admitted.person is None:
             return JSONResponse(UNAUTHENTICATED, status_code=401)
         if needs and not allows(admitted.scope, needs):

@@ -43,11 +43,13 @@ class FakeSlack(FakeServer):
             "views.update": self._view,
             "conversations.open": self._conversations_open,
         }
-        self.app = Starlette(
-            routes=[
-                Route("/api/{method}", self._api, methods=["GET", "POST"]),
-                Route("/response/{key}", self._response, methods=["POST"]),
-            ]
+        self.app = self._faulty(
+            Starlette(
+                routes=[
+                    Route("/api/{method}", self._api, methods=["GET", "POST"]),
+                    Route("/response/{key}", self._response, methods=["POST"]),
+                ]
+            )
         )
 
     # ---- test API -------------------------------------------------------------------------

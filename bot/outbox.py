@@ -1,0 +1,129 @@
+"""The outbox: a confirmed recognition is recorded and queued first, then delivered by a
+consumer (the worker process, or the web process itself when no worker runs)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
+
+from bot.delivery import Deliverer
+from bot.errors import Busy, DraftGone, InvalidInput, KudosError
+from bot.models import Draft, Intent
+from bot.shared import Shared
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+OnOutcome = Callable[[Intent], Awaitable[None]]
+WATCH = 5.0  # seconds the Send handler waits to show the outcome itself
+HEARTBEAT = 5.0  # seconds between a worker's heartbeats
+ALIVE = 3 * HEARTBEAT
+
+
+class Outbox(Shared):
+    """What the Send button and the form use: queue an intent, then watch it for a while."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def submit(self, draft: Draft) -> Intent:
+        """Claim the draft and queue it in one step (of two Sends, one wins); `outcome` then
+        watches it on the sender's behalf."""
+        intent = Intent(id=draft.id, draft=draft)
+        if not await self._store.queue_draft(intent, WATCH):
+            raise DraftGone()
+        return intent
+
+    async def outcome(self, intent: Intent, poll: float = 0.05) -> Intent:
+        """The intent once final, or once an attempt failed for now, or when the watch ends.
+        If it isn't final by then, the consumer tells the sender later, by DM."""
+        deadline = time.monotonic() + WATCH
+        current = intent
+        while time.monotonic() < deadline:
+            current = await self._store.load_intent(intent.id) or intent
+            if current.final or current.reason:
+                break
+            await asyncio.sleep(poll)
+        await self._store.unwatch(intent.id)
+        return await self._store.load_intent(intent.id) or current
+
+    async def retry(self, team_id: str, user_id: str, intent_id: str) -> Intent:
+        """The Retry button: the same intent again (reconciled first), only by its sender."""
+        intent = await self._store.load_intent(intent_id)
+        draft = intent.draft if intent else None
+        if intent is None or draft is None or (draft.team_id, draft.user_id) != (team_id, user_id):
+            raise InvalidInput("There's nothing to retry here any more.")
+        if intent.status == "done":
+            return intent
+        again = intent.model_copy(
+            update={"status": "pending", "reason": None, "queued_at": time.time()}
+        )
+        await self._store.enqueue(again, WATCH)
+        return again
+
+
+class Consumer:
+    """Reads the outbox with a consumer group; claims entries whose consumer died."""
+
+    def __init__(
+        self,
+        store: Store,
+        deliverer: Deliverer,
+        on_outcome: OnOutcome,
+        *,
+        worker: bool,
+        retry_after: float,
+    ) -> None:
+        self._store, self._deliverer, self._on_outcome = store, deliverer, on_outcome
+        self._worker = worker
+        self._retry_ms = int(retry_after * 1000)
+        self.name = f"{'worker' if worker else 'web'}-{socket.gethostname()}-{os.getpid()}"
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: deliver what is queued. The web process stands aside while workers live."""
+        beat, ready = 0.0, False
+        while not stop.is_set():
+            try:
+                if self._worker and time.time() - beat > HEARTBEAT:
+                    await self._store.heartbeat(self.name)
+                    beat = time.time()
+                if not self._worker and await self._store.workers_alive(ALIVE):
+                    await _pause(stop, HEARTBEAT)
+                    continue
+                if not ready:
+                    await self._store.outbox_group()
+                    ready = True
+                entries = await self._store.outbox_next(self.name, self._retry_ms, block_ms=500)
+                for entry_id, intent_id in entries:
+                    await self.handle(entry_id, intent_id)
+                if not entries:  # the embedded store does not block on reads: don't spin
+                    await _pause(stop, 0.05)
+            except KudosError as error:  # e.g. Redis away: try again shortly
+                log.warning("outbox: %s", error.user_message)
+                ready = False  # a Redis that lost its data lost the group too
+                await _pause(stop, 1.0)
+
+    async def handle(self, entry_id: str, intent_id: str) -> None:
+        """One entry: deliver it under a per-intent lock; acknowledge once the intent is final."""
+        try:
+            async with self._store.locked(f"deliver:{intent_id}", wait=0):
+                intent = await self._store.load_intent(intent_id)
+                if intent is not None and not intent.final:
+                    intent = await self._deliverer.attempt(intent, self._store.save_intent)
+                    await self._store.save_intent(intent)
+                    if intent.final:
+                        await self._on_outcome(intent)
+        except Busy:
+            return  # another consumer is on it; if it dies, the entry is claimed again
+        if intent is None or intent.final:
+            await self._store.outbox_done(entry_id)
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return

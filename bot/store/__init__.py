@@ -1,0 +1,15 @@
+"""The only way the bot touches Redis; `keys` is the only module that names Redis keys."""
+
+from __future__ import annotations
+
+from bot.store.drafts import Drafts
+from bot.store.keys import APP, STATE_TTL, UNCONFIRMED_TTL
+from bot.store.links import Links
+from bot.store.queue import Entry, Queue
+from bot.store.scripts import TAKE_WINDOW_US
+
+__all__ = ["APP", "STATE_TTL", "TAKE_WINDOW_US", "UNCONFIRMED_TTL", "Entry", "Store"]
+
+
+class Store(Links, Drafts, Queue):
+    """Typed access to every record the bot keeps in Redis."""

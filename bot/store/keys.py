@@ -1,0 +1,66 @@
+"""Every Redis key the bot uses, and how long each lives: the only place that names them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.models import Owner
+
+STATE_TTL = 600
+DRAFT_TTL = 3600
+UNCONFIRMED_TTL = 3600
+INTENT_TTL = 7 * 24 * 3600
+EVENT_TTL = 900  # Slack retries an event for a few minutes; remember ids well beyond that
+LOCK_TTL = 20.0  # longer than any token request may take
+LOCK_WAIT = 15.0
+PREFIX = "kb"
+APP = "app"  # the owner of app-level tokens
+
+
+def state_key(state: str) -> str:
+    # Only a digest is kept, so a copy of Redis holds no live state value.
+    return f"{PREFIX}:state:{hashlib.sha256(state.encode()).hexdigest()}"
+
+
+def link_key(owner: Owner) -> str:
+    return f"{PREFIX}:link:{owner.key}"
+
+
+def app_token_key(provider: str) -> str:
+    return f"{PREFIX}:apptoken:{provider}"
+
+
+def lock_key(name: str) -> str:
+    return f"{PREFIX}:lock:{name}"
+
+
+def directory_key(provider: str) -> str:
+    return f"{PREFIX}:dir:{provider}"
+
+
+def intent_key(intent_id: str) -> str:
+    return f"{PREFIX}:intent:{intent_id}"
+
+
+def watch_key(intent_id: str) -> str:
+    return f"{PREFIX}:watch:{intent_id}"
+
+
+def draft_key(team_id: str, user_id: str, draft_id: str) -> str:
+    # The owner is part of the key: a user can only ever reach their own drafts.
+    return f"{PREFIX}:draft:{team_id}:{user_id}:{draft_id}"
+
+
+def event_key(event_id: str) -> str:
+    return f"{PREFIX}:event:{event_id}"
+
+
+def staging_key(key: str) -> str:
+    """Where a record is built before it replaces `key` in one RENAME."""
+    return f"{key}:staging"
+
+
+TOKEN_PATTERNS = (f"{PREFIX}:link:*", f"{PREFIX}:apptoken:*")  # every sealed record
+OUTBOX = f"{PREFIX}:outbox"  # a Redis Stream of intent ids
+OUTBOX_GROUP = "delivery"
+WORKERS = f"{PREFIX}:workers"  # worker name → last heartbeat (sorted set)

@@ -1,0 +1,112 @@
+"""The outbox: intents, the stream their ids are queued on, and worker heartbeats."""
+
+from __future__ import annotations
+
+import time
+
+from redis.exceptions import RedisError, ResponseError
+
+from bot.errors import StoreUnavailable
+from bot.models import Intent
+from bot.store import keys, scripts
+from bot.store.base import RedisBase
+
+Entry = tuple[str, str]  # outbox stream entry id, intent id
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class Queue(RedisBase):
+    """Delivery records and the consumer-group stream."""
+
+    async def save_intent(self, intent: Intent) -> None:
+        await self._set(keys.intent_key(intent.id), intent.model_dump_json(), keys.INTENT_TTL)
+
+    async def load_intent(self, intent_id: str) -> Intent | None:
+        raw = await self._call(self._redis.get(keys.intent_key(intent_id)))
+        return None if raw is None else Intent.model_validate_json(raw)
+
+    async def queue_draft(self, intent: Intent, watch: float) -> bool:
+        """Consume the intent's draft and queue the intent in one step; False if the draft was
+        already taken (or changed) by someone else."""
+        draft = intent.draft
+        names = [
+            keys.draft_key(draft.team_id, draft.user_id, draft.id),
+            keys.intent_key(intent.id),
+            keys.watch_key(intent.id),
+            keys.OUTBOX,
+        ]
+        args: list[str | int] = [
+            await self._deadline(),
+            draft.model_dump_json(),
+            intent.model_dump_json(),
+            keys.INTENT_TTL,
+            max(1, int(watch * 1000)),
+            intent.id,
+        ]
+        queued = await self._call(self._redis.eval(scripts.QUEUE_DRAFT, 4, *names, *args))
+        if queued == -1:
+            raise StoreUnavailable()  # Redis stalled past the deadline: nothing changed
+        return bool(queued == 1)
+
+    async def enqueue(self, intent: Intent, watch: float) -> None:
+        """Record the intent, mark it watched for `watch` s, queue it (one round trip)."""
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
+        pipe.set(keys.watch_key(intent.id), "1", px=max(1, int(watch * 1000)))
+        pipe.xadd(keys.OUTBOX, {"intent": intent.id})
+        await self._call(pipe.execute())
+
+    async def unwatch(self, intent_id: str) -> None:
+        await self._call(self._redis.delete(keys.watch_key(intent_id)))
+
+    async def watched(self, intent_id: str) -> bool:
+        """True while the sender's own request still waits to tell them the outcome."""
+        return bool(await self._call(self._redis.exists(keys.watch_key(intent_id))))
+
+    async def outbox_group(self) -> None:
+        """Create the consumer group (and the stream) unless they exist."""
+        try:
+            await self._redis.xgroup_create(keys.OUTBOX, keys.OUTBOX_GROUP, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise StoreUnavailable() from error
+        except (RedisError, OSError) as error:
+            raise StoreUnavailable() from error
+
+    async def outbox_next(self, consumer: str, idle_ms: int, block_ms: int) -> list[Entry]:
+        """Entries idle longer than `idle_ms` (their consumer died or gave up), else new ones."""
+        claimed = await self._call(
+            self._redis.xautoclaim(
+                keys.OUTBOX,
+                keys.OUTBOX_GROUP,
+                consumer,
+                min_idle_time=idle_ms,
+                start_id="0-0",
+                count=10,
+            )
+        )
+        entries = list(claimed[1])
+        if not entries:
+            read = await self._call(
+                self._redis.xreadgroup(
+                    keys.OUTBOX_GROUP, consumer, {keys.OUTBOX: ">"}, count=10, block=block_ms
+                )
+            )
+            entries = [entry for _, batch in read or [] for entry in batch]
+        return [
+            (_text(entry_id), _text(fields.get(b"intent", b"")))
+            for entry_id, fields in entries
+            if fields
+        ]
+
+    async def outbox_done(self, entry_id: str) -> None:
+        await self._call(self._redis.xack(keys.OUTBOX, keys.OUTBOX_GROUP, entry_id))
+
+    async def heartbeat(self, worker: str) -> None:
+        await self._call(self._redis.zadd(keys.WORKERS, {worker: time.time()}))
+
+    async def workers_alive(self, within: float) -> int:
+        return int(await self._call(self._redis.zcount(keys.WORKERS, time.time() - within, "+inf")))

@@ -1,0 +1,38 @@
+"""Lua scripts that make several Redis steps one atomic step."""
+
+from __future__ import annotations
+
+# Compare-and-set: replace a value only if it is still the one we read.
+SWAP = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) "
+SWAP += "return 1 end return 0"
+# Take (get and delete) a preview or a link state, but only while the taker can still use it:
+# - before a deadline on Redis's own clock: a command whose answer the client gave up waiting for
+#   may still sit in a socket buffer and run when a stalled Redis resumes, and a late take must
+#   not consume what the user was told to try again with;
+# - not while Redis refuses writes (maxmemory reached under `noeviction`): a delete is still
+#   allowed then, but what follows a take (queueing the recognition, saving the link) is not. The
+#   SET of the unchanged value is the script's first write, which Redis refuses when it is out of
+#   memory, before anything changed.
+TAKE = """
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[1]) then return {0} end
+local value = redis.call('GET', KEYS[1])
+if not value then return {1} end
+redis.call('SET', KEYS[1], value, 'KEEPTTL')
+redis.call('DEL', KEYS[1])
+return {1, value}
+"""
+# Queue an intent and consume its draft together, or not at all (same deadline and memory rules
+# as TAKE): KEYS draft, intent, watch, outbox; ARGV deadline, expected draft, intent, intent TTL,
+# watch ms, intent id. Returns -1 late, 0 draft gone or changed, 1 queued.
+QUEUE_DRAFT = """
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[1]) then return -1 end
+if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[5])
+redis.call('XADD', KEYS[4], '*', 'intent', ARGV[6])
+redis.call('DEL', KEYS[1])
+return 1
+"""
+TAKE_WINDOW_US = 500_000  # must stay below the client's socket timeout (services.REDIS_TIMEOUT)

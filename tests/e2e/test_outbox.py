@@ -1,0 +1,149 @@
+"""Nothing lost, nothing doubled: the outbox, its workers, reconciliation and Retry."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from tests.bot_process import BotProcess, start_bot, stop_process
+from tests.e2e.flows import element, link, press, preview, text_of
+from tests.fakes.achievers import FakeAchievers
+from tests.fakes.slack import FakeSlack
+from tests.support import wait_until
+
+SEND = "recognition_send"
+
+
+def send_preview(bot: BotProcess, text: str = "<@U_BOB> thanks #teamwork") -> str:
+    return str(element(preview(bot, text)["blocks"], SEND)["value"])
+
+
+def dms_to(slack: FakeSlack, user: str, needle: str) -> list[dict[str, Any]]:
+    return [
+        m for m in slack.calls("chat.postMessage") if m["channel"] == user and needle in text_of(m)
+    ]
+
+
+def posts(fake: FakeAchievers) -> list[Any]:
+    """Every recognition POST that reached the platform."""
+    return [r for r in fake.requests if r[0] == "POST" and r[1] == "/api/v5/recognitions"]
+
+
+def delivering_consumer(redis_url: str) -> str:
+    """The consumer (worker-<host>-<pid>) holding the one pending outbox entry."""
+    with redis.Redis.from_url(redis_url) as client:
+
+        def pending() -> list[dict[str, Any]] | None:
+            found: list[dict[str, Any]] = client.xpending_range(
+                "kb:outbox", "delivery", "-", "+", 10
+            )
+            return found or None
+
+        [entry] = wait_until(pending)
+    return str(entry["consumer"].decode())
+
+
+@pytest.fixture
+def env(bot_env: dict[str, str]) -> dict[str, str]:
+    bot_env["OUTBOX_RETRY_SECONDS"] = "1"
+    return bot_env
+
+
+@pytest.fixture
+def web(env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack) -> Iterator[BotProcess]:
+    running = start_bot(env, tmp_path / "web", fake_slack)
+    yield running
+    stop_process(running.process)
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "worker"],
+            cwd=log.parent,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+@pytest.fixture
+def workers(env: dict[str, str], tmp_path: Path, redis_url: str) -> Iterator[list[Any]]:
+    started = [start_worker(env, tmp_path / f"worker{n}.log") for n in range(2)]
+    with redis.Redis.from_url(redis_url) as client:  # both have said they are alive
+        wait_until(lambda: client.zcard("kb:workers") >= 2, timeout=20)
+    yield started
+    for process in started:
+        stop_process(process)
+
+
+def test_a_platform_refusal_offers_retry_which_sends_exactly_once(
+    web: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(web)
+    draft = send_preview(web)
+    fake_achievers.fail_next(400)  # the POST is refused
+    failed = press(web, SEND, draft)
+    assert "was not delivered" in text_of(failed)
+    retry = element(failed["blocks"], "recognition_retry")
+    assert fake_achievers.recognitions == []
+    other = press(web, "recognition_retry", retry["value"], user="U_CARL")
+    assert "nothing to retry" in text_of(other)  # only the sender can retry
+    sent = press(web, "recognition_retry", retry["value"])
+    assert "Recognition sent" in text_of(sent) or "sent to" in text_of(sent)
+    assert len(fake_achievers.recognitions) == 1
+    again = press(web, "recognition_retry", retry["value"])  # a late second click
+    assert "sent to" in text_of(again)
+    assert len(fake_achievers.recognitions) == 1
+
+
+def test_a_worker_killed_mid_delivery_never_doubles_it(
+    web: BotProcess,
+    workers: list[subprocess.Popen[bytes]],
+    fake_achievers: FakeAchievers,
+    fake_slack: FakeSlack,
+    redis_url: str,
+) -> None:
+    link(web)
+    draft = send_preview(web)
+    fake_achievers.latency = 1.5  # the POST is in flight long enough to kill its worker
+    web.post_action(SEND, draft, "U_ANA")
+    wait_until(lambda: posts(fake_achievers))
+    holder = delivering_consumer(redis_url)
+    victim = next(p for p in workers if holder.endswith(f"-{p.pid}"))
+    os.kill(victim.pid, signal.SIGKILL)  # between the POST and marking it done
+    wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
+    assert len(fake_achievers.recognitions) == 1
+    assert len(posts(fake_achievers)) == 1  # the survivor reconciled instead of posting again
+    with redis.Redis.from_url(redis_url) as client:
+        assert client.xpending("kb:outbox", "delivery")["pending"] == 0
+
+
+def test_a_single_web_process_delivers_by_itself(
+    web: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    link(web)
+    sent = press(web, SEND, send_preview(web))
+    assert "Recognition sent to" in text_of(sent)
+    assert len(fake_achievers.recognitions) == 1
+
+
+def test_a_platform_that_is_down_queues_then_delivers_and_dms(
+    web: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(web)
+    draft = send_preview(web)
+    fake_achievers.fail_next(503, times=2, method="POST")  # down for the first two attempts
+    queued = press(web, SEND, draft)
+    assert "is queued" in text_of(queued)  # told right away, not after a long wait
+    assert fake_achievers.recognitions == []
+    wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
+    assert len(fake_achievers.recognitions) == 1

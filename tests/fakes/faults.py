@@ -1,0 +1,195 @@
+"""Failures every fake serves on demand: statuses (with Retry-After), HTML bodies, hangs, resets.
+
+`FaultInjector` wraps a fake's ASGI app (inside its request log, so failed requests are still
+counted). For each request it first waits the fake's `latency`, then serves the first queued
+`Fault` that matches, else passes the request on. A request that waits (latency, hang) is read
+first, so the platform acts on it even if the client gives up before it answers. Paths in
+`Faults.exempt` (a fake's OAuth endpoints) get neither latency nor faults unless a fault names
+them with `path=`."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import socket
+import struct
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PROXY_PAGE = (
+    "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure: an answer (`status`), a `hang` before answering normally, or (status
+    0) a reset: the connection is closed without an answer. `method`/`path` narrow it."""
+
+    status: int = 0
+    body: bytes = b""
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    hang: float = 0.0
+    method: str | None = None
+    path: str | None = None  # a prefix; None matches every path that isn't exempt
+
+    def matches(self, method: str, path: str, exempt: bool) -> bool:
+        if self.method is not None and self.method != method:
+            return False
+        return path.startswith(self.path) if self.path is not None else not exempt
+
+
+class Faults:
+    """A thread-safe queue of faults; each request takes the first one that matches it."""
+
+    def __init__(self, exempt: tuple[str, ...] = ()) -> None:
+        self.exempt = exempt
+        self._lock = threading.Lock()
+        self._queue: list[Fault] = []
+
+    def add(self, fault: Fault, times: int) -> None:
+        with self._lock:
+            self._queue.extend([fault] * times)
+
+    def take(self, method: str, path: str, exempt: bool) -> Fault | None:
+        """The first fault matching this request, removed from the queue."""
+        with self._lock:
+            for index, fault in enumerate(self._queue):
+                if fault.matches(method, path, exempt):
+                    return self._queue.pop(index)
+        return None
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._queue)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+
+
+async def _reset(send: Send) -> None:
+    """Abort the TCP connection with an RST, before any byte of an answer (uvicorn only)."""
+    transport = send.__self__.transport  # type: ignore[attr-defined]  # uvicorn's request cycle
+    sock = transport.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+    await asyncio.sleep(0)  # let uvicorn see the disconnect, so it doesn't answer 500 instead
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """Read the whole request body now; replay it later (the platform got it, then hangs)."""
+    messages: list[Message] = []
+    while not messages or messages[-1].get("more_body"):
+        messages.append(await receive())
+        if messages[-1]["type"] != "http.request":
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    return replay
+
+
+class FaultInjector:
+    """ASGI wrapper: the fake's latency, then a queued fault or the app."""
+
+    def __init__(self, app: ASGIApp, faults: Faults, latency: Callable[[], float]) -> None:
+        self.app, self.faults, self.latency = app, faults, latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exempt = scope["path"].startswith(self.faults.exempt)
+        if not exempt and (delay := self.latency()):
+            receive = await _buffered(receive)  # a slow platform has the request all the same
+            await asyncio.sleep(delay)
+        fault = self.faults.take(scope["method"], scope["path"], exempt)
+        if fault is None:
+            await self.app(scope, receive, send)
+        elif fault.hang:
+            receive = await _buffered(receive)
+            await asyncio.sleep(fault.hang)
+            await self.app(scope, receive, send)
+        elif fault.status == 0:
+            await _reset(send)
+        else:
+            length = (b"content-length", str(len(fault.body)).encode())
+            headers = [*fault.headers, length]
+            await send({"type": "http.response.start", "status": fault.status, "headers": headers})
+            await send({"type": "http.response.body", "body": fault.body})
+
+
+def http_date(seconds_from_now: float) -> str:
+    """An HTTP date (IMF-fixdate), e.g. for a Retry-After header."""
+    return email.utils.format_datetime(
+        datetime.now(UTC) + timedelta(seconds=seconds_from_now), usegmt=True
+    )
+
+
+class Faulty:
+    """The failure test API every fake shares (FakeServer mixes it in)."""
+
+    faults: Faults
+    latency: float = 0.0
+
+    def _faulty(self, app: ASGIApp, exempt: tuple[str, ...] = ()) -> ASGIApp:
+        """Wrap `app` so this fake's latency and faults apply to it."""
+        self.faults = Faults(exempt)
+        return FaultInjector(app, self.faults, lambda: self.latency)
+
+    def fail_next(
+        self,
+        status: int,
+        times: int = 1,
+        *,
+        retry_after: float | str | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        """The next `times` matching requests answer `status`: a JSON error body unless `body`
+        (str or bytes) is given; `retry_after` as seconds (number) or verbatim (e.g. a date)."""
+        if body is None:
+            body = json.dumps({"error": "injected_failure", "error_description": f"fake {status}"})
+        raw = body.encode() if isinstance(body, str) else bytes(body)
+        fields = {"content-type": content_type, **(headers or {})}
+        if retry_after is not None:
+            fields["retry-after"] = (
+                retry_after if isinstance(retry_after, str) else f"{retry_after:g}"
+            )
+        encoded = tuple((k.encode("latin-1"), v.encode("latin-1")) for k, v in fields.items())
+        self.faults.add(Fault(status, raw, encoded, method=method, path=path), times)
+
+    def html_next(
+        self,
+        status: int = 200,
+        times: int = 1,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        """The next `times` matching requests get a proxy's HTML page with `status`."""
+        page = PROXY_PAGE
+        self.fail_next(status, times, body=page, content_type="text/html", method=method, path=path)
+
+    def hang_next(
+        self, seconds: float, times: int = 1, *, method: str | None = None, path: str | None = None
+    ) -> None:
+        """The next `times` matching requests are read, then answered normally after `seconds`."""
+        self.faults.add(Fault(hang=seconds, method=method, path=path), times)
+
+    def reset_next(
+        self, times: int = 1, *, method: str | None = None, path: str | None = None
+    ) -> None:
+        """The next `times` matching requests get their connection reset, unanswered."""
+        self.faults.add(Fault(method=method, path=path), times)
