@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import httpx
@@ -16,41 +15,12 @@ from bot.errors import (
     RateLimited,
 )
 from bot.providers.sevengeese import SevenGeese
-from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform, loopback_client
+from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 from tests.support import async_wait_until, free_port
+from tests.unit.stub_api import TOKEN, create
 
 FAST = FAST_LIMITS
 HANG = 1.0  # seconds: outlasts FAST's read timeout several times over
-TOKEN = "tok-canary-3f9a7"
-BODY_CANARY = "body-canary-81d2"
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[StubPlatform]:
-    stub = StubPlatform()
-    with stub.serving():
-        yield stub
-
-
-@pytest.fixture
-def stub(served: StubPlatform) -> StubPlatform:
-    served.reset()
-    return served
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with loopback_client() as client:
-        yield client
-
-
-@pytest.fixture
-def api(stub: StubPlatform, http: httpx.AsyncClient) -> PlatformApi:
-    return PlatformApi(http, stub.base_url, "Acme", scope="read write", limits=FAST)
-
-
-async def create(api: PlatformApi) -> object:
-    return await api.call("POST", "/things", TOKEN, json={"message": "thanks"})
 
 
 # ---- reads are retried -----------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import httpx
@@ -16,40 +15,11 @@ from bot.errors import KudosError, PermissionMissing, ProviderUnavailable, Unrea
 from bot.models import TokenSet
 from bot.providers.achievers import SPEC
 from bot.settings import ProviderSettings
-from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform, loopback_client
+from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 from tests.support import free_port
+from tests.unit.stub_api import BODY_CANARY, TOKEN, create
 
-TOKEN = "tok-canary-3f9a7"
-BODY_CANARY = "body-canary-81d2"
 TOKEN_SPEC = replace(SPEC, token_path="/token")
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[StubPlatform]:
-    stub = StubPlatform()
-    with stub.serving():
-        yield stub
-
-
-@pytest.fixture
-def stub(served: StubPlatform) -> StubPlatform:
-    served.reset()
-    return served
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with loopback_client() as client:
-        yield client
-
-
-@pytest.fixture
-def api(stub: StubPlatform, http: httpx.AsyncClient) -> PlatformApi:
-    return PlatformApi(http, stub.base_url, "Acme", scope="read write", limits=FAST_LIMITS)
-
-
-async def create(api: PlatformApi) -> object:
-    return await api.call("POST", "/things", TOKEN, json={"message": "thanks"})
 
 
 # ---- permission, unreadable answers, and nothing raw -----------------------------------

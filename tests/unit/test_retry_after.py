@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -14,7 +13,7 @@ from bot.api import PlatformApi
 from bot.errors import ProviderUnavailable, RateLimited
 from bot.platform_errors import parse_retry_after, wait_words
 from tests.fakes.faults import http_date
-from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform, loopback_client
+from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC).timestamp()
 ASKED = 0.3  # seconds a fake asks us to wait: small, but well above scheduling noise
@@ -50,30 +49,6 @@ def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
 )  # fmt: skip
 def test_wait_words(seconds: float, words: str) -> None:
     assert wait_words(seconds) == words
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[StubPlatform]:
-    stub = StubPlatform()
-    with stub.serving():
-        yield stub
-
-
-@pytest.fixture
-def stub(served: StubPlatform) -> StubPlatform:
-    served.reset()
-    return served
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with loopback_client() as client:
-        yield client
-
-
-@pytest.fixture
-def api(stub: StubPlatform, http: httpx.AsyncClient) -> PlatformApi:
-    return PlatformApi(http, stub.base_url, "Acme", limits=FAST_LIMITS)
 
 
 @pytest.mark.parametrize("status", [429, 503])
