@@ -27,6 +27,12 @@ async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
 
+def owner_for(context: AsyncBoltContext, registry: Registry, action: dict[str, Any]) -> Owner:
+    """The clicker (from the signed request) on the platform the button names."""
+    spec = registry.get(str(action.get("value") or "")).spec
+    return Owner(context.team_id or "", context.user_id or "", spec.name)
+
+
 @reports_errors
 async def send_draft(
     action: dict[str, Any],
@@ -118,8 +124,8 @@ async def confirm_link(
     linker: Linker,
 ) -> None:
     """The clicker confirms *their own* pending link; the button only names the platform."""
-    spec = registry.get(str(action.get("value", ""))).spec
-    owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+    owner = owner_for(context, registry, action)
+    spec = registry.get(owner.provider).spec
     link = await linker.confirm(owner)
     await respond(
         text=f":white_check_mark: You're linked to {spec.display_name} as {link.account.name}.",
@@ -135,8 +141,9 @@ async def reject_link(
     registry: Registry,
     linker: Linker,
 ) -> None:
-    spec = registry.get(str(action.get("value", ""))).spec
-    await linker.unlink(Owner(context.team_id or "", context.user_id or "", spec.name))
+    owner = owner_for(context, registry, action)
+    spec = registry.get(owner.provider).spec
+    await linker.unlink(owner)
     await respond(
         text=f"Nothing was linked to {spec.display_name}. Run `/kudos link "
         f"{spec.name}` to sign in with your own account.",

@@ -24,7 +24,7 @@ from bot.providers import Registry
 from bot.services import Services
 from bot.tokens import Tokens
 from handlers import home_blocks, kit
-from handlers.actions import ack_only
+from handlers.actions import ack_only, owner_for
 from handlers.errors import user_message
 from handlers.home_blocks import PlatformRow, Received
 
@@ -112,12 +112,6 @@ class Home:
         if await self.linker.unlink(owner):
             return Shown(notice=f"Unlinked from {name}; your tokens are deleted.")
         return Shown(notice=f"You weren't linked to {name}.")
-
-
-def owner_for(context: AsyncBoltContext, registry: Registry, action: dict[str, Any]) -> Owner:
-    """The clicker (from the signed request) on the platform the button names."""
-    spec = registry.get(str(action.get("value") or "")).spec
-    return Owner(context.team_id or "", context.user_id or "", spec.name)
 
 
 async def home_opened(

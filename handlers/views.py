@@ -93,17 +93,10 @@ async def open_from_command(
 
 
 @tells_by_dm
-async def open_from_shortcut(
-    shortcut: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    desk = Desk.of(context, client)
-    await open_modal(desk, str(shortcut.get("trigger_id")), mb.Origin(desk.spec.name), mb.Prefill())
-
-
-@tells_by_dm
-async def open_from_home(
+async def open_blank(
     body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
+    """The global shortcut and the Home button: an empty form, no channel to announce in."""
     desk = Desk.of(context, client)
     await open_modal(desk, str(body.get("trigger_id")), mb.Origin(desk.spec.name), mb.Prefill())
 
@@ -178,7 +171,7 @@ async def deliver(desk: Desk, draft: Draft) -> None:
 
 
 def register(app: AsyncApp) -> None:
-    app.shortcut(kit.GLOBAL_SHORTCUT)(ack=ack_only, lazy=[open_from_shortcut])
+    app.shortcut(kit.GLOBAL_SHORTCUT)(ack=ack_only, lazy=[open_blank])
     app.shortcut(kit.MESSAGE_SHORTCUT)(ack=ack_only, lazy=[open_from_message])
-    app.action(kit.GIVE)(ack=ack_only, lazy=[open_from_home])
+    app.action(kit.GIVE)(ack=ack_only, lazy=[open_blank])
     app.view(kit.MODAL)(submit)
