@@ -17,8 +17,11 @@ from bot.shared import Shared
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-OnOutcome = Callable[[Intent], Awaitable[None]]
+OnOutcome = Callable[[Intent, bool], Awaitable[None]]  # a final intent; sender told?
 WATCH = 5.0  # seconds the Send handler waits to show the outcome itself
+# The watch key outlives the wait by this much, so only the hand-over decides who tells the
+# sender; it expires by itself only when the watching request died.
+WATCH_GRACE = 10.0
 HEARTBEAT = 5.0  # seconds between a worker's heartbeats
 ALIVE = 3 * HEARTBEAT
 
@@ -26,29 +29,31 @@ ALIVE = 3 * HEARTBEAT
 class Outbox(Shared):
     """What the Send button and the form use: queue an intent, then watch it for a while."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, store: Store, watch: float = WATCH) -> None:
+        self._store, self._watch = store, watch
 
     async def submit(self, draft: Draft) -> Intent:
         """Claim the draft and queue it in one step (of two Sends, one wins); `outcome` then
         watches it on the sender's behalf."""
         intent = Intent(id=draft.id, draft=draft)
-        if not await self._store.queue_draft(intent, WATCH):
+        if not await self._store.queue_draft(intent, self._watch + WATCH_GRACE):
             raise DraftGone()
         return intent
 
     async def outcome(self, intent: Intent, poll: float = 0.05) -> Intent:
         """The intent once final, or once an attempt failed for now, or when the watch ends.
-        If it isn't final by then, the consumer tells the sender later, by DM."""
-        deadline = time.monotonic() + WATCH
+        Exactly one side tells the sender a final outcome: this request if the consumer handed
+        it over before the watch ended, else the consumer, later, by DM."""
+        deadline = time.monotonic() + self._watch
         current = intent
         while time.monotonic() < deadline:
             current = await self._store.load_intent(intent.id) or intent
             if current.final or current.reason:
                 break
             await asyncio.sleep(poll)
-        await self._store.unwatch(intent.id)
-        return await self._store.load_intent(intent.id) or current
+        if await self._store.stop_watching(intent.id):
+            return await self._store.load_intent(intent.id) or current
+        return current if not current.final else current.model_copy(update={"status": "pending"})
 
     async def retry(self, team_id: str, user_id: str, intent_id: str) -> Intent:
         """The Retry button: the same intent again (reconciled first), only by its sender."""
@@ -61,7 +66,7 @@ class Outbox(Shared):
         again = intent.model_copy(
             update={"status": "pending", "reason": None, "queued_at": time.time()}
         )
-        await self._store.enqueue(again, WATCH)
+        await self._store.enqueue(again, self._watch + WATCH_GRACE)
         return again
 
 
@@ -113,9 +118,11 @@ class Consumer:
                 intent = await self._store.load_intent(intent_id)
                 if intent is not None and not intent.final:
                     intent = await self._deliverer.attempt(intent, self._store.save_intent)
-                    await self._store.save_intent(intent)
-                    if intent.final:
-                        await self._on_outcome(intent)
+                    if not intent.final:
+                        await self._store.save_intent(intent)
+                    else:
+                        told = await self._store.finish_intent(intent)
+                        await self._on_outcome(intent, told)
         except Busy:
             return  # another consumer is on it; if it dies, the entry is claimed again
         if intent is None or intent.final:

@@ -11,7 +11,6 @@ from bot.models import Draft, Intent, Sent
 from bot.outbox import OnOutcome
 from bot.providers import Registry
 from bot.providers.base import ProviderSpec
-from bot.store import Store
 from handlers import blocks
 from handlers.kit import Block
 
@@ -58,15 +57,15 @@ def sender_notice(intent: Intent, spec: ProviderSpec) -> tuple[str, list[Block]]
     return "Recognition queued", blocks.queued(intent, spec)
 
 
-def tell_outcome(client: AsyncWebClient, registry: Registry, store: Store) -> OnOutcome:
-    """The consumer's callback once an intent is final."""
+def tell_outcome(client: AsyncWebClient, registry: Registry) -> OnOutcome:
+    """The consumer's callback once an intent is final; `told`: its watcher tells the sender."""
 
-    async def on_outcome(intent: Intent) -> None:
+    async def on_outcome(intent: Intent, told: bool) -> None:
         spec = registry.get(intent.draft.provider).spec
         problems: list[str] = []
         if intent.status == "done":
             problems = await spread_the_word(client, intent.draft, intent.sent or Sent(), spec)
-        if not await store.watched(intent.id):  # nobody is showing it to the sender: DM them
+        if not told:  # nobody is showing it to the sender: DM them
             text, shown = sender_notice(intent, spec)
             await _dm(client, intent.draft.user_id, text, shown)
         for problem in problems:

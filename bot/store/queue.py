@@ -12,6 +12,7 @@ from bot.store import keys, scripts
 from bot.store.base import RedisBase
 
 Entry = tuple[str, str]  # outbox stream entry id, intent id
+HANDED_OVER = "final"  # the watch key's value once the consumer handed the outcome over
 
 
 def _text(value: bytes | str) -> str:
@@ -59,12 +60,19 @@ class Queue(RedisBase):
         pipe.xadd(keys.OUTBOX, {"intent": intent.id})
         await self._call(pipe.execute())
 
-    async def unwatch(self, intent_id: str) -> None:
-        await self._call(self._redis.delete(keys.watch_key(intent_id)))
+    async def finish_intent(self, intent: Intent) -> bool:
+        """Save a final intent and, in the same step, hand it to the request watching it;
+        True if one was (it tells the sender), False if nobody watches (the caller does)."""
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
+        pipe.set(keys.watch_key(intent.id), HANDED_OVER, xx=True, keepttl=True)
+        _, handed = await self._call(pipe.execute())
+        return bool(handed)
 
-    async def watched(self, intent_id: str) -> bool:
-        """True while the sender's own request still waits to tell them the outcome."""
-        return bool(await self._call(self._redis.exists(keys.watch_key(intent_id))))
+    async def stop_watching(self, intent_id: str) -> bool:
+        """End the watch; True if the final intent was handed over to the watcher first."""
+        value = await self._call(self._redis.getdel(keys.watch_key(intent_id)))
+        return value is not None and _text(value) == HANDED_OVER
 
     async def outbox_group(self) -> None:
         """Create the consumer group (and the stream) unless they exist."""

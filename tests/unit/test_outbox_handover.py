@@ -1,0 +1,80 @@
+"""Exactly one side tells the sender a final outcome: the watching Send request or the consumer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from cryptography.fernet import Fernet
+from redis.asyncio import Redis
+
+from bot.crypto import TokenCipher
+from bot.models import Draft, Intent, Recipient, Sent
+from bot.outbox import WATCH_GRACE, Outbox
+from bot.store import Store, keys
+
+DRAFT = Draft(
+    id="d1",
+    team_id="T1",
+    user_id="U1",
+    provider="achievers",
+    channel_id="C1",
+    recipients=[Recipient(slack_id="U2", name="Bob", person_id="1002")],
+    message="for the release",
+)
+SHORT_WATCH = 0.3
+
+
+@pytest.fixture
+async def store(redis_url: str) -> AsyncIterator[Store]:
+    client = Redis.from_url(redis_url)
+    store = Store(client, TokenCipher([Fernet(Fernet.generate_key())]))
+    await store.put_draft(DRAFT)
+    yield store
+    await client.aclose()
+
+
+def delivered(intent: Intent) -> Intent:
+    return intent.model_copy(update={"status": "done", "sent": Sent(id="r1")})
+
+
+async def test_finished_during_the_watch_the_request_tells_the_sender(store: Store) -> None:
+    outbox = Outbox(store, watch=SHORT_WATCH)
+    intent = await outbox.submit(DRAFT)
+    watching = asyncio.create_task(outbox.outcome(intent, poll=0.01))
+    told_by_request = await store.finish_intent(delivered(intent))
+    shown = await watching
+    assert told_by_request is True
+    assert shown.status == "done"
+
+
+async def test_finished_after_the_watch_the_consumer_tells_the_sender(store: Store) -> None:
+    outbox = Outbox(store, watch=SHORT_WATCH)
+    intent = await outbox.submit(DRAFT)
+    shown = await outbox.outcome(intent, poll=0.01)
+    told_by_request = await store.finish_intent(delivered(intent))
+    assert shown.status == "pending"
+    assert told_by_request is False
+
+
+async def test_a_final_intent_not_handed_over_is_shown_as_still_pending(
+    store: Store, redis_url: str
+) -> None:
+    """The watch key vanished (its request was presumed dead): the consumer DMs, so the request
+    must not also show the final outcome."""
+    outbox = Outbox(store, watch=SHORT_WATCH)
+    intent = await outbox.submit(DRAFT)
+    async with Redis.from_url(redis_url) as raw:
+        await raw.delete(keys.watch_key(intent.id))
+    assert await store.finish_intent(delivered(intent)) is False
+    shown = await outbox.outcome(intent, poll=0.01)
+    assert shown.status == "pending"
+
+
+async def test_the_watch_key_outlives_the_wait(store: Store, redis_url: str) -> None:
+    """The key must not expire before the request stops waiting, or both sides would speak."""
+    intent = await Outbox(store, watch=SHORT_WATCH).submit(DRAFT)
+    async with Redis.from_url(redis_url) as raw:
+        ttl_ms = await raw.pttl(keys.watch_key(intent.id))
+    assert (SHORT_WATCH + WATCH_GRACE - 1) * 1000 < ttl_ms <= (SHORT_WATCH + WATCH_GRACE) * 1000
