@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit redis-server clean
+.PHONY: run test lint typecheck unit redis-server chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ redis-server:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null \
 	  || { echo "could not install redis-server; install it and re-run" >&2; exit 1; }; }
 
+# The sandbox's browser test drives Debian's chromium (Playwright never downloads a browser);
+# the emoji font makes the page read like Slack.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    fonts-noto-color-emoji) >/dev/null \
+	  || { echo "could not install chromium; install it and re-run" >&2; exit 1; }; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -28,10 +37,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) redis-server
+unit: $(STAMP) redis-server chromium
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
+
+# Benchmarks (figures, never pass/fail): `make bench`, or `make bench ARGS=--quick`.
+.PHONY: bench
+bench: $(STAMP) redis-server
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

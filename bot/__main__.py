@@ -1,4 +1,4 @@
-"""`python -m bot`: settings → services → app → serve."""
+"""`python -m bot`: settings → services → app → serve (or the sandbox, without Slack settings)."""
 
 from __future__ import annotations
 
@@ -14,20 +14,24 @@ from bot import logs
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError
 from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
+from sandbox import run as sandbox
 
 log = logging.getLogger("bot")
 
 
-USAGE = "usage: python -m bot [serve | worker | rotate-keys]"
+APP_FACTORY = "bot.app:app_from_environment"
+USAGE = "usage: python -m bot [serve | worker | rotate-keys | sandbox]"
 
 
 def main(argv: list[str]) -> int:
     logs.configure()
     command = argv[0] if argv else "serve"
-    if command not in COMMANDS:
+    if command not in [*COMMANDS, "sandbox"]:
         print(f"{USAGE}  (unknown command: {command})", file=sys.stderr)
         return 2
+    if command == "sandbox" or (command == "serve" and not sandbox.slack_configured()):
+        return sandbox.run(serve)  # the same `serve`, with the sandbox's settings
     try:
         settings = load_settings()
         services = build_services(settings)
@@ -41,9 +45,14 @@ def serve(services: Services) -> int:
     settings = services.settings
     if not services.registry.names():
         log.warning("no platform is enabled: set ACHIEVERS__CLIENT_ID and friends (see README)")
-    log.info("listening on %s:%s", settings.host, settings.port)
+    processes = web_processes(settings)
+    log.info("listening on %s:%s (%d process(es))", settings.host, settings.port, processes)
+    if processes > 1:
+        asyncio.run(services.aclose())  # each process builds its own from the same environment
     uvicorn.run(
-        build_app(services),
+        build_app(services) if processes == 1 else APP_FACTORY,
+        factory=processes > 1,
+        workers=processes,
         host=settings.host,
         port=settings.port,
         log_config=None,
@@ -51,6 +60,16 @@ def serve(services: Services) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+def web_processes(settings: Settings) -> int:
+    """WEB_CONCURRENCY server processes on one port; one when nothing is shared between them."""
+    if settings.web_concurrency > 1 and settings.redis_url is None:
+        log.warning(
+            "WEB_CONCURRENCY=%d needs REDIS_URL: serving from one process", settings.web_concurrency
+        )
+        return 1
+    return settings.web_concurrency
 
 
 def worker(services: Services) -> int:
@@ -66,6 +85,7 @@ def worker(services: Services) -> int:
 
     async def run() -> None:
         stop = asyncio.Event()
+        await services.start()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)

@@ -17,8 +17,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
+from bot import logs
 from bot.outbox import Consumer
-from bot.services import Services
+from bot.services import Services, build_services
+from bot.settings import load_settings
+from bot.slack_http import PooledRespond
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
 
@@ -30,7 +33,7 @@ def build_bolt(services: Services) -> AsyncApp:
     assert settings.slack_signing_secret is not None  # checked at start-up
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=services.slack,
+        client=services.slack.unpooled(),  # Bolt copies it per request, session included
         process_before_response=False,
     )
 
@@ -39,6 +42,11 @@ def build_bolt(services: Services) -> AsyncApp:
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> None:
         context.update(services.listener_context())
+        context["client"] = services.slack  # one pooled client, shared by lazy listeners too
+        if services.slack_session is not None:
+            context["respond"] = PooledRespond(
+                response_url=context.response_url, session=services.slack_session
+            )
         await next()
 
     handlers.register(app)
@@ -113,6 +121,7 @@ def build_app(services: Services) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        await services.start()
         background = [
             asyncio.create_task(services.directory.keep_fresh()),
             asyncio.create_task(outbox_consumer(services, worker=False).run(stop)),
@@ -128,3 +137,9 @@ def build_app(services: Services) -> Starlette:
     app.state.services = services
     app.state.slack = AsyncSlackRequestHandler(build_bolt(services))
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app of one of several web processes (WEB_CONCURRENCY): each builds its own services."""
+    logs.configure()
+    return build_app(build_services(load_settings()))

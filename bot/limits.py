@@ -59,5 +59,7 @@ class Limits:
         )
 
 
+# One pooled client for every platform call; keep-alive connections are reused across requests.
+PLATFORM_POOL = httpx.Limits(max_connections=200, max_keepalive_connections=50)
 PLATFORM_LIMITS = Limits()  # API calls (reads retry; creating POSTs only when nothing was sent)
 TOKEN_LIMITS = Limits(total=15.0, retry_budget=3.0, attempts=3)  # token endpoint: connect retries

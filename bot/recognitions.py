@@ -7,6 +7,7 @@ import logging
 import re
 import secrets
 from collections.abc import Sequence
+from functools import partial
 
 from bot.directory import Directory
 from bot.errors import (
@@ -19,6 +20,7 @@ from bot.errors import (
 from bot.models import Draft, Owner, Recipient, RecognitionRequest, Value
 from bot.providers import Registry
 from bot.shared import Shared
+from bot.singleflight import SingleFlight
 from bot.slack_people import SlackPeople
 from bot.store import Store
 from bot.tokens import Tokens
@@ -69,6 +71,8 @@ class Recognitions(Shared):
         self._tokens = tokens
         self._people = people
         self._directory = directory
+        self._values: SingleFlight[Owner, list[Value]] = SingleFlight()
+        self._recipients: SingleFlight[tuple[Owner, str], Recipient] = SingleFlight()
 
     async def prepare(self, owner: Owner, channel_id: str, request: RecognitionRequest) -> Draft:
         """Resolve every recipient and the value, and keep the result as a draft."""
@@ -81,12 +85,7 @@ class Recognitions(Shared):
                 "mention a teammate instead.",
                 RECIPIENTS,
             )
-        values = await self._tokens.run(owner, platform.adapter.list_values)
-        recipients = list(
-            await asyncio.gather(
-                *(self._resolve(owner, slack_id) for slack_id in request.recipient_ids)
-            )
-        )
+        values, recipients = await self._lookups(owner, request.recipient_ids)
         value, used = chosen_value(request, values)
         names = {recipient.slack_id: recipient.name for recipient in recipients}
         message = final_message(request.message, names, used)
@@ -107,6 +106,36 @@ class Recognitions(Shared):
         await self._store.put_draft(draft)
         return draft
 
+    async def _lookups(
+        self, owner: Owner, slack_ids: list[str]
+    ) -> tuple[list[Value], list[Recipient]]:
+        """Values and recipients, from the cache where it has them (a repeat recognition to a
+        known person costs no platform call before the POST); concurrent misses share a call."""
+        _, (values, known) = await asyncio.gather(
+            self._tokens.require(owner), self._store.cached_lookups(owner, slack_ids)
+        )
+        missing = [slack_id for slack_id in slack_ids if slack_id not in known]
+        fresh_values, fresh = await asyncio.gather(
+            self._fetch_values(owner) if values is None else _ready(values),
+            asyncio.gather(*(self._recipient(owner, slack_id) for slack_id in missing)),
+        )
+        by_id = known | {recipient.slack_id: recipient for recipient in fresh}
+        return fresh_values, [by_id[slack_id] for slack_id in slack_ids]
+
+    async def _recipient(self, owner: Owner, slack_id: str) -> Recipient:
+        return await self._recipients.run(
+            (owner, slack_id), partial(self._resolve, owner, slack_id)
+        )
+
+    async def _fetch_values(self, owner: Owner) -> list[Value]:
+        async def fetch() -> list[Value]:
+            adapter = self._registry.get(owner.provider).adapter
+            values = await self._tokens.run(owner, adapter.list_values)
+            await self._store.cache_values(owner, values)
+            return values
+
+        return await self._values.run(owner, fetch)
+
     async def _resolve(self, owner: Owner, slack_id: str) -> Recipient:
         """Slack user → profile e-mail → platform person; a clear error naming who failed."""
         profile = await self._people.recipient(slack_id)
@@ -118,7 +147,9 @@ class Recognitions(Shared):
                 "so they can't be recognized there yet.",
                 RECIPIENTS,
             )
-        return Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
+        recipient = Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
+        await self._store.cache_recipient(owner.team_id, owner.provider, recipient)
+        return recipient
 
     async def choose_value(self, team_id: str, user_id: str, draft_id: str, value_id: str) -> Draft:
         draft = await self._store.get_draft(team_id, user_id, draft_id)
@@ -151,6 +182,10 @@ class Recognitions(Shared):
 
     async def cancel(self, team_id: str, user_id: str, draft_id: str) -> bool:
         return await self._store.take_draft(team_id, user_id, draft_id) is not None
+
+
+async def _ready(values: list[Value]) -> list[Value]:
+    return values
 
 
 def check_message(message: str) -> None:

@@ -6,17 +6,17 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import httpx
 from fakeredis import FakeAsyncRedis
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.crypto import TokenCipher, parse_keys
 from bot.delivery import Deliverer
 from bot.directory import Directory
-from bot.limits import PLATFORM_LIMITS
+from bot.limits import PLATFORM_LIMITS, PLATFORM_POOL
 from bot.linking import Linker
 from bot.lookups import Lookups
 from bot.notify import Notifier
@@ -24,6 +24,7 @@ from bot.outbox import Outbox
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
 from bot.settings import Settings
+from bot.slack_http import SlackClient, open_session
 from bot.slack_people import SlackPeople
 from bot.store import Store
 from bot.tokens import Tokens
@@ -41,7 +42,7 @@ class Services:
     settings: Settings
     http: httpx.AsyncClient
     redis: Redis
-    slack: AsyncWebClient
+    slack: SlackClient
     store: Store
     registry: Registry
     tokens: Tokens
@@ -53,6 +54,7 @@ class Services:
     lookups: Lookups
     outbox: Outbox
     deliverer: Deliverer
+    slack_session: aiohttp.ClientSession | None = None  # opened inside the event loop: `start`
 
     def listener_context(self) -> dict[str, Any]:
         """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
@@ -68,9 +70,15 @@ class Services:
             "recognitions": self.recognitions,
         }
 
+    async def start(self) -> None:
+        """What needs the running event loop: the pooled session every Slack call goes through."""
+        self.slack_session = self.slack.session = open_session()
+
     async def aclose(self) -> None:
         await self.http.aclose()
         await self.redis.aclose()
+        if self.slack_session is not None:
+            await self.slack_session.close()
 
 
 def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
@@ -103,9 +111,9 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
 
 def build_services(settings: Settings) -> Services:
     redis, cipher = connect_redis(settings)
-    http = httpx.AsyncClient(timeout=PLATFORM_TIMEOUT, follow_redirects=False)
+    http = httpx.AsyncClient(timeout=PLATFORM_TIMEOUT, limits=PLATFORM_POOL, follow_redirects=False)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    slack = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=5)
+    slack = SlackClient(token=token, base_url=settings.slack_api_url, timeout=5)
     store = Store(redis, cipher)
     registry = build_registry(settings, http)
     tokens = Tokens(store, registry, http)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     outbox_retry_seconds: float = 10.0  # a delivery not finished by then is claimed again
     host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
     port: int = 3000
+    web_concurrency: int = Field(default=1, ge=1, le=64)  # server processes on PORT (with Redis)
 
     def providers(self) -> dict[str, ProviderSettings]:
         """Every platform's settings by its contract name."""
@@ -76,12 +77,12 @@ def load_settings() -> Settings:
 
 def check_required(settings: Settings) -> None:
     """Refuse to start without what production needs."""
-    if settings.slack_signing_secret is None:
+    if not _given(settings.slack_signing_secret):
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "
             "page into the environment or .env (see .env.example and README, 'Deploy to Slack')."
         )
-    if settings.slack_bot_token is None:
+    if not _given(settings.slack_bot_token):
         raise ConfigError(
             "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the "
             "Bot User OAuth Token (xoxb-…)."
@@ -96,3 +97,8 @@ def check_required(settings: Settings) -> None:
             f"DEFAULT_PROVIDER={settings.default_provider} is not an enabled platform "
             f"(enabled: {', '.join(enabled) or 'none'})."
         )
+
+
+def _given(secret: SecretStr | None) -> bool:
+    """Set, and not empty (as in an untouched copy of .env.example)."""
+    return secret is not None and bool(secret.get_secret_value().strip())

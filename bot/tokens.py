@@ -35,6 +35,10 @@ class Tokens(Shared):
             await self._store.delete_link(owner)
             return None
 
+    async def require(self, owner: Owner) -> None:
+        """NotLinked unless the owner has a usable token (renewed now if it is due)."""
+        await self._token(owner, self._registry.get(owner.provider))
+
     async def run(self, owner: Owner, call: Callable[[str], Awaitable[T]]) -> T:
         """Run `call` with a live token; after a 401, refresh once and replay once."""
         platform = self._registry.get(owner.provider)

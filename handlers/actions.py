@@ -103,7 +103,8 @@ async def choose_value(
     recognitions: Recognitions,
 ) -> None:
     draft_id = str(action.get("block_id", "")).removeprefix("draft:")
-    value_id = str((action.get("selected_option") or {}).get("value", ""))
+    option = action.get("selected_option")
+    value_id = str(option.get("value", "")) if isinstance(option, dict) else ""
     draft = await recognitions.choose_value(
         context.team_id or "", context.user_id or "", draft_id, value_id
     )

@@ -38,22 +38,31 @@ class Form:
 
 
 def read_form(view: Mapping[str, Any]) -> Form:
-    state: Mapping[str, Any] = (view.get("state") or {}).get("values") or {}
+    """Read leniently: a field of another shape than Slack's counts as not filled in."""
+    state = _mapping(_mapping(view.get("state")).get("values"))
 
     def element(block_id: str) -> Mapping[str, Any]:
-        found = (state.get(block_id) or {}).get(block_id)
-        return found if isinstance(found, Mapping) else {}
+        return _mapping(_mapping(state.get(block_id)).get(block_id))
 
-    users = [str(user) for user in element(RECIPIENTS).get("selected_users") or []]
-    option = element(VALUE).get("selected_option") or {}
+    users = _strings(element(RECIPIENTS).get("selected_users"))
+    value_id = _mapping(element(VALUE).get("selected_option")).get("value")
+    message = element(MESSAGE).get("value")
     return Form(
         recipients=list(dict.fromkeys(users)),
-        value_id=str(option["value"]) if option.get("value") else None,
-        message=str(element(MESSAGE).get("value") or "").strip(),
+        value_id=value_id if isinstance(value_id, str) and value_id else None,
+        message=message.strip() if isinstance(message, str) else "",
         announce=bool(element(ANNOUNCE).get("selected_options")),
         origin=Origin.loads(view.get("private_metadata")),
         offers_values=VALUE in state,
     )
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def form_errors(form: Form, user_id: str, spec: ProviderSpec) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.store.cache import Cache
 from bot.store.drafts import Drafts
 from bot.store.keys import APP, STATE_TTL, UNCONFIRMED_TTL
 from bot.store.links import Links
@@ -11,5 +12,5 @@ from bot.store.scripts import TAKE_WINDOW_US
 __all__ = ["APP", "STATE_TTL", "TAKE_WINDOW_US", "UNCONFIRMED_TTL", "Entry", "Store"]
 
 
-class Store(Links, Drafts, Queue):
+class Store(Links, Drafts, Queue, Cache):
     """Typed access to every record the bot keeps in Redis."""

@@ -11,10 +11,11 @@ from redis.exceptions import LockError, RedisError
 
 from bot.crypto import TokenCipher
 from bot.errors import Busy, StoreUnavailable
+from bot.shared import Shared
 from bot.store import keys, scripts
 
 
-class RedisBase:
+class RedisBase(Shared):
     """Typed access to Redis; every Redis failure surfaces as `StoreUnavailable`."""
 
     def __init__(self, redis: Redis, cipher: TokenCipher) -> None:

@@ -11,6 +11,8 @@ DRAFT_TTL = 3600
 UNCONFIRMED_TTL = 3600
 INTENT_TTL = 7 * 24 * 3600
 EVENT_TTL = 900  # Slack retries an event for a few minutes; remember ids well beyond that
+VALUES_TTL = 600  # a platform's values change rarely; a user's list is re-read after this
+RECIPIENT_TTL = 3600  # Slack user → platform person; also dropped when a delivery fails
 LOCK_TTL = 20.0  # longer than any token request may take
 LOCK_WAIT = 15.0
 PREFIX = "kb"
@@ -36,6 +38,14 @@ def lock_key(name: str) -> str:
 
 def directory_key(provider: str) -> str:
     return f"{PREFIX}:dir:{provider}"
+
+
+def values_key(owner: Owner) -> str:
+    return f"{PREFIX}:values:{owner.key}"
+
+
+def recipient_key(team_id: str, provider: str, slack_id: str) -> str:
+    return f"{PREFIX}:recipient:{team_id}:{provider}:{slack_id}"
 
 
 def intent_key(intent_id: str) -> str:

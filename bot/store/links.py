@@ -48,7 +48,12 @@ class Links(RedisBase):
         return bool(swapped)
 
     async def delete_link(self, owner: Owner) -> bool:
-        return bool(await self._call(self._redis.delete(keys.link_key(owner))))
+        """Unlink; what was cached for the link (its values) goes with it."""
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.delete(keys.link_key(owner))
+        pipe.delete(keys.values_key(owner))
+        deleted, _ = await self._call(pipe.execute())
+        return bool(deleted)
 
     async def save_app_token(self, provider: str, token: TokenSet) -> None:
         owner = Owner(keys.APP, keys.APP, provider)

@@ -62,11 +62,16 @@ class Queue(RedisBase):
 
     async def finish_intent(self, intent: Intent) -> bool:
         """Save a final intent and, in the same step, hand it to the request watching it;
-        True if one was (it tells the sender), False if nobody watches (the caller does)."""
+        True if one was (it tells the sender), False if nobody watches (the caller does).
+        A failed one also drops its recipients from the cache: the next try looks them up."""
+        draft = intent.draft
         pipe = self._redis.pipeline(transaction=True)
-        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
         pipe.set(keys.watch_key(intent.id), HANDED_OVER, xx=True, keepttl=True)
-        _, handed = await self._call(pipe.execute())
+        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
+        if intent.status == "failed":
+            for recipient in draft.recipients:
+                pipe.delete(keys.recipient_key(draft.team_id, draft.provider, recipient.slack_id))
+        handed, *_ = await self._call(pipe.execute())
         return bool(handed)
 
     async def stop_watching(self, intent_id: str) -> bool:

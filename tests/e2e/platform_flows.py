@@ -85,6 +85,11 @@ class Recorder:
 
         await self.app(scope, replay, send)
 
+    def all(self) -> list[Seen]:
+        """Every request so far, oldest first."""
+        with self._lock:
+            return list(self._seen)
+
     def to(self, path: str) -> list[Seen]:
         """Every request to `path`, oldest first."""
         with self._lock:

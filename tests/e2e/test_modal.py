@@ -236,7 +236,7 @@ def test_a_slow_platform_gets_a_sending_ack_and_the_outcome_by_dm(
     link(bot)
     post(bot, global_shortcut("U_ANA"))
     form = filled(fake_slack)
-    fake_achievers.latency = 1.5  # every call: preparing takes two of them
+    fake_achievers.latency = 2.5  # every call outlasts the 2 s budget for preparing in the ack
     response = submit(bot, form, **{USERS: ["U_BOB"], SELECT: "601", TEXT: "thanks"})
     answer = response.json()
     assert answer["response_action"] == "update"

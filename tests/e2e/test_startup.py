@@ -1,4 +1,5 @@
-"""Starting the bot: refusals with one clear line, the embedded store, Redis trouble."""
+"""Starting the bot: the sandbox without Slack settings, refusals with one clear line, the
+embedded store, Redis trouble."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from tests.bot_process import start_bot, stop_process
 from tests.e2e.flows import command, link, text_of
 from tests.fakes.slack import FakeSlack
+from tests.sandbox_process import running_sandbox, sandbox_env
 from tests.support import free_port, wait_until
 
 
@@ -27,6 +29,33 @@ def run_briefly(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[s
     )
 
 
+def status_reply(messages: list[dict[str, object]]) -> str | None:
+    """The text of the bot's answer to `/kudos status`, once it is there."""
+    return next((str(m["text"]) for m in messages if "Achievers*:" in str(m["text"])), None)
+
+
+def test_nothing_set_starts_the_sandbox(tmp_path: Path) -> None:
+    """No Slack settings at all: `python -m bot` prints one URL, the page works, and the bot
+    uses its embedded store even when REDIS_URL points somewhere (here: at nothing)."""
+    port = free_port()
+    env = sandbox_env(port, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    with running_sandbox(tmp_path, env=env) as sandbox:
+        assert sandbox.url == f"http://127.0.0.1:{port}/"
+        assert sandbox.lines() == [f"Kudos Bridge sandbox: open {sandbox.url}"]
+        assert sandbox.say("U0ANA", "/kudos status").json()["ok"]
+        reply = wait_until(lambda: status_reply(sandbox.messages("U0ANA")))
+        assert "not linked" in reply and "temporarily unavailable" not in reply
+
+
+def test_sandbox_command_ignores_slack_settings(tmp_path: Path) -> None:
+    """`python -m bot sandbox` is a sandbox whatever the environment says."""
+    env = sandbox_env(free_port(), SLACK_SIGNING_SECRET="real", SLACK_BOT_TOKEN="xoxb-real")
+    with running_sandbox(tmp_path, "sandbox", env=env) as sandbox:
+        assert sandbox.say("U0BOB", "/kudos status").json()["ok"]
+        assert "not linked" in wait_until(lambda: status_reply(sandbox.messages("U0BOB")))
+        assert sandbox.say("U_NOBODY", "/kudos status").status_code == 403
+
+
 @pytest.mark.parametrize(
     ("missing", "expected"),
     [
@@ -38,6 +67,7 @@ def run_briefly(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[s
 def test_missing_setting_stops_with_one_line(
     bot_env: dict[str, str], tmp_path: Path, missing: str, expected: str
 ) -> None:
+    """Half a Slack configuration (or a Redis without keys) is a mistake, not a sandbox."""
     result = run_briefly({k: v for k, v in bot_env.items() if k != missing}, tmp_path)
     assert result.returncode == 2
     assert expected in result.stderr

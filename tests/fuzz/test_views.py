@@ -145,11 +145,6 @@ def test_message_shortcut_on_any_message(
     target.check(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/modal_form.py read_form assumes Slack's shapes: another shape in a signed "
-    "submission is answered 200, but through the error handler with a traceback in the log",
-)
 @pytest.mark.parametrize(
     "state",
     [

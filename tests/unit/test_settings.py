@@ -96,6 +96,8 @@ def without(*names: str) -> dict[str, str]:
     [
         (without("SLACK_SIGNING_SECRET"), "SLACK_SIGNING_SECRET"),
         (without("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN"),
+        (COMPLETE | {"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET"),
+        (COMPLETE | {"SLACK_BOT_TOKEN": " "}, "SLACK_BOT_TOKEN"),
         (without("TOKEN_ENCRYPTION_KEYS"), "TOKEN_ENCRYPTION_KEYS"),
         (without("ACHIEVERS__CLIENT_ID"), "DEFAULT_PROVIDER=achievers"),
         (COMPLETE | {"DEFAULT_PROVIDER": "sevengeese"}, "DEFAULT_PROVIDER=sevengeese"),

@@ -1,0 +1,192 @@
+"""`python -m bench [--scenario NAME ...] [--requests N] [--concurrency C] [--latency-ms MS]
+[--quick]`: the floor first, then the bot, then the table and JSON.
+
+Every bot scenario gets a fresh `python -m bot` (the links stay in Redis), so the aftermath of
+one (a backlog, a spent connection pool) never skews the next. Exits 0 whatever the figures
+are; 1 only when the harness itself breaks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+
+from bench import cpu
+from bench.load import HarnessError
+from bench.measure import Context, Result, Target
+from bench.options import Options, parse
+from bench.platform_calls import platform_calls
+from bench.redis_count import RedisCounter
+from bench.report import Report, table, write_json
+from bench.scenarios import NoDrafts, burst, preview, send, status, warm_up
+from bench.stack import (
+    bot_env,
+    link_senders,
+    log_tail,
+    running_bare,
+    running_bot,
+    sender_ids,
+    serving_fakes,
+)
+from tests.bot_process import BotProcess
+from tests.redis_process import RedisProcess
+
+HARNESS_ERRORS = (
+    HarnessError,
+    AssertionError,  # tests.support.wait_until: something never happened
+    OSError,
+    subprocess.SubprocessError,
+    pytest.fail.Exception,  # tests.bot_process / tests.redis_process: a process never came up
+)
+FLOOR_SCENARIOS = ("status", "preview", "throughput", "send")
+BOT_SCENARIOS = ("status", "send", "preview", "burst", "throughput")
+STARTED = time.monotonic()
+
+
+def progress(step: str) -> None:
+    print(f"bench: {time.monotonic() - STARTED:6.1f} s  {step}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def diagnosed(server: BotProcess) -> Iterator[BotProcess]:
+    """On a harness failure, show the end of the server's log before giving up."""
+    try:
+        yield server
+    except HARNESS_ERRORS:
+        print(f"--- last lines of {server.log_path}:\n{log_tail(server)}", file=sys.stderr)
+        raise
+
+
+def run_one(context: Context, target: Target, name: str) -> Result:
+    progress(f"{name} on {target.label}")
+    warm_up(context, target)
+    if name == "throughput":
+        return status(context, target, throughput=True)
+    runners = {"status": status, "preview": preview, "burst": burst, "send": send}
+    return runners[name](context, target)
+
+
+def run_floor(context: Context, env: dict[str, str], workdir: Path) -> list[Result]:
+    wanted = [name for name in FLOOR_SCENARIOS if name in context.options.scenarios]
+    if not wanted:
+        return []
+    progress("starting the floor")
+    with running_bare(env, workdir / "bare", context.fakes.slack) as server, diagnosed(server):
+        target = Target("bare", server, counted=False)
+        return [run_one(context, target, name) for name in wanted]
+
+
+@contextmanager
+def bot_for(
+    context: Context, env: dict[str, str], workdir: Path, step: str
+) -> Iterator[BotProcess]:
+    """A fresh `python -m bot` (one server process) for one step."""
+    slack = context.fakes.slack
+    with running_bot(env, workdir / f"bot-{step}", slack, 1) as server, diagnosed(server):
+        yield server
+
+
+def run_bot(context: Context, env: dict[str, str], workdir: Path, report: Report) -> None:
+    options, fakes = context.options, context.fakes
+    progress("linking the senders")
+    with bot_for(context, env, workdir, "link") as server:
+        link_senders(server, fakes, context.senders)
+    fakes.achievers.latency = options.latency_s
+    if "platform-calls" in options.scenarios:
+        progress("platform-calls on bot")
+        with bot_for(context, env, workdir, "calls") as server:
+            first_sender, repeats = context.senders[0], options.repeats
+            report.platform_calls = platform_calls(server, fakes, first_sender, repeats)
+    for name in (name for name in BOT_SCENARIOS if name in options.scenarios):
+        with bot_for(context, env, workdir, name) as server:
+            try:
+                report.results.append(run_one(context, Target("bot", server, True), name))
+            except NoDrafts as error:
+                report.notes.append(str(error))
+
+
+def run_scaled(context: Context, env: dict[str, str], workdir: Path, report: Report) -> None:
+    """Status throughput with WEB_CONCURRENCY=2 (the links are already in Redis)."""
+    if "throughput" not in context.options.scenarios:
+        return
+    progress("starting the bot with WEB_CONCURRENCY=2")
+    with ExitStack() as stack:
+        try:
+            scaled = running_bot(env, workdir / "bot-x2", context.fakes.slack, 2)
+            server = stack.enter_context(scaled)
+        except pytest.fail.Exception as error:  # the bot's failure, not the harness's
+            first = " / ".join(str(error).splitlines()[:3])
+            report.notes.append(f"the bot with WEB_CONCURRENCY=2 did not start: {first}")
+            return
+        stack.enter_context(diagnosed(server))
+        workers = len(cpu.children(server.process.pid))
+        if workers < 2:
+            report.notes.append(
+                f"WEB_CONCURRENCY=2 started {workers} child processes: 'bot x2' is one server "
+                "process, so its throughput ratio says nothing about scaling yet"
+            )
+        target = Target("bot x2", server, counted=True)
+        warm_up(context, target)  # once more: each process warms up on its own
+        report.results.append(run_one(context, target, "throughput"))
+
+
+def run(options: Options) -> Report:
+    report = Report(options)
+    senders = sender_ids(options.senders)
+    with (
+        tempfile.TemporaryDirectory(prefix="kudos-bench-") as temp,
+        RedisProcess(Path(temp) / "redis") as redis_server,
+        serving_fakes(senders) as fakes,
+    ):
+        assert redis_server.process is not None
+        counter = RedisCounter(redis_server.url)
+        context = Context(options, fakes, counter, redis_server.process.pid, senders)
+        env = bot_env(fakes, redis_server.url)
+        report.results += run_floor(context, env, Path(temp))
+        run_bot(context, env, Path(temp), report)
+        run_scaled(context, env, Path(temp), report)
+        counter.close()
+    report.notes += standing_notes(options)
+    return report
+
+
+def standing_notes(options: Options) -> list[str]:
+    return [
+        f"platform latency {options.latency_ms} ms on every Achievers API call; "
+        f"{options.senders} linked senders take turns; each bot scenario runs on a fresh "
+        f"`python -m bot` after {options.warmup} warm-up status requests",
+        "the load generator (its own process), the server, Redis and the fakes (threads of the "
+        "bench process) share this machine's cores: see 'cpu cores' (busy while firing)",
+        "rt/req and cmd/req: Redis reads processed (round trips) and commands per request, "
+        "for the ack and everything it caused (lazy listener, outbox, Send's outcome polling); "
+        f"the background rate, measured over {options.idle_s:g} s idle before each scenario, "
+        "is subtracted; opening or closing a connection also costs reads (see 'connections "
+        "opened')",
+        "plat/req: platform calls per request in the window; 'arrived': answers posted to the "
+        "response_url (previews for preview/burst; send: recognitions at the platform) before "
+        f"the settle limit ({options.settle_s:g} s)",
+        "the floor (bare) is a Bolt AsyncApp acking constants on the same uvicorn/Starlette "
+        "stack, logging access lines like the bot (without the bot's redaction filter)",
+    ]
+
+
+def main(argv: list[str]) -> int:
+    options = parse(argv)
+    try:
+        report = run(options)
+    except HARNESS_ERRORS as error:
+        print(f"bench: the harness failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    print(table(report))
+    print(f"\nwrote {write_json(report)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,39 @@
+"""CPU seconds used by a process (or a process and its descendants), read from /proc."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name; None if the process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rfind(")") + 2 :].split()
+
+
+def own_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (all its threads); 0 once it is gone."""
+    stat = _stat_fields(pid)
+    return (int(stat[11]) + int(stat[12])) / TICKS if stat else 0.0
+
+
+def children(pid: int) -> list[int]:
+    """The live children of `pid`."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of `pid` and every live descendant (a server and its worker processes)."""
+    return own_cpu_s(pid) + sum(tree_cpu_s(child) for child in children(pid))

@@ -1,0 +1,100 @@
+"""One load run: signed bodies fired from the load-generator process, and what came back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tests.support import block_action, slash_command
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEND = "recognition_send"
+RUN_TIMEOUT = 900.0  # the load generator itself stuck: a harness failure
+
+
+class HarnessError(RuntimeError):
+    """The bench itself could not run (a process died, a fake never answered, ...)."""
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A process whose CPU use the load generator reads around the firing window."""
+
+    name: str
+    pid: int
+    tree: bool = False  # with its descendants (a server's worker processes)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the load generator fires: `bodies` POSTed signed to `url`, `concurrency` at a time."""
+
+    url: str
+    secret: str
+    bodies: list[str]
+    concurrency: int
+    timeout_s: float
+    watched: list[Watched] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One request: seconds until the whole HTTP answer arrived, its status (0: no answer)."""
+
+    seconds: float
+    status: int
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class LoadRun:
+    """Every request's sample, the firing window and the CPU seconds used in it."""
+
+    samples: list[Sample]
+    elapsed_s: float
+    cpu_s: dict[str, float]  # "loadgen" and every watched process
+
+
+def run_load(job: Job) -> LoadRun:
+    """Fire `job` from `python -m bench.loadgen` and read its result."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.loadgen"],
+        input=json.dumps(asdict(job)).encode(),
+        capture_output=True,
+        cwd=REPO_ROOT,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    if completed.returncode != 0:
+        tail = completed.stderr.decode(errors="replace")[-2000:]
+        raise HarnessError(f"the load generator exited with {completed.returncode}:\n{tail}")
+    result = json.loads(completed.stdout)
+    samples = [Sample(float(s), int(code), str(err)) for s, code, err in result["samples"]]
+    return LoadRun(samples, float(result["elapsed_s"]), dict(result["cpu_s"]))
+
+
+ReplyTo = Callable[[str], str]  # sender → the response_url its requests carry
+
+
+def commands(
+    command: str, text: str, senders: Sequence[str], count: int, reply_to: ReplyTo
+) -> list[str]:
+    """`count` slash-command bodies, from the senders in turn."""
+    bodies = []
+    for index in range(count):
+        user = senders[index % len(senders)]
+        body = slash_command(command, text, user_id=user, response_url=reply_to(user))
+        bodies.append(body.decode())
+    return bodies
+
+
+def send_clicks(drafts: Sequence[tuple[str, str]], reply_to: ReplyTo) -> list[str]:
+    """A Send click on each (sender, draft id), as the sender."""
+    return [
+        block_action(SEND, draft, user_id=user, response_url=reply_to(user)).decode()
+        for user, draft in drafts
+    ]

@@ -1,0 +1,139 @@
+"""The results: JSON under bench/results/ and a short table with the targets."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import socket
+import subprocess
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.measure import Result
+from bench.options import Options
+from bench.targets import Check, checks
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Report:
+    options: Options
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    results: list[Result] = field(default_factory=list)
+    platform_calls: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or "unknown"
+    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return names[0] if names else "unknown"
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str] | None:
+    """A read-only git command in the repository (never takes the index lock)."""
+    try:
+        return subprocess.run(  # noqa: S603 - fixed git arguments, no user input
+            ["git", "--no-optional-locks", *args],  # noqa: S607 - git from PATH
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=RESULTS.parent.parent,
+        )
+    except OSError:
+        return None
+
+
+def git_commit() -> str:
+    """HEAD, with "+changes" when the working tree differs from it."""
+    head, diff = _git("rev-parse", "HEAD"), _git("diff", "--quiet", "HEAD", "--")
+    commit = head.stdout.strip() if head and head.returncode == 0 else "unknown"
+    return f"{commit}+changes" if diff and diff.returncode == 1 else commit
+
+
+def machine() -> dict[str, object]:
+    return {
+        "hostname": socket.gethostname(),
+        "cpu_model": cpu_model(),
+        "nproc": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "git_commit": git_commit(),
+    }
+
+
+def as_json(report: Report, found: list[Check]) -> dict[str, Any]:
+    return {
+        "started_at": report.started_at.isoformat(),
+        "machine": machine(),
+        "options": asdict(report.options),
+        "results": [asdict(result) for result in report.results],
+        "platform_calls": report.platform_calls,
+        "targets": [asdict(check) | {"verdict": check.verdict} for check in found],
+        "notes": report.notes,
+    }
+
+
+def write_json(report: Report) -> Path:
+    """bench/results/<UTC timestamp>-<hostname>.json"""
+    RESULTS.mkdir(exist_ok=True)
+    stamp = report.started_at.strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"{stamp}-{socket.gethostname()}.json"
+    found = checks(report.results, report.platform_calls)
+    path.write_text(json.dumps(as_json(report, found), indent=2) + "\n")
+    return path
+
+
+HEADER = (
+    f"{'scenario':<11}{'server':<8}{'n':>6}{'conc':>6}{'p50':>9}{'p95':>9}{'p99':>9}"
+    f"{'max':>9}{'req/s':>8}{'err':>5}{'rt/req':>8}{'cmd/req':>8}{'plat/req':>9}"
+    f"{'arrived':>12}  cpu cores"
+)
+
+
+def _row(result: Result) -> str:
+    lat, redis = result.latency, result.redis
+    trips = f"{redis.round_trips:.2f}" if redis else "-"
+    cmds = f"{redis.commands:.2f}" if redis else "-"
+    plat = (
+        "-"
+        if result.platform_calls_per_request is None
+        else f"{result.platform_calls_per_request:.2f}"
+    )
+    arrived = "-" if result.arrived is None else f"{result.arrived}/{result.expected}"
+    use = " ".join(f"{name}={value:.2f}" for name, value in result.cores.items())
+    return (
+        f"{result.scenario:<11}{result.server:<8}{lat.requests:>6}{result.concurrency:>6}"
+        f"{lat.p50_ms:>9.1f}{lat.p95_ms:>9.1f}{lat.p99_ms:>9.1f}{lat.max_ms:>9.1f}"
+        f"{lat.throughput_rps:>8.0f}{lat.errors:>5}{trips:>8}{cmds:>8}{plat:>9}{arrived:>12}  {use}"
+    )
+
+
+def _notes(result: Result) -> list[str]:
+    """A result's notes, then its Redis commands per request by name."""
+    redis = result.redis
+    if redis is None:
+        return result.notes
+    named = " ".join(f"{name}={calls:g}" for name, calls in redis.by_command.items())
+    opened = f"; connections opened per request: {redis.connections:g}"
+    return [*result.notes, f"Redis commands per request: {named or 'none'}{opened}"]
+
+
+def table(report: Report) -> str:
+    """The figures, the targets, and notes, as printed at the end of a run."""
+    lines = ["ack latency in ms (time to the HTTP 200); rt = Redis round trips", HEADER]
+    lines += [_row(result) for result in report.results]
+    for result in report.results:
+        lines += [f"  {result.scenario} {result.server}: {note}" for note in _notes(result)]
+    lines += ["", "targets:"]
+    for check in checks(report.results, report.platform_calls):
+        lines.append(f"  {check.verdict:<7}{check.name}: {check.value} (target {check.target})")
+    lines += ["", "notes:"] + [f"  - {note}" for note in report.notes]
+    return "\n".join(lines)

@@ -1,0 +1,118 @@
+"""The issue's targets, checked against the figures (reported, never a failing exit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bench.measure import Result
+from bench.stats import Latency
+
+RATIO_LIMIT = 1.15
+ACK_PATH_ROUND_TRIPS = 2.0
+BURST_ACK_MS = 3000.0
+SCALE_OUT = 1.7
+THE_POST = "POST /api/v5/recognitions"
+NO_TARGET = "none (for information)"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    target: str
+    value: str
+    met: bool | None  # None: no target, or the figure cannot decide it (or is missing)
+
+    @property
+    def verdict(self) -> str:
+        if self.met is None:
+            return "info" if self.target == NO_TARGET else "open"
+        return "meets" if self.met else "MISSES"
+
+
+def _find(results: list[Result], scenario: str, server: str) -> Result | None:
+    return next((r for r in results if (r.scenario, r.server) == (scenario, server)), None)
+
+
+def _ratio(bot: Latency, bare: Latency, field: str) -> float:
+    floor = getattr(bare, field)
+    return round(getattr(bot, field) / floor, 2) if floor else float("inf")
+
+
+def ratio_checks(results: list[Result]) -> list[Check]:
+    found = []
+    for scenario in ("status", "preview", "send"):
+        bot, bare = _find(results, scenario, "bot"), _find(results, scenario, "bare")
+        if bot is None or bare is None:
+            continue
+        for field in ("p50_ms", "p99_ms"):
+            ratio = _ratio(bot.latency, bare.latency, field)
+            has_target = scenario != "send"
+            met = ratio <= RATIO_LIMIT if has_target else None
+            target = f"<= {RATIO_LIMIT}" if has_target else NO_TARGET
+            name = f"{scenario} ack {field[:3]} bot / bare"
+            found.append(Check(name, target, f"{ratio}", met))
+    return found
+
+
+def round_trip_checks(results: list[Result]) -> list[Check]:
+    """Only an upper bound is measured: the ack path and the work after it, together."""
+    found = []
+    for result in results:
+        if result.server != "bot" or result.redis is None or result.scenario == "throughput":
+            continue
+        trips = result.redis.round_trips
+        met = True if trips <= ACK_PATH_ROUND_TRIPS else None
+        value = f"<= {trips} per request (ack + everything it caused; ack path not separable)"
+        found.append(
+            Check(f"{result.scenario} Redis round trips on the ack path", "<= 2", value, met)
+        )
+    return found
+
+
+def burst_checks(results: list[Result]) -> list[Check]:
+    burst = _find(results, "burst", "bot")
+    if burst is None:
+        return []
+    lat = burst.latency
+    every = lat.max_ms < BURST_ACK_MS and lat.errors == 0
+    acks = f"max {lat.max_ms:.0f} ms, {lat.errors} errors of {lat.requests}"
+    shown = f"{burst.arrived}/{burst.expected}"
+    return [
+        Check("burst: every ack < 3 s", "all", acks, every),
+        Check("burst: every preview delivered", "all", shown, burst.arrived == burst.expected),
+    ]
+
+
+def platform_checks(calls: dict[str, Any] | None) -> list[Check]:
+    if not calls:
+        return []
+    repeat = calls["repeat"]
+    lines = {**repeat["preview"], **repeat["send"]}
+    only_the_post = lines == {THE_POST: 1.0}
+    value = f"{repeat['calls_per_recognition']} ({lines})"
+    target = f"exactly 1 ({THE_POST})"
+    return [Check("platform calls per repeat recognition", target, value, only_the_post)]
+
+
+def scale_checks(results: list[Result]) -> list[Check]:
+    one, two = _find(results, "throughput", "bot"), _find(results, "throughput", "bot x2")
+    name, target = "2 server processes vs 1, status throughput", f">= {SCALE_OUT}x"
+    if one is None:
+        return []
+    if two is None or not one.latency.throughput_rps:
+        return [Check(name, target, "not measured (see notes)", None)]
+    before, after = one.latency.throughput_rps, two.latency.throughput_rps
+    ratio = round(after / before, 2)
+    value = f"{ratio}x ({before:.0f} -> {after:.0f} req/s)"
+    return [Check(name, target, value, ratio >= SCALE_OUT)]
+
+
+def checks(results: list[Result], calls: dict[str, Any] | None) -> list[Check]:
+    return [
+        *ratio_checks(results),
+        *burst_checks(results),
+        *round_trip_checks(results),
+        *platform_checks(calls),
+        *scale_checks(results),
+    ]

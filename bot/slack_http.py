@@ -1,0 +1,67 @@
+"""One pooled aiohttp session for every call to Slack: the Web API and `response_url` posts.
+
+Without it, slack_sdk opens a new session, and a new connection, for every call: under a burst of
+previews that was a fifth of the process's CPU (see README, Performance)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.context.respond.internals import _build_message
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.shared import Shared
+
+SLACK_CONNECTIONS = 100  # concurrent connections to Slack per process
+
+
+def open_session() -> aiohttp.ClientSession:
+    """Call inside the running event loop; close it at shutdown."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS))
+
+
+class SlackClient(Shared, AsyncWebClient):
+    """The bot's Web API client. Bolt deep-copies a request's context for each lazy listener;
+    this client (and its session, bound to the event loop) is shared instead of copied."""
+
+    def unpooled(self) -> AsyncWebClient:
+        """A plain copy without the session, for Bolt's own per-request clients."""
+        return AsyncWebClient(token=self.token, base_url=self.base_url, timeout=self.timeout)
+
+
+class PooledRespond(Shared, AsyncRespond):
+    """Bolt's `respond`, posting through the shared session instead of a new one per call."""
+
+    def __init__(self, *, response_url: str | None, session: aiohttp.ClientSession) -> None:
+        super().__init__(response_url=response_url)
+        self._session = session
+
+    async def __call__(
+        self,
+        text: str | dict[str, Any] = "",
+        blocks: Sequence[Any] | None = None,
+        attachments: Sequence[Any] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> WebhookResponse:
+        if self.response_url is None:
+            raise ValueError("respond is unsupported here as there is no response_url")
+        if isinstance(text, dict):
+            message = _build_message(**text)
+        else:
+            message = _build_message(
+                text, blocks, attachments, response_type, replace_original, delete_original,
+                unfurl_links, unfurl_media, thread_ts, metadata,
+            )  # fmt: skip
+        client = AsyncWebhookClient(url=self.response_url, session=self._session)
+        return await client.send_dict(message)

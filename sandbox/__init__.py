@@ -1,0 +1,1 @@
+"""The sandbox: the bot, unchanged, between a simulated Slack and a simulated Achievers."""

@@ -1,0 +1,98 @@
+"""The sandbox's configuration: the bot's own Settings, built from explicit values only."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from pydantic import SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
+from bot.settings import ProviderSettings, Settings, check_required
+
+HOST = "127.0.0.1"
+
+
+class SandboxSettings(Settings):
+    """Settings from explicit values only: nothing from the environment or .env (so a sandbox
+    never reaches a real Redis, Slack or platform someone configured)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def slack_configured() -> bool:
+    """Whether any Slack credential is set (environment or .env; an empty value, as in a copy
+    of .env.example, is not set): then it's not a sandbox."""
+    try:
+        settings = Settings()
+    except ValidationError:
+        return True  # something is configured, wrongly: the normal start-up explains it
+    values = (settings.slack_signing_secret, settings.slack_bot_token)
+    return any(value is not None and value.get_secret_value() for value in values)
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """Where each part listens, and the secrets they share, fresh for every run."""
+
+    page_port: int
+    platform_port: int
+    bot_port: int
+    signing_secret: str
+    bot_token: str
+    client_id: str
+    client_secret: str
+
+    @classmethod
+    def fresh(cls, page_port: int, platform_port: int, bot_port: int) -> Sandbox:
+        return cls(
+            page_port,
+            platform_port,
+            bot_port,
+            signing_secret=secrets.token_hex(16),
+            bot_token=f"xoxb-sandbox-{secrets.token_hex(12)}",
+            client_id="kudos-bridge-sandbox",
+            client_secret=secrets.token_urlsafe(24),
+        )
+
+    @property
+    def page_url(self) -> str:
+        return f"http://{HOST}:{self.page_port}"
+
+    @property
+    def platform_url(self) -> str:
+        return f"http://{HOST}:{self.platform_port}"
+
+    @property
+    def bot_url(self) -> str:
+        return f"http://{HOST}:{self.bot_port}"
+
+    def settings(self) -> Settings:
+        """The bot's configuration: every URL points at a simulation, the store is embedded."""
+        achievers = ProviderSettings(
+            base_url=self.platform_url,
+            client_id=self.client_id,
+            client_secret=SecretStr(self.client_secret),
+        )
+        settings = SandboxSettings(
+            slack_signing_secret=SecretStr(self.signing_secret),
+            slack_bot_token=SecretStr(self.bot_token),
+            slack_api_url=f"{self.page_url}/api/",
+            public_url=self.bot_url,
+            redis_url=None,
+            achievers=achievers,
+            default_provider="achievers",
+            host=HOST,
+            port=self.bot_port,
+        )
+        check_required(settings)
+        return settings

@@ -1,0 +1,46 @@
+"""HTTP helpers of the simulated platform: its errors, bodies and pages."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from sandbox.platform_data import Json, page_of
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def json_error(status: int, error: str, description: str = "") -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description or error}, status)
+
+
+def base_of(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def form_of(request: Request) -> list[tuple[str, str]] | None:
+    """The urlencoded body as pairs; None when the body is not a form."""
+    if not request.headers.get("content-type", "").startswith(FORM):
+        return None
+    try:
+        return parse_qsl((await request.body()).decode(), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return None
+
+
+def paged(request: Request, items: list[Json]) -> Response:
+    """`page` and `pageSize` from the query, as an Open API paged collection."""
+    try:
+        page = int(request.query_params.get("page", "1"))
+        size = int(request.query_params.get("pageSize", "10"))
+    except ValueError:
+        page = size = 0
+    if page < 1 or not 1 <= size <= 100:
+        return json_error(400, "invalid_request", "page must be >= 1, pageSize 1..100")
+
+    def link(n: int) -> str:
+        return str(request.url.include_query_params(page=n, pageSize=size))
+
+    return JSONResponse(page_of(items, page, size, link))

@@ -1,0 +1,125 @@
+"""`python -m bot sandbox` (and `python -m bot` with no Slack settings at all): the bot, served
+exactly as in production, with a simulated Slack and a simulated Achievers beside it on
+127.0.0.1. The only difference is configuration: the bot's settings point at the simulations."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+import httpx
+import uvicorn
+
+from bot.services import Services, build_services
+from sandbox.config import HOST, Sandbox, slack_configured
+from sandbox.platform import SimulatedPlatform
+from sandbox.simulated_slack import simulated_slack
+
+log = logging.getLogger(__name__)
+__all__ = ["run", "slack_configured"]
+DEFAULT_PORT = 3000
+READY_TIMEOUT = 60.0  # seconds the bot may take to answer /healthz
+STOP_TIMEOUT = 5.0
+
+
+def listen(port: int) -> socket.socket:
+    """A socket bound to HOST:port (0: any free port), for uvicorn to serve on."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    port: int = sock.getsockname()[1]
+    return port
+
+
+class Simulations:
+    """The simulated Slack (the page) and platform, served from one event loop in a thread."""
+
+    def __init__(self, sandbox: Sandbox, page: socket.socket, platform: socket.socket) -> None:
+        self.sandbox, self.sockets = sandbox, (page, platform)
+        # A fresh connection per request: a kept-alive one the bot's server has just closed
+        # would fail a request that never reached it.
+        self.http = httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0))
+        slack_app, _ = simulated_slack(
+            sandbox.signing_secret, sandbox.bot_token, f"{sandbox.bot_url}/slack/events", self.http
+        )
+        redirect_uri = f"{sandbox.bot_url}/oauth/achievers/callback"  # as an admin registers it
+        platform_app = SimulatedPlatform(sandbox.client_id, sandbox.client_secret, redirect_uri)
+        self.servers = [
+            uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
+            for app in (slack_app, platform_app.app)
+        ]
+        self.thread = threading.Thread(target=asyncio.run, args=(self.serve(),), daemon=True)
+
+    async def serve(self) -> None:
+        try:
+            await asyncio.gather(
+                *(
+                    s.serve(sockets=[sock])
+                    for s, sock in zip(self.servers, self.sockets, strict=True)
+                ),
+                self.announce(),
+            )
+        finally:
+            await self.http.aclose()
+
+    async def announce(self) -> None:
+        """Print the one line to open, once the bot answers (so the first command works)."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline and not any(s.should_exit for s in self.servers):
+            try:
+                answer = await self.http.get(f"{self.sandbox.bot_url}/healthz", timeout=1)
+            except httpx.TransportError:
+                answer = None
+            if answer is not None and answer.status_code == 200:
+                print(f"Kudos Bridge sandbox: open {self.sandbox.page_url}/", flush=True)
+                return
+            await asyncio.sleep(0.1)
+        log.warning("the bot did not answer at %s", self.sandbox.bot_url)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.should_exit = True
+        self.thread.join(STOP_TIMEOUT)
+
+
+def run(serve: Callable[[Services], int]) -> int:
+    """Start the simulations, then `serve` the bot with the sandbox's settings. PORT, when set,
+    is where the page listens (the one URL to open)."""
+    wanted = os.environ.get("PORT") or str(DEFAULT_PORT)
+    try:
+        page = listen(int(wanted))
+    except (OSError, ValueError):
+        print(
+            f"kudos-bridge sandbox cannot start: port {wanted} is taken (or not a port); "
+            "set PORT to a free one.",
+            file=sys.stderr,
+        )
+        return 2
+    platform, bot = listen(0), listen(0)
+    bot_port = port_of(bot)
+    bot.close()  # uvicorn binds it again, as `serve` always does
+    sandbox = Sandbox.fresh(port_of(page), port_of(platform), bot_port)
+    simulations = Simulations(sandbox, page, platform)
+    log.info("sandbox: Slack %s, Achievers %s", sandbox.page_url, sandbox.platform_url)
+    simulations.start()
+    try:
+        return serve(build_services(sandbox.settings()))
+    finally:
+        simulations.stop()
