@@ -31,7 +31,8 @@ class Watched:
 
 @dataclass(frozen=True)
 class Job:
-    """What the load generator fires: `bodies` POSTed signed to `url`, `concurrency` at a time."""
+    """What the load generator fires: `bodies` POSTed signed to `url`, `concurrency` at a time
+    (closed loop), or at `rate` requests per second (open loop, as Slack's traffic arrives)."""
 
     url: str
     secret: str
@@ -39,6 +40,7 @@ class Job:
     concurrency: int
     timeout_s: float
     watched: list[Watched] = field(default_factory=list)
+    rate: float = 0.0  # > 0: open loop, one request every 1/rate s however slow the answers
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from bench.load import Job, Watched
 from tests.support import sign
 
 Row = tuple[float, int, str]
+OPEN_LOOP_CONNECTIONS = 512  # open loop: connections grow while the server falls behind
 
 
 def _own_cpu() -> float:
@@ -56,7 +57,7 @@ async def fire(job: Job) -> dict[str, Any]:
     width = max(1, min(job.concurrency, len(bodies)))
     rows: list[Row] = [(0.0, 0, "not sent")] * len(bodies)
     turns = iter(range(len(bodies)))  # shared by the workers: each takes the next body
-    connector = aiohttp.TCPConnector(limit=width)
+    connector = aiohttp.TCPConnector(limit=OPEN_LOOP_CONNECTIONS if job.rate > 0 else width)
     timeout = aiohttp.ClientTimeout(total=job.timeout_s)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
@@ -64,8 +65,15 @@ async def fire(job: Job) -> dict[str, Any]:
             for index in turns:
                 rows[index] = await _fire_one(session, job, bodies[index])
 
+        async def paced(index: int, at: float) -> None:
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))
+            rows[index] = await _fire_one(session, job, bodies[index])
+
         cpu_before, started = _cpu_now(job.watched), time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(width)))
+        if job.rate > 0:
+            await asyncio.gather(*(paced(i, started + i / job.rate) for i in range(len(bodies))))
+        else:
+            await asyncio.gather(*(worker() for _ in range(width)))
         elapsed, cpu_after = time.perf_counter() - started, _cpu_now(job.watched)
     cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
     return {"samples": rows, "elapsed_s": elapsed, "cpu_s": cpu}

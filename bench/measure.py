@@ -76,6 +76,7 @@ class Result:
     expected: int | None = None
     arrival_s: float | None = None  # from the last ack until they had all arrived
     notes: list[str] = field(default_factory=list)
+    rate: float = 0.0  # requests per second offered (open loop); 0: `concurrency` in flight
 
 
 def wait_for(arrived: Callable[[], int], expected: int, within: float) -> tuple[int, float]:
@@ -98,10 +99,12 @@ def watched(context: Context, target: Target) -> list[Watched]:
     ]
 
 
-def _job(context: Context, target: Target, bodies: list[str], concurrency: int) -> Job:
+def _job(
+    context: Context, target: Target, bodies: list[str], concurrency: int, rate: float = 0.0
+) -> Job:
     url = f"{target.server.base_url}/slack/events"
     secret, timeout = target.server.signing_secret, context.options.timeout_s
-    return Job(url, secret, bodies, concurrency, timeout, watched(context, target))
+    return Job(url, secret, bodies, concurrency, timeout, watched(context, target), rate)
 
 
 def fire(context: Context, target: Target, bodies: list[str], concurrency: int) -> Latency:
@@ -116,14 +119,15 @@ def measure(
     bodies: list[str],
     concurrency: int,
     arrived: Callable[[], int] | None = None,
+    rate: float = 0.0,
 ) -> Result:
     """Fire `bodies`; then wait until `arrived()` counts one per request (bot only)."""
     counted = target.counted
     background = context.counter.background(context.options.idle_s) if counted else None
     calls_before = len(context.fakes.achievers.requests)
     before = context.counter.snapshot()
-    run = run_load(_job(context, target, bodies, concurrency))
-    result = Result(scenario, target.label, concurrency, Latency.of(run), cores(run))
+    run = run_load(_job(context, target, bodies, concurrency, rate))
+    result = Result(scenario, target.label, concurrency, Latency.of(run), cores(run), rate=rate)
     if arrived is not None:
         result.expected = len(bodies)
         result.arrived, result.arrival_s = wait_for(arrived, len(bodies), context.options.settle_s)

@@ -16,6 +16,7 @@ class Options:
     scenarios: tuple[str, ...] = SCENARIOS
     requests: int = 1000
     concurrency: int = 16
+    rate: float = 100.0
     throughput_requests: int = 2000
     throughput_concurrency: int = 64
     send_requests: int = 100
@@ -36,7 +37,9 @@ class Options:
 
 HELP = {
     "requests": "requests per latency scenario (status, preview)",
-    "concurrency": "requests in flight in the latency scenarios (status, preview, send)",
+    "concurrency": "requests in flight in the latency scenarios when --rate is 0",
+    "rate": "requests per second offered in the latency scenarios (status, preview, send), "
+    "open loop as Slack's traffic arrives; 0 fires them closed loop, --concurrency at a time",
     "throughput_requests": "requests per throughput run (status, 1 and 2 server processes)",
     "throughput_concurrency": "requests in flight in throughput runs (enough to saturate)",
     "send_requests": "Send clicks (each one delivery to the platform)",

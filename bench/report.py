@@ -92,7 +92,7 @@ def write_json(report: Report) -> Path:
 
 
 HEADER = (
-    f"{'scenario':<11}{'server':<8}{'n':>6}{'conc':>6}{'p50':>9}{'p95':>9}{'p99':>9}"
+    f"{'scenario':<11}{'server':<8}{'n':>6}{'load':>7}{'p50':>9}{'p95':>9}{'p99':>9}"
     f"{'max':>9}{'req/s':>8}{'err':>5}{'rt/req':>8}{'cmd/req':>8}{'plat/req':>9}"
     f"{'arrived':>12}  cpu cores"
 )
@@ -109,8 +109,9 @@ def _row(result: Result) -> str:
     )
     arrived = "-" if result.arrived is None else f"{result.arrived}/{result.expected}"
     use = " ".join(f"{name}={value:.2f}" for name, value in result.cores.items())
+    load = f"{result.rate:g}/s" if result.rate else f"c{result.concurrency}"
     return (
-        f"{result.scenario:<11}{result.server:<8}{lat.requests:>6}{result.concurrency:>6}"
+        f"{result.scenario:<11}{result.server:<8}{lat.requests:>6}{load:>7}"
         f"{lat.p50_ms:>9.1f}{lat.p95_ms:>9.1f}{lat.p99_ms:>9.1f}{lat.max_ms:>9.1f}"
         f"{lat.throughput_rps:>8.0f}{lat.errors:>5}{trips:>8}{cmds:>8}{plat:>9}{arrived:>12}  {use}"
     )

@@ -54,27 +54,33 @@ def status(context: Context, target: Target, *, throughput: bool = False) -> Res
     replies = Replies(context, "status")
     bodies = commands("/kudos", "status", context.senders, count, replies.url)
     name = "throughput" if throughput else "status"
+    rate = 0.0 if throughput else options.rate
     if not target.counted:
-        return measure(context, target, name, bodies, width)
-    result = measure(context, target, name, bodies, width, replies.count)
+        return measure(context, target, name, bodies, width, rate=rate)
+    result = measure(context, target, name, bodies, width, replies.count, rate)
     recount(result, replies, is_answer)
     return result
 
 
-def recognize(context: Context, target: Target, name: str, count: int, width: int) -> Result:
-    """`count` x `/recognize @bob for … #teamwork`, `width` at a time; previews must arrive."""
+def recognize(
+    context: Context, target: Target, name: str, count: int, width: int, rate: float = 0.0
+) -> Result:
+    """`count` x `/recognize @bob for … #teamwork`, `width` at a time or at `rate` per second;
+    previews must arrive."""
     replies = Replies(context, name)
     bodies = commands("/recognize", RECOGNIZE_TEXT, context.senders, count, replies.url)
     if not target.counted:
-        return measure(context, target, name, bodies, width)
-    result = measure(context, target, name, bodies, width, replies.count)
+        return measure(context, target, name, bodies, width, rate=rate)
+    result = measure(context, target, name, bodies, width, replies.count, rate)
     recount(result, replies, is_preview)
     return result
 
 
 def preview(context: Context, target: Target) -> Result:
     options = context.options
-    return recognize(context, target, "preview", options.requests, options.concurrency)
+    return recognize(
+        context, target, "preview", options.requests, options.concurrency, options.rate
+    )
 
 
 def burst(context: Context, target: Target) -> Result:
@@ -126,7 +132,8 @@ def send(context: Context, target: Target) -> Result:
 
     arrived = delivered if target.counted else None
     bodies = send_clicks(drafts, replies.url)
-    result = measure(context, target, "send", bodies, context.options.concurrency, arrived)
+    options = context.options
+    result = measure(context, target, "send", bodies, options.concurrency, arrived, options.rate)
     if len(drafts) < count:
         result.notes.append(f"only {len(drafts)} of {count} previews had a Send to click")
     if target.counted:

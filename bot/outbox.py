@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import time
+from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
 
 from bot.delivery import Deliverer
@@ -23,6 +24,8 @@ WATCH = 5.0  # seconds the Send handler waits to show the outcome itself
 # sender; it expires by itself only when the watching request died.
 WATCH_GRACE = 10.0
 HEARTBEAT = 5.0  # seconds between a worker's heartbeats
+IN_FLIGHT = 16  # deliveries one consumer runs at once
+STOP_GRACE = 3.0  # seconds deliveries under way may take to finish at shutdown
 ALIVE = 3 * HEARTBEAT
 
 
@@ -40,7 +43,7 @@ class Outbox(Shared):
             raise DraftGone()
         return intent
 
-    async def outcome(self, intent: Intent, poll: float = 0.05) -> Intent:
+    async def outcome(self, intent: Intent, poll: float = 0.05, poll_max: float = 0.5) -> Intent:
         """The intent once final, or once an attempt failed for now, or when the watch ends.
         Exactly one side tells the sender a final outcome: this request if the consumer handed
         it over before the watch ended, else the consumer, later, by DM."""
@@ -51,6 +54,7 @@ class Outbox(Shared):
             if current.final or current.reason:
                 break
             await asyncio.sleep(poll)
+            poll = min(poll * 1.5, poll_max)  # quick for a quick platform, few reads for a slow one
         if await self._store.stop_watching(intent.id):
             return await self._store.load_intent(intent.id) or current
         return current if not current.final else current.model_copy(update={"status": "pending"})
@@ -88,8 +92,10 @@ class Consumer:
         self.name = f"{'worker' if worker else 'web'}-{socket.gethostname()}-{os.getpid()}"
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop`: deliver what is queued. The web process stands aside while workers live."""
+        """Until `stop`: deliver what is queued, up to IN_FLIGHT at once (each mostly waits on a
+        platform). The web process stands aside while workers live."""
         beat, ready = 0.0, False
+        running: set[asyncio.Task[None]] = set()
         while not stop.is_set():
             try:
                 if self._worker and time.time() - beat > HEARTBEAT:
@@ -101,15 +107,28 @@ class Consumer:
                 if not ready:
                     await self._store.outbox_group()
                     ready = True
-                entries = await self._store.outbox_next(self.name, self._retry_ms, block_ms=500)
-                for entry_id, intent_id in entries:
-                    await self.handle(entry_id, intent_id)
+                if len(running) >= IN_FLIGHT:
+                    await asyncio.wait(running, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
+                    continue
+                room = IN_FLIGHT - len(running)
+                entries = await self._store.outbox_next(self.name, self._retry_ms, 500, room)
+                for entry in entries:
+                    task = asyncio.create_task(self._deliver(*entry))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
                 if not entries:  # the embedded store does not block on reads: don't spin
                     await _pause(stop, 0.05)
             except KudosError as error:  # e.g. Redis away: try again shortly
                 log.warning("outbox: %s", error.user_message)
                 ready = False  # a Redis that lost its data lost the group too
                 await _pause(stop, 1.0)
+        await _finish(running)
+
+    async def _deliver(self, entry_id: str, intent_id: str) -> None:
+        try:
+            await self.handle(entry_id, intent_id)
+        except KudosError as error:  # left pending: claimed again after the retry delay
+            log.warning("outbox: %s", error.user_message)
 
     async def handle(self, entry_id: str, intent_id: str) -> None:
         """One entry: deliver it under a per-intent lock; acknowledge once the intent is final."""
@@ -127,6 +146,15 @@ class Consumer:
             return  # another consumer is on it; if it dies, the entry is claimed again
         if intent is None or intent.final:
             await self._store.outbox_done(entry_id)
+
+
+async def _finish(running: set[asyncio.Task[None]]) -> None:
+    """Let deliveries under way finish for a moment; what is cut off is reconciled later."""
+    if running:
+        _, late = await asyncio.wait(running, timeout=STOP_GRACE)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:

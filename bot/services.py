@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import httpx
 from fakeredis import FakeAsyncRedis
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM_TIMEOUT = PLATFORM_LIMITS.timeout  # every number lives in bot/limits.py
 REDIS_TIMEOUT = 1.0  # well under Slack's 3-second budget
+REDIS_CONNECTIONS = 256  # per process
+REDIS_POOL_WAIT = 3.0  # a saturated process queues for a connection rather than failing
 
 
 @dataclass
@@ -94,8 +96,12 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
         )
         return FakeAsyncRedis(), cipher
     assert settings.token_encryption_keys is not None  # checked at start-up
-    redis = Redis.from_url(
+    # A bounded pool: a burst of requests waits briefly for a connection instead of opening
+    # hundreds of new ones at once (each a handshake, and a timeout under load).
+    pool = BlockingConnectionPool.from_url(
         settings.redis_url.get_secret_value(),
+        max_connections=REDIS_CONNECTIONS,
+        timeout=REDIS_POOL_WAIT,
         socket_timeout=REDIS_TIMEOUT,
         socket_connect_timeout=REDIS_TIMEOUT,
         # No retries, pinned: redis-py's own defaults have changed between releases (Redis()
@@ -106,6 +112,7 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
         retry=Retry(NoBackoff(), 0),
         health_check_interval=15,
     )
+    redis = Redis(connection_pool=pool)
     return redis, TokenCipher(parse_keys(settings.token_encryption_keys.get_secret_value()))
 
 

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import Directory
 from bot.errors import InvalidInput
@@ -50,8 +51,6 @@ async def preview_recognition(
     registry: Registry,
     recognitions: Recognitions,
 ) -> None:
-    if not command.get("text", "").strip():
-        return  # the modal opens instead
     try:
         request = parse_recognize(command.get("text", ""))
     except InvalidInput:
@@ -95,8 +94,27 @@ async def run_kudos(
     await respond(text=text, blocks=shown, replace_original=request.action in LOOKUPS)
 
 
-def register(app: AsyncApp) -> None:
-    app.command("/recognize")(
-        ack=ack_recognize, lazy=[preview_recognition, views.open_from_command]
+async def recognize_later(
+    command: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    registry: Registry,
+    recognitions: Recognitions,
+) -> None:
+    """/recognize's one lazy listener (Bolt copies the request for each): the form, or a preview."""
+    if not command.get("text", "").strip():
+        await views.open_from_command(command=command, context=context, client=client)
+        return
+    await preview_recognition(
+        command=command,
+        context=context,
+        respond=respond,
+        registry=registry,
+        recognitions=recognitions,
     )
+
+
+def register(app: AsyncApp) -> None:
+    app.command("/recognize")(ack=ack_recognize, lazy=[recognize_later])
     app.command("/kudos")(ack=ack_kudos, lazy=[run_kudos])

@@ -85,8 +85,6 @@ async def with_values(
 async def open_from_command(
     command: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    if command.get("text", "").strip():
-        return  # text means a preview (handlers/commands.py)
     desk = Desk.of(context, client)
     origin = mb.Origin(desk.spec.name, str(command.get("channel_id") or ""))
     await open_modal(desk, str(command.get("trigger_id")), origin, mb.Prefill())

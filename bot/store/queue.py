@@ -89,7 +89,9 @@ class Queue(RedisBase):
         except (RedisError, OSError) as error:
             raise StoreUnavailable() from error
 
-    async def outbox_next(self, consumer: str, idle_ms: int, block_ms: int) -> list[Entry]:
+    async def outbox_next(
+        self, consumer: str, idle_ms: int, block_ms: int, count: int = 10
+    ) -> list[Entry]:
         """Entries idle longer than `idle_ms` (their consumer died or gave up), else new ones."""
         claimed = await self._call(
             self._redis.xautoclaim(
@@ -98,14 +100,14 @@ class Queue(RedisBase):
                 consumer,
                 min_idle_time=idle_ms,
                 start_id="0-0",
-                count=10,
+                count=count,
             )
         )
         entries = list(claimed[1])
         if not entries:
             read = await self._call(
                 self._redis.xreadgroup(
-                    keys.OUTBOX_GROUP, consumer, {keys.OUTBOX: ">"}, count=10, block=block_ms
+                    keys.OUTBOX_GROUP, consumer, {keys.OUTBOX: ">"}, count=count, block=block_ms
                 )
             )
             entries = [entry for _, batch in read or [] for entry in batch]

@@ -118,7 +118,9 @@ def test_a_worker_killed_mid_delivery_never_doubles_it(
     web.post_action(SEND, draft, "U_ANA")
     wait_until(lambda: posts(fake_achievers))
     holder = delivering_consumer(redis_url)
-    victim = next(p for p in workers if holder.endswith(f"-{p.pid}"))
+    pids = [p.pid for p in workers]
+    victim = next((p for p in workers if holder.endswith(f"-{p.pid}")), None)
+    assert victim is not None, f"held by {holder}, not a worker {pids}:\n{web.log_text()[-3000:]}"
     os.kill(victim.pid, signal.SIGKILL)  # between the POST and marking it done
     wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
     assert len(fake_achievers.recognitions) == 1
@@ -147,3 +149,17 @@ def test_a_platform_that_is_down_queues_then_delivers_and_dms(
     assert fake_achievers.recognitions == []
     wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
     assert len(fake_achievers.recognitions) == 1
+
+
+def test_deliveries_to_a_slow_platform_run_side_by_side(
+    web: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    """One consumer keeps several deliveries in flight: four Sends reach a platform that takes
+    2 s per call well before the first is answered (one at a time, the fourth would take 6 s)."""
+    link(web)
+    drafts = [send_preview(web, f"<@U_BOB> thanks {n} #teamwork") for n in range(4)]
+    fake_achievers.latency = 2.0
+    for draft in drafts:
+        assert web.post_action(SEND, draft, "U_ANA").status_code == 200
+    wait_until(lambda: len(posts(fake_achievers)) == 4 or None, timeout=3.5)
+    wait_until(lambda: len(fake_achievers.recognitions) == 4 or None, timeout=15)

@@ -117,12 +117,18 @@ def test_refused_when_unreadable(target: Target, stamp: bytes | None, sig: bytes
     target.check(target.post(body, headers(stamp, sig)), 401)
 
 
-# Header text a client can send (h11 refuses control characters and edge spaces); non-ASCII
+# Header text a client can send (the server's HTTP parser refuses control characters, DEL
+# included, and edge spaces with a 400 before the app sees them); non-ASCII
 # digits in timestamps and non-ASCII signatures are covered by the UNREADABLE cases above.
 stamps = st.text(
-    st.characters(codec="latin-1", min_codepoint=0x21, exclude_characters="²³¹"), max_size=40
+    st.characters(
+        codec="latin-1", min_codepoint=0x21, exclude_categories=("Cc",), exclude_characters="²³¹"
+    ),
+    max_size=40,
 )
-signatures = st.text(st.characters(codec="ascii", min_codepoint=0x21), max_size=80)
+signatures = st.text(
+    st.characters(codec="ascii", min_codepoint=0x21, exclude_categories=("Cc",)), max_size=80
+)
 
 
 @FUZZ
