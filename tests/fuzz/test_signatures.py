@@ -122,12 +122,12 @@ def test_refused_when_unreadable(target: Target, stamp: bytes | None, sig: bytes
 # digits in timestamps and non-ASCII signatures are covered by the UNREADABLE cases above.
 stamps = st.text(
     st.characters(
-        codec="latin-1", min_codepoint=0x21, exclude_categories=("Cc",), exclude_characters="²³¹"
+        codec="latin-1", min_codepoint=0x21, exclude_categories=["Cc"], exclude_characters="²³¹"
     ),
     max_size=40,
 )
 signatures = st.text(
-    st.characters(codec="ascii", min_codepoint=0x21, exclude_categories=("Cc",)), max_size=80
+    st.characters(codec="ascii", min_codepoint=0x21, exclude_categories=["Cc"]), max_size=80
 )
 
 

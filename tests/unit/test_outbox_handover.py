@@ -10,19 +10,11 @@ from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
 from bot.crypto import TokenCipher
-from bot.models import Draft, Intent, Recipient, Sent
+from bot.models import Intent, Sent
 from bot.outbox import WATCH_GRACE, Outbox
 from bot.store import Store, keys
+from tests.unit.test_store import DRAFT
 
-DRAFT = Draft(
-    id="d1",
-    team_id="T1",
-    user_id="U1",
-    provider="achievers",
-    channel_id="C1",
-    recipients=[Recipient(slack_id="U2", name="Bob", person_id="1002")],
-    message="for the release",
-)
 SHORT_WATCH = 0.3
 
 
