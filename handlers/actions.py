@@ -12,7 +12,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.linking import Linker
 from bot.lookups import Lookups
-from bot.models import Owner
+from bot.models import Intent, Owner
 from bot.outbox import Outbox
 from bot.providers import Registry
 from bot.recognitions import Recognitions
@@ -46,9 +46,7 @@ async def send_draft(
     draft = await recognitions.ready(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
-    intent = await outbox.outcome(await outbox.submit(draft))
-    text, shown = sender_notice(intent, registry.get(draft.provider).spec)
-    await respond(text=text, blocks=shown, replace_original=True)
+    await show_outcome(await outbox.outcome(await outbox.submit(draft)), registry, respond)
 
 
 @reports_errors
@@ -63,8 +61,11 @@ async def retry_delivery(
     intent = await outbox.retry(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
-    if not intent.final:
-        intent = await outbox.outcome(intent)
+    await show_outcome(intent if intent.final else await outbox.outcome(intent), registry, respond)
+
+
+async def show_outcome(intent: Intent, registry: Registry, respond: AsyncRespond) -> None:
+    """Replace the preview (or the failure notice) with how the delivery went."""
     text, shown = sender_notice(intent, registry.get(intent.draft.provider).spec)
     await respond(text=text, blocks=shown, replace_original=True)
 
