@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -13,7 +12,6 @@ from bot.reconcile import Reconciler
 from bot.shared import Shared
 from bot.tokens import Tokens
 
-log = logging.getLogger(__name__)
 SaveIntent = Callable[[Intent], Awaitable[None]]
 GIVE_UP_AFTER = 15 * 60.0  # seconds from Send: then the intent fails and the user may retry
 
