@@ -37,8 +37,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One pytest worker per core; `make test TEST_WORKERS=0` runs the suite in one process.
+TEST_WORKERS ?= auto
+
 unit: $(STAMP) redis-server chromium
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test: lint typecheck unit
 

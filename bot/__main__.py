@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -12,7 +13,7 @@ import uvicorn
 
 from bot import logs
 from bot.app import build_app, outbox_consumer
-from bot.errors import ConfigError, KudosError
+from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
 from bot.settings import Settings, load_settings
 from sandbox import run as sandbox
@@ -21,6 +22,7 @@ log = logging.getLogger("bot")
 
 
 APP_FACTORY = "bot.app:app_from_environment"
+DEFAULT_WEB_PROCESSES = 2  # with Redis shared and WEB_CONCURRENCY unset
 USAGE = "usage: python -m bot [serve | worker | rotate-keys | sandbox]"
 
 
@@ -63,13 +65,18 @@ def serve(services: Services) -> int:
 
 
 def web_processes(settings: Settings) -> int:
-    """WEB_CONCURRENCY server processes on one port; one when nothing is shared between them."""
-    if settings.web_concurrency > 1 and settings.redis_url is None:
-        log.warning(
-            "WEB_CONCURRENCY=%d needs REDIS_URL: serving from one process", settings.web_concurrency
-        )
+    """WEB_CONCURRENCY server processes on one port; one when nothing is shared between them.
+
+    Unset, it is two on a machine with two cores or more when Redis is shared, else one.
+    """
+    wanted = settings.web_concurrency
+    if settings.redis_url is None:
+        if wanted is not None and wanted > 1:
+            log.warning("WEB_CONCURRENCY=%d needs REDIS_URL: serving from one process", wanted)
         return 1
-    return settings.web_concurrency
+    if wanted is None:
+        return DEFAULT_WEB_PROCESSES if (os.cpu_count() or 1) >= DEFAULT_WEB_PROCESSES else 1
+    return wanted
 
 
 def worker(services: Services) -> int:
@@ -115,6 +122,13 @@ def rotate_keys(services: Services) -> int:
 
     try:
         rotated, dropped = asyncio.run(run())
+    except StoreUnavailable:
+        print(
+            "rotate-keys failed: Redis at REDIS_URL did not answer. Run it again once Redis is "
+            "back; it is safe to run any number of times.",
+            file=sys.stderr,
+        )
+        return 1
     except KudosError as error:
         print(f"rotate-keys failed: {error.user_message}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,8 +74,10 @@ class PlatformApi:
         *,
         scope: str = "",
         limits: Limits = PLATFORM_LIMITS,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self._http = http
+        self._headers = dict(headers or {})  # the platform's own, on every call (ProviderSpec)
         self._base_url = base_url.rstrip("/")
         self.display_name = display_name
         self._scope = scope  # the configured scope, named when a 403 doesn't say which
@@ -103,7 +106,11 @@ class PlatformApi:
     async def _attempts(
         self, method: str, path: str, token: str, safe: bool, what: str, kwargs: dict[str, Any]
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        headers = {
+            "Accept": "application/json",
+            **self._headers,
+            "Authorization": f"Bearer {token}",
+        }
         budget = min(self._limits.retry_budget, self._limits.total)
         policy = RetryPolicy(safe, time.monotonic() + budget, what)
         async for attempt in self._limits.retrying(policy):

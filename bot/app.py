@@ -110,7 +110,7 @@ ROUTES = [
 
 def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
     """A delivery consumer; in the web process it stands aside while a worker is alive."""
-    tell = tell_outcome(services.slack, services.registry)
+    tell = tell_outcome(services.slack, services.registry, services.linker)
     retry = services.settings.outbox_retry_seconds
     return Consumer(services.store, services.deliverer, tell, worker=worker, retry_after=retry)
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.errors import KudosError, PartiallySent, ProviderUnavailable
-from bot.models import Intent, Sent
+from bot.errors import (
+    Busy,
+    KudosError,
+    NotLinked,
+    PartiallySent,
+    ProviderUnavailable,
+    RateLimited,
+    StoreUnavailable,
+)
+from bot.models import Intent, Recipient, Sent
+from bot.platform_errors import unconfirmed
 from bot.providers import Registry
 from bot.reconcile import Reconciler
 from bot.shared import Shared
@@ -14,33 +24,53 @@ from bot.tokens import Tokens
 
 SaveIntent = Callable[[Intent], Awaitable[None]]
 GIVE_UP_AFTER = 15 * 60.0  # seconds from Send: then the intent fails and the user may retry
+LONGEST_WAIT = 24 * 3600.0  # a platform asking us to wait longer than this (from Send): fail now
+# One attempt at most: a reconciling read and the POST, each with a token refresh and a replay
+# (each call is bounded by bot/limits.py on its own). The delivery lock outlives it (bot/outbox).
+ATTEMPT_DEADLINE = 60.0
+# Failures after which the intent stays pending: the platform or our own Redis is away for now.
+FOR_NOW = (ProviderUnavailable, StoreUnavailable, Busy)
 
 
 class Deliverer(Shared):
     """Turns a pending intent into done or failed, or leaves it pending for a later attempt."""
 
-    def __init__(self, registry: Registry, tokens: Tokens) -> None:
+    def __init__(self, registry: Registry, tokens: Tokens, deadline: float = ATTEMPT_DEADLINE):
         self._registry = registry
         self._tokens = tokens
         self._reconciler = Reconciler(registry, tokens)
+        self._deadline = deadline
+
+    @staticmethod
+    def due(intent: Intent, now: float | None = None) -> bool:
+        """False while the platform's requested wait (Retry-After) lasts."""
+        return intent.not_before is None or (now or time.time()) >= intent.not_before
 
     async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
-        """`save` is called before the POST, so a crash after it is known to need reconciling."""
-        draft = intent.draft
-        people = [recipient.person_id for recipient in draft.recipients]
+        """`save` is called before the POST, so a crash after it is known to need reconciling.
+        The whole attempt ends within the deadline; cut off, it may have landed."""
+        people = [recipient.person_id for recipient in intent.draft.recipients]
+        reconcile = intent.attempts > 0
+        intent = intent.model_copy(update={"attempts": intent.attempts + 1})
         try:
-            if intent.attempts > 0:
-                landed, people = await self._reconciler.landed(intent, people)
-                if not people:
-                    return intent.model_copy(update={"status": "done", "sent": landed})
-            intent = intent.model_copy(update={"attempts": intent.attempts + 1})
-            await save(intent)
-            sent = await self._send(intent, people)
-        except (ProviderUnavailable, PartiallySent) as error:
-            return self._later(intent, error)
+            async with asyncio.timeout(self._deadline):
+                if reconcile:
+                    landed, people = await self._reconciler.landed(intent, people)
+                    if not people:
+                        return done(intent, landed)
+                await save(intent)
+                sent = await self._send(intent, people)
+        except TimeoutError:
+            return later(intent, unconfirmed(self._name(intent)))
+        except PartiallySent as error:
+            return await self._partly(intent, error)
+        except NotLinked as error:
+            return failed(intent, error.user_message, relink=True)
+        except FOR_NOW as error:
+            return later(intent, error)
         except KudosError as error:
-            return intent.model_copy(update={"status": "failed", "reason": error.user_message})
-        return intent.model_copy(update={"status": "done", "sent": sent, "reason": None})
+            return failed(intent, error.user_message)
+        return done(intent, sent)
 
     async def _send(self, intent: Intent, people: list[str]) -> Sent:
         draft = intent.draft
@@ -49,7 +79,66 @@ class Deliverer(Shared):
             draft.owner, lambda token: adapter.send(token, people, draft.message, draft.value)
         )
 
-    def _later(self, intent: Intent, error: KudosError) -> Intent:
-        if time.time() - intent.queued_at > GIVE_UP_AFTER:
-            return intent.model_copy(update={"status": "failed", "reason": error.user_message})
-        return intent.model_copy(update={"reason": error.user_message})
+    async def _partly(self, intent: Intent, error: PartiallySent) -> Intent:
+        """Some recipients have it. The platform away: try the others later (reconciling first
+        skips who has it). The platform refusing: fail, saying who got it and who didn't."""
+        if isinstance(error.__cause__, ProviderUnavailable):
+            return later(intent, error)
+        people = [recipient.person_id for recipient in intent.draft.recipients]
+        try:
+            async with asyncio.timeout(self._deadline):
+                _, missing = await self._reconciler.landed(intent, people)
+        except (KudosError, TimeoutError):
+            return failed(intent, error.user_message)
+        return failed(intent, partial_reason(self._name(intent), intent, missing, error))
+
+    def _name(self, intent: Intent) -> str:
+        return self._registry.get(intent.draft.provider).spec.display_name
+
+
+def partial_reason(name: str, intent: Intent, missing: list[str], error: KudosError) -> str:
+    """Who has the recognition and who was refused it, by name; the adapter's words when the
+    read-back doesn't tell them apart."""
+    recipients = intent.draft.recipients
+    got = [r for r in recipients if r.person_id not in missing]
+    refused = [r for r in recipients if r.person_id in missing]
+    if not got or not refused:
+        return error.user_message
+    return (
+        f"{name} has it for {_names(got)} but refused it for {_names(refused)}. "
+        "Retry sends it only to whoever doesn't have it yet."
+    )
+
+
+def _names(recipients: list[Recipient]) -> str:
+    return ", ".join(recipient.name for recipient in recipients)
+
+
+def done(intent: Intent, sent: Sent | None) -> Intent:
+    update = {"status": "done", "sent": sent or Sent(), "reason": None, "not_before": None}
+    return intent.model_copy(update=update)
+
+
+def failed(intent: Intent, reason: str, *, relink: bool = False) -> Intent:
+    return intent.model_copy(update={"status": "failed", "reason": reason, "relink": relink})
+
+
+def later(intent: Intent, error: KudosError, now: float | None = None) -> Intent:
+    """Pending until the next attempt (not before the wait the platform asked for), or failed
+    once both GIVE_UP_AFTER and that wait have passed, or when the wait is beyond reason."""
+    now = time.time() if now is None else now
+    wait = asked_wait(error)
+    not_before = now + wait if wait else intent.not_before
+    give_up_at = max(intent.queued_at + GIVE_UP_AFTER, not_before or 0.0)
+    too_long = not_before is not None and not_before - intent.queued_at > LONGEST_WAIT
+    if now >= give_up_at or too_long:
+        return failed(intent, error.user_message)
+    return intent.model_copy(update={"reason": error.user_message, "not_before": not_before})
+
+
+def asked_wait(error: BaseException) -> float | None:
+    """Seconds the platform asked us to wait (Retry-After), here or in the error's cause."""
+    for candidate in (error, error.__cause__):
+        if isinstance(candidate, RateLimited) and candidate.retry_after:
+            return candidate.retry_after
+    return None

@@ -85,6 +85,10 @@ class Linker(Shared):
         except KudosError as failure:
             title = failure.title if isinstance(failure, OAuthFailure) else "Nothing was linked"
             return LinkResult(title, failure.user_message, ok=False, pending=pending)
+        except Exception as error:  # a bug: still a page the person understands, and a log line
+            log.error("the %s callback failed unexpectedly", provider, exc_info=error)
+            message = KudosError.user_message
+            return LinkResult("Nothing was linked", message, ok=False, pending=pending)
 
     async def _claim(self, provider: str, state: str) -> PendingLink:
         """Consume the state once; it must have been issued for this platform's callback."""
@@ -100,9 +104,7 @@ class Linker(Shared):
         platform = self._registry.get(pending.provider)
         name = platform.spec.display_name
         if query.get("error"):
-            raise OAuthFailure(
-                "Nothing was linked", f"The {name} sign-in was cancelled, so nothing was linked."
-            )
+            raise _refusal(query["error"], name)
         code = query.get("code")
         if not code:
             raise OAuthFailure("Nothing was linked", f"{name} did not send a sign-in code.")
@@ -152,8 +154,18 @@ class Linker(Shared):
     async def _check_same_person(self, pending: PendingLink, account: Person, name: str) -> None:
         """The platform account's e-mail must equal the Slack profile's (case-insensitive)."""
         profile = await self._people.profile(pending.user_id)
-        slack_email = (profile.email if profile else None) or ""
-        if not account.email or account.email.casefold() != slack_email.casefold():
+        if profile is None or profile.deleted:
+            raise OAuthFailure(
+                "Nothing was linked", "Slack couldn't tell us who you are, so nothing was linked."
+            )
+        if not profile.email:
+            raise OAuthFailure(
+                "Slack didn't share your e-mail address",
+                f"Slack did not share the e-mail address on your profile, so we can't check that "
+                f"the {name} account is yours; nothing was linked. Ask your Slack admin to check "
+                "that the app has the users:read.email scope.",
+            )
+        if not account.email or account.email.casefold() != profile.email.casefold():
             raise OAuthFailure(
                 "Those accounts don't match",
                 f"The {name} account you signed in with does not use the same e-mail address "
@@ -172,3 +184,18 @@ class Linker(Shared):
 
     async def unlink(self, owner: Owner) -> bool:
         return await self._store.delete_link(owner)
+
+
+def _refusal(error: str, name: str) -> OAuthFailure:
+    """The platform sent the user back with `error=`: only `access_denied` is the user's choice.
+    The raw value is never shown (it is not ours, and it is not escaped anywhere near here)."""
+    if error == "access_denied":
+        return OAuthFailure(
+            "Nothing was linked", f"The {name} sign-in was cancelled, so nothing was linked."
+        )
+    log.info("the %s sign-in came back with an error", name)
+    return OAuthFailure(
+        "Nothing was linked",
+        f"{name} refused the sign-in, so nothing was linked. Run /kudos link in Slack to try "
+        "again; if it keeps happening, tell your Slack admin.",
+    )

@@ -43,7 +43,7 @@ class Lookups(Shared):
     ) -> tuple[Person, RecentPage]:
         platform = self._registry.get(owner.provider)
         if not platform.spec.can_recognize:
-            raise InvalidInput(f"{platform.spec.display_name}'s API offers no recognitions.")
+            raise InvalidInput(no_recognitions(self._registry, owner.provider))
         person = await self.subject(owner, slack_id)
         page = await self._tokens.run(
             owner, lambda token: platform.adapter.recent(token, person.id, at)
@@ -53,3 +53,16 @@ class Lookups(Shared):
     async def values(self, owner: Owner) -> list[Value]:
         platform = self._registry.get(owner.provider)
         return await self._tokens.run(owner, platform.adapter.list_values)
+
+
+def no_recognitions(registry: Registry, provider: str) -> str:
+    """Say the platform keeps no recognitions, and name an enabled platform that does."""
+    name = registry.get(provider).spec.display_name
+    others = [p.spec for p in registry.others(provider) if p.spec.can_recognize]
+    text = f"{name}'s API offers no recognitions."
+    if others:
+        text += (
+            f" Recognitions in this workspace are on {others[0].display_name}: "
+            f"try `/kudos recent {others[0].name}`."
+        )
+    return text

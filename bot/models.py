@@ -76,6 +76,7 @@ class Recognition(BaseModel):
     value: str | None = None
     created: str | None = None
     url: str | None = None
+    value_id: str | None = None  # the platform's id of `value`, where it gives one
 
 
 class Link(BaseModel):
@@ -157,6 +158,8 @@ class Intent(BaseModel):
     queued_at: float = Field(default_factory=time.time)  # the latest Send or Retry
     sent: Sent | None = None
     reason: str | None = None  # why it failed, or why the last attempt did not finish
+    not_before: float | None = None  # the platform asked us to wait until then (Retry-After)
+    relink: bool = False  # failed for want of a usable link: the sender is offered a new one
 
     @property
     def final(self) -> bool:

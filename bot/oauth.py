@@ -20,6 +20,7 @@ from bot.settings import ProviderSettings
 from bot.token_formats import CLIENT_AUTH, ENCODERS, Params, read_token
 
 log = logging.getLogger(__name__)
+UNAVAILABLE = (408, 429)  # and every 5xx: the platform is away or busy, not refusing
 
 
 def new_state() -> str:
@@ -57,9 +58,13 @@ def authorize_url(
 
 
 def scope_of(spec: ProviderSpec, client: ProviderSettings) -> str:
-    """The configured scope (or the spec's), `{entity_id}` filled in, joined as the spec says."""
+    """The configured scope (or the spec's), `{entity_id}` filled in, joined as the spec says.
+
+    Scopes are configured space-separated (or with the spec's own separator); any other
+    character is part of a scope, e.g. the commas of Culture Amp's
+    `target-entity:<id>:employees-read,performance-evaluations-read`."""
     scope = (client.scope or spec.default_scope).format(entity_id=client.entity_id or "")
-    return spec.scope_separator.join(scope.replace(",", " ").split())
+    return spec.scope_separator.join(scope.replace(spec.scope_separator, " ").split())
 
 
 class TokenRejected(Exception):
@@ -89,7 +94,11 @@ async def exchange_code(
     try:
         return await request_token(http, spec, client, params)
     except ProviderUnavailable as error:
-        raise OAuthFailure("Link failed", error.user_message) from error
+        raise OAuthFailure(
+            "Link failed",
+            f"{spec.display_name} isn't available right now, so nothing was linked. "
+            "Run /kudos link in Slack to try again in a few minutes.",
+        ) from error
     except TokenRejected as rejected:
         raise OAuthFailure("Link failed", _rejection(spec, rejected)) from rejected
 
@@ -160,6 +169,11 @@ def _token_body(spec: ProviderSpec, response: httpx.Response) -> Mapping[str, An
         return body
     error = body.get("error") if isinstance(body, Mapping) else None
     log.warning("token request to %s answered %s (%s)", spec.name, response.status_code, error)
+    if response.status_code in UNAVAILABLE or response.status_code >= 500:
+        raise ProviderUnavailable(
+            f"{spec.display_name} isn't available right now. Please try again in a few minutes.",
+            may_have_landed=False,
+        )
     raise TokenRejected(error if isinstance(error, str) else None, response.status_code)
 
 

@@ -27,6 +27,9 @@ HEARTBEAT = 5.0  # seconds between a worker's heartbeats
 IN_FLIGHT = 16  # deliveries one consumer runs at once
 STOP_GRACE = 3.0  # seconds deliveries under way may take to finish at shutdown
 ALIVE = 3 * HEARTBEAT
+# The per-intent delivery lock: renewed every third of this while its consumer runs, so an
+# attempt (cut off at ATTEMPT_DEADLINE) never outlives it; lost this long after a consumer died.
+DELIVERY_LOCK_TTL = 6.0
 
 
 class Outbox(Shared):
@@ -45,8 +48,8 @@ class Outbox(Shared):
 
     async def outcome(self, intent: Intent, poll: float = 0.05, poll_max: float = 0.5) -> Intent:
         """The intent once final, or once an attempt failed for now, or when the watch ends.
-        Exactly one side tells the sender a final outcome: this request if the consumer handed
-        it over before the watch ended, else the consumer, later, by DM."""
+        One side tells the sender a final outcome: this request if it took the outcome the
+        consumer handed over before the watch ended, else the consumer, later, by DM."""
         deadline = time.monotonic() + self._watch
         current = intent
         while time.monotonic() < deadline:
@@ -55,8 +58,8 @@ class Outbox(Shared):
                 break
             await asyncio.sleep(poll)
             poll = min(poll * 1.5, poll_max)  # quick for a quick platform, few reads for a slow one
-        if await self._store.stop_watching(intent.id):
-            return await self._store.load_intent(intent.id) or current
+        if taken := await self._store.stop_watching(intent.id):
+            return taken
         return current if not current.final else current.model_copy(update={"status": "pending"})
 
     async def retry(self, team_id: str, user_id: str, intent_id: str) -> Intent:
@@ -67,9 +70,8 @@ class Outbox(Shared):
             raise InvalidInput("There's nothing to retry here any more.")
         if intent.status == "done":
             return intent
-        again = intent.model_copy(
-            update={"status": "pending", "reason": None, "queued_at": time.time()}
-        )
+        fresh = {"status": "pending", "reason": None, "not_before": None, "relink": False}
+        again = intent.model_copy(update=fresh | {"queued_at": time.time()})
         await self._store.enqueue(again, self._watch + WATCH_GRACE)
         return again
 
@@ -85,10 +87,12 @@ class Consumer:
         *,
         worker: bool,
         retry_after: float,
+        lock_ttl: float = DELIVERY_LOCK_TTL,
     ) -> None:
         self._store, self._deliverer, self._on_outcome = store, deliverer, on_outcome
         self._worker = worker
         self._retry_ms = int(retry_after * 1000)
+        self._lock_ttl = lock_ttl
         self.name = f"{'worker' if worker else 'web'}-{socket.gethostname()}-{os.getpid()}"
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -131,21 +135,26 @@ class Consumer:
             log.warning("outbox: %s", error.user_message)
 
     async def handle(self, entry_id: str, intent_id: str) -> None:
-        """One entry: deliver it under a per-intent lock; acknowledge once the intent is final."""
+        """One entry: one attempt under the intent's delivery lock (none before the wait the
+        platform asked for); once the intent is final, tell people and drop the entry."""
         try:
-            async with self._store.locked(f"deliver:{intent_id}", wait=0):
+            async with self._store.delivering(intent_id, self._lock_ttl):
                 intent = await self._store.load_intent(intent_id)
-                if intent is not None and not intent.final:
-                    intent = await self._deliverer.attempt(intent, self._store.save_intent)
-                    if not intent.final:
-                        await self._store.save_intent(intent)
-                    else:
-                        told = await self._store.finish_intent(intent)
-                        await self._on_outcome(intent, told)
+                if intent is None or intent.final:
+                    await self._store.outbox_done(entry_id)
+                    return
+                if not self._deliverer.due(intent):
+                    return  # claimed again after the retry delay
+                intent = await self._deliverer.attempt(intent, self._store.save_intent)
+                if not intent.final:
+                    await self._store.save_intent(intent)
+                    return
+                handed = await self._store.finish_intent(intent)
         except Busy:
-            return  # another consumer is on it; if it dies, the entry is claimed again
-        if intent is None or intent.final:
-            await self._store.outbox_done(entry_id)
+            return  # another consumer is on it; if it dies, its lock lapses and this is claimed
+        told = handed and await self._store.taken_by_watcher(intent.id, WATCH + WATCH_GRACE)
+        await self._on_outcome(intent, told)
+        await self._store.outbox_done(entry_id)
 
 
 async def _finish(running: set[asyncio.Task[None]]) -> None:

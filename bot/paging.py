@@ -14,6 +14,7 @@ from bot.errors import InvalidInput
 PagingStyle = Literal["achievers", "drf", "kazoo", "cultureamp"]
 Params = dict[str, str]
 ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+KAZOO_PAGE_PARAM = "page"  # the page number YouEarnedIt is asked for (assumed: kazoo.ASSUMED)
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ def _kazoo_page(body: Mapping[str, Any], params: Params) -> OnePage:
     page, count = body.get("page"), body.get("page_count")
     if not (isinstance(page, int) and isinstance(count, int)):
         return OnePage(_items(body, "data"), None, None)
-    later = NextPage(None, {**params, "page": str(page + 1)}) if page < count else None
-    earlier = NextPage(None, {**params, "page": str(page - 1)}) if page > 1 else None
+    later = NextPage(None, {**params, KAZOO_PAGE_PARAM: str(page + 1)}) if page < count else None
+    earlier = NextPage(None, {**params, KAZOO_PAGE_PARAM: str(page - 1)}) if page > 1 else None
     return OnePage(_items(body, "data"), later, earlier)
 
 

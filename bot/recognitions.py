@@ -100,7 +100,7 @@ class Recognitions(Shared):
             message=message,
             value=value,
             choices=values,
-            announce=request.announce,
+            announce=request.announce and bool(channel_id),  # "": a DM, nowhere to announce
             unknown_value=None if value or not request.hashtags else request.hashtags[0],
         )
         await self._store.put_draft(draft)

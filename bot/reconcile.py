@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import logging
-from datetime import datetime
+import re
+import unicodedata
 
 from bot.models import Intent, Recognition, Sent
 from bot.providers import Registry
+from bot.providers.base import dated_since
 from bot.shared import Shared
 from bot.tokens import Tokens
 
 log = logging.getLogger(__name__)
-CLOCK_SKEW = 120.0
+CLOCK_SKEW = 120.0  # the platform's clock may run this far behind ours
+SPACES = re.compile(r"\s+")
 
 
 class Reconciler(Shared):
@@ -22,30 +26,42 @@ class Reconciler(Shared):
         self._tokens = tokens
 
     async def landed(self, intent: Intent, people: list[str]) -> tuple[Sent | None, list[str]]:
-        """What already arrived (read back from the sender's recent recognitions), what didn't."""
+        """What already arrived (read back from what the sender gave since the intent), and
+        who is still missing it."""
         draft = intent.draft
         link = await self._tokens.link(draft.owner)
         sender = link.account.id if link else ""
         adapter = self._registry.get(draft.provider).adapter
-        page = await self._tokens.run(draft.owner, lambda t: adapter.recent(t, sender, None))
-        landed = [item for item in page.items if _is_this(item, intent)]
+        since = intent.created - CLOCK_SKEW
+        given = await self._tokens.run(draft.owner, lambda t: adapter.given(t, sender, since))
+        landed = [item for item in given if is_this(item, intent, sender)]
         arrived = {person for item in landed for person in item.recipient_ids}
         missing = [person for person in people if person not in arrived]
         first = landed[0] if landed else None
         log.info(
-            "reconciled an intent: %d of %d recipients already have it",
+            "reconciled an intent: %d of %d recipients already have it (%d read back)",
             len(people) - len(missing),
             len(people),
+            len(given),
         )
         return (Sent(id=first.id, url=first.url) if first else None), missing
 
 
-def _is_this(item: Recognition, intent: Intent) -> bool:
-    """Same text, and not older than the intent (when the platform says when)."""
-    if item.message.strip() != intent.draft.message.strip():
-        return False
-    try:
-        created = datetime.fromisoformat((item.created or "").replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    return created.timestamp() >= intent.created - CLOCK_SKEW
+def is_this(item: Recognition, intent: Intent, sender: str) -> bool:
+    """From the sender, dated within the intent's window, with the same text (as platforms
+    store it: spacing and HTML entities may differ). An undated item never counts."""
+    return (
+        bool(sender)
+        and item.giver_id == sender
+        and dated_since(item, intent.created - CLOCK_SKEW)
+        and same_text(item.message, intent.draft.message)
+    )
+
+
+def same_text(stored: str, sent: str) -> bool:
+    return _normal(stored) == _normal(sent)
+
+
+def _normal(message: str) -> str:
+    unescaped = html.unescape(html.unescape(message))  # some platforms escape twice
+    return SPACES.sub(" ", unicodedata.normalize("NFKC", unescaped)).strip()

@@ -24,7 +24,7 @@ from bot.outbox import Outbox
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
 from bot.settings import Settings
-from bot.slack_http import SlackClient, open_session
+from bot.slack_http import SLACK_TIMEOUT, SlackClient, open_session
 from bot.slack_people import SlackPeople
 from bot.store import Store
 from bot.tokens import Tokens
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 PLATFORM_TIMEOUT = PLATFORM_LIMITS.timeout  # every number lives in bot/limits.py
 REDIS_TIMEOUT = 1.0  # well under Slack's 3-second budget
 REDIS_CONNECTIONS = 256  # per process
-REDIS_POOL_WAIT = 3.0  # a saturated process queues for a connection rather than failing
+REDIS_POOL_WAIT = 1.0  # a saturated process queues briefly for a connection: wait + command < 3 s
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Services:
 
     async def start(self) -> None:
         """What needs the running event loop: the pooled session every Slack call goes through."""
-        self.slack_session = self.slack.session = open_session()
+        self.slack_session = self.slack.session = open_session(self.slack.timeout)
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -120,7 +120,7 @@ def build_services(settings: Settings) -> Services:
     redis, cipher = connect_redis(settings)
     http = httpx.AsyncClient(timeout=PLATFORM_TIMEOUT, limits=PLATFORM_POOL, follow_redirects=False)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    slack = SlackClient(token=token, base_url=settings.slack_api_url, timeout=5)
+    slack = SlackClient(token=token, base_url=settings.slack_api_url, timeout=SLACK_TIMEOUT)
     store = Store(redis, cipher)
     registry = build_registry(settings, http)
     tokens = Tokens(store, registry, http)

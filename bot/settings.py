@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from redis.connection import parse_url
 
 from bot.errors import ConfigError
 
@@ -45,7 +48,13 @@ class Settings(BaseSettings):
     outbox_retry_seconds: float = 10.0  # a delivery not finished by then is claimed again
     host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
     port: int = 3000
-    web_concurrency: int = Field(default=1, ge=1, le=64)  # server processes on PORT (with Redis)
+    web_concurrency: int | None = Field(default=None, ge=1, le=64)  # processes on PORT
+
+    @field_validator("redis_url", "token_encryption_keys", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        """`NAME=` with nothing after it (an untouched copy of .env.example) means unset."""
+        return (value.strip() or None) if isinstance(value, str) else value
 
     def providers(self) -> dict[str, ProviderSettings]:
         """Every platform's settings by its contract name."""
@@ -87,10 +96,12 @@ def check_required(settings: Settings) -> None:
             "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the "
             "Bot User OAuth Token (xoxb-…)."
         )
-    if settings.redis_url is not None and settings.token_encryption_keys is None:
-        raise ConfigError(
-            f"TOKEN_ENCRYPTION_KEYS is required with REDIS_URL: generate a key with `{KEYGEN}`."
-        )
+    if settings.redis_url is not None:
+        check_redis_url(settings.redis_url.get_secret_value())
+        if settings.token_encryption_keys is None:
+            raise ConfigError(
+                f"TOKEN_ENCRYPTION_KEYS is required with REDIS_URL: generate a key with `{KEYGEN}`."
+            )
     enabled = [name for name, client in settings.providers().items() if client.enabled]
     if settings.default_provider and settings.default_provider not in enabled:
         raise ConfigError(
@@ -102,3 +113,14 @@ def check_required(settings: Settings) -> None:
 def _given(secret: SecretStr | None) -> bool:
     """Set, and not empty (as in an untouched copy of .env.example)."""
     return secret is not None and bool(secret.get_secret_value().strip())
+
+
+def check_redis_url(url: str) -> None:
+    """A URL redis-py can connect with; the reason never repeats it (it may hold a password)."""
+    try:
+        parse_url(url)  # type: ignore[no-untyped-call]  # redis-py ships no hints for it
+    except ValueError as error:
+        raise ConfigError(
+            "REDIS_URL is not a Redis URL: expected redis://[:password@]host[:port][/db], "
+            "rediss://… or unix:///path (leave it empty for the embedded store)."
+        ) from error

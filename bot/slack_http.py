@@ -18,11 +18,18 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.shared import Shared
 
 SLACK_CONNECTIONS = 100  # concurrent connections to Slack per process
+SLACK_TIMEOUT = 5  # seconds for one call to Slack, all of it (slack_sdk's `timeout` is an int)
 
 
-def open_session() -> aiohttp.ClientSession:
-    """Call inside the running event loop; close it at shutdown."""
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS))
+def open_session(timeout: float = SLACK_TIMEOUT) -> aiohttp.ClientSession:
+    """Call inside the running event loop; close it at shutdown.
+
+    slack_sdk applies its own `timeout` only to sessions it opens itself: on one handed to it,
+    the session's timeout is the only one (aiohttp's default: 5 minutes), so it is set here."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS),
+        timeout=aiohttp.ClientTimeout(total=timeout),
+    )
 
 
 class SlackClient(Shared, AsyncWebClient):

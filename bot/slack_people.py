@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -30,6 +31,8 @@ class SlackPeople(Shared):
         self._client = client
 
     async def profile(self, user_id: str) -> SlackProfile | None:
+        """The user as Slack describes them; None if Slack has no such user. Slack failing,
+        unreachable or too slow is a `KudosError` saying so."""
         try:
             response = await self._client.users_info(user=user_id)
         except SlackApiError as error:
@@ -37,6 +40,9 @@ class SlackPeople(Shared):
                 return None
             log.warning("users.info failed: %s", error.response.get("error"))
             raise KudosError("Slack didn't tell us who that is. Please try again.") from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("users.info failed: %s", type(error).__name__)
+            raise KudosError("Slack didn't answer. Please try again in a moment.") from error
         user = response.get("user") or {}
         profile = user.get("profile") or {}
         name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id

@@ -9,11 +9,18 @@ from typing import TypeVar
 import httpx
 
 from bot import oauth
-from bot.errors import GrantRevoked, NotLinked, ProviderError, ProviderUnauthorized, TokenUnreadable
+from bot.errors import (
+    GrantRevoked,
+    NotLinked,
+    ProviderError,
+    ProviderUnauthorized,
+    ProviderUnavailable,
+    TokenUnreadable,
+)
 from bot.models import Link, Owner, TokenSet
 from bot.providers import Platform, Registry
 from bot.shared import Shared
-from bot.store import Store
+from bot.store import Store, keys
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -66,16 +73,27 @@ class Tokens(Shared):
         if rejected is None and not token.expired(platform.spec.refresh_margin):
             return token.access_token
         if token.refresh_token:
-            return (await self._refresh(owner, platform, token.access_token)).token.access_token
+            return await self._renewed(owner, platform, token, early=rejected is None)
         if rejected is None and not token.expired():
             return token.access_token  # nothing to renew it with, but still valid
         await self._store.delete_link(owner)
         why = f"{name} no longer accepts your link" if rejected else f"Your {name} link has expired"
         raise NotLinked(owner.provider, f"{why}. Link it again to continue.")
 
+    async def _renewed(self, owner: Owner, platform: Platform, token: TokenSet, early: bool) -> str:
+        """A refreshed access token; a refresh ahead of expiry that finds the platform away
+        leaves the current, still valid, token in use (the next call tries again)."""
+        try:
+            return (await self._refresh(owner, platform, token.access_token)).token.access_token
+        except ProviderUnavailable:
+            if early and not token.expired():
+                log.info("early refresh on %s failed; the current token serves", owner.provider)
+                return token.access_token
+            raise
+
     async def _refresh(self, owner: Owner, platform: Platform, stale: str) -> Link:
         """One refresh per (user, platform) at a time, across every process."""
-        async with self._store.locked(f"refresh:{owner.key}"):
+        async with self._store.locked(keys.link_lock(owner)):
             loaded = await self._store.load_link_version(owner)
             if loaded is None:
                 raise NotLinked(owner.provider, "Link your account to continue.")
@@ -93,28 +111,49 @@ class Tokens(Shared):
             updated = current.model_copy(
                 update={"token": fresh.model_copy(update={"refresh_token": kept})}
             )
-            if not await self._store.swap_link(owner, blob, updated):
-                log.info("link changed during refresh; the new tokens serve this call only")
+            await self._write_back(owner, blob, current, updated)
             return updated
+
+    async def _write_back(self, owner: Owner, blob: bytes, current: Link, updated: Link) -> None:
+        """Compare-and-set the refreshed link. A record that changed only by being re-encrypted
+        (rotate-keys) still holds the spent refresh token: it is replaced all the same. One
+        that is gone (unlinked) or different (relinked) is left alone."""
+        for _ in range(3):
+            if await self._store.swap_link(owner, blob, updated):
+                return
+            loaded = await self._store.load_link_version(owner)
+            if loaded is None or loaded[1] != current:
+                log.info("link changed during refresh; the new tokens serve this call only")
+                return
+            blob = loaded[0]
+        log.warning("could not store a refreshed link for %s", owner.provider)
 
     async def _app_token(self, platform: Platform, rejected: str | None) -> str:
         """The platform's app-level token, minted single-flight and re-minted before expiry."""
         spec = platform.spec
-
-        def usable(token: TokenSet | None) -> str | None:
-            good = (
-                token and token.access_token != rejected and not token.expired(spec.refresh_margin)
-            )
-            return token.access_token if good and token else None
-
-        if found := usable(await self._store.load_app_token(spec.name)):
+        if found := _usable(await self._stored_app_token(spec.name), rejected, spec.refresh_margin):
             return found
-        async with self._store.locked(f"apptoken:{spec.name}"):
-            if found := usable(await self._store.load_app_token(spec.name)):
+        async with self._store.locked(keys.app_token_lock(spec.name)):
+            current = await self._stored_app_token(spec.name)
+            if found := _usable(current, rejected, spec.refresh_margin):
                 return found  # another request minted it while we waited
-            fresh = await oauth.client_credentials(self._http, spec, platform.client)
+            try:
+                fresh = await oauth.client_credentials(self._http, spec, platform.client)
+            except ProviderUnavailable:
+                if found := _usable(current, rejected, margin=0.0):
+                    log.info("early re-mint on %s failed; the current token serves", spec.name)
+                    return found
+                raise
             await self._store.save_app_token(spec.name, fresh)
             return fresh.access_token
+
+    async def _stored_app_token(self, provider: str) -> TokenSet | None:
+        """The stored app-level token; one no key opens (keys rotated) is dropped and re-minted."""
+        try:
+            return await self._store.load_app_token(provider)
+        except TokenUnreadable:
+            await self._store.delete_app_token(provider)
+            return None
 
     async def _give_up(self, owner: Owner, platform: Platform, error: Exception) -> T:
         name = platform.spec.display_name
@@ -126,3 +165,10 @@ class Tokens(Shared):
         raise NotLinked(
             owner.provider, f"{name} no longer accepts your link. Link it again."
         ) from error
+
+
+def _usable(token: TokenSet | None, rejected: str | None, margin: float) -> str | None:
+    """The token's access token, unless it was just rejected or expires within `margin`."""
+    if token is None or token.access_token == rejected or token.expired(margin):
+        return None
+    return token.access_token

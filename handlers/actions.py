@@ -10,6 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from bot.errors import DraftGone
 from bot.linking import Linker
 from bot.lookups import Lookups
 from bot.models import Intent, Owner
@@ -17,8 +18,8 @@ from bot.outbox import Outbox
 from bot.providers import Registry
 from bot.recognitions import Recognitions
 from handlers import blocks, kit, lookup_blocks
-from handlers.delivery import sender_notice
-from handlers.errors import reports_errors
+from handlers.delivery import relink_url, sender_notice
+from handlers.errors import reply, reports_errors
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,14 @@ async def send_draft(
     registry: Registry,
     recognitions: Recognitions,
     outbox: Outbox,
+    linker: Linker,
 ) -> None:
     """Claim the draft once, queue it, and show how it went (or that it is queued)."""
     draft = await recognitions.ready(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
-    await show_outcome(await outbox.outcome(await outbox.submit(draft)), registry, respond)
+    intent = await outbox.outcome(await outbox.submit(draft))
+    await show_outcome(intent, registry, respond, linker)
 
 
 @reports_errors
@@ -56,17 +59,23 @@ async def retry_delivery(
     respond: AsyncRespond,
     registry: Registry,
     outbox: Outbox,
+    linker: Linker,
 ) -> None:
     """Retry a failed recognition: only its sender can, and it is reconciled before any POST."""
     intent = await outbox.retry(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
-    await show_outcome(intent if intent.final else await outbox.outcome(intent), registry, respond)
+    intent = intent if intent.final else await outbox.outcome(intent)
+    await show_outcome(intent, registry, respond, linker)
 
 
-async def show_outcome(intent: Intent, registry: Registry, respond: AsyncRespond) -> None:
-    """Replace the preview (or the failure notice) with how the delivery went."""
-    text, shown = sender_notice(intent, registry.get(intent.draft.provider).spec)
+async def show_outcome(
+    intent: Intent, registry: Registry, respond: AsyncRespond, linker: Linker
+) -> None:
+    """Replace the preview (or the failure notice) with how the delivery went; a link that is
+    gone gets a link button rather than a Retry that would fail again."""
+    link_url = await relink_url(linker, registry, intent)
+    text, shown = sender_notice(intent, registry.get(intent.draft.provider).spec, link_url)
     await respond(text=text, blocks=shown, replace_original=True)
 
 
@@ -91,8 +100,9 @@ async def cancel_draft(
     cancelled = await recognitions.cancel(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
-    if cancelled:
-        await respond(text="Cancelled: nothing was sent.", replace_original=True)
+    if not cancelled:  # already sent, cancelled or expired: said as Send says it
+        raise DraftGone()
+    await reply(respond, "Cancelled: nothing was sent.", replace_original=True)
 
 
 @reports_errors
@@ -110,46 +120,8 @@ async def choose_value(
         context.team_id or "", context.user_id or "", draft_id, value_id
     )
     spec = registry.get(draft.provider).spec
-    await respond(
-        text="Preview of your recognition",
-        blocks=blocks.preview(draft, spec),
-        replace_original=True,
-    )
-
-
-@reports_errors
-async def confirm_link(
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
-    registry: Registry,
-    linker: Linker,
-) -> None:
-    """The clicker confirms *their own* pending link; the button only names the platform."""
-    owner = owner_for(context, registry, action)
-    spec = registry.get(owner.provider).spec
-    link = await linker.confirm(owner)
-    await respond(
-        text=f":white_check_mark: You're linked to {spec.display_name} as {link.account.name}.",
-        replace_original=True,
-    )
-
-
-@reports_errors
-async def reject_link(
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
-    registry: Registry,
-    linker: Linker,
-) -> None:
-    owner = owner_for(context, registry, action)
-    spec = registry.get(owner.provider).spec
-    await linker.unlink(owner)
-    await respond(
-        text=f"Nothing was linked to {spec.display_name}. Run `/kudos link "
-        f"{spec.name}` to sign in with your own account.",
-        replace_original=True,
+    await reply(
+        respond, "Preview of your recognition", blocks.preview(draft, spec), replace_original=True
     )
 
 
@@ -167,9 +139,8 @@ async def turn_page(
     owner = Owner(context.team_id or "", context.user_id or "", spec.name)
     person, page = await lookups.recent(owner, subject, at)
     shown = lookup_blocks.recent(spec, person, page, subject)
-    await respond(
-        text=f"Recent recognitions for {person.name}", blocks=shown, replace_original=True
-    )
+    text = f"Recent recognitions for {kit.escape(person.name)}"
+    await reply(respond, text, shown, replace_original=True)
 
 
 def register(app: AsyncApp) -> None:
@@ -181,5 +152,3 @@ def register(app: AsyncApp) -> None:
     app.action(kit.OPEN_LINK)(ack_only)
     app.action(kit.OLDER)(ack=ack_only, lazy=[turn_page])
     app.action(kit.NEWER)(ack=ack_only, lazy=[turn_page])
-    app.action(kit.CONFIRM_LINK)(ack=ack_only, lazy=[confirm_link])
-    app.action(kit.REJECT_LINK)(ack=ack_only, lazy=[reject_link])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.models import Draft, Intent, Person, Sent
+from bot.platform_errors import wait_words
 from bot.providers.base import ProviderSpec
 from handlers.kit import (
     ANNOUNCE,
@@ -10,14 +11,19 @@ from handlers.kit import (
     CHOOSE_VALUE,
     CONFIRM_LINK,
     OPEN_LINK,
+    OPTION_TEXT,
+    OPTION_VALUE,
     REJECT_LINK,
     RETRY,
     SEND,
     Block,
     button,
+    clip,
     context,
     escape,
+    link,
     quote,
+    safe_url,
     section,
 )
 
@@ -60,9 +66,10 @@ def names(draft: Draft) -> str:
 
 
 def value_picker(draft: Draft, spec: ProviderSpec) -> Block:
+    choices = [value for value in draft.choices if len(value.id) <= OPTION_VALUE][:100]
     options = [
-        {"text": {"type": "plain_text", "text": value.name[:75]}, "value": value.id}
-        for value in draft.choices[:100]
+        {"text": {"type": "plain_text", "text": clip(value.name, OPTION_TEXT)}, "value": value.id}
+        for value in choices
     ]
     return {
         "type": "static_select",
@@ -94,7 +101,8 @@ def preview(draft: Draft, spec: ProviderSpec) -> list[Block]:
         controls.append(button("Send", SEND, value=draft.id, style="primary"))
     controls.append(button("Cancel", CANCEL, value=draft.id))
     blocks.append({"type": "actions", "block_id": f"draft:{draft.id}", "elements": controls})
-    blocks.append(announce_toggle(draft))
+    if draft.channel_id:  # none in a DM: nobody else to tell, and no way to invite the bot
+        blocks.append(announce_toggle(draft))
     return blocks
 
 
@@ -111,20 +119,25 @@ def announce_toggle(draft: Draft) -> Block:
 
 
 def confirmation(draft: Draft, sent: Sent, spec: ProviderSpec) -> list[Block]:
-    where = f"<{sent.url}|View it on {spec.display_name}>" if sent.url else spec.display_name
+    name = spec.display_name
+    where = link(sent.url, f"View it on {name}") if safe_url(sent.url) else escape(name)
     return [
         section(f":white_check_mark: Recognition sent to {names(draft)}. {where}"),
         context(quote(draft.message)),
     ]
 
 
-def queued(intent: Intent, spec: ProviderSpec) -> list[Block]:
-    why = f" ({escape(intent.reason)})" if intent.reason else ""
+def queued(intent: Intent, spec: ProviderSpec, now: float) -> list[Block]:
+    """A recognition still on its way: why, and that the sender hears when it is delivered."""
+    name = spec.display_name
+    if intent.not_before is not None and intent.not_before > now:
+        wait = wait_words(intent.not_before - now)
+        why = f"{name} asked us to wait {wait}. I'll deliver it then and DM you."
+    else:
+        why = f"{name} isn't answering right now. I'll deliver it as soon as it does and DM you."
     return [
         section(
-            f":hourglass_flowing_sand: Your recognition for {names(intent.draft)} is queued: "
-            f"{spec.display_name} isn't answering right now{why}. I'll deliver it as soon "
-            "as it does and DM you."
+            f":hourglass_flowing_sand: Your recognition for {names(intent.draft)} is queued: {why}"
         ),
         context(quote(intent.draft.message)),
     ]
@@ -142,12 +155,25 @@ def delivery_failed(intent: Intent, spec: ProviderSpec) -> list[Block]:
     ]
 
 
+def delivery_needs_link(intent: Intent, spec: ProviderSpec, url: str) -> list[Block]:
+    """Not delivered because the link is gone: the link button instead of a futile Retry."""
+    reason = escape(intent.reason or f"{spec.display_name} no longer accepts your link")
+    again = "Once you're linked again, send it again: your message is quoted above."
+    return [
+        section(
+            f":warning: Your recognition for {names(intent.draft)} was not delivered: {reason}"
+        ),
+        context(quote(intent.draft.message)),
+        *link_prompt(url, spec, again),
+    ]
+
+
 def announcement(draft: Draft, sent: Sent, spec: ProviderSpec) -> list[Block]:
     value = f" for *{escape(draft.value.name)}*" if draft.value else ""
     lines = [f":tada: <@{draft.user_id}> recognized {names(draft)}{value}", quote(draft.message)]
     blocks = [section("\n".join(lines))]
-    if sent.url:
-        blocks.append(context(f"<{sent.url}|See it on {spec.display_name}>"))
+    if safe_url(sent.url):
+        blocks.append(context(link(sent.url, f"See it on {spec.display_name}")))
     return blocks
 
 
@@ -159,8 +185,8 @@ def recipient_dm(draft: Draft, sent: Sent, spec: ProviderSpec) -> list[Block]:
         quote(draft.message),
     ]
     shown = [section("\n".join(lines))]
-    if sent.url:
-        shown.append(context(f"<{sent.url}|See it on {spec.display_name}>"))
+    if safe_url(sent.url):
+        shown.append(context(link(sent.url, f"See it on {spec.display_name}")))
     return shown
 
 
@@ -171,18 +197,3 @@ def recipient_text(draft: Draft) -> str:
 def announcement_text(draft: Draft) -> str:
     """Notification fallback for the announcement."""
     return f"<@{draft.user_id}> recognized {names(draft)}"
-
-
-HELP = "\n".join(
-    [
-        "*Kudos Bridge* sends recognitions from Slack.",
-        "• `/recognize @ana @bob for the smooth release #teamwork`: preview, then Send",
-        "• `/kudos link [platform]`: link your account on the recognition platform",
-        "• `/kudos status`: every platform and your link to each",
-        "• `/kudos unlink [platform]`: remove the link and its tokens",
-        "• `/kudos whois @ana [platform]`: who that is on the platform",
-        "• `/kudos recent [@ana]`: the latest recognitions given and received, page by page",
-        "• `/kudos values`: the values you can recognize with",
-        "• `/kudos help`: this list",
-    ]
-)

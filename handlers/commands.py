@@ -1,7 +1,11 @@
-"""Slash commands: ack first (with the answer when it needs no I/O), then work lazily."""
+"""Slash commands. `/recognize` acks at once and previews lazily; a `/kudos` lookup answers in
+its ack when it can (a command's ack message can't be replaced later, so a note saying
+"working" stays on screen above the answer)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -10,19 +14,19 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.directory import Directory
 from bot.errors import InvalidInput
-from bot.linking import Linker
-from bot.lookups import Lookups
 from bot.models import Owner
 from bot.providers import Registry
 from bot.recognitions import Recognitions
-from bot.slack_people import SlackPeople
-from bot.tokens import Tokens
-from handlers import blocks, views
-from handlers.errors import reports_errors
-from handlers.kudos import SUBCOMMANDS, Ask
-from handlers.parse import LOOKUPS, parse_kudos, parse_recognize
+from handlers import blocks, kit, views
+from handlers.errors import reply, reports_errors, settled
+from handlers.kudos import SUBCOMMANDS, help_text, run
+from handlers.parse import announce_channel, parse_kudos, parse_recognize
+
+log = logging.getLogger(__name__)
+LOOKUPS = ("whois", "recent", "values")  # ask the platform: may be slow
+LOOKUP_BUDGET = 1.5  # seconds of platform work inside a /kudos ack; Slack waits 3
+WORKING = ":hourglass_flowing_sand: Looking that up… the answer follows here in a moment."
 
 
 def owner_of(context: AsyncBoltContext, registry: Registry, provider: str | None = None) -> Owner:
@@ -56,42 +60,38 @@ async def preview_recognition(
     except InvalidInput:
         return  # the ack already said why
     owner = owner_of(context, registry)
-    draft = await recognitions.prepare(owner, command.get("channel_id", ""), request)
+    channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
+    draft = await recognitions.prepare(owner, channel, request)
     spec = registry.get(draft.provider).spec
-    await respond(text="Preview of your recognition", blocks=blocks.preview(draft, spec))
+    await reply(respond, "Preview of your recognition", blocks.preview(draft, spec))
 
 
-async def ack_kudos(ack: AsyncAck, command: dict[str, Any]) -> None:
-    action = parse_kudos(command.get("text", "")).action
-    if action == "help":
-        await ack(text=blocks.HELP)
-    elif action in LOOKUPS:
-        await ack(text=":hourglass_flowing_sand: Looking that up…")
-    else:
-        await ack()
-
-
-@reports_errors
-async def run_kudos(
-    command: dict[str, Any],
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
-    registry: Registry,
-    linker: Linker,
-    tokens: Tokens,
-    directory: Directory,
-    people: SlackPeople,
-    lookups: Lookups,
+async def answer_kudos(
+    ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
 ) -> None:
+    """A lookup is answered in the ack itself when the platform answers within LOOKUP_BUDGET
+    (Slack waits 3 s, and can't replace a command's ack later); slower, a working note now and
+    the answer as a new message when ready (this runs on after the ack: Bolt runs it as a task).
+    The other subcommands answer through the response_url, so that the link prompt can give way
+    to "linked" after the sign-in."""
     request = parse_kudos(command.get("text", ""))
     if request.action not in SUBCOMMANDS:
-        return  # help was answered in the ack
-    owner = owner_of(context, registry, request.platform)
-    ask = Ask(
-        request, owner, respond.response_url, registry, linker, tokens, directory, people, lookups
-    )
-    text, shown = await SUBCOMMANDS[request.action](ask)
-    await respond(text=text, blocks=shown, replace_original=request.action in LOOKUPS)
+        registry: Registry = context["registry"]
+        await ack(text=help_text(registry.names()))
+        return
+    url = respond.response_url
+    answering = asyncio.ensure_future(settled(run(request, context, url), context, url))
+    if request.action in LOOKUPS:
+        done, _ = await asyncio.wait({answering}, timeout=LOOKUP_BUDGET)
+        if done:
+            await ack(**kit.message(*answering.result()))
+            return
+    await ack(text=WORKING if request.action in LOOKUPS else "")
+    text, shown = await answering
+    try:
+        await reply(respond, text, shown, replace_original=False)
+    except Exception as error:  # Slack unreachable: nobody left to tell
+        log.warning("could not answer /kudos: %s", type(error).__name__)
 
 
 async def recognize_later(
@@ -117,4 +117,4 @@ async def recognize_later(
 
 def register(app: AsyncApp) -> None:
     app.command("/recognize")(ack=ack_recognize, lazy=[recognize_later])
-    app.command("/kudos")(ack=ack_kudos, lazy=[run_kudos])
+    app.command("/kudos")(answer_kudos)

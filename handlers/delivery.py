@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import KudosError
+from bot.linking import Linker
 from bot.models import Draft, Intent, Sent
 from bot.outbox import OnOutcome
 from bot.providers import Registry
@@ -48,16 +51,37 @@ async def spread_the_word(
     return problems
 
 
-def sender_notice(intent: Intent, spec: ProviderSpec) -> tuple[str, list[Block]]:
-    """What the sender reads about their recognition: sent, failed (with Retry), or queued."""
+def sender_notice(
+    intent: Intent, spec: ProviderSpec, link_url: str | None = None, now: float | None = None
+) -> tuple[str, list[Block]]:
+    """What the sender reads about their recognition: sent, failed (with Retry, or with a link
+    button when the link is gone), or queued."""
     if intent.status == "done":
         return "Recognition sent", blocks.confirmation(intent.draft, intent.sent or Sent(), spec)
+    if intent.status == "failed" and link_url is not None:
+        return "Recognition not sent", blocks.delivery_needs_link(intent, spec, link_url)
     if intent.status == "failed":
         return "Recognition not sent", blocks.delivery_failed(intent, spec)
-    return "Recognition queued", blocks.queued(intent, spec)
+    return "Recognition queued", blocks.queued(intent, spec, time.time() if now is None else now)
 
 
-def tell_outcome(client: AsyncWebClient, registry: Registry) -> OnOutcome:
+async def relink_url(linker: Linker | None, registry: Registry, intent: Intent) -> str | None:
+    """A fresh link button's URL when the delivery failed for want of a usable link (None
+    otherwise, or when none can be made now: the notice then offers Retry). The sign-in
+    reports by DM, leaving the notice with the message in place."""
+    spec = registry.get(intent.draft.provider).spec
+    if linker is None or intent.status != "failed" or not intent.relink or not spec.per_user:
+        return None
+    try:
+        return await linker.start(intent.draft.owner)
+    except KudosError as error:
+        log.warning("no link button for a failed delivery: %s", type(error).__name__)
+        return None
+
+
+def tell_outcome(
+    client: AsyncWebClient, registry: Registry, linker: Linker | None = None
+) -> OnOutcome:
     """The consumer's callback once an intent is final; `told`: its watcher tells the sender."""
 
     async def on_outcome(intent: Intent, told: bool) -> None:
@@ -66,7 +90,8 @@ def tell_outcome(client: AsyncWebClient, registry: Registry) -> OnOutcome:
         if intent.status == "done":
             problems = await spread_the_word(client, intent.draft, intent.sent or Sent(), spec)
         if not told:  # nobody is showing it to the sender: DM them
-            text, shown = sender_notice(intent, spec)
+            link_url = await relink_url(linker, registry, intent)
+            text, shown = sender_notice(intent, spec, link_url)
             await _dm(client, intent.draft.user_id, text, shown)
         for problem in problems:
             await _dm(client, intent.draft.user_id, problem, None)

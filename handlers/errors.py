@@ -17,12 +17,14 @@ from bot.errors import KudosError, NotLinked
 from bot.linking import Linker
 from bot.models import Owner
 from bot.providers import Registry
-from handlers import blocks
+from handlers import blocks, kit
 from handlers.kit import escape, section
 
 log = logging.getLogger(__name__)
 GENERIC = KudosError.user_message
+NOT_SHOWN = ":warning: Slack couldn't show the details of this answer."
 LazyListener = Callable[..., Awaitable[None]]
+Reply = tuple[str, list[kit.Block] | None]
 
 
 def user_message(error: Exception) -> str:
@@ -32,18 +34,52 @@ def user_message(error: Exception) -> str:
     return GENERIC
 
 
-async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltContext) -> None:
-    """Tell the user what went wrong; a missing link comes with a link button."""
+async def explain(error: Exception, context: AsyncBoltContext, response_url: str | None) -> Reply:
+    """What to tell the user about `error`; a missing link comes with a link button."""
     if isinstance(error, NotLinked) and context.team_id and context.user_id:
         linker: Linker = context["linker"]
         registry: Registry = context["registry"]
         spec = registry.get(error.provider).spec
         owner = Owner(context.team_id, context.user_id, spec.name)
-        url = await linker.start(owner, respond.response_url)
-        prompt = blocks.link_prompt(url, spec, error.user_message)
-        await respond(text=error.user_message, blocks=prompt, replace_original=False)
-        return
-    await respond(text=f":warning: {user_message(error)}", replace_original=False)
+        url = await linker.start(owner, response_url)
+        return error.user_message, blocks.link_prompt(url, spec, error.user_message)
+    return f":warning: {user_message(error)}", None
+
+
+async def settled(
+    answering: Awaitable[Reply], context: AsyncBoltContext, response_url: str | None
+) -> Reply:
+    """The reply, or what to say about its failure: never raises."""
+    try:
+        return await answering
+    except Exception as error:  # the boundary: every failure ends in a message
+        try:
+            return await explain(error, context, response_url)
+        except Exception as second:  # e.g. Redis down while making a link button
+            log.warning("could not explain an error: %s", type(second).__name__)
+            return f":warning: {user_message(second)}", None
+
+
+async def reply(
+    respond: AsyncRespond, text: str, shown: list[kit.Block] | None = None, **options: Any
+) -> bool:
+    """Post through the response_url within Slack's limits. Slack refuses a message it can't
+    show with a 400 (respond() doesn't raise): then the gist goes again as plain text. True
+    when the user got something."""
+    result = await respond(**kit.message(text, shown), **options)
+    if result.status_code == 200:
+        return True
+    log.warning("Slack refused a reply: %s %.80r", result.status_code, result.body)
+    if shown is None:
+        return False
+    plain = await respond(text=kit.fit(f"{text}\n{NOT_SHOWN}", kit.MESSAGE_TEXT), **options)
+    return plain.status_code == 200
+
+
+async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltContext) -> None:
+    """Tell the user what went wrong, as a new message."""
+    text, shown = await explain(error, context, respond.response_url)
+    await reply(respond, text, shown, replace_original=False)
 
 
 def reports_errors(listener: LazyListener) -> LazyListener:

@@ -1,4 +1,5 @@
-"""App Home: the tab published on `app_home_opened`, and its Link / Unlink buttons.
+"""App Home: the tab published on `app_home_opened`, its Link / Unlink buttons, and Confirm /
+Reject of a pending link (on the tab, or in the DM that asked).
 
 Identity always comes from the signed request (context.team_id / context.user_id); a button's
 value only names the platform. Home has no response_url, so the outcome of a button (or the
@@ -8,35 +9,33 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import KudosError, NotLinked
 from bot.linking import Linker
 from bot.lookups import Lookups
-from bot.models import Owner
+from bot.models import Owner, Recognition
+from bot.paging import NextPage
 from bot.providers import Registry
 from bot.services import Services
 from bot.tokens import Tokens
 from handlers import home_blocks, kit
 from handlers.actions import ack_only, owner_for
-from handlers.errors import user_message
-from handlers.home_blocks import PlatformRow, Received
+from handlers.errors import reply, user_message
+from handlers.home_blocks import MAX_RECENT, PlatformRow, Received, Shown
+from handlers.kit import escape
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Shown:
-    """What a button changes on the tab: a sign-in to offer (provider, URL) and/or a notice."""
-
-    sign_in: tuple[str, str] | None = None
-    notice: str | None = None
+RECEIVED_PAGES = 4  # of the platform's pages read for Home's "received", at most
+REFUSED_VIEW = ("invalid_arguments", "invalid_blocks", "invalid_blocks_format")
 
 
 Change = Callable[[], Awaitable[Shown]]
@@ -60,18 +59,19 @@ class Home:
 
     async def show(self, team_id: str, user_id: str, change: Change | None = None) -> None:
         """Apply `change` (its failure becomes the notice), then publish; never raises."""
-        shown = Shown()
-        if change is not None:
-            try:
-                shown = await change()
-            except Exception as error:  # the boundary: the user reads why on the tab
-                shown = Shown(notice=f":warning: {user_message(error)}")
+        await self.publish(team_id, user_id, await applied(change))
+
+    async def publish(self, team_id: str, user_id: str, shown: Shown) -> None:
+        """Publish the tab; a tab Slack refuses becomes a short one saying so. Never raises."""
         try:
             rows = await self.rows(team_id, user_id, shown.sign_in)
             view = home_blocks.home_view(rows, await self.received(team_id, user_id), shown.notice)
             await self.client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
             log.warning("views.publish failed: %s", error.response.get("error"))
+            if error.response.get("error") in REFUSED_VIEW:
+                with suppress(Exception):  # nothing else to try
+                    await self.client.views_publish(user_id=user_id, view=home_blocks.plain_view())
         except Exception as error:  # e.g. Redis or Slack unreachable: Home stays as it was
             log.warning("could not publish Home: %s", type(error).__name__)
 
@@ -92,13 +92,26 @@ class Home:
             return Received(None, problem="No recognition platform is set up yet.")
         spec = self.registry.get().spec
         try:
-            person, page = await self.lookups.recent(Owner(team_id, user_id, spec.name), None)
+            items = await self.received_items(Owner(team_id, user_id, spec.name))
         except NotLinked:
             problem = f"Link your {spec.display_name} account to see the recognitions you receive."
             return Received(spec.display_name, problem=problem)
         except KudosError as error:
             return Received(spec.display_name, problem=error.user_message)
-        return Received(spec.display_name, home_blocks.received(page.items, person.id))
+        return Received(spec.display_name, items)
+
+    async def received_items(self, owner: Owner) -> list[Recognition]:
+        """The latest MAX_RECENT received, from up to RECEIVED_PAGES of the platform's pages
+        (they hold given ones too)."""
+        items: list[Recognition] = []
+        at: NextPage | None = None
+        for _ in range(RECEIVED_PAGES):
+            person, page = await self.lookups.recent(owner, None, at)
+            items += home_blocks.received(page.items, person.id)
+            if len(items) >= MAX_RECENT or page.older is None:
+                break
+            at = page.older
+        return items[:MAX_RECENT]
 
     async def start_link(self, owner: Owner) -> Shown:
         spec = self.registry.get(owner.provider).spec
@@ -112,6 +125,30 @@ class Home:
         if await self.linker.unlink(owner):
             return Shown(notice=f"Unlinked from {name}; your tokens are deleted.")
         return Shown(notice=f"You weren't linked to {name}.")
+
+    async def confirm(self, owner: Owner) -> Shown:
+        """Yes, that's me: the account the platform showed without an e-mail address."""
+        name = self.registry.get(owner.provider).spec.display_name
+        link = await self.linker.confirm(owner)
+        return Shown(notice=f":white_check_mark: You're linked to {name} as {link.account.name}.")
+
+    async def reject(self, owner: Owner) -> Shown:
+        spec = self.registry.get(owner.provider).spec
+        await self.linker.unlink(owner)
+        return Shown(
+            notice=f"Nothing was linked to {spec.display_name}. Run `/kudos link {spec.name}` "
+            "to sign in with your own account."
+        )
+
+
+async def applied(change: Change | None) -> Shown:
+    """What `change` shows; its failure becomes the notice."""
+    if change is None:
+        return Shown()
+    try:
+        return await change()
+    except Exception as error:  # the boundary: the user reads why
+        return Shown(notice=f":warning: {user_message(error)}", failed=True)
 
 
 async def home_opened(
@@ -148,7 +185,30 @@ async def change_from_home(
     )
 
 
+async def answer_link_question(
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    registry: Registry,
+    tokens: Tokens,
+    lookups: Lookups,
+    linker: Linker,
+) -> None:
+    """Confirm or reject a pending link, from the DM that asked (answered in place) or from
+    Home; Home is published again either way."""
+    home = Home(client, registry, tokens, lookups, linker)
+    change = home.confirm if action.get("action_id") == kit.CONFIRM_LINK else home.reject
+    shown = await applied(lambda: change(owner_for(context, registry, action)))
+    if respond.response_url and shown.notice:  # the question stays when the answer failed
+        with suppress(Exception):  # Home below still says it
+            await reply(respond, escape(shown.notice), replace_original=not shown.failed)
+    await home.publish(context.team_id or "", context.user_id or "", shown)
+
+
 def register(app: AsyncApp) -> None:
     app.event("app_home_opened")(ack=ack_only, lazy=[home_opened])
     app.action(kit.HOME_LINK)(ack=ack_only, lazy=[change_from_home])
     app.action(kit.HOME_UNLINK)(ack=ack_only, lazy=[change_from_home])
+    app.action(kit.CONFIRM_LINK)(ack=ack_only, lazy=[answer_link_question])
+    app.action(kit.REJECT_LINK)(ack=ack_only, lazy=[answer_link_question])

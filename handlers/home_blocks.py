@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 from bot.models import Link, Recognition
 from bot.providers.base import ProviderSpec
 from handlers.kit import (
+    CONFIRM_LINK,
     GIVE,
+    HEADER_TEXT,
     HOME_LINK,
     HOME_UNLINK,
     OPEN_LINK,
+    VIEW_BLOCKS,
     Block,
     button,
+    capped,
+    clip,
     context,
     escape,
     section,
@@ -40,6 +45,15 @@ class Received:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a button changes on the tab: a sign-in to offer (provider, URL) and/or a notice."""
+
+    sign_in: tuple[str, str] | None = None
+    notice: str | None = None
+    failed: bool = False  # the notice says why the change failed
+
+
 def received(items: list[Recognition], person_id: str) -> list[Recognition]:
     """Those `person_id` received; every item when the platform names no recipients at all."""
     if not any(item.recipient_ids for item in items):
@@ -48,7 +62,10 @@ def received(items: list[Recognition], person_id: str) -> list[Recognition]:
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": text[:150], "emoji": True}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, HEADER_TEXT), "emoji": True},
+    }
 
 
 def divider() -> Block:
@@ -76,6 +93,15 @@ def row_button(row: PlatformRow) -> Block | None:
     return button("Unlink", HOME_UNLINK, value=spec.name)
 
 
+def pending_buttons(spec: ProviderSpec) -> Block:
+    """A link waiting for "that's me": Confirm (the DM's own action) or Unlink."""
+    confirm = button("Confirm", CONFIRM_LINK, value=spec.name, style="primary")
+    return {
+        "type": "actions",
+        "elements": [confirm, button("Unlink", HOME_UNLINK, value=spec.name)],
+    }
+
+
 def sign_in_blocks(spec: ProviderSpec, url: str) -> list[Block]:
     """The fresh authorize URL the user asked for with Link."""
     label = f"Continue to {spec.display_name} sign-in"
@@ -93,6 +119,8 @@ def platform_blocks(row: PlatformRow) -> list[Block]:
     line = section(status_line(row.spec, row.link))
     if row.sign_in_url is not None and row.spec.per_user:
         return [line, *sign_in_blocks(row.spec, row.sign_in_url)]
+    if row.link is not None and not row.link.confirmed and row.spec.per_user:
+        return [line, pending_buttons(row.spec)]
     control = row_button(row)
     if control is not None:
         line["accessory"] = control
@@ -123,4 +151,16 @@ def home_view(
     if not rows:
         blocks.append(context("No recognition platform is set up yet. Ask your Slack admin."))
     blocks += [divider(), *received_blocks(recent)]
-    return {"type": "home", "blocks": blocks}
+    return {"type": "home", "blocks": capped(blocks, VIEW_BLOCKS)}
+
+
+def plain_view() -> dict[str, object]:
+    """What Home shows when Slack refused the full tab."""
+    return {
+        "type": "home",
+        "blocks": [
+            header("Kudos Bridge"),
+            *give_button(),
+            context("Part of this tab couldn't be shown. `/kudos status` lists your platforms."),
+        ],
+    }

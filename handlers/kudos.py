@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from slack_bolt.context.async_context import AsyncBoltContext
+
 from bot.directory import Directory
 from bot.errors import InvalidInput
 from bot.linking import Linker
@@ -15,9 +17,9 @@ from bot.providers.base import ProviderSpec
 from bot.slack_people import SlackPeople
 from bot.tokens import Tokens
 from handlers import blocks, lookup_blocks
+from handlers.errors import Reply
+from handlers.kit import escape
 from handlers.parse import KudosCommand
-
-Reply = tuple[str, list[blocks.Block] | None]
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,23 @@ class Ask:
     people: SlackPeople
     lookups: Lookups
 
+    @classmethod
+    def of(cls, request: KudosCommand, context: AsyncBoltContext, response_url: str | None) -> Ask:
+        """The asker from the signed request, on the platform named (or the default)."""
+        registry: Registry = context["registry"]
+        spec = registry.get(request.platform or None).spec
+        owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+        names = ("linker", "tokens", "directory", "people", "lookups")
+        return cls(request, owner, response_url, registry, *(context[name] for name in names))
+
     @property
     def spec(self) -> ProviderSpec:
         return self.registry.get(self.owner.provider).spec
+
+
+async def run(request: KudosCommand, context: AsyncBoltContext, response_url: str | None) -> Reply:
+    """The subcommand's reply (raises what it raises)."""
+    return await SUBCOMMANDS[request.action](Ask.of(request, context, response_url))
 
 
 async def show_status(ask: Ask) -> Reply:
@@ -64,7 +80,7 @@ async def link(ask: Ask) -> Reply:
         return blocks.confirm_account(spec, current.account)
     if current is not None:
         return (
-            f"You're already linked to {spec.display_name} as {current.account.name}. "
+            f"You're already linked to {spec.display_name} as {escape(current.account.name)}. "
             f"To use another account, run `/kudos unlink {spec.name}` first."
         ), None
     url = await ask.linker.start(ask.owner, ask.response_url)
@@ -79,15 +95,16 @@ async def whois(ask: Ask) -> Reply:
     profile = await ask.people.recipient(ask.request.user_id)
     person = await ask.directory.find(ask.owner, profile.email or "")
     if person is None:
-        return f"{profile.name} is not on {ask.spec.display_name}.", None
-    return f"{person.name} on {ask.spec.display_name}", lookup_blocks.person_card(ask.spec, person)
+        return f"{escape(profile.name)} is not on {ask.spec.display_name}.", None
+    card = lookup_blocks.person_card(ask.spec, person)
+    return f"{escape(person.name)} on {ask.spec.display_name}", card
 
 
 async def recent(ask: Ask) -> Reply:
     """The latest recognitions given and received, with Older/Newer through the platform's pages."""
     person, page = await ask.lookups.recent(ask.owner, ask.request.user_id)
     shown = lookup_blocks.recent(ask.spec, person, page, ask.request.user_id)
-    return f"Recent recognitions for {person.name}", shown
+    return f"Recent recognitions for {escape(person.name)}", shown
 
 
 async def values(ask: Ask) -> Reply:
@@ -105,3 +122,31 @@ SUBCOMMANDS: dict[str, Callable[[Ask], Awaitable[Reply]]] = {
     "recent": recent,
     "values": values,
 }
+
+
+def help_text(platforms: list[str]) -> str:
+    """Every command and shortcut with an example; `platforms`: the enabled ones, default first."""
+    default = f" ({platforms[0]})" if platforms else ""
+    other = platforms[-1] if platforms else "achievers"
+    return "\n".join(
+        [
+            "*Kudos Bridge* sends recognitions from Slack. `[platform]` is optional: "
+            f"without it, the default{default} is used.",
+            "• `/recognize @ana @bob for the smooth release #teamwork`: a preview, then *Send*",
+            "• `/recognize` alone, the *Give recognition* shortcut, or the button on my Home "
+            "tab: the recognition form",
+            "• *Recognize for message* in a message's ⋮ menu: the form, with its author and a "
+            "link to it",
+            f"• `/kudos link [platform]`, e.g. `/kudos link {other}`: link your account",
+            "• `/kudos status`: every platform and your link to each",
+            f"• `/kudos unlink [platform]`, e.g. `/kudos unlink {other}`: remove the link and "
+            "its tokens",
+            f"• `/kudos whois @ana [platform]`, e.g. `/kudos whois @ana {other}`: who that is "
+            "on the platform",
+            f"• `/kudos recent [@ana] [platform]`, e.g. `/kudos recent @ana {other}`: the "
+            "latest recognitions given and received, page by page",
+            f"• `/kudos values [platform]`, e.g. `/kudos values {other}`: what you can "
+            "recognize with",
+            "• `/kudos help`: this list",
+        ]
+    )

@@ -8,7 +8,23 @@ from bot.errors import InvalidInput
 from bot.models import Link, Person, Recognition, Value
 from bot.paging import NextPage
 from bot.providers.base import ProviderSpec, RecentPage
-from handlers.kit import NEWER, OLDER, Block, button, context, escape, quote, section
+from handlers.kit import (
+    ALT_TEXT,
+    MESSAGE_BLOCKS,
+    NEWER,
+    OLDER,
+    Block,
+    button,
+    capped,
+    clip,
+    context,
+    escape,
+    link,
+    quote,
+    safe_url,
+    section,
+    sections,
+)
 
 
 def status_line(spec: ProviderSpec, link: Link | None) -> str:
@@ -32,14 +48,15 @@ def person_card(spec: ProviderSpec, person: Person) -> list[Block]:
     role = ", ".join(escape(part) for part in (person.title, person.department) if part)
     lines += [role] if role else []
     lines += [escape(person.email)] if person.email else []
-    if person.profile_url:
-        lines.append(f"<{person.profile_url}|Profile on {spec.display_name}>")
+    if safe_url(person.profile_url):
+        lines.append(link(person.profile_url, f"Profile on {spec.display_name}"))
     card = section("\n".join(lines))
-    if person.image_url:
+    image = safe_url(person.image_url)
+    if image:
         card["accessory"] = {
             "type": "image",
-            "image_url": person.image_url,
-            "alt_text": person.name,
+            "image_url": image,
+            "alt_text": clip(person.name, ALT_TEXT),
         }
     return [card, context(f"From {spec.display_name}")]
 
@@ -70,8 +87,8 @@ def recognition_item(item: Recognition) -> Block:
     to = ", ".join(escape(name) for name in item.recipients if name) or "someone"
     value = f" · *{escape(item.value)}*" if item.value else ""
     when = f" · {escape(item.created[:10])}" if item.created else ""
-    link = f" · <{item.url}|View>" if item.url else ""
-    return section(f"*{who}* → {to}{value}{when}{link}\n{quote(item.message[:500])}")
+    view = f" · {link(item.url, 'View')}" if safe_url(item.url) else ""
+    return section(f"*{who}* → {to}{value}{when}{view}\n{quote(item.message[:500])}")
 
 
 def recent(
@@ -82,6 +99,7 @@ def recent(
     shown += [recognition_item(item) for item in page.items] or [
         context("Nothing here yet. Be the first: `/recognize @someone for …`")
     ]
+    shown = capped(shown, MESSAGE_BLOCKS - 1)  # room for the buttons
     controls = [
         button(label, action_id, value=value)
         for label, action_id, value in (
@@ -96,6 +114,7 @@ def recent(
 
 
 def values(spec: ProviderSpec, choices: list[Value]) -> list[Block]:
+    """Every value with its points and description, in as many sections as that takes."""
     label = spec.values_label.capitalize()
     if not choices:
         return [section(f"{spec.display_name} offers no {spec.values_label} to choose from.")]
@@ -104,8 +123,10 @@ def values(spec: ProviderSpec, choices: list[Value]) -> list[Block]:
         points = f" ({value.points} points)" if value.points else ""
         about = f": {escape(value.description)}" if value.description else ""
         lines.append(f"• *{escape(value.name)}*{points}{about}")
-    hint = context(f"Use one with a #tag: `/recognize @ana thanks #{squash_tag(choices[0].name)}`")
-    return [section(f"*{label} on {spec.display_name}*\n" + "\n".join(lines)), hint]
+    tag = escape(squash_tag(choices[0].name))
+    hint = context(f"Use one with a #tag: `/recognize @ana thanks #{tag}`")
+    shown = sections([f"*{label} on {spec.display_name}*", *lines])
+    return [*capped(shown, MESSAGE_BLOCKS - 1), hint]
 
 
 def squash_tag(name: str) -> str:

@@ -11,11 +11,13 @@ from bot.models import Value
 from bot.providers.base import ProviderSpec
 from bot.recognitions import MAX_MESSAGE
 from handlers.blocks import link_prompt
-from handlers.kit import MODAL, Block, context, escape, section
-from handlers.parse import MAX_RECIPIENTS
+from handlers.kit import MODAL, OPTION_VALUE, Block, clip, context, escape, section
+from handlers.parse import MAX_RECIPIENTS, announce_channel
 
 # Block ids of the form's inputs; each input's action id is the same string.
 RECIPIENTS, VALUE, MESSAGE, ANNOUNCE = "recipients", "value", "message", "announce"
+# Block ids of the line shown instead of the value select: loading, failed, none offered.
+VALUES_LOADING, VALUES_FAILED, VALUES_NONE = "values_loading", "values_failed", "values_none"
 TITLE = "Give recognition"  # Slack caps modal titles at 24 characters
 MAX_OPTIONS, MAX_OPTION_TEXT = 100, 75
 
@@ -100,15 +102,16 @@ def value_field(
 ) -> list[Block]:
     """The value select, or a line saying it is loading, failed, or that there are none."""
     if notice is not None:
-        return [context(f":warning: {escape(notice)}")]
+        return [context(f":warning: {escape(notice)}") | {"block_id": VALUES_FAILED}]
     if values is None:
         loading = f"Loading {spec.values_label} from {spec.display_name}…"
-        return [context(f":hourglass_flowing_sand: {loading}")]
-    if not values:
-        return [context(f"{spec.display_name} offers no {spec.values_label} to pick from.")]
+        return [context(f":hourglass_flowing_sand: {loading}") | {"block_id": VALUES_LOADING}]
+    offered = [value for value in values if len(value.id) <= OPTION_VALUE][:MAX_OPTIONS]
+    if not offered:
+        none = f"{spec.display_name} offers no {spec.values_label} to pick from."
+        return [context(none) | {"block_id": VALUES_NONE}]
     options = [
-        {"text": plain(value.name[:MAX_OPTION_TEXT]), "value": value.id}
-        for value in values[:MAX_OPTIONS]
+        {"text": plain(clip(value.name, MAX_OPTION_TEXT)), "value": value.id} for value in offered
     ]
     element = {
         "type": "static_select",
@@ -175,8 +178,10 @@ def permalink(domain: str, channel_id: str, ts: str, thread_ts: str | None = Non
 
 
 def from_message(payload: Mapping[str, Any], user_id: str) -> tuple[str, Prefill]:
-    """A message shortcut: its channel, and the author (not yourself) and a link to prefill."""
-    channel = str((payload.get("channel") or {}).get("id") or "")
+    """A message shortcut: the channel to announce in ("" in a DM), and the author (not
+    yourself) and a link to prefill."""
+    where = payload.get("channel") or {}
+    channel = str(where.get("id") or "")
     message = payload.get("message") or {}
     author = str(message.get("user") or "")
     domain = str((payload.get("team") or {}).get("domain") or "")
@@ -186,4 +191,4 @@ def from_message(payload: Mapping[str, Any], user_id: str) -> tuple[str, Prefill
         thread_ts = message.get("thread_ts")
         text = f"For this message: {permalink(domain, channel, ts, thread_ts)}\n"
     recipients = (author,) if author and author != user_id else ()
-    return channel, Prefill(recipients, text)
+    return announce_channel(channel, str(where.get("name") or "")), Prefill(recipients, text)

@@ -10,7 +10,16 @@ from bot.models import RecognitionRequest
 from bot.providers.base import ProviderSpec
 from bot.recognitions import MAX_MESSAGE, final_message
 from handlers.kit import escape
-from handlers.modal_blocks import ANNOUNCE, MESSAGE, RECIPIENTS, VALUE, Origin
+from handlers.modal_blocks import (
+    ANNOUNCE,
+    MESSAGE,
+    RECIPIENTS,
+    VALUE,
+    VALUES_FAILED,
+    VALUES_LOADING,
+    VALUES_NONE,
+    Origin,
+)
 from handlers.parse import MAX_RECIPIENTS
 
 FIELDS = (RECIPIENTS, VALUE, MESSAGE)  # where a refusal can be shown inline
@@ -26,6 +35,7 @@ class Form:
     announce: bool
     origin: Origin
     offers_values: bool  # the value select was shown (values had loaded)
+    values_shown: str = VALUES_LOADING  # else what was shown instead: loading, failed or none
 
     def request(self) -> RecognitionRequest:
         """As `/recognize` would have parsed it: the message Slack-escaped, the value by id."""
@@ -54,7 +64,15 @@ def read_form(view: Mapping[str, Any]) -> Form:
         announce=bool(element(ANNOUNCE).get("selected_options")),
         origin=Origin.loads(view.get("private_metadata")),
         offers_values=VALUE in state,
+        values_shown=_values_line(view.get("blocks")),
     )
+
+
+def _values_line(shown: Any) -> str:
+    """Which line stood in for the value select (the view's blocks come back on submit)."""
+    lines = (VALUES_FAILED, VALUES_NONE)
+    ids = [_mapping(block).get("block_id") for block in shown] if isinstance(shown, list) else []
+    return next((line for line in lines if line in ids), VALUES_LOADING)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -77,10 +95,23 @@ def form_errors(form: Form, user_id: str, spec: ProviderSpec) -> dict[str, str]:
     if spec.value_required and form.value_id is None:
         if form.offers_values:
             errors[VALUE] = f"Pick a {spec.value_label}."
-        else:  # still loading: the select isn't there to show the error on
-            errors[MESSAGE] = f"The {spec.values_label} haven't loaded yet: send again in a moment."
+        else:  # the select isn't there to show the error on
+            errors[MESSAGE] = no_values(spec, form.values_shown)
     if not final_message(escape(form.message), {}, None):
         errors[MESSAGE] = "Add a few words saying what they did."
     elif len(form.message) > MAX_MESSAGE:
         errors[MESSAGE] = f"Keep the message under {MAX_MESSAGE} characters."
     return errors
+
+
+def no_values(spec: ProviderSpec, shown: str) -> str:
+    """Why a required value can't be picked: none offered, not loaded, or still loading."""
+    name, values = spec.display_name, spec.values_label
+    if shown == VALUES_NONE:
+        return (
+            f"{name} needs a {spec.value_label} for every recognition but offers none, so it "
+            f"can't be sent. Ask your {name} admin to set up {values}."
+        )
+    if shown == VALUES_FAILED:
+        return f"The {values} couldn't be loaded from {name}: close the form and try again."
+    return f"The {values} haven't loaded yet: send again in a moment."

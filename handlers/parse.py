@@ -48,7 +48,6 @@ class KudosCommand:
 
 
 KUDOS_ACTIONS = ("link", "unlink", "status", "whois", "recent", "values", "help")
-LOOKUPS = ("whois", "recent", "values")  # may take a moment: acked with "Looking that up…"
 
 
 def parse_kudos(text: str) -> KudosCommand:
@@ -60,3 +59,14 @@ def parse_kudos(text: str) -> KudosCommand:
         return KudosCommand("help")
     platform = "".join(words[1:]).casefold() or None
     return KudosCommand(action, platform, mentions[0] if mentions else None)
+
+
+def announce_channel(channel_id: str, channel_name: str = "") -> str:
+    """Where a recognition can be announced: the channel, or "" in a DM or group DM (nobody
+    else to tell there, and the bot can't be invited). Slack names those `directmessage` and
+    `mpdm-…`; without a name, DM ids start with D and group DM ids with G."""
+    name = channel_name.casefold()
+    direct = name == "directmessage" or name.startswith("mpdm-")
+    if not name:
+        direct = channel_id.startswith(("D", "G"))
+    return "" if direct or channel_id.startswith("D") else channel_id

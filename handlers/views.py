@@ -29,6 +29,7 @@ from handlers.delivery import sender_notice
 from handlers.errors import user_message
 from handlers.modal_desk import Desk, tells_by_dm
 from handlers.modal_form import FIELDS, Form, form_errors, read_form
+from handlers.parse import announce_channel
 
 log = logging.getLogger(__name__)
 PREPARE_BUDGET = 2.0  # seconds of platform work inside the ack; Slack waits 3
@@ -86,7 +87,10 @@ async def open_from_command(
     command: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     desk = Desk.of(context, client)
-    origin = mb.Origin(desk.spec.name, str(command.get("channel_id") or ""))
+    channel = announce_channel(
+        str(command.get("channel_id") or ""), command.get("channel_name", "")
+    )
+    origin = mb.Origin(desk.spec.name, channel)
     await open_modal(desk, str(command.get("trigger_id")), origin, mb.Prefill())
 
 

@@ -106,8 +106,8 @@ class Channel:
             return
         only_for = None if body.get("response_type") == "in_channel" else actor.user_id
         text, blocks = str(body.get("text") or ""), body.get("blocks")
-        message = self.workspace.post(CHANNEL_ID, BOT_USER_ID, text, blocks, only_for)
-        self.workspace.response_urls[key].original = message.ts
+        # As in Slack, the command's response_url can't replace this message (bolt-python#1268)
+        self.workspace.post(CHANNEL_ID, BOT_USER_ID, text, blocks, only_for)
 
     def slackbot(self, actor: Actor, text: str) -> None:
         self.workspace.post(CHANNEL_ID, SLACKBOT, text, None, actor.user_id)

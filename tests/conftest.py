@@ -114,6 +114,7 @@ def _bot_env(
         "ACHIEVERS__CLIENT_SECRET": achievers.client_secret,
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        "WEB_CONCURRENCY": "1",  # one process unless a test asks for more
     }
 
 

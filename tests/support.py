@@ -9,9 +9,11 @@ import json
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urlencode
+
+import redis
 
 T = TypeVar("T")
 POLL_INTERVAL = 0.02
@@ -138,3 +140,35 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def flatten(value: object) -> Iterator[bytes]:
+    """Every bytes string inside a Redis reply, however nested."""
+    if isinstance(value, bytes):
+        yield value
+    elif isinstance(value, dict):
+        for pair in value.items():
+            yield from flatten(pair)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            yield from flatten(item)
+    elif value is not None:
+        yield str(value).encode()
+
+
+def stored(client: redis.Redis) -> list[bytes]:
+    """Every key and every value in Redis, read whole by type (a DUMP may be compressed)."""
+    readers: dict[bytes, Callable[[str], object]] = {
+        b"string": client.get,
+        b"hash": client.hgetall,
+        b"list": lambda key: client.lrange(key, 0, -1),
+        b"set": client.smembers,
+        b"zset": lambda key: client.zrange(key, 0, -1),
+        b"stream": client.xrange,
+    }
+    found: list[bytes] = []
+    for key in client.scan_iter("*"):
+        kind = client.type(key)
+        assert kind in readers, f"{key!r} is a {kind!r}"
+        found += [key, *flatten(readers[kind](key.decode()))]
+    return found

@@ -103,7 +103,8 @@ def _cultureamp_token(fake: FakeCultureAmp, scope: str = EMPLOYEES_READ) -> str:
 
 
 def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    """The API headers (YouEarnedIt requires the JSON content type on every request)."""
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
 
 # ---- all three --------------------------------------------------------------------------
@@ -267,7 +268,13 @@ def test_geese_profile_graphql_and_scopes(geese: FakeSevenGeese) -> None:
     assert (me["position"], me["department"]) == ("Engineer", None)
     by_var = "query($e: String!) { profiles(user_Email: $e) { edges { node { pk fullName } } } }"
     [edge] = _graphql(geese, headers, by_var, e="bob@EXAMPLE.com")["data"]["profiles"]["edges"]
-    assert edge["node"] == {"pk": 102, "fullName": "Bob Stone", "user": {"email": PEOPLE[1][2]}}
+    assert edge["node"] == {
+        "pk": 102,
+        "fullName": "Bob Stone",
+        "user": {"email": PEOPLE[1][2]},
+        "position": "Engineer",
+        "profileImageUrl": f"{geese.base_url}/media/avatars/102.png",
+    }
     inline = '{ profiles(user_Email: "nobody@example.com") { edges { node { pk } } } }'
     assert _graphql(geese, headers, inline) == {"data": {"profiles": {"edges": []}}}
     badges = _graphql(geese, headers, "{ badges(first: 10) { edges { node { pk name active } } } }")
@@ -324,6 +331,45 @@ def test_geese_recognitions_send_and_drf_pages(geese: FakeSevenGeese) -> None:
     assert _ok(HTTP.get(url, headers=headers))["next"] is None  # default limit 20
     sent = [(r["sender"], r["recipients"], r["value"]) for r in geese.recognitions]
     assert sent == [("101", ["102"], "301"), ("101", ["103"], None), ("101", ["102"], "302")]
+
+
+def test_geese_listing_takes_only_documented_filters(geese: FakeSevenGeese) -> None:
+    """`created__date` (UTC) filters; a filter the reference doesn't document is refused."""
+    url = f"{geese.base_url}/api/v/2.0/recognitions/"
+    headers = _bearer(_geese_tokens(geese)["access_token"])
+    for recipient in (102, 103, 102):
+        body = {"recipient": recipient, "badge": None, "message": "hi"}
+        assert HTTP.post(url, json=body, headers=headers).status_code == 201
+    today = geese.recognitions[0]["created"][:10]
+
+    def listed(**params: Any) -> httpx.Response:
+        return HTTP.get(url, params=params, headers=headers)
+
+    assert _ok(listed(created__date=today))["count"] == 3
+    assert _ok(listed(created__date="2001-01-01"))["count"] == 0
+    assert listed(created__date="yesterday").status_code == 400
+    refused = listed(recipient=102)
+    assert refused.status_code == 400 and "recipient" in refused.json()["detail"]
+    geese.page_cap = 2  # DRF's max_limit
+    capped = _ok(listed(limit=100))
+    assert len(capped["results"]) == 2 and "limit=2" in capped["next"]
+
+
+def test_geese_badges_page_with_relay_cursors(geese: FakeSevenGeese) -> None:
+    geese.badges += [(1000 + n, f"Badge {n}", True) for n in range(146)]  # 150 in all
+    headers = _bearer(_geese_tokens(geese)["access_token"])
+    query = (
+        "query($first: Int!, $after: String) { badges(first: $first, after: $after) "
+        "{ edges { node { pk } } pageInfo { hasNextPage endCursor } } }"
+    )
+    first = _graphql(geese, headers, query, first=100, after=None)["data"]["badges"]
+    assert len(first["edges"]) == 100 and first["pageInfo"]["hasNextPage"] is True
+    after = first["pageInfo"]["endCursor"]
+    rest = _graphql(geese, headers, query, first=100, after=after)["data"]["badges"]
+    assert len(rest["edges"]) == 50 and rest["pageInfo"]["hasNextPage"] is False
+    pks = [e["node"]["pk"] for e in first["edges"] + rest["edges"]]
+    assert len(set(pks)) == 150
+    assert _graphql(geese, headers, query, first=1, after="nope")["errors"]
 
 
 # ---- KazooHR / YouEarnedIt --------------------------------------------------------------
@@ -388,7 +434,10 @@ def test_kazoo_users_values_and_paged_shape(kazoo: FakeKazoo) -> None:
         return _ok(HTTP.get(f"{kazoo.base_url}/api/v3/{path}", params=params, headers=headers))
 
     ana = {"id": 2001, "first_name": "Ana", "last_name": "Lopez", "email": "ana@example.com"}
+    ana |= {"title": "Engineer", "department": None}
+    ana["avatar_url"] = f"{kazoo.base_url}/avatars/2001.png"
     assert get("users/me") == ana
+    assert get("users/2003")["first_name"] == "Carl"
     kazoo.me_has_email = False
     assert "email" not in get("users/me")
     bob = get("users", email="BOB@example.COM")
@@ -440,6 +489,18 @@ def test_kazoo_recognitions_send_and_list(kazoo: FakeKazoo) -> None:
     assert sent == [("2001", ["2002", "2003"], "12"), ("2001", ["2002"], None)]
 
 
+def test_kazoo_api_needs_the_json_content_type_and_known_parameters(kazoo: FakeKazoo) -> None:
+    """The guide: every API request carries `Content-Type: application/json`."""
+    token = _kazoo_tokens(kazoo)["access_token"]
+    url = f"{kazoo.base_url}/api/v3"
+    bare = HTTP.get(f"{url}/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert bare.status_code == 415 and bare.json()["errors"]
+    assert HTTP.get(f"{url}/users/me", headers=_bearer(token)).status_code == 200
+    unknown = HTTP.get(f"{url}/recognitions", params={"sender_id": 2001}, headers=_bearer(token))
+    assert unknown.status_code == 400 and "sender_id" in unknown.json()["errors"][0]
+    assert HTTP.get(f"{url}/users/9999", headers=_bearer(token)).status_code == 404
+
+
 # ---- Culture Amp ------------------------------------------------------------------------
 
 
@@ -462,6 +523,17 @@ def test_cultureamp_cursor_paging_over_250_employees(cultureamp: FakeCultureAmp)
     assert people[0] == ana | {"processedAt": people[0]["processedAt"]}
     bad = HTTP.get(f"{cultureamp.base_url}/v1/employees?cursor=nope", headers=headers)
     assert bad.status_code == 400 and cultureamp.employee_requests() == 3
+
+
+def test_cultureamp_end_date_of_someone_who_left(cultureamp: FakeCultureAmp) -> None:
+    cultureamp.add_person("gone", "Gus", "Gone", "gus@example.com", left_on="2020-06-30")
+    cultureamp.add_person("here", "Hal", "Here", "hal@example.com")
+    page = _ok(
+        HTTP.get(
+            f"{cultureamp.base_url}/v1/employees", headers=_bearer(_cultureamp_token(cultureamp))
+        )
+    )
+    assert [e["endDate"] for e in page["data"]] == ["2020-06-30", None]
 
 
 def test_cultureamp_page_size_and_missing_permission(cultureamp: FakeCultureAmp) -> None:

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from bot.app import build_app
 from bot.services import build_services
 from bot.settings import Settings
+from handlers import kit
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"
@@ -67,3 +68,11 @@ def test_every_manifest_url_is_a_route_the_app_serves() -> None:
     assert found
     for url in found:
         assert urlsplit(url).path in served, url
+
+
+def test_home_tab_its_event_and_the_shortcuts_match_the_handlers() -> None:
+    features = manifest()["features"]
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest()["settings"]["event_subscriptions"]["bot_events"]
+    shortcuts = {s["type"]: s["callback_id"] for s in features["shortcuts"]}
+    assert shortcuts == {"global": kit.GLOBAL_SHORTCUT, "message": kit.MESSAGE_SHORTCUT}

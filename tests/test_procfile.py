@@ -1,11 +1,16 @@
-"""The Procfile: a web line serving from several processes by default, and a worker line."""
+"""The Procfile: `web: python -m bot` (its process count from WEB_CONCURRENCY) and a worker line."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+import pytest
+
+from bot.__main__ import web_processes
+from bot.settings import Settings
+
 PROCFILE = Path(__file__).resolve().parent.parent / "Procfile"
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 def process_types() -> dict[str, str]:
@@ -13,22 +18,30 @@ def process_types() -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line.strip())
 
 
-def expanded(command: str, env: dict[str, str]) -> str:
-    """The command as the shell that runs a Procfile line would expand it."""
-    shown = subprocess.run(
-        ["sh", "-c", f"echo {command}"], env=env, capture_output=True, text=True, check=True
-    )
-    return shown.stdout.strip()
-
-
 def test_web_and_worker_lines() -> None:
-    lines = process_types()
-    assert set(lines) == {"web", "worker"}
-    assert lines["web"].endswith("python -m bot")
-    assert lines["worker"] == "python -m bot worker"
+    assert process_types() == {"web": "python -m bot", "worker": "python -m bot worker"}
 
 
-def test_web_defaults_to_two_processes_and_honours_web_concurrency() -> None:
-    web = process_types()["web"].replace("python -m bot", "").strip()
-    assert expanded(web, {}) == "WEB_CONCURRENCY=2"
-    assert expanded(web, {"WEB_CONCURRENCY": "4"}) == "WEB_CONCURRENCY=4"
+@pytest.mark.parametrize(
+    ("redis_url", "web_concurrency", "cores", "processes"),
+    [
+        (REDIS, None, 2, 2),  # unset: two processes where they can share Redis and cores
+        (REDIS, None, 1, 1),
+        (REDIS, 4, 2, 4),  # the admin's number wins
+        (REDIS, 1, 8, 1),
+        (None, None, 8, 1),  # the embedded store lives in one process
+        (None, 3, 8, 1),
+    ],
+)
+def test_web_processes(
+    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str | None,
+    web_concurrency: int | None,
+    cores: int,
+    processes: int,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    settings = Settings.model_validate(
+        {"redis_url": redis_url, "web_concurrency": web_concurrency, "_env_file": None}
+    )
+    assert web_processes(settings) == processes

@@ -83,7 +83,11 @@ def build_registry(settings: Settings, http: httpx.AsyncClient) -> Registry:
         client = resolve(spec, clients[spec.name])
         factory: Callable[[PlatformApi], Provider] = module.adapter
         api = PlatformApi(
-            http, client.base_url, spec.display_name, scope=oauth.scope_of(spec, client)
+            http,
+            client.base_url,
+            spec.display_name,
+            scope=oauth.scope_of(spec, client),
+            headers=dict(spec.api_headers),
         )
         platforms[spec.name] = Platform(spec, client, factory(api))
     return Registry(platforms, settings.default_provider)

@@ -9,7 +9,7 @@ from bot.api import PlatformApi
 from bot.errors import InvalidInput
 from bot.models import Person, Recognition, Sent, Value
 from bot.paging import NextPage, fetch_page, iterate
-from bot.providers.base import ProviderSpec, RecentPage, involving
+from bot.providers.base import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 from bot.providers.fields import full_name, obj, objects, require_object, text
 
 SPEC = ProviderSpec(
@@ -33,10 +33,20 @@ SPEC = ProviderSpec(
 ASSUMED = {
     "member_email_field": "emailAddress",  # on /current-member and /users items
     "page_size_param": "pageSize",  # on GET /api/v5/users and /recognitions
-    "recognitions_user_filter": "userId",  # on GET /api/v5/recognitions
+    "recognitions_user_filter": "userId",  # on GET /api/v5/recognitions: given or received
+    # A listed recognition (field names follow the public tutorial, not a reference):
+    "giver": "nominator",  # {id, name}
+    "recipients": "nominees",  # [{id, name}]
+    "side_id": "id",
+    "side_name": "name",
+    "message": "recognitionText",
+    "criterion": "criterion",  # {id, name}
+    "created": "dateCreated",
+    "link": "newsfeedEventURL",  # confirmed on the send answer, assumed on listed ones
 }
+A = ASSUMED
 
-RECENT_PAGE = 5
+RECENT_PAGE = "5"
 CURRENT_MEMBER = "/api/v5/current-member"
 USERS = "/api/v5/users"
 RECOGNITIONS = "/api/v5/recognitions"
@@ -51,7 +61,7 @@ def to_person(member: Mapping[str, Any]) -> Person:
     return Person(
         id=text(member.get("id")) or "",
         name=full_name(member.get("firstName"), member.get("lastName"), member.get("username")),
-        email=text(member.get(ASSUMED["member_email_field"])),
+        email=text(member.get(A["member_email_field"])),
         image_url=text(member.get("profileImageUrl")),
     )
 
@@ -68,18 +78,25 @@ def to_value(criterion: Mapping[str, Any]) -> Value:
 
 
 def to_recognition(item: Mapping[str, Any]) -> Recognition:
-    """A listed recognition; field names follow the public tutorial (assumed, see README)."""
+    """A listed recognition (field names assumed, see README)."""
+    giver, nominees = obj(item.get(A["giver"])), objects(item.get(A["recipients"]))
+    criterion = obj(item.get(A["criterion"]))
     return Recognition(
         id=text(item.get("id")) or "",
-        giver=text(obj(item.get("nominator")).get("name")),
-        giver_id=text(obj(item.get("nominator")).get("id")),
-        recipients=[text(n.get("name")) or "" for n in objects(item.get("nominees"))],
-        recipient_ids=[text(n.get("id")) or "" for n in objects(item.get("nominees"))],
-        message=text(item.get("recognitionText")) or "",
-        value=text(obj(item.get("criterion")).get("name")),
-        created=text(item.get("dateCreated")),
-        url=text(item.get("newsfeedEventURL")),
+        giver=text(giver.get(A["side_name"])),
+        giver_id=text(giver.get(A["side_id"])),
+        recipients=[text(n.get(A["side_name"])) or "" for n in nominees],
+        recipient_ids=[text(n.get(A["side_id"])) or "" for n in nominees],
+        message=text(item.get(A["message"])) or "",
+        value=text(criterion.get(A["side_name"])),
+        value_id=text(criterion.get(A["side_id"])),
+        created=text(item.get(A["created"])),
+        url=text(item.get(A["link"])),
     )
+
+
+def _read(item: Any) -> Recognition:
+    return to_recognition(_mapping(item))
 
 
 class Achievers:
@@ -94,7 +111,7 @@ class Achievers:
         return to_person(_mapping(await self._api.call("GET", CURRENT_MEMBER, token)))
 
     async def find_by_email(self, token: str, email: str) -> Person | None:
-        params = {"q": email, ASSUMED["page_size_param"]: "50"}
+        params = {"q": email, A["page_size_param"]: "50"}
         async for member in iterate(self._api, SPEC.paging, USERS, token, params, max_pages=5):
             person = to_person(_mapping(member))
             if person.email and person.email.casefold() == email.casefold():
@@ -120,17 +137,20 @@ class Achievers:
             "useUserIds": "true",
         }
         body = _mapping(await self._api.call("POST", RECOGNITIONS, token, data=form))
-        url = body.get("newsfeedEventURL")
-        return Sent(id=str(body["id"]) if "id" in body else None, url=url)
+        return Sent(id=text(body.get("id")), url=text(body.get(A["link"])))
 
     async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
-        first = NextPage(
-            RECOGNITIONS,
-            {ASSUMED["recognitions_user_filter"]: person_id, ASSUMED["page_size_param"]: "5"},
+        params = {A["recognitions_user_filter"]: person_id, A["page_size_param"]: RECENT_PAGE}
+        page = await fetch_page(
+            self._api, SPEC.paging, RECOGNITIONS, at or NextPage(RECOGNITIONS, params), token
         )
-        page = await fetch_page(self._api, SPEC.paging, RECOGNITIONS, at or first, token)
-        items = [to_recognition(_mapping(item)) for item in page.items]
+        items = [_read(item) for item in page.items]
         return RecentPage(involving(items, person_id), page.next, page.previous)
+
+    async def given(self, token: str, person_id: str, since: float) -> list[Recognition]:
+        params = {A["recognitions_user_filter"]: person_id, A["page_size_param"]: GIVEN_PAGE_SIZE}
+        first = NextPage(RECOGNITIONS, params)
+        return await walk_given(self._api, SPEC, first, token, _read, person_id, since)
 
 
 def adapter(api: PlatformApi) -> Achievers:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
+from bot.api import PlatformApi
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import NextPage, PagingStyle
+from bot.paging import NextPage, PagingStyle, fetch_page
+from bot.providers.fields import created_at
 
 Grant = Literal["authorization_code", "client_credentials"]
 TokenEncoding = Literal["json", "form", "query"]
@@ -50,6 +52,7 @@ class ProviderSpec:
     value_label: str = "value"
     values_label: str = "values"
     directory: bool = False  # people are looked up in a directory the bot keeps in Redis
+    api_headers: tuple[tuple[str, str], ...] = ()  # (name, value) sent on every API call
 
     @property
     def per_user(self) -> bool:
@@ -76,6 +79,11 @@ class Provider(Protocol):
         """One page of the recognitions `person_id` gave or received, newest first."""
         ...
 
+    async def given(self, token: str, person_id: str, since: float) -> list[Recognition]:
+        """The recognitions `person_id` gave that are dated at or after `since` (UNIX time);
+        undated ones are left out. Reads back what a POST that may have landed created."""
+        ...
+
 
 def involving(items: list[Recognition], person_id: str) -> list[Recognition]:
     """Keep what `person_id` gave or received, where the platform says who (some don't)."""
@@ -83,3 +91,36 @@ def involving(items: list[Recognition], person_id: str) -> list[Recognition]:
     if not known:
         return items
     return [r for r in items if person_id == r.giver_id or person_id in r.recipient_ids]
+
+
+GIVEN_PAGES = 10  # how far back `given` walks at most, in the platform's pages
+GIVEN_PAGE_SIZE = "100"
+
+
+async def walk_given(
+    api: PlatformApi,
+    spec: ProviderSpec,
+    first: NextPage,
+    token: str,
+    read: Callable[[Any], Recognition],
+    person_id: str,
+    since: float,
+) -> list[Recognition]:
+    """Walk a newest-first listing from `first` until its items are older than `since` (or for
+    `GIVEN_PAGES` pages); keep what `person_id` gave, dated at or after `since`."""
+    path, where, found = first.path or "", first, []
+    for _ in range(GIVEN_PAGES):
+        page = await fetch_page(api, spec.paging, path, where, token)
+        items = [read(item) for item in page.items]
+        found += [r for r in items if r.giver_id == person_id and dated_since(r, since)]
+        older = any((created_at(r.created) or since) < since for r in items)
+        if older or page.next is None:
+            break
+        where = page.next
+    return found
+
+
+def dated_since(item: Recognition, since: float) -> bool:
+    """Whether the platform dated `item` at or after `since` (an undated item never is)."""
+    when = created_at(item.created)
+    return when is not None and when >= since

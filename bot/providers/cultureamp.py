@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.api import PlatformApi
 from bot.errors import InvalidInput
-from bot.models import Person, Sent, Value
+from bot.models import Person, Recognition, Sent, Value
 from bot.paging import NextPage, iterate
 from bot.providers.base import ProviderSpec, RecentPage
 from bot.providers.fields import require_object, text
@@ -29,8 +31,21 @@ SPEC = ProviderSpec(
     directory=True,  # no e-mail filter: the bot keeps an e-mail → employee directory
 )
 
+# The field is confirmed (PostHog's connector lists it); that a past date means the person has
+# left, and its ISO format (YYYY-MM-DD…), are assumed. Listed in the README.
+ASSUMED = {"left_on": "endDate"}
 EMPLOYEES = "/v1/employees"
 NO_RECOGNITIONS = "Culture Amp's API offers no recognitions."
+
+
+def has_left(employee: Mapping[str, Any], today: date | None = None) -> bool:
+    """Whether the employee's end date has passed (a missing or unreadable one: still here)."""
+    value = text(employee.get(ASSUMED["left_on"]))
+    try:
+        ended = date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return False
+    return ended is not None and ended < (today or datetime.now(UTC).date())
 
 
 class CultureAmp:
@@ -42,9 +57,11 @@ class CultureAmp:
         self._api = api
 
     async def everyone(self, token: str) -> AsyncIterator[Person]:
-        """Every employee, walking the cursor pages to the end."""
+        """Every employee who hasn't left, walking the cursor pages to the end."""
         async for item in iterate(self._api, SPEC.paging, EMPLOYEES, token, max_pages=10_000):
             employee = require_object(item, SPEC.display_name)
+            if has_left(employee):
+                continue
             yield Person(
                 id=text(employee.get("id")) or "",
                 name=text(employee.get("name")) or text(employee.get("email")) or "someone",
@@ -71,6 +88,9 @@ class CultureAmp:
 
     async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
         return RecentPage([])
+
+    async def given(self, token: str, person_id: str, since: float) -> list[Recognition]:
+        return []
 
 
 def adapter(api: PlatformApi) -> CultureAmp:

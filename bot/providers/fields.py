@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.errors import ProviderError
@@ -35,3 +36,14 @@ def require_object(body: Any, platform: str) -> Mapping[str, Any]:
     if not isinstance(body, Mapping):
         raise ProviderError(f"{platform} sent an answer we couldn't read.")
     return body
+
+
+def created_at(value: Any) -> float | None:
+    """An ISO 8601 date-time as UNIX time (UTC when it names no zone); None if it isn't one."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()

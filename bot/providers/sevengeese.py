@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.api import PlatformApi
-from bot.errors import KudosError, PartiallySent, ProviderError
+from bot.errors import KudosError, PartiallySent
 from bot.models import Person, Recognition, Sent, Value
 from bot.paging import NextPage, fetch_page
-from bot.providers.base import ProviderSpec, RecentPage, involving
-from bot.providers.fields import full_name, obj, objects, require_object, text
+from bot.providers import sevengeese_graphql as graph
+from bot.providers.base import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
+from bot.providers.fields import full_name, obj, require_object, text
 
 SPEC = ProviderSpec(
     name="sevengeese",
@@ -30,19 +34,31 @@ SPEC = ProviderSpec(
 
 # Every assumption not confirmed by public documentation, in one place (listed in the README).
 ASSUMED = {
-    "send": "POST /api/v/2.0/recognitions/ {recipient, badge, message}, one per recipient",
-    "profile": "userprofiles/me/: id (profile pk), position, user.{first_name,last_name,email}",
-    "recipient_filter": "recipient",  # on GET /api/v/2.0/recognitions/
+    "send": "/api/v/2.0/recognitions/",  # POST: one recognition per recipient, JSON:
+    "send_recipient": "recipient",  # the profile pk
+    "send_badge": "badge",  # the badge pk, or null
+    "send_message": "message",
+    "profile_id": "id",  # userprofiles/me/: the profile pk (what `recipient` takes)
+    "profile_user": "user",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "email": "email",
+    "title": "position",
+    "avatar": "avatar",
+    "side_id": "id",  # creator.id / recipient.id of a listed recognition: the profile pk
+    "badge_url": "/api/v/2.0/badges/{pk}/",  # the listed `badge` URL ends with the badge pk
+    "recognition_page": "/recognition/{id}/",  # the web page of a recognition
+    **graph.ASSUMED,
 }
-
+A = ASSUMED
 ME = "/api/v/2.0/userprofiles/me/"
 RECOGNITIONS = "/api/v/2.0/recognitions/"
 GRAPHQL = "/graphql"
-PROFILES_BY_EMAIL = (
-    "query($email: String!) { profiles(user_Email: $email) "
-    "{ edges { node { pk fullName user { email } } } } }"
-)
-BADGES = "query($first: Int!) { badges(first: $first) { edges { node { pk name active } } } }"
+DATE_FILTER = "created__date"  # confirmed; the only filter the adapter uses
+RECENT_PAGE = "20"  # of the whole network's recognitions: no filter by person is confirmed
+ZONE_MARGIN = timedelta(hours=14)  # `__date` is in 7Geese's time zone, within ±14 h of UTC
+MAX_DAYS = 8
+BADGE_PK = re.compile(re.escape(A["badge_url"]).replace(re.escape("{pk}"), r"(\d+)") + "$")
 
 
 def _body(value: Any) -> Mapping[str, Any]:
@@ -51,6 +67,23 @@ def _body(value: Any) -> Mapping[str, Any]:
 
 def _as_pk(value: str) -> int | str:
     return int(value) if value.isdigit() else value
+
+
+def badge_pk(value: Any) -> str | None:
+    """The pk in a listed `badge` (its URL; a bare pk is taken as is)."""
+    found = text(value)
+    if found is None or found.isdigit():
+        return found
+    matched = BADGE_PK.search(urlsplit(found).path)
+    return matched[1] if matched else None
+
+
+def window_days(since: float, now: float) -> list[str]:
+    """The dates (newest first) on which something created since `since` can be filed."""
+    first = (datetime.fromtimestamp(since, UTC) - ZONE_MARGIN).date()
+    last = (datetime.fromtimestamp(now, UTC) + ZONE_MARGIN).date()
+    count = min((last - first).days + 1, MAX_DAYS)
+    return [(last - timedelta(days=n)).isoformat() for n in range(count)]
 
 
 class SevenGeese:
@@ -63,16 +96,18 @@ class SevenGeese:
 
     async def whoami(self, token: str) -> Person:
         profile = _body(await self._api.call("GET", ME, token))
-        user = obj(profile.get("user"))
+        user = obj(profile.get(A["profile_user"]))
         return Person(
-            id=text(profile.get("id")) or "",
-            name=full_name(user.get("first_name"), user.get("last_name"), user.get("email")),
-            email=text(user.get("email")),
-            title=text(profile.get("position")),
-            image_url=text(profile.get("avatar")),
+            id=text(profile.get(A["profile_id"])) or "",
+            name=_name_of(user),
+            email=text(user.get(A["email"])),
+            title=text(profile.get(A["title"])),
+            image_url=text(profile.get(A["avatar"])),
         )
 
-    async def _graphql(self, token: str, query: str, variables: Mapping[str, Any]) -> Any:
+    async def _graphql(
+        self, token: str, query: str, variables: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
         body = _body(
             await self._api.call(
                 "POST",
@@ -83,25 +118,19 @@ class SevenGeese:
             )
         )
         if body.get("errors"):
-            raise ProviderError("7Geese could not answer that question.")
+            raise graph.QueryRefused("7Geese could not answer that question.")
         return obj(body.get("data"))
 
     async def find_by_email(self, token: str, email: str) -> Person | None:
-        data = await self._graphql(token, PROFILES_BY_EMAIL, {"email": email})
-        for edge in objects(obj(data.get("profiles")).get("edges")):
-            node = obj(edge.get("node"))
-            found = text(obj(node.get("user")).get("email"))
-            if found and found.casefold() == email.casefold():
-                name = text(node.get("fullName")) or found
-                return Person(id=text(node.get("pk")) or "", name=name, email=found)
-        return None
+        return await graph.find_profile(lambda q, v: self._graphql(token, q, v), email)
+
+    async def _badges(self, token: str) -> list[Mapping[str, Any]]:
+        return await graph.all_badges(lambda q, v: self._graphql(token, q, v))
 
     async def list_values(self, token: str) -> list[Value]:
-        data = await self._graphql(token, BADGES, {"first": 100})
-        nodes = [obj(edge.get("node")) for edge in objects(obj(data.get("badges")).get("edges"))]
         return [
             Value(id=text(n.get("pk")) or "", name=text(n.get("name")) or "")
-            for n in nodes
+            for n in await self._badges(token)
             if n.get("active", True) and n.get("pk") is not None
         ]
 
@@ -112,12 +141,12 @@ class SevenGeese:
         sent: list[Sent] = []
         for recipient in recipients:
             payload = {
-                "recipient": _as_pk(recipient),
-                "message": message,
-                "badge": _as_pk(value.id) if value else None,
+                A["send_recipient"]: _as_pk(recipient),
+                A["send_message"]: message,
+                A["send_badge"]: _as_pk(value.id) if value else None,
             }
             try:
-                created = _body(await self._api.call("POST", RECOGNITIONS, token, json=payload))
+                created = _body(await self._api.call("POST", A["send"], token, json=payload))
             except KudosError as error:
                 if not sent:
                     raise
@@ -125,30 +154,59 @@ class SevenGeese:
                     f"Sent to {len(sent)} of {len(recipients)} people, then 7Geese refused the "
                     "rest. Check 7Geese before sending again."
                 ) from error
-            sent.append(Sent(id=text(created.get("id")), url=text(created.get("url"))))
+            sent.append(Sent(id=text(created.get("id")), url=self._page_of(created.get("id"))))
         return sent[0] if sent else Sent()
 
     async def recent(self, token: str, person_id: str, at: NextPage | None) -> RecentPage:
-        first = NextPage(RECOGNITIONS, {ASSUMED["recipient_filter"]: person_id, "limit": "5"})
+        """A page of the network's recognitions, keeping what `person_id` gave or received."""
+        first = NextPage(RECOGNITIONS, {"limit": RECENT_PAGE})
         page = await fetch_page(self._api, SPEC.paging, RECOGNITIONS, at or first, token)
-        items = [to_recognition(_body(item)) for item in page.items]
-        return RecentPage(involving(items, person_id), page.next, page.previous)
+        items = involving([self._read(item) for item in page.items], person_id)
+        if any(item.value_id for item in items):
+            badges = {text(n.get("pk")): text(n.get("name")) for n in await self._badges(token)}
+            items = [item.model_copy(update={"value": badges.get(item.value_id)}) for item in items]
+        return RecentPage(items, page.next, page.previous)
+
+    async def given(self, token: str, person_id: str, since: float) -> list[Recognition]:
+        """Day by day (the confirmed `created__date` filter), keeping what `person_id` gave."""
+        found: list[Recognition] = []
+        for day in window_days(since, datetime.now(UTC).timestamp()):
+            first = NextPage(RECOGNITIONS, {DATE_FILTER: day, "limit": GIVEN_PAGE_SIZE})
+            found += await walk_given(self._api, SPEC, first, token, self._read, person_id, since)
+        return found
+
+    def _page_of(self, recognition_id: Any) -> str | None:
+        found = text(recognition_id)
+        return self._api.url(A["recognition_page"].format(id=found)) if found else None
+
+    def _read(self, item: Any) -> Recognition:
+        body = _body(item)
+        return to_recognition(body, self._page_of(body.get("id")))
 
 
-def _user_name(side: Any) -> str:
-    user = obj(obj(side).get("user"))
-    return full_name(user.get("first_name"), user.get("last_name"), user.get("email"))
+def _name_of(user: Mapping[str, Any]) -> str:
+    return full_name(user.get(A["first_name"]), user.get(A["last_name"]), user.get(A["email"]))
 
 
-def to_recognition(item: Mapping[str, Any]) -> Recognition:
+def _side(item: Mapping[str, Any], key: str) -> tuple[str, str | None]:
+    """The name and profile pk of a recognition's `creator` or `recipient`."""
+    side = obj(item.get(key))
+    return _name_of(obj(side.get(A["profile_user"]))), text(side.get(A["side_id"]))
+
+
+def to_recognition(item: Mapping[str, Any], url: str | None = None) -> Recognition:
+    giver, giver_id = _side(item, "creator")
+    recipient, recipient_id = _side(item, "recipient")
     return Recognition(
         id=text(item.get("id")) or "",
-        giver=_user_name(item.get("creator")),
-        giver_id=text(obj(item.get("creator")).get("id")),
-        recipients=[_user_name(item.get("recipient"))],
-        recipient_ids=[text(obj(item.get("recipient")).get("id")) or ""],
+        giver=giver,
+        giver_id=giver_id,
+        recipients=[recipient],
+        recipient_ids=[recipient_id or ""],
         message=text(item.get("message")) or "",
+        value_id=badge_pk(item.get("badge")),
         created=text(item.get("created")),
+        url=url,
     )
 
 

@@ -36,6 +36,22 @@ def lock_key(name: str) -> str:
     return f"{PREFIX}:lock:{name}"
 
 
+def link_lock(owner: Owner) -> str:
+    """The lock a link's refresh holds (a name for `locked`)."""
+    return f"refresh:{owner.key}"
+
+
+def app_token_lock(provider: str) -> str:
+    """The lock minting an app-level token holds."""
+    return f"apptoken:{provider}"
+
+
+def writer_lock(key: str) -> str:
+    """The lock of whoever rewrites the token record at `key`: rotate-keys holds it too."""
+    kind, _, rest = key.removeprefix(f"{PREFIX}:").partition(":")
+    return f"refresh:{rest}" if kind == "link" else app_token_lock(rest)
+
+
 def directory_key(provider: str) -> str:
     return f"{PREFIX}:dir:{provider}"
 

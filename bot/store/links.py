@@ -56,10 +56,17 @@ class Links(RedisBase):
         return bool(deleted)
 
     async def save_app_token(self, provider: str, token: TokenSet) -> None:
+        """Kept until it expires; one already expired (or about to) is not kept at all."""
+        ttl = int(token.expires_at - time.time()) if token.expires_at is not None else None
+        if ttl is not None and ttl < 1:
+            await self.delete_app_token(provider)
+            return
         owner = Owner(keys.APP, keys.APP, provider)
         blob = self._cipher.seal(owner, json.loads(token.model_dump_json()))
-        ttl = int(token.expires_at - time.time()) if token.expires_at else None
-        await self._call(self._redis.set(keys.app_token_key(provider), blob, ex=ttl or None))
+        await self._call(self._redis.set(keys.app_token_key(provider), blob, ex=ttl))
+
+    async def delete_app_token(self, provider: str) -> None:
+        await self._call(self._redis.delete(keys.app_token_key(provider)))
 
     async def load_app_token(self, provider: str) -> TokenSet | None:
         blob = await self._call(self._redis.get(keys.app_token_key(provider)))
@@ -69,10 +76,11 @@ class Links(RedisBase):
 
     async def rotate_tokens(self) -> tuple[int, int]:
         """Re-encrypt every stored token under the newest key; drop what no key can open.
-        Returns (re-encrypted, dropped). A record changed meanwhile is left for its writer."""
+        Returns (re-encrypted, dropped). Each record is rewritten under the lock its writers
+        (a refresh, an app-token mint) hold, so a refresh in flight is never undone."""
         rotated = dropped = 0
-        for pattern in keys.TOKEN_PATTERNS:
-            async for key in self._redis.scan_iter(match=pattern, count=500):
+        for key in await self._token_keys():
+            async with self.locked(keys.writer_lock(key)):
                 blob = await self._call(self._redis.get(key))
                 if blob is None:
                     continue
@@ -83,3 +91,16 @@ class Links(RedisBase):
                     continue
                 rotated += await self._call(self._redis.eval(scripts.SWAP, 1, key, blob, fresh))
         return rotated, dropped
+
+    async def _token_keys(self) -> list[str]:
+        """The key of every sealed record (a SCAN: Redis is never blocked)."""
+
+        async def scan() -> list[str]:
+            found: list[str] = []
+            for pattern in keys.TOKEN_PATTERNS:
+                async for key in self._redis.scan_iter(match=pattern, count=500):
+                    found.append(key.decode() if isinstance(key, bytes) else str(key))
+            return found
+
+        found: list[str] = await self._call(scan())
+        return found

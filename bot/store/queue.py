@@ -1,18 +1,44 @@
-"""The outbox: intents, the stream their ids are queued on, and worker heartbeats."""
+"""The outbox: intents, the stream their ids are queued on, and worker heartbeats.
+
+The watch key says who tells the sender a final outcome: "1" while the Send request watches,
+"final" once the consumer handed the outcome over, "taken" once the request has it in hand. The
+consumer stays silent only on "taken"; a watch that lapses otherwise leaves the DM to it."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from redis.exceptions import RedisError, ResponseError
 
 from bot.errors import StoreUnavailable
 from bot.models import Intent
-from bot.store import keys, scripts
+from bot.store import keys, lease, scripts
 from bot.store.base import RedisBase
 
 Entry = tuple[str, str]  # outbox stream entry id, intent id
-HANDED_OVER = "final"  # the watch key's value once the consumer handed the outcome over
+WATCHING, HANDED_OVER, TAKEN = "1", "final", "taken"  # the watch key's values
+STALE_WORKER = 60.0  # a worker silent this long is dropped from the heartbeats
+# The consumer: hand the final outcome over, but only to a request still watching.
+HAND_OVER = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+return 1
+"""
+# The watching request: take a handed-over outcome (with the intent), else end the watch so it
+# can no longer be handed over. Refused, changing nothing, when it reaches Redis past ARGV[1].
+END_WATCH = """
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[1]) then return {-1} end
+if redis.call('GET', KEYS[1]) == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+  return {1, redis.call('GET', KEYS[2])}
+end
+redis.call('DEL', KEYS[1])
+return {0}
+"""
 
 
 def _text(value: bytes | str) -> str:
@@ -56,17 +82,18 @@ class Queue(RedisBase):
         """Record the intent, mark it watched for `watch` s, queue it (one round trip)."""
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
-        pipe.set(keys.watch_key(intent.id), "1", px=max(1, int(watch * 1000)))
+        pipe.set(keys.watch_key(intent.id), WATCHING, px=max(1, int(watch * 1000)))
         pipe.xadd(keys.OUTBOX, {"intent": intent.id})
         await self._call(pipe.execute())
 
     async def finish_intent(self, intent: Intent) -> bool:
         """Save a final intent and, in the same step, hand it to the request watching it;
-        True if one was (it tells the sender), False if nobody watches (the caller does).
-        A failed one also drops its recipients from the cache: the next try looks them up."""
+        True if one was (see `taken_by_watcher`), False if nobody watches (the caller tells the
+        sender). A failed one also drops its recipients from the cache: the next try looks
+        them up."""
         draft = intent.draft
         pipe = self._redis.pipeline(transaction=True)
-        pipe.set(keys.watch_key(intent.id), HANDED_OVER, xx=True, keepttl=True)
+        pipe.eval(HAND_OVER, 1, keys.watch_key(intent.id), WATCHING, HANDED_OVER)
         pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
         if intent.status == "failed":
             for recipient in draft.recipients:
@@ -74,10 +101,38 @@ class Queue(RedisBase):
         handed, *_ = await self._call(pipe.execute())
         return bool(handed)
 
-    async def stop_watching(self, intent_id: str) -> bool:
-        """End the watch; True if the final intent was handed over to the watcher first."""
-        value = await self._call(self._redis.getdel(keys.watch_key(intent_id)))
-        return value is not None and _text(value) == HANDED_OVER
+    async def stop_watching(self, intent_id: str) -> Intent | None:
+        """End the watch: the final intent if it was handed over first (the caller now tells
+        the sender), else None (the consumer will)."""
+        names = [keys.watch_key(intent_id), keys.intent_key(intent_id)]
+        args: list[str | int] = [await self._deadline(), HANDED_OVER, TAKEN]
+        answer = await self._call(self._redis.eval(END_WATCH, 2, *names, *args))
+        if answer[0] == -1:
+            raise StoreUnavailable()  # Redis stalled past the deadline: nothing changed
+        raw = answer[1] if answer[0] == 1 and len(answer) > 1 else None
+        return None if raw is None else Intent.model_validate_json(raw)
+
+    async def taken_by_watcher(self, intent_id: str, within: float) -> bool:
+        """After a hand-over: True once the watching request has taken the outcome; False if
+        its watch lapsed first (it died, or lost Redis) or Redis can't say: then the caller
+        tells the sender (told twice, at worst, rather than never)."""
+        deadline, pause = time.monotonic() + within, 0.02
+        while time.monotonic() < deadline:
+            try:
+                value = await self._call(self._redis.get(keys.watch_key(intent_id)))
+            except StoreUnavailable:
+                return False
+            if value is None or _text(value) != HANDED_OVER:
+                return value is not None and _text(value) == TAKEN
+            await asyncio.sleep(pause)
+            pause = min(pause * 1.5, 0.5)
+        return False
+
+    @asynccontextmanager
+    async def delivering(self, intent_id: str, ttl: float) -> AsyncIterator[None]:
+        """The intent's delivery lock (`Busy` if taken), renewed while its holder runs."""
+        async with lease.held(self._redis, keys.lock_key(f"deliver:{intent_id}"), ttl):
+            yield
 
     async def outbox_group(self) -> None:
         """Create the consumer group (and the stream) unless they exist."""
@@ -118,10 +173,19 @@ class Queue(RedisBase):
         ]
 
     async def outbox_done(self, entry_id: str) -> None:
-        await self._call(self._redis.xack(keys.OUTBOX, keys.OUTBOX_GROUP, entry_id))
+        """Acknowledge the entry and delete it from the stream (one round trip)."""
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.xack(keys.OUTBOX, keys.OUTBOX_GROUP, entry_id)
+        pipe.xdel(keys.OUTBOX, entry_id)
+        await self._call(pipe.execute())
 
     async def heartbeat(self, worker: str) -> None:
-        await self._call(self._redis.zadd(keys.WORKERS, {worker: time.time()}))
+        """Say this worker lives; forget workers silent for STALE_WORKER (they died)."""
+        now = time.time()
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.zadd(keys.WORKERS, {worker: now})
+        pipe.zremrangebyscore(keys.WORKERS, "-inf", now - STALE_WORKER)
+        await self._call(pipe.execute())
 
     async def workers_alive(self, within: float) -> int:
         return int(await self._call(self._redis.zcount(keys.WORKERS, time.time() - within, "+inf")))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-# Compare-and-set: replace a value only if it is still the one we read.
-SWAP = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) "
-SWAP += "return 1 end return 0"
+# Compare-and-set: replace a value only if it is still the one we read; its TTL stays (a link
+# awaiting confirmation still expires).
+SWAP = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+SWAP += "redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') return 1 end return 0"
 # Take (get and delete) a preview or a link state, but only while the taker can still use it:
 # - before a deadline on Redis's own clock: a command whose answer the client gave up waiting for
 #   may still sit in a socket buffer and run when a stalled Redis resumes, and a late take must

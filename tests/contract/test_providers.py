@@ -129,7 +129,10 @@ async def test_paging_walks_to_the_end(wired: Wired, case: Case) -> None:
     )
     for _ in range(case.sent):
         await wired.platform.adapter.send(token, ["1002"], "thanks", None)
-    api = PlatformApi(wired.http, wired.platform.client.base_url, "fake")
+    spec = wired.platform.spec
+    api = PlatformApi(
+        wired.http, wired.platform.client.base_url, "fake", headers=dict(spec.api_headers)
+    )
     path, params = case.listing
     items = [item async for item in iterate(api, wired.platform.spec.paging, path, token, params)]
     ids = [str(item.get("id")) for item in items]

@@ -89,3 +89,19 @@ def posted(slack: FakeSlack, count: int) -> list[dict[str, Any]]:
         return calls if len(calls) >= count else None
 
     return wait_until(enough)
+
+
+def kudos_answer(bot: BotProcess, text: str, user: str = "U_ANA") -> Any:
+    """A `/kudos` answer: the ack itself when the bot had it in time; else (after an empty ack,
+    or a "Looking that up…" note Slack can't replace) the next message to the response_url."""
+    seen = len(bot.slack.responses(user))
+    return answer_after(bot, bot.post_command("/kudos", text, user), user, seen)
+
+
+def answer_after(bot: BotProcess, response: httpx.Response, user: str, seen: int) -> Any:
+    """The answer to a `/kudos` whose ack is `response` (see kudos_answer)."""
+    assert response.status_code == 200, response.text
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    ack = response.json() if is_json else {"text": response.text}
+    later = not ack["text"] or "Looking that up" in ack["text"]  # the answer is a new message
+    return next_reply(bot.slack, user, seen) if later else ack

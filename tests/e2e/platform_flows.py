@@ -11,7 +11,7 @@ import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, next_reply
+from tests.e2e.flows import command, element, kudos_answer
 from tests.fakes.server import FakeServer
 
 SEND, CANCEL = "recognition_send", "recognition_cancel"
@@ -108,12 +108,8 @@ def link_prompt(bot: BotProcess, platform: str | None = None, user: str = "U_ANA
 
 
 def lookup(bot: BotProcess, text: str, user: str = "U_ANA") -> Any:
-    """A `/kudos` lookup (whois …): the ack may hold only a working note, so the answer is the
-    next message posted to the command's response_url."""
-    seen = len(bot.slack.responses(user))
-    response = bot.post_command("/kudos", text, user)
-    assert response.status_code == 200, response.text
-    return next_reply(bot.slack, user, seen)
+    """A `/kudos` lookup (whois …): the ack's answer, or the message after its working note."""
+    return kudos_answer(bot, text, user)
 
 
 def open_link_on(

@@ -7,8 +7,9 @@ received, in any answer or page the bot served, or anywhere in Redis."""
 from __future__ import annotations
 
 import base64
+import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ import pytest
 import redis
 
 from tests.bot_process import BotProcess
-from tests.e2e.flows import element, next_reply, text_of
+from tests.e2e.flows import answer_after, element, next_reply, text_of
 from tests.e2e.platform_flows import (
     OPEN,
     PEOPLE,
@@ -28,7 +29,7 @@ from tests.e2e.platform_flows import (
     draft_id,
 )
 from tests.fakes import FakeSevenGeese, FakeSlack
-from tests.support import wait_until
+from tests.support import stored, wait_until
 
 MARK = "CANARY"  # every planted secret but the Fernet key starts with it or has it near the start
 RUN = secrets.token_hex(6)  # ... and ends with this: a leak of either end of one shows too
@@ -89,16 +90,17 @@ class Witness:
         response = self.bot.post_command(name, text, "U_ANA")
         self.served.append(response)
         assert response.status_code == 200, response.text
-        if response.content and response.headers["content-type"].startswith("application/json"):
-            return response.json()
+        if response.content:  # answered in the ack: JSON, or a bare text as Bolt sends it
+            is_json = response.headers["content-type"].startswith("application/json")
+            return response.json() if is_json else {"text": response.text}
         return next_reply(self.bot.slack, "U_ANA", seen)
 
     def lookup(self, text: str) -> str:
-        """A `/kudos` lookup: its answer replaces the "Looking that up…" note."""
+        """A `/kudos` lookup: the ack's answer, or the message after its working note."""
         seen = len(self.bot.slack.responses("U_ANA"))
         response = self.bot.post_command("/kudos", text, "U_ANA")
         self.served.append(response)
-        return text_of(next_reply(self.bot.slack, "U_ANA", seen))
+        return text_of(answer_after(self.bot, response, "U_ANA", seen))
 
     def press(self, action_id: str, value: str) -> Any:
         seen = len(self.bot.slack.responses("U_ANA"))
@@ -165,38 +167,6 @@ def live_the_life_of_a_link(witness: Witness, fake: FakeSevenGeese) -> None:
     witness.browse(f"{witness.bot.base_url}/oauth/nowhere/callback?code=x&state=y")
 
 
-def flatten(value: object) -> Iterator[bytes]:
-    """Every bytes string inside a Redis reply, however nested."""
-    if isinstance(value, bytes):
-        yield value
-    elif isinstance(value, dict):
-        for pair in value.items():
-            yield from flatten(pair)
-    elif isinstance(value, list | tuple | set):
-        for item in value:
-            yield from flatten(item)
-    elif value is not None:
-        yield str(value).encode()
-
-
-def stored(client: redis.Redis) -> list[bytes]:
-    """Every key and every value in Redis, read whole by type (a DUMP may be compressed)."""
-    readers: dict[bytes, Callable[[str], object]] = {
-        b"string": client.get,
-        b"hash": client.hgetall,
-        b"list": lambda key: client.lrange(key, 0, -1),
-        b"set": client.smembers,
-        b"zset": lambda key: client.zrange(key, 0, -1),
-        b"stream": client.xrange,
-    }
-    found: list[bytes] = []
-    for key in client.scan_iter("*"):
-        kind = client.type(key)
-        assert kind in readers, f"{key!r} is a {kind!r}"
-        found += [key, *flatten(readers[kind](key.decode()))]
-    return found
-
-
 def slack_received(slack: FakeSlack) -> list[bytes]:
     """Every request that reached Slack: API calls and response_url posts (the bot token in
     the Authorization header is where it belongs)."""
@@ -243,3 +213,21 @@ def test_no_secret_leaves_the_bot(
         for canary in canaries:
             leaked = [blob for blob in blobs if canary.encode() in blob]
             assert not leaked, f"{canary} in {place}: {leaked[0][:2000]!r}"
+
+
+def test_the_redis_scan_finds_a_planted_plaintext_token(redis_url: str) -> None:
+    """`stored` finds a token in every kind of record, even where DUMP's compression hides it
+    (a record holding two canaries: the second one's shared start and end are back-references)."""
+    token = f"{MARK}AT1x{RUN}"
+    record = json.dumps({"refresh_token": f"{MARK}RT1x{RUN}", "access_token": token})
+    with redis.Redis.from_url(redis_url) as client:
+        client.set("kb:link:T1:U1:sevengeese", record)
+        assert token.encode() not in (client.dump("kb:link:T1:U1:sevengeese") or b"")
+        client.hset("kb:h", "f", token)
+        client.rpush("kb:l", token)
+        client.sadd("kb:s", token)
+        client.zadd("kb:z", {token: 1})
+        client.xadd("kb:x", {"intent": token})
+        found = stored(client)
+    holding = [blob for blob in found if token.encode() in blob]
+    assert len(holding) == 6 and record.encode() in holding

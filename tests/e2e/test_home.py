@@ -8,10 +8,10 @@ import httpx
 import redis
 
 from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, preview, text_of
+from tests.e2e.flows import command, element, link, press, preview, text_of
 from tests.e2e.home_payloads import home_action, home_opened, post_event
-from tests.e2e.platform_flows import Launch
-from tests.fakes import FakeCultureAmp
+from tests.e2e.platform_flows import CONFIRM, Launch, open_link_on
+from tests.fakes import FakeCultureAmp, FakeKazoo
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
 from tests.support import wait_until
@@ -204,3 +204,45 @@ def test_callback_page_survives_a_failing_publish(bot: BotProcess, fake_slack: F
     assert page.status_code == 200 and "linked to Achievers as Ana Lopez" in page.text
     wait_until(lambda: publishes(fake_slack) == seen + 1)  # tried; its failure stayed inside
     assert "linked as Ana Lopez" in status(bot)
+
+
+def test_received_looks_past_a_page_of_given_ones(
+    bot: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    """Achievers pages hold 5 given and received: Ana's latest 5 were given, Bob's thanks to her
+    is on the next page, and Home still finds it."""
+    link(bot)  # Ana
+    fake_achievers.logged_in = "1002"
+    link(bot, "U_BOB")
+    given = preview(bot, "<@U_ANA> thanks for the careful review #teamwork", "U_BOB")
+    press(bot, SEND, element(given["blocks"], CANCEL)["value"], "U_BOB")
+    for n in range(5):
+        mine = preview(bot, f"<@U_CARL> great demo number {n} #teamwork", "U_ANA")
+        press(bot, SEND, element(mine["blocks"], CANCEL)["value"], "U_ANA")
+    assert len(fake_achievers.recognitions) == 6
+    text = shown(open_home(bot, "U_ANA", "careful review"))
+    assert "*Bob Stone* → Ana Lopez" in text and "great demo" not in text
+
+
+def test_a_pending_link_is_confirmed_from_home(launch: Launch, fake_kazoo: FakeKazoo) -> None:
+    fake_kazoo.me_has_email = False
+    bot = launch("kazoo")
+    assert "One more step" in open_link_on(bot).text
+    home = open_home(bot, "U_ANA", "waiting for you to confirm")
+    assert buttons(home) == [(GIVE, None), (CONFIRM, "kazoo"), (HOME_UNLINK, "kazoo")]
+    after = press_home(bot, CONFIRM, "kazoo", home, "U_ANA", "linked as Ana Lopez")
+    assert "You're linked to YouEarnedIt as Ana Lopez." in shown(after)
+    assert buttons(after) == [(GIVE, None), (HOME_UNLINK, "kazoo")]
+    assert "*YouEarnedIt*: linked as Ana Lopez" in status(bot)
+
+
+def test_confirming_in_the_dm_updates_home(launch: Launch, fake_kazoo: FakeKazoo) -> None:
+    fake_kazoo.me_has_email = False
+    bot = launch("kazoo")
+    assert "One more step" in open_link_on(bot).text
+    seen = publishes(bot.slack)
+    confirmed = press(bot, CONFIRM, "kazoo")
+    assert confirmed["replace_original"] is True
+    assert "You're linked to YouEarnedIt as Ana Lopez" in confirmed["text"]
+    after = publish_to(bot.slack, "U_ANA", seen, "linked as Ana Lopez")
+    assert buttons(after) == [(GIVE, None), (HOME_UNLINK, "kazoo")]

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 from tests.bot_process import start_bot, stop_process
 from tests.e2e.flows import command, link, text_of
 from tests.fakes.slack import FakeSlack
+from tests.support import free_port
 
 
 def rotate(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -59,3 +60,15 @@ def test_a_token_no_key_opens_asks_to_link_again(
     stop_process(bot.process)
     stranger = bot_env | {"TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
     assert "not linked" in status(stranger, tmp_path / "wrong-key", fake_slack)
+
+
+def test_rotate_keys_with_redis_down_says_so_in_one_line(
+    bot_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = rotate(bot_env | {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines() == [
+        "rotate-keys failed: Redis at REDIS_URL did not answer. Run it again once Redis is back; "
+        "it is safe to run any number of times."
+    ]

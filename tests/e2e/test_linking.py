@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import httpx
 import redis
 
@@ -9,7 +11,7 @@ from tests.bot_process import BotProcess
 from tests.e2e.flows import command, element, link, open_link, text_of
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
+from tests.support import stored, wait_until
 
 
 def test_link_happy_path(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
@@ -31,11 +33,10 @@ def test_no_plaintext_token_in_redis_or_logs(
     tokens = fake_achievers.issued_tokens()
     assert tokens
     with redis.Redis.from_url(redis_url) as client:
-        keys = list(client.scan_iter("*"))
-        values = [client.dump(key) or b"" for key in keys]
-    assert keys
+        everything = stored(client)  # keys and values, read whole (a DUMP is compressed)
+    assert everything
     secrets = [*tokens, fake_achievers.client_secret]
-    for blob in [*keys, *values, bot.log_text().encode()]:
+    for blob in [*everything, bot.log_text().encode()]:
         assert not any(secret.encode() in blob for secret in secrets)
 
 
@@ -45,7 +46,8 @@ def test_access_denied_stores_nothing(bot: BotProcess, fake_achievers: FakeAchie
     assert page.status_code == 400
     assert "cancelled" in page.text
     assert "not linked" in text_of(command(bot, "status", name="/kudos"))
-    assert "Linking didn't work" in bot.slack.responses("U_ANA")[-2]["text"]
+    told = [r["text"] for r in bot.slack.responses("U_ANA") if "Linking didn't work" in r["text"]]
+    assert len(told) == 1 and "cancelled" in told[0]
 
 
 def test_email_mismatch_is_refused(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
@@ -111,3 +113,45 @@ def test_rejected_token_asks_to_link_again(
     assert "no longer accepts your link" in text_of(reply)
     assert element(reply["blocks"], "link_open")["url"].startswith(fake_achievers.base_url)
     wait_until(lambda: "not linked" in text_of(command(bot, "status", name="/kudos")))
+
+
+TOKEN_PATH = "/oauth/v2/openIDConnectClient/token"
+
+
+def came_back(bot: BotProcess, page: httpx.Response, says: str) -> str:
+    """A failed callback: an HTML page that says `says`, the same told in Slack; nothing linked."""
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    text = html.unescape(page.text)
+    assert says in text, text
+    told = bot.slack.responses("U_ANA")[-1]["text"]
+    assert told.startswith("Linking didn't work") and says in told
+    assert "not linked" in text_of(command(bot, "status", name="/kudos"))
+    return text
+
+
+def test_failed_callbacks_say_why(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    fake_slack.reset_next(8, path="/api/users.info")  # Slack drops the connection, repeatedly
+    came_back(bot, open_link(bot), "Slack didn't answer")
+    fake_slack.faults.clear()
+
+    fake_achievers.fail_next(503, path=TOKEN_PATH)  # the platform's token endpoint is down
+    text = came_back(bot, open_link(bot), "Achievers isn't available right now")
+    assert "did not accept" not in text
+
+    fake_slack.add_user("U_ANA", "ana", None, real_name="Ana Lopez")  # no users:read.email
+    text = came_back(bot, open_link(bot), "Slack did not share the e-mail address")
+    assert "users:read.email" in text and "same e-mail address" not in text
+
+
+def test_a_platform_error_is_not_a_cancellation(bot: BotProcess) -> None:
+    prompt = command(bot, "link", name="/kudos")
+    authorize = httpx.get(element(prompt["blocks"], "link_open")["url"])
+    state = httpx.URL(authorize.headers["location"]).params["state"]
+    hostile = "server_error<script>alert(1)</script>"
+    page = httpx.get(
+        f"{bot.base_url}/oauth/achievers/callback", params={"state": state, "error": hostile}
+    )
+    text = came_back(bot, page, "Achievers refused the sign-in")
+    assert "cancelled" not in text and "server_error" not in text and "<script>" not in page.text

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from tests.bot_process import BotProcess
 from tests.e2e.flows import command, element, link, next_reply, press, preview, text_of
 from tests.fakes.achievers import FakeAchievers
+from tests.fakes.slack_limits import blocks_problem
 
 
 def kudos(bot: BotProcess, text: str, user: str = "U_ANA") -> Any:
-    """A /kudos lookup: acked with a short "working" note, then answered in its place."""
+    """A quick /kudos lookup: answered in the ack itself, within Slack's limits; nothing else is
+    posted (Slack could not replace a "working" note in the ack by a later answer)."""
     seen = len(bot.slack.responses(user))
     ack = bot.post_command("/kudos", text, user)
-    assert ack.status_code == 200 and "Looking that up" in ack.text
-    reply = next_reply(bot.slack, user, seen)
-    assert reply.get("replace_original") is True or "warning" in reply.get("text", "")
-    return reply
+    assert ack.status_code == 200, ack.text
+    is_json = ack.headers["content-type"].startswith("application/json")
+    answer: dict[str, Any] = ack.json() if is_json else {"text": ack.text}
+    assert "Looking that up" not in answer["text"] and blocks_problem(answer.get("blocks")) is None
+    assert bot.slack.responses(user)[seen:] == []
+    return answer
 
 
 def test_whois_shows_a_person_card_or_says_not_found(bot: BotProcess) -> None:
@@ -67,7 +72,22 @@ def test_a_forged_page_cursor_changes_nothing(bot: BotProcess) -> None:
     assert "isn't available" in press(bot, "recent_newer", "not json")["text"]
 
 
+def test_a_slow_lookup_says_so_then_answers_in_a_new_message(
+    bot: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    link(bot)
+    fake_achievers.hang_next(2.5, method="OPTIONS", path="/api/v5/recognitions")
+    seen = len(bot.slack.responses("U_ANA"))
+    started = time.monotonic()
+    ack = bot.post_command("/kudos", "values", "U_ANA")
+    assert time.monotonic() - started < 2.5  # Slack waits 3 s
+    assert ack.status_code == 200 and "Looking that up" in ack.text
+    answer = next_reply(bot.slack, "U_ANA", seen)
+    assert "Teamwork" in text_of(answer) and answer["replace_original"] is False
+
+
 def test_help_and_unknown_subcommands(bot: BotProcess) -> None:
     for text in ("help", "", "dance"):
         shown = command(bot, text, name="/kudos")["text"]
-        assert "/kudos recent" in shown and "/recognize" in shown
+        assert "/kudos recent [@ana] [platform]" in shown and "`/recognize` alone" in shown
+        assert "*Recognize for message*" in shown and "e.g. `/kudos values achievers`" in shown

@@ -1,4 +1,5 @@
-"""Nothing lost, nothing doubled: the outbox, its workers, reconciliation and Retry."""
+"""Nothing lost, nothing doubled: the outbox, its workers, reconciliation, Retry, and waits the
+platform asks for (KazooHR and 7Geese cases: test_outbox_platforms.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,8 @@ from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
 from tests.support import wait_until
 
-SEND = "recognition_send"
+SEND, RETRY = "recognition_send", "recognition_retry"
+RECOGNITIONS = "/api/v5/recognitions"
 
 
 def send_preview(bot: BotProcess, text: str = "<@U_BOB> thanks #teamwork") -> str:
@@ -34,7 +37,7 @@ def dms_to(slack: FakeSlack, user: str, needle: str) -> list[dict[str, Any]]:
 
 def posts(fake: FakeAchievers) -> list[Any]:
     """Every recognition POST that reached the platform."""
-    return [r for r in fake.requests if r[0] == "POST" and r[1] == "/api/v5/recognitions"]
+    return [r for r in fake.requests if r[0] == "POST" and r[1] == RECOGNITIONS]
 
 
 def delivering_consumer(redis_url: str) -> str:
@@ -163,3 +166,62 @@ def test_deliveries_to_a_slow_platform_run_side_by_side(
         assert web.post_action(SEND, draft, "U_ANA").status_code == 200
     wait_until(lambda: len(posts(fake_achievers)) == 4 or None, timeout=3.5)
     wait_until(lambda: len(fake_achievers.recognitions) == 4 or None, timeout=15)
+
+
+def test_a_final_failure_after_the_watch_is_dmed_with_a_retry_only_the_sender_can_use(
+    web: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(web)
+    draft = send_preview(web)
+    fake_achievers.fail_next(503, method="POST", path=RECOGNITIONS)  # down while Ana watches ...
+    fake_achievers.fail_next(400, method="POST", path=RECOGNITIONS)  # ... then it refuses
+    assert "is queued" in text_of(press(web, SEND, draft))
+    [dm] = wait_until(lambda: dms_to(fake_slack, "U_ANA", "was not delivered"), timeout=30)
+    retry = element(dm["blocks"], RETRY)
+    assert fake_achievers.recognitions == []
+    other = press(web, RETRY, retry["value"], user="U_CARL")
+    assert "nothing to retry" in text_of(other)
+    assert fake_achievers.recognitions == []
+    sent = press(web, RETRY, retry["value"])  # the platform accepts again
+    assert "Recognition sent to" in text_of(sent)
+    assert len(fake_achievers.recognitions) == 1
+    assert "nothing to retry" in text_of(press(web, RETRY, retry["value"], user="U_CARL"))
+    assert len(fake_achievers.recognitions) == 1
+
+
+@pytest.mark.parametrize("answer", ["500", "html", "reset"])
+def test_a_recognition_that_landed_before_its_answer_failed_is_sent_once(
+    web: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack, answer: str
+) -> None:
+    """The platform stored the recognition, then the answer was a 500, a proxy's HTML page or
+    a reset connection: the next attempt finds it there instead of sending it again."""
+    link(web)
+    draft = send_preview(web)
+    fake_achievers.land_then_fail_next(
+        500 if answer == "500" else 200,
+        html=answer == "html",
+        reset=answer == "reset",
+        method="POST",
+        path=RECOGNITIONS,
+    )
+    assert "is queued" in text_of(press(web, SEND, draft))
+    assert len(fake_achievers.recognitions) == 1  # it landed all the same
+    wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
+    assert len(fake_achievers.recognitions) == 1
+    assert len(posts(fake_achievers)) == 1
+
+
+def test_a_rate_limited_send_waits_as_long_as_the_platform_asked(
+    web: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(web)
+    draft = send_preview(web)
+    fake_achievers.fail_next(429, retry_after=3, method="POST", path=RECOGNITIONS)
+    queued = text_of(press(web, SEND, draft))
+    told_at = time.monotonic()
+    assert "Achievers asked us to wait 3 seconds. I'll deliver it then and DM you." in queued
+    assert "try again" not in queued.lower()
+    wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
+    assert time.monotonic() - told_at > 2.0  # not at the next claim, 1 s later
+    assert len(posts(fake_achievers)) == 2
+    assert len(fake_achievers.recognitions) == 1

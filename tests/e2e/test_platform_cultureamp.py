@@ -62,5 +62,10 @@ def test_recognize_points_to_the_platform_that_can(
     assert "Culture Amp's API offers no recognitions" in refused
     assert "Recognitions in this workspace go to Achievers" in refused
     assert fake_achievers.recognitions == []
+    recent = text_of(lookup(bot, "recent"))  # on the default platform, Culture Amp
+    assert "Culture Amp's API offers no recognitions" in recent
+    assert (
+        "Recognitions in this workspace are on Achievers: try `/kudos recent achievers`" in recent
+    )
     linked = command(bot, "link achievers", name="/kudos")
     assert element(linked["blocks"], OPEN)["url"].startswith(fake_achievers.base_url)

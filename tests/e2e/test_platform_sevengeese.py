@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.bot_process import BotProcess
-from tests.e2e.flows import preview, text_of
+from tests.e2e.flows import element, press, preview, text_of
 from tests.e2e.platform_flows import SEND, Launch, draft_id, open_link_on
 from tests.fakes import FakeSevenGeese
 from tests.support import wait_until
@@ -18,7 +18,7 @@ def click_send(bot: BotProcess, draft: str) -> Any:
     return lambda: wait_until(lambda: bot.slack.responses("U_ANA")[seen:])[0]
 
 
-def test_partly_refused_send_is_never_resent(
+def test_a_partly_refused_send_fails_naming_who_has_it_and_is_never_resent(
     launch: Launch, fake_sevengeese: FakeSevenGeese
 ) -> None:
     bot = launch("sevengeese")
@@ -28,10 +28,15 @@ def test_partly_refused_send_is_never_resent(
     reply = click_send(bot, draft)
     wait_until(lambda: fake_sevengeese.recognitions)  # Bob's recognition is recorded ...
     fake_sevengeese.fail_next(400)  # ... and Carl's is refused
-    told = text_of(reply())
-    assert "Sent to 1 of 2 people, then 7Geese refused the rest" in told
-    assert "Nothing was sent" not in told
     fake_sevengeese.latency = 0.0
-    again = text_of(click_send(bot, draft)())  # the user tries again
+    shown = reply()
+    told = text_of(shown)
+    assert "was not delivered" in told
+    assert "7Geese has it for Bob Stone but refused it for Carl Diaz" in told
+    assert "Nothing was sent" not in told
+    retry = element(shown["blocks"], "recognition_retry")
+    again = text_of(click_send(bot, draft)())  # the user presses Send again
     assert "no longer active" in again
     assert [r["recipients"] for r in fake_sevengeese.recognitions] == [["2"]]
+    assert "Recognition sent to" in text_of(press(bot, "recognition_retry", retry["value"]))
+    assert [r["recipients"] for r in fake_sevengeese.recognitions] == [["2"], ["3"]]  # only Carl's

@@ -4,13 +4,20 @@ once."""
 from __future__ import annotations
 
 import base64
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
 import pytest
+import redis
 
-from tests.e2e.flows import command, element, posted, press, preview, text_of
+from bot.crypto import TokenCipher, parse_keys
+from bot.models import Owner
+from bot.store.keys import link_key
+from tests.e2e.flows import command, element, next_reply, posted, press, preview, text_of
 from tests.e2e.platform_flows import (
     KAZOO_IDS,
     OPEN,
@@ -25,6 +32,7 @@ from tests.e2e.platform_flows import (
 from tests.fakes import FakeAchievers, FakeCultureAmp, FakeSevenGeese, FakeSlack
 from tests.fakes.server_data import PlatformFake
 from tests.fakes.sevengeese import s256
+from tests.support import wait_until
 
 MESSAGE = "for the smooth release"
 FORM = "application/x-www-form-urlencoded"
@@ -156,3 +164,47 @@ def test_several_platforms_at_once(
     status = text_of(command(bot, "status", name="/kudos"))
     assert "*7Geese*: linked as Ana Lopez (ana@example.com)" in status
     assert "*Achievers*: linked as Ana Lopez" in status and "*Culture Amp*: connected" in status
+
+
+def expire_stored_link(redis_url: str, keys: str, owner: Owner) -> None:
+    """Make the bot's stored token look expired (it is sealed: opened and sealed again)."""
+    cipher = TokenCipher(parse_keys(keys))
+    with redis.Redis.from_url(redis_url) as client:
+        link = cipher.open(owner, client.get(link_key(owner)) or b"")
+        link["token"]["expires_at"] = time.time() - 1
+        client.set(link_key(owner), cipher.seal(owner, link))
+
+
+def test_twenty_parallel_lookups_with_an_expired_token_refresh_once(
+    launch: Launch,
+    fake_sevengeese: FakeSevenGeese,
+    fake_slack: FakeSlack,
+    bot_env: dict[str, str],
+    redis_url: str,
+) -> None:
+    """One refresh for all of them; the rotated refresh token is never presented again (7Geese
+    would revoke the whole family)."""
+    bot = launch("sevengeese")
+    published = len(fake_slack.calls("views.publish"))
+    assert open_link_on(bot).status_code == 200
+    wait_until(lambda: len(fake_slack.calls("views.publish")) > published)  # Home is done
+    expire_stored_link(
+        redis_url, bot_env["TOKEN_ENCRYPTION_KEYS"], Owner("T1", "U_ANA", "sevengeese")
+    )
+    fake_sevengeese.expire_tokens()  # the platform agrees
+    start = threading.Barrier(20)
+
+    def whois(n: int) -> str:
+        """One signed `/kudos whois`; its answer is in the ack or posted to its response_url."""
+        start.wait()
+        key = f"whois-{n}"
+        response = bot.post_command("/kudos", "whois <@U_BOB>", "U_ANA", response_key=key)
+        assert response.status_code == 200, response.text
+        return text_of(response.json() if response.content else next_reply(fake_slack, key, 0))
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(whois, range(20)))
+    assert all("Bob Stone" in answer for answer in answers), answers
+    assert fake_sevengeese.grant_counts() == {"authorization_code": 1, "refresh_token": 1}
+    assert not fake_sevengeese.refresh_reuse_detected
+    assert fake_sevengeese.revoked_families() == 0

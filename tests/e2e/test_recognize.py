@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
 import httpx
 
 from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, posted, press, preview, text_of
+from tests.e2e.flows import command, element, link, next_reply, posted, press, preview, text_of
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
 from tests.support import wait_until
@@ -88,6 +89,7 @@ def test_concurrent_sends_deliver_exactly_one(
     link(bot)
     draft = draft_id(preview(bot, "<@U_BOB> thanks #teamwork"))
     fake_achievers.latency = 0.3  # both clicks are in flight together
+    seen = len(bot.slack.responses("U_ANA"))
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 
@@ -101,14 +103,15 @@ def test_concurrent_sends_deliver_exactly_one(
     for thread in threads:
         thread.join()
     assert statuses == [200, 200]
-    # link prompt, "linked", preview, then one confirmation and one "no longer active"
-    replies = wait_until(
-        lambda: (
-            bot.slack.responses("U_ANA")[3:5] if len(bot.slack.responses("U_ANA")) >= 5 else None
-        )
-    )
+    # one confirmation and one "no longer active"
+    replies = wait_until(lambda: bot.slack.responses("U_ANA")[seen:] if both(bot, seen) else None)
     assert sorted("no longer active" in text_of(reply) for reply in replies) == [False, True]
     assert len(fake_achievers.recognitions) == 1
+
+
+def both(bot: BotProcess, seen: int) -> bool:
+    """Two replies have come since the first `seen`."""
+    return len(bot.slack.responses("U_ANA")) >= seen + 2
 
 
 def test_cancel_sends_nothing(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
@@ -119,6 +122,36 @@ def test_cancel_sends_nothing(bot: BotProcess, fake_achievers: FakeAchievers) ->
     late = press(bot, SEND, draft)
     assert "no longer active" in text_of(late)
     assert fake_achievers.recognitions == []
+
+
+def test_cancel_on_a_sent_or_cancelled_draft_says_it_is_gone(
+    bot: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    link(bot)
+    sent = draft_id(preview(bot, "<@U_BOB> thanks #teamwork"))
+    press(bot, SEND, sent)
+    late = press(bot, CANCEL, sent)
+    assert "no longer active" in text_of(late) and late["replace_original"] is False
+    cancelled = draft_id(preview(bot, "<@U_BOB> thanks again #teamwork"))
+    press(bot, CANCEL, cancelled)
+    assert "no longer active" in text_of(press(bot, CANCEL, cancelled))
+    assert len(fake_achievers.recognitions) == 1
+
+
+def test_in_a_dm_nothing_is_announced_and_no_invite_is_advised(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.not_in_channel.add("D0ANA")  # as in a DM between two people: the bot can't post
+    seen = len(fake_slack.responses("U_ANA"))
+    ack = bot.post_command("/recognize", "<@U_BOB> thanks #teamwork", "U_ANA", channel_id="D0ANA")
+    assert ack.status_code == 200
+    reply = next_reply(fake_slack, "U_ANA", seen)
+    assert "Preview" in text_of(reply) and "recognition_announce" not in json.dumps(reply)
+    press(bot, SEND, draft_id(reply))
+    # the announcement would come before the recipients' DMs, the advice to /invite after it
+    [dm] = posted(fake_slack, 1)
+    assert dm["channel"] == "U_BOB" and len(fake_achievers.recognitions) == 1
 
 
 def test_missing_value_is_picked_in_the_preview(

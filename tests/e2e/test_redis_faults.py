@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from bot.crypto import TokenCipher
 from bot.errors import StoreUnavailable
 from bot.models import Draft, PendingLink, Recipient
-from bot.services import REDIS_TIMEOUT
+from bot.services import REDIS_POOL_WAIT, REDIS_TIMEOUT
 from bot.store import TAKE_WINDOW_US, Store
 from tests.bot_process import BotProcess, start_bot, stop_process
 from tests.e2e.flows import command, element, link, next_reply, press, preview, text_of
@@ -121,6 +121,11 @@ def send_one(bot: BotProcess, fake: FakeAchievers, text: str) -> None:
     press(bot, SEND, draft_id(preview(bot, text)))
     wait_until(lambda: len(fake.recognitions) > before)
     assert len(fake.recognitions) == before + 1
+
+
+def test_waiting_for_redis_fits_well_inside_the_ack_budget() -> None:
+    """A saturated pool's wait plus one command's timeout leave a second of Slack's 3 s."""
+    assert REDIS_POOL_WAIT + REDIS_TIMEOUT <= ACK_BUDGET - 1.0
 
 
 def test_redis_stopped_and_restarted_without_restarting_the_bot(

@@ -75,6 +75,27 @@ def test_missing_setting_stops_with_one_line(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"TOKEN_ENCRYPTION_KEYS": ""}, "REDIS_URL: generate a key with `python -c"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL is not a Redis URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:not-a-port/0"}, "REDIS_URL is not a Redis URL"),
+    ],
+    ids=["empty-keys", "no-scheme", "bad-port"],
+)
+def test_unusable_value_stops_with_one_line(
+    bot_env: dict[str, str], tmp_path: Path, given: dict[str, str], expected: str
+) -> None:
+    """As copied from .env.example and half filled in: exit status 2, one line, no traceback."""
+    result = run_briefly(bot_env | given, tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "not-a-port" not in result.stderr
+
+
 def test_bad_encryption_key_is_explained(bot_env: dict[str, str], tmp_path: Path) -> None:
     result = run_briefly(bot_env | {"TOKEN_ENCRYPTION_KEYS": "not-a-key"}, tmp_path)
     assert result.returncode == 2 and "Fernet keys" in result.stderr
@@ -84,7 +105,8 @@ def test_bad_encryption_key_is_explained(bot_env: dict[str, str], tmp_path: Path
 def test_embedded_store_warns_and_works(
     bot_env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
-    env = {k: v for k, v in bot_env.items() if k not in ("REDIS_URL", "TOKEN_ENCRYPTION_KEYS")}
+    """`REDIS_URL=` and `TOKEN_ENCRYPTION_KEYS=` left empty, as in .env.example: unset."""
+    env = bot_env | {"REDIS_URL": "", "TOKEN_ENCRYPTION_KEYS": ""}
     bot = start_bot(env, tmp_path, fake_slack)
     try:
         assert "embedded in-memory store" in bot.log_text()

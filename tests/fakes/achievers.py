@@ -29,6 +29,7 @@ class FakeAchievers(FakeServer):
         self.expires_as_seconds = False
         self.latency = 0.0
         self.requests: list[tuple[str, str, str]] = []
+        self.page_cap: int | None = None  # the largest page served, whatever was asked for
         self._lock = threading.Lock()
         self._program = Program()
         self._codes: dict[str, tuple[str, str]] = {}
@@ -44,6 +45,16 @@ class FakeAchievers(FakeServer):
         self.app = RequestLog(faulty, self.requests, self._lock)
 
     # ---- test API -------------------------------------------------------------------------
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds added to the time recognitions are dated."""
+        return self._program.clock_offset
+
+    @clock_offset.setter
+    def clock_offset(self, seconds: float) -> None:
+        with self._lock:
+            self._program.clock_offset = seconds
 
     def add_member(self, member_id: str, first: str, last: str, email: str) -> None:
         """Add a program member."""
@@ -147,7 +158,7 @@ class FakeAchievers(FakeServer):
             return grant
         with self._lock:
             found = self._program.search(request.query_params.get("q", ""))
-        return paged(request, [m.to_json(base_of(request)) for m in found])
+        return paged(request, [m.to_json(base_of(request)) for m in found], self.page_cap)
 
     async def _user(self, request: Request) -> Response:
         """One member by id."""
@@ -171,7 +182,7 @@ class FakeAchievers(FakeServer):
             return JSONResponse({"items": MODULES})
         with self._lock:
             items = self._program.listed(request.query_params.get("userId"), base_of(request))
-        return paged(request, items)
+        return paged(request, items, self.page_cap)
 
     async def _send(self, request: Request) -> Response:
         """Send a recognition from the token's member (form body, `write` scope)."""

@@ -6,7 +6,7 @@ import math
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -73,6 +73,7 @@ class Program:
         self.members: dict[str, Member] = {}
         self.recognitions: list[Json] = []
         self.tokens: dict[str, Grant] = {}
+        self.clock_offset = 0.0  # seconds added to the time recognitions are dated
 
     def issue(self, member: str | None, scope: str) -> tuple[str, Grant]:
         """Reissue a live token for the same grant (as Achievers does) or mint a new one."""
@@ -105,7 +106,8 @@ class Program:
             return problem
         record: Json = {"id": 5001 + len(self.recognitions), "nominator": nominator}
         record |= {"nominees": nominees, "text": text, "criterionId": int(criterion)}
-        self.recognitions.append(record | {"created": datetime.now(UTC).isoformat()})
+        created = datetime.now(UTC) + timedelta(seconds=self.clock_offset)
+        self.recognitions.append(record | {"created": created.isoformat()})
         return self.view(self.recognitions[-1], base)
 
     def invalid(
@@ -145,8 +147,9 @@ def _matches(member: Member, q: str) -> bool:
     return not q or member.email.lower() == q or q in name
 
 
-def paged(request: Request, items: list[Json]) -> Response:
-    """An Open API paged collection; `previous`/`next` absent when they do not apply."""
+def paged(request: Request, items: list[Json], cap: int | None = None) -> Response:
+    """An Open API paged collection; `previous`/`next` absent when they do not apply (sizes
+    above `cap` are served as `cap`)."""
     try:
         page = int(request.query_params.get("page", "1"))
         size = int(request.query_params.get("pageSize", "10"))
@@ -154,6 +157,7 @@ def paged(request: Request, items: list[Json]) -> Response:
         page = size = 0
     if page < 1 or not 1 <= size <= 100:
         return json_error(400, "invalid_request", "page must be >= 1, pageSize 1..100")
+    size = size if cap is None else min(size, cap)
     last = max(1, math.ceil(len(items) / size))
 
     def link(n: int) -> str:

@@ -53,9 +53,9 @@ def employee_json(person: Person, number: int) -> Json:
         "email": person.email,
         "name": f"{person.first} {person.last}",
         "employeeId": f"E{number:05d}",
-        "status": "active",
+        "status": "inactive" if person.left_on else "active",  # values unknown: not read
         "startDate": START_DATE,
-        "endDate": None,
+        "endDate": person.left_on,
         "processedAt": PROCESSED_AT,
     }
 

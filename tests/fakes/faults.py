@@ -3,7 +3,8 @@
 `FaultInjector` wraps a fake's ASGI app (inside its request log, so failed requests are still
 counted). For each request it first waits the fake's `latency`, then serves the first queued
 `Fault` that matches, else passes the request on. A request that waits (latency, hang) is read
-first, so the platform acts on it even if the client gives up before it answers. Paths in
+first, so the platform acts on it even if the client gives up before it answers. A `land` fault
+lets the app act on the request (e.g. store a recognition), then fails the answer. Paths in
 `Faults.exempt` (a fake's OAuth endpoints) get neither latency nor faults unless a fault names
 them with `path=`."""
 
@@ -30,7 +31,8 @@ PROXY_PAGE = (
 @dataclass(frozen=True)
 class Fault:
     """One injected failure: an answer (`status`), a `hang` before answering normally, or (status
-    0) a reset: the connection is closed without an answer. `method`/`path` narrow it."""
+    0) a reset: the connection is closed without an answer. With `land`, the app handles the
+    request first and its answer is replaced by the failure. `method`/`path` narrow it."""
 
     status: int = 0
     body: bytes = b""
@@ -38,6 +40,7 @@ class Fault:
     hang: float = 0.0
     method: str | None = None
     path: str | None = None  # a prefix; None matches every path that isn't exempt
+    land: bool = False
 
     def matches(self, method: str, path: str, exempt: bool) -> bool:
         if self.method is not None and self.method != method:
@@ -83,6 +86,21 @@ async def _reset(send: Send) -> None:
     await asyncio.sleep(0)  # let uvicorn see the disconnect, so it doesn't answer 500 instead
 
 
+async def _discard(message: Message) -> None:
+    """Where the app's own answer goes when a `land` fault replaces it."""
+
+
+async def _fail(fault: Fault, send: Send) -> None:
+    """Answer with the fault's status and body, or (status 0) reset the connection."""
+    if fault.status == 0:
+        await _reset(send)
+        return
+    length = (b"content-length", str(len(fault.body)).encode())
+    headers = [*fault.headers, length]
+    await send({"type": "http.response.start", "status": fault.status, "headers": headers})
+    await send({"type": "http.response.body", "body": fault.body})
+
+
 async def _buffered(receive: Receive) -> Receive:
     """Read the whole request body now; replay it later (the platform got it, then hangs)."""
     messages: list[Message] = []
@@ -118,13 +136,10 @@ class FaultInjector:
             receive = await _buffered(receive)
             await asyncio.sleep(fault.hang)
             await self.app(scope, receive, send)
-        elif fault.status == 0:
-            await _reset(send)
         else:
-            length = (b"content-length", str(len(fault.body)).encode())
-            headers = [*fault.headers, length]
-            await send({"type": "http.response.start", "status": fault.status, "headers": headers})
-            await send({"type": "http.response.body", "body": fault.body})
+            if fault.land:
+                await self.app(scope, receive, _discard)
+            await _fail(fault, send)
 
 
 def http_date(seconds_from_now: float) -> str:
@@ -193,3 +208,22 @@ class Faulty:
     ) -> None:
         """The next `times` matching requests get their connection reset, unanswered."""
         self.faults.add(Fault(method=method, path=path), times)
+
+    def land_then_fail_next(
+        self,
+        status: int = 500,
+        times: int = 1,
+        *,
+        html: bool = False,
+        reset: bool = False,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        """The next `times` matching requests take effect (the app handles them), then the
+        client gets `status` instead of the app's answer: with `html`, a proxy's HTML page;
+        with `reset`, no answer at all (the connection is reset)."""
+        body = PROXY_PAGE.encode() if html else b'{"error": "injected_failure"}'
+        kind = "text/html" if html else "application/json"
+        headers = ((b"content-type", kind.encode()),)
+        fault = Fault(0 if reset else status, body, headers, method=method, path=path, land=True)
+        self.faults.add(fault, times)

@@ -17,6 +17,7 @@ from tests.fakes.kazoo_data import (
     paged,
     recipients_of,
     recognition_json,
+    unknown_params,
     user_json,
 )
 from tests.fakes.server import base_of, form_fields, json_body, json_error
@@ -39,7 +40,8 @@ class FakeKazoo(PlatformFake):
 
     Refresh rotates the refresh token (the previous access token lives until it expires);
     replaying a rotated refresh token revokes its family. `me_has_email = False` hides the
-    email from /users/me.
+    email from /users/me. Every API request must say `Content-Type: application/json` (the
+    guide), or it is answered 415; a listing refuses query parameters it doesn't take.
     """
 
     numeric_ids = True
@@ -53,6 +55,7 @@ class FakeKazoo(PlatformFake):
                 Route("/oauth/authorize", self._authorize),
                 Route("/oauth/token", self._token, methods=["POST"]),
                 Route("/api/v3/users/me", self._me),
+                Route("/api/v3/users/{id:int}", self._user),
                 Route("/api/v3/users", self._users),
                 Route("/api/v3/company_values", self._values),
                 Route("/api/v3/recognitions", self._recognitions, methods=["GET", "POST"]),
@@ -102,13 +105,15 @@ class FakeKazoo(PlatformFake):
     # ---- API ------------------------------------------------------------------------------
 
     async def _guard(self, request: Request) -> Grant | Response:
-        """A live bearer token."""
+        """A live bearer token, the JSON content type, and only parameters the path takes."""
         admitted = self._admit(request)
         if admitted is None or admitted.person is None:
             headers = {"WWW-Authenticate": 'Bearer realm="Doorkeeper", error="invalid_token"'}
             body = {"errors": ["The access token is invalid or expired"]}
             return JSONResponse(body, status_code=401, headers=headers)
-        return admitted
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            return errors(415, "Content-Type must be application/json")
+        return unknown_params(request) or admitted
 
     async def _me(self, request: Request) -> Response:
         """The signed-in user (ASSUMED path); no email when `me_has_email` is False."""
@@ -119,7 +124,18 @@ class FakeKazoo(PlatformFake):
             person = self._people.get(str(grant.person))
         if person is None:
             return errors(404, "user not found")
-        return JSONResponse(user_json(person, email=self.me_has_email))
+        return JSONResponse(user_json(person, base_of(request), email=self.me_has_email))
+
+    async def _user(self, request: Request) -> Response:
+        """One user by id (ASSUMED path)."""
+        grant = await self._guard(request)
+        if isinstance(grant, Response):
+            return grant
+        with self._lock:
+            person = self._people.get(str(request.path_params["id"]))
+        if person is None:
+            return errors(404, "user not found")
+        return JSONResponse(user_json(person, base_of(request)))
 
     async def _users(self, request: Request) -> Response:
         """Users, optionally with this exact email (case-insensitive), paged."""
@@ -130,12 +146,14 @@ class FakeKazoo(PlatformFake):
         with self._lock:
             people = list(self._people.values())
         found = [p for p in people if email is None or p.email.lower() == email.lower()]
-        return paged(request, [user_json(p) for p in found])
+        return paged(request, [user_json(p, base_of(request)) for p in found], self.page_cap)
 
     async def _values(self, request: Request) -> Response:
         """The company values, paged."""
         grant = await self._guard(request)
-        return grant if isinstance(grant, Response) else paged(request, list(COMPANY_VALUES))
+        if isinstance(grant, Response):
+            return grant
+        return paged(request, list(COMPANY_VALUES), self.page_cap)
 
     async def _recognitions(self, request: Request) -> Response:
         """GET: what `user_id` gave or received (all without it), newest first. POST: send."""
@@ -147,7 +165,8 @@ class FakeKazoo(PlatformFake):
         user_id = request.query_params.get("user_id")
         with self._lock:
             found = [r for r in self._sent if involves(r, user_id)]
-        return paged(request, [recognition_json(r, base_of(request)) for r in found[::-1]])
+        views = [recognition_json(r, base_of(request)) for r in found[::-1]]
+        return paged(request, views, self.page_cap)
 
     async def _send(self, request: Request, sender: str) -> Response:
         """Send from the token's user: JSON `{recipient_ids, message, company_value_id}`."""

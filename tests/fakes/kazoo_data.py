@@ -29,10 +29,23 @@ def errors(status: int, *messages: str) -> JSONResponse:
     return JSONResponse({"errors": list(messages)}, status_code=status)
 
 
-def user_json(person: Person, *, email: bool = True) -> Json:
-    """A user; `email` is left out when the platform does not expose it."""
+LISTING_PARAMS = {"page", "page_size"}  # every paged GET takes these (ASSUMED) ...
+FILTERS = {"/api/v3/users": {"email"}, "/api/v3/recognitions": {"user_id"}}  # ... and these
+
+
+def user_json(person: Person, base: str, *, email: bool = True) -> Json:
+    """A user (ASSUMED shape); `email` is left out when the platform does not expose it."""
     view: Json = {"id": int(person.id), "first_name": person.first, "last_name": person.last}
+    view |= {"title": person.title, "department": person.department}
+    view["avatar_url"] = f"{base}/avatars/{person.id}.png"
     return view | {"email": person.email} if email else view
+
+
+def unknown_params(request: Request) -> JSONResponse | None:
+    """400 for a query parameter this listing doesn't take (the guide: invalid parameters)."""
+    known = LISTING_PARAMS | FILTERS.get(request.url.path, set())
+    unknown = sorted(set(request.query_params) - known)
+    return errors(400, f"unknown parameter: {', '.join(unknown)}") if unknown else None
 
 
 def recognition_json(record: Json, base: str) -> Json:
@@ -88,12 +101,14 @@ def _number(params: Mapping[str, Any], name: str, default: int) -> int:
         return 0
 
 
-def paged(request: Request, items: list[Json]) -> Response:
-    """`{page, page_size, page_count, count, data}`; `page`/`page_size` query parameters."""
+def paged(request: Request, items: list[Json], cap: int | None = None) -> Response:
+    """`{page, page_size, page_count, count, data}`; `page`/`page_size` query parameters (sizes
+    above `cap` are served as `cap`)."""
     page = _number(request.query_params, "page", 1)
     size = _number(request.query_params, "page_size", DEFAULT_PAGE_SIZE)
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         return errors(400, f"page must be >= 1 and page_size 1..{MAX_PAGE_SIZE}")
+    size = size if cap is None else min(size, cap)
     return JSONResponse(
         {
             "page": page,

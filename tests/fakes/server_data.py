@@ -9,7 +9,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +32,8 @@ class Person:
     last: str
     email: str
     title: str | None = None
+    department: str | None = None
+    left_on: str | None = None  # the day they left (ISO date), where the platform says
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class PlatformFake(FakeServer):
         self.deny = False
         self.latency = 0.0
         self.requests: list[Logged] = []
+        self.page_cap: int | None = None  # the largest page served, whatever was asked for
+        self.clock_offset = 0.0  # seconds added to the time recognitions are dated
         self._lock = threading.Lock()
         self._tokens = TokenFamilies(refresh_revokes_access=rotate)
         self._people: dict[str, Person] = {}
@@ -149,13 +153,22 @@ class PlatformFake(FakeServer):
     # ---- test API -------------------------------------------------------------------------
 
     def add_person(
-        self, person_id: str, first: str, last: str, email: str, *, title: str | None = None
+        self,
+        person_id: str,
+        first: str,
+        last: str,
+        email: str,
+        *,
+        title: str | None = None,
+        department: str | None = None,
+        left_on: str | None = None,
     ) -> None:
         """Add (or replace) a person."""
         if self.numeric_ids and not person_id.isdigit():
             raise ValueError(f"{type(self).__name__} person ids are numeric strings")
         with self._lock:
-            self._people[person_id] = Person(person_id, first, last, email, title)
+            person = Person(person_id, first, last, email, title, department, left_on)
+            self._people[person_id] = person
 
     @property
     def recognitions(self) -> list[Json]:
@@ -222,6 +235,10 @@ class PlatformFake(FakeServer):
         sep = "&" if "?" in self.redirect_uri else "?"
         return RedirectResponse(f"{self.redirect_uri}{sep}{urlencode(params)}", status_code=302)
 
+    def _page_size(self, asked: int) -> int:
+        """The page size served when `asked` for (no more than `page_cap`)."""
+        return asked if self.page_cap is None else min(asked, self.page_cap)
+
     def _admit(self, request: Request) -> Grant | None:
         """The live bearer grant, or None (latency and faults come first: see faults.py)."""
         with self._lock:
@@ -230,6 +247,7 @@ class PlatformFake(FakeServer):
     def _record(self, sender: str, recipients: list[str], message: str, value: str | None) -> Json:
         """Store a sent recognition (callers hold the lock) and return it."""
         record: Json = {"id": 7001 + len(self._sent), "sender": sender, "recipients": recipients}
-        record |= {"message": message, "value": value, "created": datetime.now(UTC).isoformat()}
+        created = datetime.now(UTC) + timedelta(seconds=self.clock_offset)
+        record |= {"message": message, "value": value, "created": created.isoformat()}
         self._sent.append(record)
         return record

@@ -13,10 +13,13 @@ from starlette.routing import Route
 from tests.fakes.server import base_of, client_auth, form_fields, json_body, json_error
 from tests.fakes.server_data import Grant, Issued, PlatformFake
 from tests.fakes.sevengeese_data import (
+    BADGES,
     allows,
+    created_on,
     drf_page,
     graphql,
     invalid_recognition,
+    listing_problem,
     profile_json,
     recognition_json,
 )
@@ -45,6 +48,7 @@ class FakeSevenGeese(PlatformFake):
     def __init__(self, client_id: str, client_secret: str, redirect_uri: str = ""):
         super().__init__(client_id, client_secret, lifetime=ACCESS_LIFETIME, rotate=True)
         self.redirect_uri = redirect_uri
+        self.badges = list(BADGES)  # (pk, name, active): add to page through more than 100
         self._build(
             [
                 Route("/o/authorize/", self._authorize),
@@ -135,18 +139,25 @@ class FakeSevenGeese(PlatformFake):
             return JSONResponse({"errors": [{"message": "variables must be an object"}]}, 400)
         with self._lock:
             people = list(self._people.values())
-        return JSONResponse(graphql(body["query"], variables, people))
+        answer = graphql(body["query"], variables, people, self.badges, base_of(request))
+        return JSONResponse(answer)
 
     async def _recognitions(self, request: Request) -> Response:
-        """GET: every recognition in the network, newest first, DRF-paged. POST: send one."""
+        """GET: every recognition in the network (on `created__date`, if given), newest first,
+        DRF-paged; other filters are refused. POST: send one."""
         if request.method == "POST":
             return await self._send(request)
         grant = await self._guard(request, "recognition:read")
         if isinstance(grant, Response):
             return grant
+        problem = listing_problem(request)
+        if problem is not None:
+            return JSONResponse(problem, status_code=400)
+        day = request.query_params.get("created__date")
         with self._lock:
-            views = [recognition_json(r, self._people, base_of(request)) for r in self._sent]
-        return JSONResponse(drf_page(request, views[::-1]))
+            found = [r for r in self._sent if created_on(r, day)]
+            views = [recognition_json(r, self._people, base_of(request)) for r in found]
+        return JSONResponse(drf_page(request, views[::-1], self.page_cap))
 
     async def _send(self, request: Request) -> Response:
         """One recipient per request (the ASSUMED endpoint); JSON body only."""
@@ -159,7 +170,7 @@ class FakeSevenGeese(PlatformFake):
             return JSONResponse({"detail": f'Unsupported media type "{media}" in request.'}, 415)
         sender = str(grant.person)
         with self._lock:
-            errors = invalid_recognition(body, sender, self._people)
+            errors = invalid_recognition(body, sender, self._people, self.badges)
             if errors:
                 return JSONResponse(errors, status_code=400)
             badge = None if body.get("badge") is None else str(body["badge"])

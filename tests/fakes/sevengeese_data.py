@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -13,7 +14,8 @@ from tests.fakes.server_data import Json, Person
 
 USER_ID_OFFSET = 5000  # user ids differ from profile pks, so mix-ups show
 DEFAULT_LIMIT = 20
-BADGES = [  # (pk, name, active)
+Badge = tuple[int, str, bool]  # pk, name, active
+BADGES: list[Badge] = [
     (301, "Teamwork", True),
     (302, "Above and Beyond", True),
     (303, "Customer Love", True),
@@ -21,7 +23,9 @@ BADGES = [  # (pk, name, active)
 ]
 STRING = r'"((?:[^"\\]|\\.)*)"'
 PROFILES = re.compile(r"\bprofiles\s*\(\s*user_Email\s*:\s*(?:\$(\w+)|" + STRING + r")\s*\)")
-BADGES_QUERY = re.compile(r"\bbadges\s*(?:\(\s*first\s*:\s*(?:\$(\w+)|(\d+))\s*\))?")
+BADGES_QUERY = re.compile(r"\bbadges\s*(?:\(([^)]*)\))?")
+ARGUMENT = re.compile(r"(\w+)\s*:\s*(?:\$(\w+)|(\d+)|" + STRING + r")")
+LISTING_PARAMS = {"limit", "offset", "created__date"}  # the documented ones
 SCOPE_SPLIT = re.compile(r"[\s,]+")
 
 
@@ -41,6 +45,10 @@ def user_json(person: Person) -> Json:
     }
 
 
+def picture(person: Person, base: str) -> str:
+    return f"{base}/media/avatars/{person.id}.png"
+
+
 def profile_json(person: Person, base: str) -> Json:
     """GET /api/v/2.0/userprofiles/me/: `id` is the profile pk, `user.id` differs."""
     return {
@@ -48,7 +56,7 @@ def profile_json(person: Person, base: str) -> Json:
         "user": user_json(person),
         "position": person.title,
         "department": None,
-        "avatar": f"{base}/media/avatars/{person.id}.png",
+        "avatar": picture(person, base),
     }
 
 
@@ -66,41 +74,76 @@ def recognition_json(record: Json, people: Mapping[str, Person], base: str) -> J
     }
 
 
-def invalid_recognition(body: Json, sender: str, people: Mapping[str, Person]) -> Json:
+def invalid_recognition(
+    body: Json, sender: str, people: Mapping[str, Person], badges: list[Badge]
+) -> Json:
     """DRF-style field errors of a POSTed recognition, or {} when it is valid."""
     recipient, badge, message = body.get("recipient"), body.get("badge"), body.get("message")
     if type(recipient) is not int or str(recipient) not in people:
         return {"recipient": [f'Invalid pk "{recipient}" - object does not exist.']}
     if str(recipient) == sender:
         return {"non_field_errors": ["You cannot recognize yourself."]}
-    if badge is not None and (type(badge) is not int or badge not in {b[0] for b in BADGES}):
+    if badge is not None and (type(badge) is not int or badge not in {b[0] for b in badges}):
         return {"badge": [f'Invalid pk "{badge}" - object does not exist.']}
-    if badge is not None and not next(b[2] for b in BADGES if b[0] == badge):
+    if badge is not None and not next(b[2] for b in badges if b[0] == badge):
         return {"badge": ["This badge is not active."]}
     if not isinstance(message, str) or not message.strip():
         return {"message": ["This field may not be blank."]}
     return {}
 
 
-def graphql(query: str, variables: Mapping[str, Any], people: Iterable[Person]) -> Json:
-    """Answer the two supported queries: profiles(user_Email:) and badges(first:)."""
+def graphql(
+    query: str,
+    variables: Mapping[str, Any],
+    people: Iterable[Person],
+    badges: list[Badge],
+    base: str,
+) -> Json:
+    """Answer the two supported queries: profiles(user_Email:) and badges(first:, after:)."""
     data: Json = {}
     if found := PROFILES.search(query):
         email = variables.get(found[1]) if found[1] else _literal(found[2])
         if not isinstance(email, str):
             return {"errors": [{"message": "user_Email must be a String"}]}
-        nodes = [_profile_node(p) for p in people if p.email.lower() == email.lower()]
+        nodes = [_profile_node(p, base) for p in people if p.email.lower() == email.lower()]
         data["profiles"] = {"edges": [{"node": n} for n in nodes]}
     if found := BADGES_QUERY.search(query):
-        first = variables.get(found[1]) if found[1] else int(found[2] or len(BADGES))
-        if type(first) is not int or first < 0:
-            return {"errors": [{"message": "first must be a non-negative Int"}]}
-        nodes = [{"pk": pk, "name": name, "active": on} for pk, name, on in BADGES[:first]]
-        more = {"hasNextPage": first < len(BADGES)}
-        data["badges"] = {"edges": [{"node": n} for n in nodes], "pageInfo": more}
+        page = badges_page(badges, _arguments(found[1] or "", variables))
+        if isinstance(page, str):
+            return {"errors": [{"message": page}]}
+        data["badges"] = page
     if not data:
         return {"errors": [{"message": "Unknown query: the fake knows profiles and badges"}]}
     return {"data": data}
+
+
+def _arguments(text: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """A field's arguments, with $variables replaced by their values."""
+    found: dict[str, Any] = {}
+    for name, variable, number, string in ARGUMENT.findall(text):
+        if variable:
+            found[name] = variables.get(variable)
+        else:
+            found[name] = int(number) if number else _literal(string)
+    return found
+
+
+def badges_page(badges: list[Badge], arguments: Mapping[str, Any]) -> Json | str:
+    """A Relay page of `badges`: `first` of them after the cursor `after` (the pk it follows)."""
+    first, after = arguments.get("first", len(badges)), arguments.get("after")
+    if type(first) is not int or first < 0:
+        return "first must be a non-negative Int"
+    cursors = [str(pk) for pk, _, _ in badges]
+    if after is not None and str(after) not in cursors:
+        return "after is not a cursor of badges"
+    start = 0 if after is None else cursors.index(str(after)) + 1
+    chunk = badges[start : start + first]
+    nodes = [{"pk": pk, "name": name, "active": on} for pk, name, on in chunk]
+    info = {
+        "hasNextPage": start + first < len(badges),
+        "endCursor": cursors[start + len(chunk) - 1] if chunk else None,
+    }
+    return {"edges": [{"node": n} for n in nodes], "pageInfo": info}
 
 
 def _literal(text: str) -> str | None:
@@ -112,11 +155,13 @@ def _literal(text: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _profile_node(person: Person) -> Json:
+def _profile_node(person: Person, base: str) -> Json:
     return {
         "pk": int(person.id),
         "fullName": f"{person.first} {person.last}",
         "user": {"email": person.email},
+        "position": person.title,
+        "profileImageUrl": picture(person, base),
     }
 
 
@@ -127,10 +172,30 @@ def _number(text: str | None, default: int) -> int:
         return default
 
 
-def drf_page(request: Request, items: list[Json]) -> Json:
+def listing_problem(request: Request) -> Json | None:
+    """DRF-style errors for parameters the reference doesn't document (a filter the adapter
+    would only be guessing at fails loudly here) or a malformed `created__date`."""
+    unknown = sorted(set(request.query_params) - LISTING_PARAMS)
+    if unknown:
+        return {"detail": f"Unknown query parameter: {', '.join(unknown)}"}
+    day = request.query_params.get("created__date")
+    try:
+        _ = day is None or date.fromisoformat(day)
+    except ValueError:
+        return {"created__date": ["Enter a valid date."]}
+    return None
+
+
+def created_on(record: Json, day: str | None) -> bool:
+    """Whether a recognition was created on `day` (UTC; every day when None)."""
+    return day is None or str(record["created"])[:10] == day
+
+
+def drf_page(request: Request, items: list[Json], max_limit: int | None = None) -> Json:
     """A LimitOffsetPagination page with absolute `next`/`previous` links (null at the ends)."""
     limit = _number(request.query_params.get("limit"), DEFAULT_LIMIT)
     limit = limit if limit > 0 else DEFAULT_LIMIT
+    limit = limit if max_limit is None else min(limit, max_limit)
     offset = max(0, _number(request.query_params.get("offset"), 0))
     url = request.url.include_query_params(limit=limit)
     later = offset + limit < len(items)

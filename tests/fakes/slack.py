@@ -1,4 +1,5 @@
-"""A fake of the Slack Web API and of `response_url` webhooks, served over HTTP."""
+"""A fake of the Slack Web API and of `response_url` webhooks, served over HTTP. Like Slack, it
+refuses blocks and views that break Block Kit's limits (tests/fakes/slack_limits.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.server import FakeServer, form_fields
+from tests.fakes.slack_limits import blocks_problem, content_problem
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
@@ -30,6 +32,7 @@ class FakeSlack(FakeServer):
         self._users: dict[str, Params] = {}
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
+        self._refused: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._ts = itertools.count(100, 100)
         self._methods: dict[str, Callable[[Params], Params]] = {
@@ -86,6 +89,11 @@ class FakeSlack(FakeServer):
         with self._lock:
             return [body for name, body in self._responses if name == key]
 
+    def refused(self) -> list[tuple[str, str]]:
+        """(method or response_url key, why) of every message or view refused for its content."""
+        with self._lock:
+            return list(self._refused)
+
     def response_url(self, key: str) -> str:
         """A response_url that records what is posted to it under `key` (needs `base_url`)."""
         assert self.base_url, "FakeSlack is not being served"
@@ -107,7 +115,18 @@ class FakeSlack(FakeServer):
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
+        refusal = self._refusal(method, params)
+        if refusal is not None:
+            return JSONResponse({"ok": False, "error": refusal})
         return JSONResponse(handler(params))
+
+    def _refusal(self, method: str, params: Params) -> str | None:
+        """Slack's error for a message or view whose content breaks a limit, else None."""
+        error, problem = content_problem(method, params)
+        if error is not None:
+            with self._lock:
+                self._refused.append((method, problem))
+        return error
 
     async def _response(self, request: Request) -> Response:
         """Record a response_url post as Slack does (answering a plain "ok")."""
@@ -115,8 +134,13 @@ class FakeSlack(FakeServer):
             body = json.loads(await request.body())
         except ValueError:
             return PlainTextResponse("invalid_payload", status_code=400)
+        key = request.path_params["key"]
+        problem = blocks_problem(body.get("blocks")) if isinstance(body, dict) else None
         with self._lock:
-            self._responses.append((request.path_params["key"], body))
+            if problem is not None:
+                self._refused.append((key, problem))
+                return PlainTextResponse("invalid_blocks", status_code=400)
+            self._responses.append((key, body))
         return PlainTextResponse("ok")
 
     # ---- methods --------------------------------------------------------------------------

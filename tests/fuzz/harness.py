@@ -17,17 +17,18 @@ import httpx
 import redis
 from hypothesis import HealthCheck, settings
 
+from handlers.kit import RETRY
 from tests.bot_process import BotProcess
 from tests.fakes import FakeAchievers, FakeSlack
-from tests.support import sign, slash_command, wait_until
+from tests.support import sign, wait_until
 
 FUZZER = "U_FUZZ"  # a workspace member with no account on any platform, never linked
 ACK_BUDGET = 3.0  # Slack gives up on an answer after 3 s
-REPLY_WITHIN = 5.0
+REPLY_WITHIN = 10.0  # a reply after the ack; generous for a loaded machine (polling)
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 SERVER_ERROR = re.compile(r'HTTP/1\.[01]" 5\d\d')
-PROTECTED = re.compile(rb":(?:link|draft):")  # what nobody but its owner may create or change
+PROTECTED = re.compile(rb":(?:link|draft|intent):")  # what nobody but its owner may touch
 FUZZ = settings(
     max_examples=25,
     deadline=None,
@@ -141,11 +142,22 @@ class Target:
 
         wait_until(heard, REPLY_WITHIN)
 
-    def settle(self) -> None:
-        """Wait for one more request's lazy work (`/kudos status`) to finish: lazy work of the
-        requests before it, started earlier and as quick, has then had its turn as well."""
-        key = self.response_key()
-        url = self.slack.response_url(key)
-        body = slash_command("/kudos", "status", user_id=FUZZER, response_url=url)
-        assert self.signed(body).status_code == 200
-        wait_until(lambda: self.slack.responses(key), REPLY_WITHIN)
+    def settle(self, key: str | None = None) -> None:
+        """Wait for one more request's lazy work to finish (a Retry of nothing, which only ever
+        answers on its response_url, `key`'s if given): lazy work of the requests before it,
+        started earlier and as quick, has then had its turn as well."""
+        key = key or self.response_key()
+        seen = len(self.slack.responses(key))
+        action = {"action_id": RETRY, "block_id": "settle", "type": "button", "value": "none"}
+        payload = {
+            "type": "block_actions",
+            "api_app_id": "A_KUDOS",
+            "user": {"id": FUZZER, "team_id": "T1", "username": "mallory"},
+            "team": {"id": "T1", "domain": "fake-team"},
+            "container": {"type": "message", "is_ephemeral": True, "channel_id": "C1"},
+            "trigger_id": "1.2.3",
+            "actions": [action | {"action_ts": f"{time.time():.6f}"}],
+            "response_url": self.slack.response_url(key),
+        }
+        assert self.signed(interactive(payload)).status_code == 200
+        wait_until(lambda: self.slack.responses(key)[seen:], REPLY_WITHIN)

@@ -1,6 +1,7 @@
 """Every button and select the bot registers, pressed by a user linked nowhere with any value,
-block id and container (another user's real draft id included): always 200 inside 3 s, never a
-traceback, and the other user's link and draft are untouched."""
+block id and container (another user's real draft and failed recognition ids included): always
+200 inside 3 s, never a traceback, and the other user's link, draft and recognition are
+untouched."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from handlers import kit
-from tests.e2e.flows import element, link, preview
+from tests.e2e.flows import element, link, press, preview
 from tests.fuzz.harness import FUZZ, FUZZER, Target, interactive
 from tests.fuzz.strategies import VICTIM, action_values, block_ids, json_values, team_ids
 
@@ -21,6 +22,7 @@ Json = dict[str, Any]
 # Elements that only ever sit in messages (Slack then always sends a response_url) ...
 IN_MESSAGES = [
     kit.SEND,
+    kit.RETRY,
     kit.CANCEL,
     kit.CHOOSE_VALUE,
     kit.ANNOUNCE,
@@ -41,6 +43,16 @@ def victim(target: Target) -> str:
     reply = preview(target.bot, "<@U_BOB> for the smooth release #teamwork", "U_ANA")
     target.remember()
     return str(element(reply["blocks"], kit.SEND)["value"])
+
+
+@pytest.fixture(scope="module")
+def failed_intent(target: Target, victim: str) -> str:
+    """A recognition of Ana's that the platform refused: the id her Retry button carries."""
+    reply = preview(target.bot, "<@U_BOB> for the launch #teamwork", "U_ANA")
+    target.achievers.fail_next(400, method="POST")
+    failed = press(target.bot, kit.SEND, str(element(reply["blocks"], kit.SEND)["value"]))
+    target.remember()
+    return str(element(failed["blocks"], kit.RETRY)["value"])
 
 
 @st.composite
@@ -84,7 +96,7 @@ def containers(draw: st.DrawFn, response_url: str, *, views: bool) -> Json:
     return {"container": {"type": "view", "view_id": "V1"}, "view": view}
 
 
-def press(target: Target, draft: str, data: st.DataObject, *, views: bool) -> Any:
+def press_any(target: Target, draft: str, data: st.DataObject, *, views: bool) -> Any:
     """Press one element, drawn from those that live in views or in messages."""
     key = target.response_key()
     action_ids = st.sampled_from(IN_VIEWS if views else IN_MESSAGES)
@@ -106,13 +118,13 @@ def press(target: Target, draft: str, data: st.DataObject, *, views: bool) -> An
 @FUZZ
 @given(data=st.data())
 def test_message_buttons_with_any_values(target: Target, victim: str, data: st.DataObject) -> None:
-    target.check(press(target, victim, data, views=False))
+    target.check(press_any(target, victim, data, views=False))
 
 
 @FUZZ
 @given(data=st.data())
 def test_home_buttons_anywhere(target: Target, victim: str, data: st.DataObject) -> None:
-    target.check(press(target, victim, data, views=True))
+    target.check(press_any(target, victim, data, views=True))
 
 
 def on_message(action: Json, response_url: str | None) -> bytes:
@@ -148,15 +160,19 @@ def test_a_failure_without_response_url_logs_no_traceback(target: Target, victim
 
 
 @pytest.mark.parametrize("action_id", IN_MESSAGES)
-def test_every_button_with_anothers_draft(target: Target, victim: str, action_id: str) -> None:
-    """Ana's draft id in the value and the block id, pressed by someone else: hers is untouched."""
-    for block_id in (f"draft:{victim}", f"announce:{victim}"):
-        option = {"value": victim}
-        action: Json = {"action_id": action_id, "block_id": block_id, "value": victim}
-        action |= {"type": "button", "selected_option": option, "selected_options": [option]}
-        response = target.signed(on_message(action, target.slack.response_url("anyone")))
-        target.settle()  # what the press started has had its turn
-        target.check(response)
+def test_every_button_with_anothers_draft(
+    target: Target, victim: str, failed_intent: str, action_id: str
+) -> None:
+    """Ana's draft id, or her failed recognition's, in the value and the block id, pressed by
+    someone else: hers are untouched (Retry included: nothing is sent)."""
+    for value in (victim, failed_intent):
+        for block_id in (f"draft:{value}", f"announce:{value}"):
+            option = {"value": value}
+            action: Json = {"action_id": action_id, "block_id": block_id, "value": value}
+            action |= {"type": "button", "selected_option": option, "selected_options": [option]}
+            response = target.signed(on_message(action, target.slack.response_url("anyone")))
+            target.settle()  # what the press started has had its turn
+            target.check(response)
 
 
 @pytest.mark.parametrize("option", [True, "601", ["601"]], ids=["bool", "string", "list"])

@@ -195,3 +195,9 @@ def test_preview_shows_slack_entities_once() -> None:
     message = final_message(request.message, {"U1": "Bob"}, None)
     rendered = texts(blocks.preview(draft(message=message), SPEC))
     assert ">for R&amp;D &lt;3" in rendered
+
+
+def test_preview_in_a_dm_offers_no_announcement() -> None:
+    built = blocks.preview(draft(channel_id=""), SPEC)
+    assert not [b for b in built if str(b.get("block_id", "")).startswith("announce:")]
+    assert kit.ANNOUNCE not in texts(built)

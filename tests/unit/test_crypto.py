@@ -36,6 +36,7 @@ def test_round_trip_hides_the_plaintext() -> None:
         ((NEW, OLD), (OLD,), False),
         ((OLD,), (NEW,), False),
     ],
+    ids=["old-record-old-key-listed", "new-record-newest-key", "new-record-old-key", "no-key"],
 )
 def test_newest_key_first(
     sealer: tuple[bytes, ...], opener: tuple[bytes, ...], opens: bool
@@ -84,6 +85,7 @@ def test_tampered_ciphertext_is_unreadable(tamper: Callable[[bytes], bytes]) -> 
 @pytest.mark.parametrize(
     "other",
     [Owner("T2", "U1", "achievers"), Owner("T1", "U2", "achievers"), Owner("T1", "U1", "kazoo")],
+    ids=["other-team", "other-user", "other-platform"],
 )
 def test_sealed_for_one_owner_only(other: Owner) -> None:
     blob = cipher(NEW).seal(OWNER, DATA)
@@ -100,6 +102,7 @@ def test_sealed_for_one_owner_only(other: Owner) -> None:
         json.dumps({"owner": OWNER.key}).encode(),
         json.dumps({"data": DATA}).encode(),
     ],
+    ids=["not-json", "a-list", "data-not-an-object", "no-data", "no-owner"],
 )
 def test_well_encrypted_but_malformed_records_are_unreadable(plaintext: bytes) -> None:
     blob = Fernet(NEW).encrypt(plaintext)
@@ -123,6 +126,7 @@ def test_parse_keys_keeps_order() -> None:
 @pytest.mark.parametrize(
     "raw",
     ["", " , ", "not-a-key", f"{NEW.decode()},garbage-key", "é" * 44, NEW.decode()[:-4]],
+    ids=["empty", "commas-only", "not-a-key", "one-good-one-bad", "not-base64", "too-short"],
 )
 def test_parse_keys_rejects_garbage(raw: str) -> None:
     with pytest.raises(ConfigError) as raised:

@@ -58,12 +58,6 @@ def shown(blocks: Blocks) -> str:
             "*Achievers*: linked as Ana Lopez (ana@example.com)",
             (kit.HOME_UNLINK, "achievers", "Unlink"),
         ),
-        (
-            GEESE,
-            link(email=None, confirmed=False),
-            "*7Geese*: waiting for you to confirm",
-            (kit.HOME_UNLINK, "sevengeese", "Unlink"),
-        ),
         (CULTUREAMP, None, "*Culture Amp*: connected for everyone", None),
     ],
 )
@@ -74,6 +68,17 @@ def test_platform_row_shows_link_state_and_one_button(
     assert len(blocks) == 1 and status in blocks[0]["text"]["text"]
     found = [(b["action_id"], b["value"], b["text"]["text"]) for b in controls(blocks)]
     assert found == ([button] if button else [])
+
+
+def test_pending_link_offers_confirm_and_unlink() -> None:
+    """A link waiting for "that's me" can be confirmed on Home with the DM's own action."""
+    blocks = home_blocks.platform_blocks(PlatformRow(GEESE, link(email=None, confirmed=False)))
+    assert "*7Geese*: waiting for you to confirm" in blocks[0]["text"]["text"]
+    found = [(b["action_id"], b["value"], b["text"]["text"]) for b in controls(blocks)]
+    assert found == [
+        (kit.CONFIRM_LINK, "sevengeese", "Confirm"),
+        (kit.HOME_UNLINK, "sevengeese", "Unlink"),
+    ]
 
 
 def test_sign_in_row_offers_the_url_and_says_how_long_it_lasts() -> None:

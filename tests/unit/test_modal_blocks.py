@@ -208,3 +208,32 @@ def test_form_errors(changes: dict[str, Any], expected: dict[str, str]) -> None:
 
 def test_a_value_is_optional_where_the_platform_says_so() -> None:
     assert form_errors(form(value_id=None), "U_ANA", OPTIONAL) == {}
+
+
+@pytest.mark.parametrize(
+    ("values", "notice", "expected"),
+    [
+        ([], None, "needs a criterion for every recognition but offers none"),
+        (None, "Achievers isn't answering.", "couldn't be loaded from Achievers"),
+        (None, None, "haven't loaded yet"),
+    ],
+)
+def test_a_required_value_that_cant_be_picked_says_why(
+    values: list[Value] | None, notice: str | None, expected: str
+) -> None:
+    """The form as shown (its blocks come back on submit) tells none offered from not loaded."""
+    shown = mb.form_view(ACHIEVERS, HERE, values=values, notice=notice)
+    submitted = state(
+        recipients={"type": "multi_users_select", "selected_users": ["U_BOB"]},
+        message={"type": "plain_text_input", "value": "for the release"},
+    ) | {"blocks": shown["blocks"]}
+    errors = form_errors(read_form(submitted), "U_ANA", ACHIEVERS)
+    assert list(errors) == [mb.MESSAGE] and expected in errors[mb.MESSAGE]
+
+
+@pytest.mark.parametrize("channel", [{"id": "D024BE91L", "name": "directmessage"}, {"id": "G1"}])
+def test_message_shortcut_in_a_dm_offers_no_announcement(channel: dict[str, str]) -> None:
+    payload = {"team": {"domain": "acme"}, "channel": channel, "message": {"user": "U_BOB"}}
+    where, _ = mb.from_message(payload, "U_ANA")
+    assert where == ""
+    assert mb.ANNOUNCE not in inputs(mb.form_view(ACHIEVERS, mb.Origin("achievers", where)))

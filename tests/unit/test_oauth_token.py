@@ -145,7 +145,10 @@ REJECTIONS = [
     (401, {"error": "invalid_client"}, "client credentials"),
     (400, {"error": "invalid_client"}, "client credentials"),
     (401, "Unauthorized", "client credentials"),
-    (500, "<html>oops</html>", "did not accept the sign-in"),
+    (500, "<html>oops</html>", "isn't available right now"),
+    (503, {"error": "temporarily_unavailable"}, "isn't available right now"),
+    (502, {"error": "invalid_grant"}, "isn't available right now"),
+    (429, {"error": "slow_down"}, "isn't available right now"),
     (200, "not json", "did not accept the sign-in"),
     (200, {"token_type": "bearer"}, "did not return a usable token"),
 ]
@@ -171,7 +174,19 @@ async def test_connection_refused_is_unavailable_then_a_page(http: httpx.AsyncCl
         await oauth.request_token(http, spec, client, {})
     with pytest.raises(OAuthFailure) as raised:
         await oauth.exchange_code(http, spec, client, "code", "https://cb")
-    assert "didn't answer" in raised.value.user_message
+    assert "isn't available right now" in raised.value.user_message
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_a_5xx_at_refresh_is_unavailable_not_a_refusal(
+    server: TokenServer, http: httpx.AsyncClient, status: int
+) -> None:
+    server.reply = (status, {"error": "invalid_grant"})  # whatever the body says
+    spec = spec_for("form", "client_secret_basic")
+    with pytest.raises(ProviderUnavailable) as raised:
+        await oauth.refresh(http, spec, client_for(server), "rt-1")
+    assert "isn't available right now" in raised.value.user_message
+    assert raised.value.may_have_landed is False
 
 
 async def test_invalid_grant_and_invalid_client_read_differently(

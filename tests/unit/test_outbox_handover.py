@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -13,6 +14,7 @@ from bot.crypto import TokenCipher
 from bot.models import Intent, Sent
 from bot.outbox import WATCH_GRACE, Outbox
 from bot.store import Store, keys
+from bot.store.queue import END_WATCH
 from tests.unit.test_store import DRAFT
 
 SHORT_WATCH = 0.3
@@ -35,10 +37,11 @@ async def test_finished_during_the_watch_the_request_tells_the_sender(store: Sto
     outbox = Outbox(store, watch=SHORT_WATCH)
     intent = await outbox.submit(DRAFT)
     watching = asyncio.create_task(outbox.outcome(intent, poll=0.01))
-    told_by_request = await store.finish_intent(delivered(intent))
+    handed = await store.finish_intent(delivered(intent))
     shown = await watching
-    assert told_by_request is True
+    assert handed is True
     assert shown.status == "done"
+    assert await store.taken_by_watcher(intent.id, within=1.0) is True  # the consumer is silent
 
 
 async def test_finished_after_the_watch_the_consumer_tells_the_sender(store: Store) -> None:
@@ -70,3 +73,27 @@ async def test_the_watch_key_outlives_the_wait(store: Store, redis_url: str) -> 
     async with Redis.from_url(redis_url) as raw:
         ttl_ms = await raw.pttl(keys.watch_key(intent.id))
     assert (SHORT_WATCH + WATCH_GRACE - 1) * 1000 < ttl_ms <= (SHORT_WATCH + WATCH_GRACE) * 1000
+
+
+async def test_a_handed_over_outcome_nobody_takes_is_left_to_the_consumer(
+    store: Store, redis_url: str
+) -> None:
+    """The watching request died (or lost Redis) after the hand-over: its watch lapses and the
+    consumer, not hearing that the outcome was taken, DMs the sender."""
+    intent = await Outbox(store, watch=SHORT_WATCH).submit(DRAFT)
+    assert await store.finish_intent(delivered(intent)) is True
+    async with Redis.from_url(redis_url) as raw:
+        await raw.pexpire(keys.watch_key(intent.id), 100)
+    assert await store.taken_by_watcher(intent.id, within=5.0) is False
+
+
+async def test_a_late_end_of_the_watch_changes_nothing(store: Store, redis_url: str) -> None:
+    """Ending the watch reaches Redis after its deadline: refused, so the hand-over stays
+    possible and the consumer (not a request that already gave up) tells the sender."""
+    intent = await Outbox(store, watch=SHORT_WATCH).submit(DRAFT)
+    async with Redis.from_url(redis_url) as raw:
+        late: Any = raw.eval(END_WATCH, 2, keys.watch_key(intent.id), "x", 0, "final", "taken")
+        answer = await late  # its deadline (0) long past
+        assert answer == [-1]
+        assert await raw.get(keys.watch_key(intent.id)) == b"1"
+    assert await store.finish_intent(delivered(intent)) is True

@@ -135,3 +135,44 @@ def test_variable_names_are_case_insensitive(env: pytest.MonkeyPatch) -> None:
         "https://x.example",
         "cid",
     )
+
+
+def test_blank_redis_url_and_keys_mean_unset(env: pytest.MonkeyPatch) -> None:
+    """`REDIS_URL=` as in an untouched copy of .env.example: the embedded store."""
+    settings = with_env(env, COMPLETE | {"REDIS_URL": "", "TOKEN_ENCRYPTION_KEYS": " "})
+    assert settings.redis_url is None and settings.token_encryption_keys is None
+    check_required(settings)  # the embedded store needs no key
+
+
+def test_empty_keys_with_redis_say_how_to_make_one(env: pytest.MonkeyPatch) -> None:
+    settings = with_env(env, COMPLETE | {"TOKEN_ENCRYPTION_KEYS": ""})
+    with pytest.raises(ConfigError) as raised:
+        check_required(settings)
+    assert "TOKEN_ENCRYPTION_KEYS is required with REDIS_URL" in raised.value.user_message
+    assert "Fernet.generate_key()" in raised.value.user_message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "localhost:6379",
+        "http://127.0.0.1:6379/0",
+        "redis://127.0.0.1:s3cr3t/0",  # a password where the port goes
+        "redis://127.0.0.1:99999/0",
+        "redis:/127.0.0.1/0",
+    ],
+    ids=["no-scheme", "http", "bad-port", "port-out-of-range", "one-slash"],
+)
+def test_malformed_redis_url_is_one_clear_line(env: pytest.MonkeyPatch, url: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))
+    message = raised.value.user_message
+    assert message.startswith("REDIS_URL is not a Redis URL") and "\n" not in message
+    assert "s3cr3t" not in message and "127.0.0.1" not in message
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://:s3cr3t@127.0.0.1:6379/0", " rediss://host ", "unix:///run/redis.sock"]
+)
+def test_good_redis_urls_pass(env: pytest.MonkeyPatch, url: str) -> None:
+    check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))

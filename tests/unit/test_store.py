@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -149,6 +150,9 @@ CALLS: dict[str, StoreCall] = {
     "put_draft": lambda s: s.put_draft(DRAFT),
     "get_draft": lambda s: s.get_draft("T1", "U1", "d1"),
     "take_draft": lambda s: s.take_draft("T1", "U1", "d1"),
+    "save_app_token": lambda s: s.save_app_token("cultureamp", LINK.token),
+    "load_app_token": lambda s: s.load_app_token("cultureamp"),
+    "rotate_tokens": lambda s: s.rotate_tokens(),
 }
 
 
@@ -169,3 +173,50 @@ async def test_redis_down_is_store_unavailable(down_store: Store, call: StoreCal
 async def test_ping(store: Store, down_store: Store) -> None:
     assert await store.ping() is True
     assert await down_store.ping() is False
+
+
+def cipher_of(*keys: bytes) -> TokenCipher:
+    return TokenCipher([Fernet(key) for key in keys])
+
+
+async def test_rotation_keeps_a_pending_links_expiry(raw: Redis) -> None:
+    old, new = Fernet.generate_key(), Fernet.generate_key()
+    before = Store(raw, cipher_of(old))
+    await before.save_link(OWNER, LINK.model_copy(update={"confirmed": False}))
+    await before.save_link(Owner("T1", "U2", "achievers"), LINK)
+    assert await Store(raw, cipher_of(new, old)).rotate_tokens() == (2, 0)
+    ttls = sorted([await raw.ttl(key) async for key in raw.scan_iter("kb:link:*")])
+    assert ttls[0] == -1 and 0 < ttls[1] <= UNCONFIRMED_TTL  # active kept; pending still expires
+    after = Store(raw, cipher_of(new))  # the old key can retire
+    assert await after.load_link(OWNER) == LINK.model_copy(update={"confirmed": False})
+
+
+async def test_swap_keeps_the_ttl(store: Store, raw: Redis) -> None:
+    pending = LINK.model_copy(update={"confirmed": False})
+    await store.save_link(OWNER, pending)
+    loaded = await store.load_link_version(OWNER)
+    assert loaded is not None
+    assert await store.swap_link(OWNER, loaded[0], pending.model_copy(update={"linked_at": 1.0}))
+    [key] = [k async for k in raw.scan_iter("kb:link:*")]
+    assert 0 < await raw.ttl(key) <= UNCONFIRMED_TTL
+
+
+@pytest.mark.parametrize("left", [-60.0, 0.4], ids=["expired", "under-a-second"])
+async def test_an_app_token_already_expired_is_not_kept(
+    store: Store, raw: Redis, left: float
+) -> None:
+    await store.save_app_token(
+        "cultureamp", TokenSet(access_token="old", expires_at=time.time() + 600)
+    )
+    token = TokenSet(access_token="at", expires_at=time.time() + left)
+    await store.save_app_token("cultureamp", token)  # refused by Redis before: ex <= 0
+    assert await store.load_app_token("cultureamp") is None
+    assert [k async for k in raw.scan_iter()] == []
+
+
+async def test_an_app_token_lives_until_it_expires(store: Store, raw: Redis) -> None:
+    await store.save_app_token(
+        "cultureamp", TokenSet(access_token="at", expires_at=time.time() + 600)
+    )
+    [key] = [k async for k in raw.scan_iter()]
+    assert 590 <= await raw.ttl(key) <= 600
