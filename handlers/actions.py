@@ -76,7 +76,7 @@ async def show_outcome(
     gone gets a link button rather than a Retry that would fail again."""
     link_url = await relink_url(linker, registry, intent)
     text, shown = sender_notice(intent, registry.get(intent.draft.provider).spec, link_url)
-    await respond(text=text, blocks=shown, replace_original=True)
+    await reply(respond, text, shown, replace_original=True)
 
 
 async def toggle_announcement(

@@ -15,6 +15,7 @@ from bot.outbox import OnOutcome
 from bot.providers import Registry
 from bot.providers.base import ProviderSpec
 from handlers import blocks
+from handlers.errors import direct_message
 from handlers.kit import Block
 
 log = logging.getLogger(__name__)
@@ -40,14 +41,8 @@ async def spread_the_word(
             log.info("announcement not posted: %s", error.response.get("error"))
             problems.append(NO_ANNOUNCEMENT)
     for recipient in draft.recipients:
-        try:
-            await client.chat_postMessage(
-                channel=recipient.slack_id,
-                text=blocks.recipient_text(draft),
-                blocks=blocks.recipient_dm(draft, sent, spec),
-            )
-        except SlackApiError as error:
-            log.info("recipient not told: %s", error.response.get("error"))
+        text, shown = blocks.recipient_text(draft), blocks.recipient_dm(draft, sent, spec)
+        await direct_message(client, recipient.slack_id, text, shown)
     return problems
 
 
@@ -92,15 +87,8 @@ def tell_outcome(
         if not told:  # nobody is showing it to the sender: DM them
             link_url = await relink_url(linker, registry, intent)
             text, shown = sender_notice(intent, spec, link_url)
-            await _dm(client, intent.draft.user_id, text, shown)
+            await direct_message(client, intent.draft.user_id, text, shown)
         for problem in problems:
-            await _dm(client, intent.draft.user_id, problem, None)
+            await direct_message(client, intent.draft.user_id, problem)
 
     return on_outcome
-
-
-async def _dm(client: AsyncWebClient, user_id: str, text: str, shown: list[Block] | None) -> None:
-    try:
-        await client.chat_postMessage(channel=user_id, text=text, blocks=shown)
-    except SlackApiError as error:
-        log.warning("could not DM the sender: %s", error.response.get("error"))

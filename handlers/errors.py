@@ -12,6 +12,8 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import KudosError, NotLinked
 from bot.linking import Linker
@@ -23,6 +25,7 @@ from handlers.kit import escape, section
 log = logging.getLogger(__name__)
 GENERIC = KudosError.user_message
 NOT_SHOWN = ":warning: Slack couldn't show the details of this answer."
+REFUSED_BLOCKS = ("invalid_blocks", "invalid_blocks_format", "msg_too_long")
 LazyListener = Callable[..., Awaitable[None]]
 Reply = tuple[str, list[kit.Block] | None]
 
@@ -74,6 +77,26 @@ async def reply(
         return False
     plain = await respond(text=kit.fit(f"{text}\n{NOT_SHOWN}", kit.MESSAGE_TEXT), **options)
     return plain.status_code == 200
+
+
+async def direct_message(
+    client: AsyncWebClient, user_id: str, text: str, shown: list[kit.Block] | None = None
+) -> None:
+    """A DM within Slack's limits; blocks Slack refuses become the gist in plain text. Never
+    raises: it is the last way to reach the user."""
+    try:
+        await client.chat_postMessage(channel=user_id, **kit.message(text, shown))
+        return
+    except SlackApiError as error:
+        log.warning("DM refused: %s", error.response.get("error"))
+        if shown is None or error.response.get("error") not in REFUSED_BLOCKS:
+            return
+    except Exception as error:  # Slack unreachable: nothing else to do
+        log.warning("could not DM the user: %s", type(error).__name__)
+        return
+    with suppress(Exception):  # the plain version failed too: nothing else to try
+        plain = kit.message(f"{text}\n{NOT_SHOWN}")
+        await client.chat_postMessage(channel=user_id, **plain)
 
 
 async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltContext) -> None:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import NotLinked
@@ -24,10 +23,9 @@ from bot.recognitions import Recognitions
 from bot.tokens import Tokens
 from handlers import blocks, kit
 from handlers import modal_blocks as mb
-from handlers.errors import NOT_SHOWN, LazyListener, user_message
+from handlers.errors import LazyListener, direct_message, user_message
 
 log = logging.getLogger(__name__)
-REFUSED_BLOCKS = ("invalid_blocks", "invalid_blocks_format", "msg_too_long")
 
 
 @dataclass(frozen=True)
@@ -71,26 +69,6 @@ class Desk:
         except Exception as second:  # e.g. Redis away while making the link button
             error = second
         await self.dm(f":warning: {prefix}{user_message(error)}")
-
-
-async def direct_message(
-    client: AsyncWebClient, user_id: str, text: str, shown: list[kit.Block] | None = None
-) -> None:
-    """A DM within Slack's limits; blocks Slack refuses become the gist in plain text. Never
-    raises: it is the last way to reach the user."""
-    try:
-        await client.chat_postMessage(channel=user_id, **kit.message(text, shown))
-        return
-    except SlackApiError as error:
-        log.warning("DM refused: %s", error.response.get("error"))
-        if shown is None or error.response.get("error") not in REFUSED_BLOCKS:
-            return
-    except Exception as error:  # Slack unreachable: nothing else to do
-        log.warning("could not DM the user: %s", type(error).__name__)
-        return
-    with contextlib.suppress(Exception):  # the plain version failed too: nothing else to try
-        plain = kit.message(f"{text}\n{NOT_SHOWN}")
-        await client.chat_postMessage(channel=user_id, **plain)
 
 
 def tells_by_dm(listener: LazyListener) -> LazyListener:

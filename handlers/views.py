@@ -25,7 +25,7 @@ from bot.recognitions import cannot_recognize
 from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.actions import ack_only
-from handlers.delivery import sender_notice
+from handlers.delivery import relink_url, sender_notice
 from handlers.errors import user_message
 from handlers.modal_desk import Desk, tells_by_dm
 from handlers.modal_form import FIELDS, Form, form_errors, read_form
@@ -169,7 +169,8 @@ async def deliver(desk: Desk, draft: Draft) -> None:
     except KudosError as error:
         await desk.tell_failure(error)
         return
-    await desk.dm(*sender_notice(intent, desk.registry.get(draft.provider).spec))
+    link_url = await relink_url(desk.linker, desk.registry, intent)
+    await desk.dm(*sender_notice(intent, desk.registry.get(draft.provider).spec, link_url))
 
 
 def register(app: AsyncApp) -> None:

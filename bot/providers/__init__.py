@@ -51,8 +51,9 @@ class Registry(Shared):
         for platform in self._platforms.values():
             if _squash(key) in (platform.spec.name, _squash(platform.spec.display_name)):
                 return platform
+        shown = _squash(key)[:40] or "That"  # never echo markup back into Slack
         raise InvalidInput(
-            f"'{key}' isn't a platform this workspace uses. Try: {', '.join(self._platforms)}."
+            f"'{shown}' isn't a platform this workspace uses. Try: {', '.join(self._platforms)}."
         )
 
 

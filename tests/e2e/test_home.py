@@ -158,7 +158,7 @@ def test_unknown_platform_in_a_button_changes_nothing(bot: BotProcess) -> None:
     link(bot)
     home = open_home(bot, "U_ANA", "linked as Ana Lopez")
     after = press_home(bot, HOME_UNLINK, "<nowhere>", home, "U_ANA", "isn't a platform")
-    assert "'&lt;nowhere&gt;' isn't a platform" in shown(after)
+    assert "'nowhere' isn't a platform" in shown(after) and "&lt;" not in shown(after)
     assert "linked as Ana Lopez" in shown(after) and "linked as Ana Lopez" in status(bot)
 
 

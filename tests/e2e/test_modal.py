@@ -264,3 +264,16 @@ def test_culture_amp_explains_why_there_is_no_form(launch: Launch, fake_slack: F
     shown = json.dumps(opened(fake_slack)["view"])
     assert "Culture Amp's API offers no recognitions" in shown
     assert '"submit"' not in shown
+
+
+def test_a_link_gone_at_submit_is_dmed_with_a_link_button(
+    bot: BotProcess, fake_slack: FakeSlack, fake_achievers: FakeAchievers
+) -> None:
+    link(bot)
+    bot.post_command("/recognize", "", "U_ANA")
+    form = filled(fake_slack)
+    fake_achievers.fail_next(401, times=2, method="POST", path="/api/v5/recognitions")
+    assert submit(bot, form, **{USERS: ["U_BOB"], SELECT: "601", TEXT: "thanks"}).text == ""
+    [dm] = wait_until(lambda: texts_to(fake_slack, "U_ANA"), timeout=15)
+    assert "was not delivered" in dm and "link_open" in dm and "recognition_retry" not in dm
+    assert fake_achievers.recognitions == []

@@ -13,9 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.models import Draft, Person, Recognition, Sent, Value
 from bot.providers import achievers
 from handlers import blocks, kit, lookup_blocks
-from handlers.errors import NOT_SHOWN, reply
+from handlers.errors import NOT_SHOWN, direct_message, reply
 from handlers.kudos import help_text
-from handlers.modal_desk import direct_message
 from handlers.parse import announce_channel
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack import FakeSlack

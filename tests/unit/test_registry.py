@@ -91,6 +91,12 @@ def test_unknown_platform_lists_the_enabled_ones() -> None:
         registry(achievers=ACHIEVERS, kazoo=KAZOO).get("workday")
 
 
+def test_an_unknown_platform_is_never_echoed_as_markup() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        registry(achievers=ACHIEVERS).get("<!channel> *now*")
+    assert raised.value.user_message.startswith("'channelnow' isn't a platform")
+
+
 def test_a_platform_without_recognitions_points_to_one_with() -> None:
     both = registry(achievers=ACHIEVERS, cultureamp=CULTUREAMP)
     text = cannot_recognize(both, "cultureamp")
