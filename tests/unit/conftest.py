@@ -1,4 +1,5 @@
-"""Unit-test fixtures: a loopback stub platform and a PlatformApi on it (platform calls)."""
+"""Unit-test fixtures: a loopback stub platform and a PlatformApi on it (platform calls); a
+Store on the test Redis."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
+from redis.asyncio import Redis
 
 from bot.api import PlatformApi
+from bot.crypto import TokenCipher
+from bot.store import Store
 from tests.fakes.stub import FAST_LIMITS, StubPlatform, loopback_client
 
 
@@ -33,3 +38,15 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def api(stub: StubPlatform, http: httpx.AsyncClient) -> PlatformApi:
     return PlatformApi(http, stub.base_url, "Acme", scope="read write", limits=FAST_LIMITS)
+
+
+@pytest.fixture
+async def raw(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def store(raw: Redis) -> Store:
+    return Store(raw, TokenCipher([Fernet(Fernet.generate_key())]))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
@@ -13,13 +10,6 @@ from bot.models import Person
 from bot.store import Store, keys
 
 PEOPLE = 50_000
-
-
-@pytest.fixture
-async def raw(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
 
 
 async def commands_run(raw: Redis) -> dict[str, int]:

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
-import pytest
-from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot.crypto import TokenCipher
 from bot.models import Intent
 from bot.store import Store, keys
 from bot.store.queue import STALE_WORKER
 from tests.unit.test_store import DRAFT
-
-
-@pytest.fixture
-async def raw(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-def store(raw: Redis) -> Store:
-    return Store(raw, TokenCipher([Fernet(Fernet.generate_key())]))
 
 
 async def test_an_acknowledged_entry_leaves_the_stream(store: Store, raw: Redis) -> None:

@@ -34,18 +34,6 @@ DRAFT = Draft(
 )
 
 
-@pytest.fixture
-async def raw(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-def store(raw: Redis) -> Store:
-    return Store(raw, TokenCipher([Fernet(Fernet.generate_key())]))
-
-
 async def everything(raw: Redis) -> dict[bytes, bytes]:
     """Every key in the database with its (string) value."""
     return {key: await raw.get(key) async for key in raw.scan_iter()}
