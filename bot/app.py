@@ -8,7 +8,6 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from starlette.applications import Starlette
@@ -22,6 +21,7 @@ from bot.outbox import Consumer
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack_http import PooledRespond
+from bot.slack_request import dispatch
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
 
@@ -71,9 +71,9 @@ def readable_signature(request: Request) -> bool:
 async def slack_events(request: Request) -> Response:
     if not readable_signature(request):
         return PlainTextResponse("invalid request", status_code=401)
-    handler: AsyncSlackRequestHandler = request.app.state.slack
+    bolt: AsyncApp = request.app.state.slack
     try:
-        response = await handler.handle(request)
+        response = await dispatch(bolt, request)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
         # A signed body Bolt cannot even parse (not UTF-8, payload not JSON, odd shapes):
         # nothing ran; say so plainly rather than 5xx, which makes Slack retry it.
@@ -135,7 +135,7 @@ def build_app(services: Services) -> Starlette:
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})
     app.state.services = services
-    app.state.slack = AsyncSlackRequestHandler(build_bolt(services))
+    app.state.slack = build_bolt(services)
     return app
 
 

@@ -13,6 +13,7 @@ CHANNEL = re.compile(r"<#C[A-Z0-9]+(?:\|([^>]*))?>")
 SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
 LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+CHANNEL_ID = re.compile(r"[A-Z0-9]{2,30}")  # what Slack's channel ids look like
 HASHTAG = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)")
 LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9_]+>\s*(?:,|and\b|&amp;)?)+\s*", re.IGNORECASE)
 MAX_RECIPIENTS = 10
@@ -64,7 +65,10 @@ def parse_kudos(text: str) -> KudosCommand:
 def announce_channel(channel_id: str, channel_name: str = "") -> str:
     """Where a recognition can be announced: the channel, or "" in a DM or group DM (nobody
     else to tell there, and the bot can't be invited). Slack names those `directmessage` and
-    `mpdm-…`; without a name, DM ids start with D and group DM ids with G."""
+    `mpdm-…`; without a name, DM ids start with D and group DM ids with G. Anything that isn't
+    a channel id is no channel."""
+    if not CHANNEL_ID.fullmatch(channel_id):
+        return ""
     name = channel_name.casefold()
     direct = name == "directmessage" or name.startswith("mpdm-")
     if not name:

@@ -74,6 +74,14 @@ def test_mid_sentence_mentions_become_names(bot: BotProcess, fake_achievers: Fak
     assert sent["nominees"] == ["1002", "1003"]
 
 
+def test_the_word_payload_is_just_a_word(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
+    """Bolt alone reads a command saying "payload" as an interactive payload: no listener ran."""
+    link(bot)
+    press(bot, SEND, draft_id(preview(bot, "<@U_BOB> for the payload=fix #innovation")))
+    [sent] = fake_achievers.recognitions
+    assert sent["text"] == "for the payload=fix"
+
+
 def test_double_click_sends_once(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
     link(bot)
     draft = draft_id(preview(bot, "<@U_BOB> thanks #teamwork"))

@@ -129,6 +129,8 @@ def test_person_card_without_extras_is_just_the_name() -> None:
         ("D024BE91L", "", ""),
         ("G0123", "", ""),
         ("", "", ""),
+        ("<!here>" * 400, "general", ""),  # not a channel id: nowhere to announce
+        ("C1\n", "general", ""),
     ],
 )
 def test_no_announcement_in_a_dm(channel_id: str, name: str, expected: str) -> None:
