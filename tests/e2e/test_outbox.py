@@ -88,6 +88,17 @@ def workers(env: dict[str, str], tmp_path: Path, redis_url: str) -> Iterator[lis
         stop_process(process)
 
 
+@pytest.fixture
+def web_beside_workers(
+    workers: list[Any], env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack
+) -> Iterator[BotProcess]:
+    """The web process, started once the workers live: its own consumer never reads the queue
+    (started first, it could be in a blocking read when the Send arrives, and deliver it)."""
+    running = start_bot(env, tmp_path / "web", fake_slack)
+    yield running
+    stop_process(running.process)
+
+
 def test_a_platform_refusal_offers_retry_which_sends_exactly_once(
     web: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
 ) -> None:
@@ -109,12 +120,13 @@ def test_a_platform_refusal_offers_retry_which_sends_exactly_once(
 
 
 def test_a_worker_killed_mid_delivery_never_doubles_it(
-    web: BotProcess,
+    web_beside_workers: BotProcess,
     workers: list[subprocess.Popen[bytes]],
     fake_achievers: FakeAchievers,
     fake_slack: FakeSlack,
     redis_url: str,
 ) -> None:
+    web = web_beside_workers
     link(web)
     draft = send_preview(web)
     fake_achievers.latency = 1.5  # the POST is in flight long enough to kill its worker
