@@ -57,6 +57,12 @@ class Home:
             services.slack, services.registry, services.tokens, services.lookups, services.linker
         )
 
+    @classmethod
+    def of_request(cls, context: AsyncBoltContext) -> Home:
+        """The Home of a listener: the same services, as the middleware put them in `context`."""
+        names = ("client", "registry", "tokens", "lookups", "linker")
+        return cls(*(context[name] for name in names))
+
     async def show(self, team_id: str, user_id: str, change: Change | None = None) -> None:
         """Apply `change` (its failure becomes the notice), then publish; never raises."""
         await self.publish(team_id, user_id, await applied(change))
@@ -151,32 +157,17 @@ async def applied(change: Change | None) -> Shown:
         return Shown(notice=f":warning: {user_message(error)}", failed=True)
 
 
-async def home_opened(
-    event: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    registry: Registry,
-    tokens: Tokens,
-    lookups: Lookups,
-    linker: Linker,
-) -> None:
+async def home_opened(event: dict[str, Any], context: AsyncBoltContext) -> None:
     if event.get("tab") != "home" or not context.user_id:
         return  # the Messages tab opens the same event
-    home = Home(client, registry, tokens, lookups, linker)
-    await home.show(context.team_id or "", context.user_id)
+    await Home.of_request(context).show(context.team_id or "", context.user_id)
 
 
 async def change_from_home(
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    registry: Registry,
-    tokens: Tokens,
-    lookups: Lookups,
-    linker: Linker,
+    action: dict[str, Any], context: AsyncBoltContext, registry: Registry
 ) -> None:
     """Link or Unlink pressed on Home: do it as the clicker, then show Home again."""
-    home = Home(client, registry, tokens, lookups, linker)
+    home = Home.of_request(context)
     change = home.start_link if action.get("action_id") == kit.HOME_LINK else home.unlink
     await home.show(  # an unknown platform in the button becomes Home's notice
         context.team_id or "",
@@ -186,18 +177,11 @@ async def change_from_home(
 
 
 async def answer_link_question(
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
-    client: AsyncWebClient,
-    registry: Registry,
-    tokens: Tokens,
-    lookups: Lookups,
-    linker: Linker,
+    action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond, registry: Registry
 ) -> None:
     """Confirm or reject a pending link, from the DM that asked (answered in place) or from
     Home; Home is published again either way."""
-    home = Home(client, registry, tokens, lookups, linker)
+    home = Home.of_request(context)
     change = home.confirm if action.get("action_id") == kit.CONFIRM_LINK else home.reject
     shown = await applied(lambda: change(owner_for(context, registry, action)))
     if respond.response_url and shown.notice:  # the question stays when the answer failed

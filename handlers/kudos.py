@@ -127,7 +127,7 @@ SUBCOMMANDS: dict[str, Callable[[Ask], Awaitable[Reply]]] = {
 def help_text(platforms: list[str]) -> str:
     """Every command and shortcut with an example; `platforms`: the enabled ones, default first."""
     default = f" ({platforms[0]})" if platforms else ""
-    other = platforms[-1] if platforms else "achievers"
+    other = platforms[-1] if platforms else "<platform>"
     return "\n".join(
         [
             "*Kudos Bridge* sends recognitions from Slack. `[platform]` is optional: "

@@ -16,6 +16,7 @@ from handlers import blocks, errors, home_blocks, kit, lookup_blocks
 from handlers import modal_blocks as mb
 from handlers.home_blocks import PlatformRow, Received
 from tests.fakes.slack_limits import blocks_problem, view_problem
+from tests.unit import test_blocks
 
 Blocks = list[dict[str, Any]]
 HOSTILE = "&<>\n" * 700  # 2,800 characters; 9,800 once escaped
@@ -38,20 +39,16 @@ PERSON = Person(
 
 
 def draft(**changes: Any) -> Draft:
+    """The ordinary test draft (tests/unit/test_blocks.py), at every limit."""
     recipients = [Recipient(slack_id=f"U{n:03}", name=LONG, person_id=str(n)) for n in range(40)]
-    fields: dict[str, Any] = {
-        "id": "d-42",
-        "team_id": "T1",
-        "user_id": "UANA",
-        "provider": "achievers",
-        "channel_id": "C1",
+    hostile: dict[str, Any] = {
         "recipients": recipients,
         "message": HOSTILE,
         "value": Value(id="v1", name=LONG),
         "choices": VALUES * 5,
         "unknown_value": LONG,
     }
-    return Draft(**(fields | changes))
+    return test_blocks.draft(**(hostile | changes))
 
 
 def intent(**changes: Any) -> Intent:
