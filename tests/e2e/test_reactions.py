@@ -1,0 +1,102 @@
+"""Recognize with a reaction: :clap: on a message offers the reactor a private preview recognizing
+its author, with a link to it; Send and Cancel as for /recognize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.bot_process import BotProcess
+from tests.e2e.event_payloads import deliver, reaction_added
+from tests.e2e.flows import element, link, press, text_of
+from tests.fakes.achievers import FakeAchievers
+from tests.fakes.slack import FakeSlack
+from tests.support import wait_until
+
+SEND, VALUE, OPEN_LINK = "recognition_send", "recognition_value", "link_open"
+PERMALINK = "https://fake-team.slack.com/archives/C1/p1700000001000100"
+
+
+def ephemerals(slack: FakeSlack, count: int) -> list[dict[str, Any]]:
+    """The bot's chat.postEphemeral calls, once there are at least `count`."""
+
+    def enough() -> list[dict[str, Any]] | None:
+        calls = slack.calls("chat.postEphemeral")
+        return calls if len(calls) >= count else None
+
+    return wait_until(enough)
+
+
+def test_a_clap_previews_a_recognition_of_the_author_and_send_delivers_it(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    [shown] = ephemerals(fake_slack, 1)
+    assert (shown["channel"], shown["user"]) == ("C1", "U_ANA")  # only the reactor sees it
+    assert "<@U_BOB>" in text_of(shown) and PERMALINK in text_of(shown)
+    [history] = fake_slack.calls("conversations.history")
+    assert (history["latest"], history["inclusive"], history["limit"]) == (
+        "1700000001.000100", "1", "1",
+    )  # fmt: skip
+    block_id = next(b["block_id"] for b in shown["blocks"] if b.get("type") == "actions")
+    picked = press(bot, VALUE, "", block_id=block_id, selected_option_value="601")
+    sent_reply = press(bot, SEND, str(element(picked["blocks"], SEND)["value"]))
+    assert "sent" in text_of(sent_reply).lower()
+    [sent] = fake_achievers.recognitions
+    assert (sent["nominator"], sent["nominees"]) == ("1001", ["1002"])
+    assert sent["text"] == f"For this message: {PERMALINK}"
+
+
+def test_own_bot_and_repeated_reactions_and_other_emoji_give_nothing(
+    bot: BotProcess, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.history.add("C1", "1700000001.000100", "mine", user="U_ANA")
+    fake_slack.history.add("C1", "1700000002.000100", "deploy done", bot_id="B_CI")
+    fake_slack.history.add("C1", "1700000003.000100", "good one", user="U_BOB")
+    fake_slack.history.add("C1", "1700000004.000100", "another", user="U_CARL")
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_ANA"))
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000002.000100", item_user="B_CI"))
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000003.000100", "U_BOB", reaction="eyes"))
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000003.000100", item_user="U_BOB"))
+    ephemerals(fake_slack, 1)
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000003.000100", item_user="U_BOB"))  # again
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000004.000100", item_user="U_CARL"))
+    shown = ephemerals(fake_slack, 2)
+    assert ["<@U_BOB>" in text_of(s) for s in shown] == [True, False]
+    assert "<@U_CARL>" in text_of(shown[1])
+    assert len(fake_slack.calls("chat.getPermalink")) == 2  # the bot's message went no further
+    assert len(fake_slack.calls("chat.postEphemeral")) == 2
+
+
+def test_a_reply_in_a_thread_is_read_from_the_thread(
+    bot: BotProcess, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.history.add("C1", "1700000001.000100", "question?", user="U_CARL")
+    reply_ts = "1700000005.000100"
+    fake_slack.history.add("C1", reply_ts, "answer", user="U_BOB", thread_ts="1700000001.000100")
+    deliver(bot, reaction_added("U_ANA", "C1", reply_ts, item_user="U_BOB"))
+    [shown] = ephemerals(fake_slack, 1)
+    assert "<@U_BOB>" in text_of(shown) and "<@U_CARL>" not in text_of(shown)
+    assert fake_slack.calls("conversations.replies")[0]["ts"] == reply_ts
+
+
+def test_an_unlinked_reactor_gets_the_link_prompt(bot: BotProcess, fake_slack: FakeSlack) -> None:
+    fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    [shown] = ephemerals(fake_slack, 1)
+    assert element(shown["blocks"], OPEN_LINK)["url"].startswith("http")
+
+
+def test_where_the_bot_may_not_post_the_preview_comes_by_dm(
+    bot: BotProcess, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.not_in_channel.add("C1")
+    fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    posts = lambda: fake_slack.calls("chat.postMessage")  # noqa: E731
+    [dm] = wait_until(lambda: [p for p in posts() if "Preview" in text_of(p)])
+    assert dm["channel"] == "U_ANA" and PERMALINK in text_of(dm)
