@@ -127,6 +127,7 @@ class Draft(BaseModel):
     choices: list[Value] = Field(default_factory=list)
     unknown_value: str | None = None
     announce: bool = True  # post the announcement in the channel
+    step: str | None = None  # the Workflow Builder step it completes (function_execution_id)
 
     @property
     def owner(self) -> Owner:

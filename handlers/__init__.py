@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, dedupe, fallback, home, reactions, views
+from handlers import actions, commands, dedupe, fallback, home, reactions, views, workflow_step
 from handlers.errors import on_error
 
 
@@ -16,5 +16,6 @@ def register(app: AsyncApp) -> None:
     home.register(app)
     views.register(app)
     reactions.register(app)
+    workflow_step.register(app)
     fallback.register(app)  # last: it matches whatever the others did not
     app.error(on_error)

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from bot.app import build_app
 from bot.services import build_services
 from bot.settings import Settings
-from handlers import kit
+from handlers import kit, workflow_step
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"
@@ -76,3 +76,18 @@ def test_home_tab_its_event_and_the_shortcuts_match_the_handlers() -> None:
     assert "app_home_opened" in manifest()["settings"]["event_subscriptions"]["bot_events"]
     shortcuts = {s["type"]: s["callback_id"] for s in features["shortcuts"]}
     assert shortcuts == {"global": kit.GLOBAL_SHORTCUT, "message": kit.MESSAGE_SHORTCUT}
+
+
+def test_reactions_and_the_workflow_step_are_declared_as_the_handlers_expect() -> None:
+    settings, scopes = manifest()["settings"], set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert {"reaction_added", "function_executed"} <= set(
+        settings["event_subscriptions"]["bot_events"]
+    )
+    assert {"reactions:read", "channels:history", "groups:history"} <= scopes
+    assert settings["function_runtime"] == "remote"
+    step = manifest()["functions"][workflow_step.STEP]
+    inputs = step["input_parameters"]
+    assert set(inputs) == {"recipients", "message", "value", "giver"}
+    assert inputs["giver"]["type"] == "slack#/types/user_context"
+    assert inputs["recipients"]["items"]["type"] == "slack#/types/user_id"
+    assert set(step["output_parameters"]) == {"recognition_id", "recognition_link"}

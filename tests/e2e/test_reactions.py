@@ -97,6 +97,6 @@ def test_where_the_bot_may_not_post_the_preview_comes_by_dm(
     fake_slack.not_in_channel.add("C1")
     fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
     deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
-    posts = lambda: fake_slack.calls("chat.postMessage")  # noqa: E731
-    [dm] = wait_until(lambda: [p for p in posts() if "Preview" in text_of(p)])
+    calls = fake_slack.calls
+    [dm] = wait_until(lambda: [p for p in calls("chat.postMessage") if "Preview" in text_of(p)])
     assert dm["channel"] == "U_ANA" and PERMALINK in text_of(dm)

@@ -1,0 +1,136 @@
+"""The "Give recognition" custom step for Workflow Builder: sends on the runner's own link with the
+same rules, outbox and exactly-once delivery as Send, then completes the step with the
+recognition's link and id, or fails it in words a workflow author can act on."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import RECIPIENTS, VALUE, InvalidInput, KudosError, NotLinked
+from bot.models import Draft, Intent, Owner, RecognitionRequest
+from bot.providers.base import ProviderSpec
+from bot.store import Store
+from handlers.modal_desk import Desk
+from handlers.parse import MAX_RECIPIENTS
+
+log = logging.getLogger(__name__)
+STEP = "give_recognition"  # the function's callback_id in manifest.yml
+USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")
+
+
+def runner_of(inputs: dict[str, Any]) -> str:
+    """The person running the step: the `user_context` Slack itself fills (`{id, secret}`)."""
+    giver = inputs.get("giver")
+    user_id = str(giver.get("id") or "") if isinstance(giver, dict) else ""
+    if not USER_ID.fullmatch(user_id):
+        raise InvalidInput("The step's Giver must be the person who runs the workflow.")
+    return user_id
+
+
+def step_request(inputs: dict[str, Any]) -> RecognitionRequest:
+    """Recipients, message and the value's name, as /recognize would read them."""
+    recipients = inputs.get("recipients")
+    ids = [str(r) for r in recipients] if isinstance(recipients, list) else []
+    ids = list(dict.fromkeys(ids))
+    if not ids or not all(USER_ID.fullmatch(user_id) for user_id in ids):
+        raise InvalidInput("Set the step's Recipients to one or more people.", RECIPIENTS)
+    if len(ids) > MAX_RECIPIENTS:
+        raise InvalidInput(f"A recognition can go to up to {MAX_RECIPIENTS} people.", RECIPIENTS)
+    value = str(inputs.get("value") or "").strip().lstrip("#")
+    message = str(inputs.get("message") or "")
+    return RecognitionRequest(recipient_ids=ids, message=message, hashtags=[value] if value else [])
+
+
+def check_value(draft: Draft, spec: ProviderSpec, asked: bool) -> None:
+    """A value the step names must exist; one the platform requires must be named."""
+    if draft.value is not None or not (asked or spec.value_required):
+        return
+    names = ", ".join(value.name for value in draft.choices[:20]) or "none offered"
+    start = f"{spec.display_name} has no {spec.value_label} called “{draft.unknown_value}”."
+    if not asked:
+        start = f"{spec.display_name} requires a {spec.value_label}."
+    raise InvalidInput(f"{start} Set the step's Value to one of: {names}.", VALUE)
+
+
+async def give_recognition(
+    inputs: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    complete: AsyncComplete,
+    fail: AsyncFail,
+    store: Store,
+) -> None:
+    """Bolt acks `function_executed` first; this runs after. The outcome completes the step here
+    when it comes within Send's wait, else later from the outbox (handlers/delivery.py)."""
+    try:
+        desk = Desk.of(context, client)
+        runner = Owner(desk.owner.team_id, runner_of(inputs), desk.spec.name)
+        desk = dataclasses.replace(desk, owner=runner)
+        intent = await send(desk, store, inputs, context.function_execution_id)
+    except NotLinked as error:
+        await desk.tell_failure(error, "Your workflow's recognition wasn't sent. ")
+        await fail(not_linked(desk.owner.user_id, desk.spec))
+        return
+    except KudosError as error:
+        await fail(f"Recognition not sent: {error.user_message}")
+        return
+    if intent.final:  # otherwise the consumer has it, and completes the step
+        await finish(complete, fail, intent, desk.spec)
+
+
+async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | None) -> Intent:
+    """The draft as /recognize prepares it, marked with its step, then exactly like Send."""
+    request = step_request(inputs)
+    draft = await desk.recognitions.prepare(desk.owner, "", request)
+    check_value(draft, desk.spec, bool(request.hashtags))
+    draft = draft.model_copy(update={"step": step})
+    await store.put_draft(draft)
+    return await desk.outbox.outcome(await desk.outbox.submit(draft))
+
+
+def not_linked(user_id: str, spec: ProviderSpec) -> str:
+    return (
+        f"<@{user_id}> hasn't linked a {spec.display_name} account to Slack yet. They got a DM "
+        "with a link button: once linked, run the workflow again."
+    )
+
+
+async def finish(
+    complete: AsyncComplete, fail: AsyncFail, intent: Intent, spec: ProviderSpec
+) -> None:
+    """The step's outputs once delivered; in words a workflow author understands otherwise."""
+    if intent.status == "done":
+        sent = intent.sent
+        outputs = {
+            "recognition_id": sent.id if sent else None,
+            "recognition_link": sent and sent.url,
+        }
+        await complete({name: value for name, value in outputs.items() if value})
+        return
+    why = intent.reason or "it was refused"
+    await fail(f"{spec.display_name} didn't take the recognition: {why}")
+
+
+async def report(client: AsyncWebClient, intent: Intent, spec: ProviderSpec) -> None:
+    """From the outbox's outcome hook: complete the step whose outcome came after Send's wait."""
+    step = intent.draft.step
+    if step is None or not intent.final:
+        return
+    try:
+        await finish(AsyncComplete(client, step), AsyncFail(client, step), intent, spec)
+    except SlackApiError as error:  # e.g. the execution ended meanwhile: nothing left to tell
+        log.warning("workflow step not completed: %s", error.response.get("error"))
+
+
+def register(app: AsyncApp) -> None:
+    app.function(STEP)(give_recognition)

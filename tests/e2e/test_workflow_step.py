@@ -1,0 +1,84 @@
+"""The "Give recognition" Workflow Builder step: `function_executed` in, the recognition sent on
+the runner's own link, and `functions.completeSuccess` / `functions.completeError` out."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from tests.bot_process import BotProcess
+from tests.e2e.event_payloads import deliver, function_executed
+from tests.e2e.flows import element, link
+from tests.fakes.achievers import FakeAchievers
+from tests.fakes.slack import FakeSlack
+from tests.support import wait_until
+
+
+def run_step(slack: FakeSlack, bot: BotProcess, runner: str, **inputs: Any) -> tuple[str, str]:
+    """Run the step as `runner` (Slack fills the user_context itself): execution id, token."""
+    token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
+    slack.step_tokens.add(token)
+    giver = {"id": runner, "secret": secrets.token_hex(16)}
+    deliver(bot, function_executed(inputs | {"giver": giver}, token, execution))
+    return execution, token
+
+
+def outcome(slack: FakeSlack, method: str) -> dict[str, Any]:
+    calls: list[dict[str, Any]] = wait_until(lambda: slack.calls(method))
+    return calls[0]
+
+
+def test_a_linked_runner_recognizes_and_the_step_completes_with_link_and_id(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    recipients = ["U_BOB", "U_CARL"]
+    execution, token = run_step(
+        fake_slack, bot, "U_ANA", recipients=recipients, message="great demo", value="teamwork"
+    )
+    done = outcome(fake_slack, "functions.completeSuccess")
+    [sent] = fake_achievers.recognitions
+    assert (sent["nominator"], sent["nominees"], sent["text"]) == (
+        "1001", ["1002", "1003"], "great demo",
+    )  # fmt: skip
+    assert sent["criterionId"] == 601
+    assert done["function_execution_id"] == execution
+    assert done["outputs"]["recognition_id"] == str(sent["id"])
+    assert done["outputs"]["recognition_link"].endswith(f"/event/{sent['id']}")
+    assert fake_slack.tokens("functions.completeSuccess") == [token]  # the execution's own
+    assert fake_slack.calls("functions.completeError") == []
+
+
+def test_an_unlinked_runner_gets_a_link_dm_and_the_step_fails_saying_so(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    run_step(fake_slack, bot, "U_BOB", recipients=["U_ANA"], message="thanks", value="Teamwork")
+    failed = outcome(fake_slack, "functions.completeError")
+    assert (
+        "<@U_BOB> hasn't linked" in failed["error"] and "run the workflow again" in failed["error"]
+    )
+    dms = [c for c in fake_slack.calls("chat.postMessage") if c["channel"] == "U_BOB"]
+    assert element(dms[0]["blocks"], "link_open")["url"].startswith("http")
+    assert fake_achievers.recognitions == []
+
+
+def test_a_value_the_platform_lacks_fails_the_step_naming_the_choices(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    run_step(fake_slack, bot, "U_ANA", recipients=["U_BOB"], message="thanks", value="Speed")
+    failed = outcome(fake_slack, "functions.completeError")
+    assert "no criterion called “Speed”" in failed["error"]
+    assert "Teamwork, Innovation, Customer Focus" in failed["error"]
+    assert fake_achievers.recognitions == []
+
+
+def test_the_usual_rules_hold_recognizing_yourself_fails_the_step(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    run_step(fake_slack, bot, "U_ANA", recipients=["U_ANA"], message="me!", value="Teamwork")
+    failed = outcome(fake_slack, "functions.completeError")
+    assert "can't recognize yourself" in failed["error"]
+    assert fake_achievers.recognitions == []
+    assert "Traceback" not in bot.log_text()
