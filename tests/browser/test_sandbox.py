@@ -134,3 +134,19 @@ def test_modal_shows_the_inline_error_then_sends(
     announcement = page.locator(".msg:not(.ephemeral)", has_text="@Dana Kim recognized")
     expect(announcement).to_contain_text("@Dana Kim recognized @Bob Stone for Customer Focus")
     expect(open_app(page, "Messages")).to_contain_text("Recognition sent to @Bob Stone")
+
+
+def test_a_clap_on_a_message_previews_a_recognition_of_its_author(
+    sandbox: SandboxProcess, context: BrowserContext
+) -> None:
+    page = open_as(context, sandbox.url, "Carl Diaz")
+    link(page, context, "Carl Diaz")
+    assert sandbox.say("U0DANA", "closed the Initech renewal").json()["ok"]
+    said = message(page, "closed the Initech renewal")
+    said.hover()
+    said.get_by_role("button", name="React with clap").click()
+    preview = page.locator(".msg.ephemeral", has_text="recognizing @Dana Kim")
+    expect(preview).to_contain_text("For this message: https://")
+    preview.get_by_role("combobox", name="Pick a criterion").select_option(label="Teamwork")
+    message(page, "Criterion: Teamwork").get_by_role("button", name="Send").click()
+    expect(message(page, "Recognition sent")).to_contain_text("Recognition sent to @Dana Kim")

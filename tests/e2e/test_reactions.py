@@ -3,13 +3,18 @@ its author, with a link to it; Send and Cancel as for /recognize."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+import httpx
 
 from tests.bot_process import BotProcess
 from tests.e2e.event_payloads import deliver, reaction_added
 from tests.e2e.flows import element, link, press, text_of
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
+from tests.sandbox_process import running_sandbox
 from tests.support import wait_until
 
 SEND, VALUE, OPEN_LINK = "recognition_send", "recognition_value", "link_open"
@@ -100,3 +105,17 @@ def test_where_the_bot_may_not_post_the_preview_comes_by_dm(
     calls = fake_slack.calls
     [dm] = wait_until(lambda: [p for p in calls("chat.postMessage") if "Preview" in text_of(p)])
     assert dm["channel"] == "U_ANA" and PERMALINK in text_of(dm)
+
+
+def test_in_the_sandbox_a_clap_reads_the_message_and_answers_only_the_reactor(
+    tmp_path: Path,
+) -> None:
+    with running_sandbox(tmp_path) as sandbox:
+        assert sandbox.say("U0BOB", "shipped the fix").json()["ok"]
+        [said] = [m for m in sandbox.messages("U0BOB") if m["text"] == "shipped the fix"]
+        react = {"user": "U0ANA", "ts": said["ts"]}
+        assert httpx.post(f"{sandbox.url}sandbox/react", json=react).json()["ok"]
+        # Ana isn't linked yet: the link prompt, for her eyes only (after reading the message)
+        [prompt] = wait_until(lambda: [m for m in sandbox.messages("U0ANA") if m["ephemeral"]])
+        assert "Link Achievers" in json.dumps(prompt["blocks"])
+        assert [m for m in sandbox.messages("U0BOB") if m["ephemeral"]] == []
