@@ -85,6 +85,9 @@ def test_reactions_and_the_workflow_step_are_declared_as_the_handlers_expect() -
     )
     assert {"reactions:read", "channels:history", "groups:history"} <= scopes
     assert settings["function_runtime"] == "remote"
+    assert (
+        settings["org_deploy_enabled"] is True
+    )  # Slack takes `functions` only from org-ready apps
     step = manifest()["functions"][workflow_step.STEP]
     inputs = step["input_parameters"]
     assert set(inputs) == {"recipients", "message", "value", "giver"}
