@@ -63,7 +63,7 @@ def check_value(draft: Draft, spec: ProviderSpec, asked: bool) -> None:
 
 
 async def give_recognition(
-    inputs: dict[str, Any],
+    inputs: dict[str, Any] | None,
     context: AsyncBoltContext,
     client: AsyncWebClient,
     complete: AsyncComplete,
@@ -72,6 +72,21 @@ async def give_recognition(
 ) -> None:
     """Bolt acks `function_executed` first; this runs after. The outcome completes the step here
     when it comes within Send's wait, else later from the outbox (handlers/delivery.py)."""
+    given = inputs if isinstance(inputs, dict) else {}
+    try:
+        await run(given, context, client, complete, fail, store)
+    except SlackApiError as error:  # Slack refused complete/fail (e.g. the run ended): log it
+        log.warning("workflow step not completed: %s", error.response.get("error"))
+
+
+async def run(
+    inputs: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    complete: AsyncComplete,
+    fail: AsyncFail,
+    store: Store,
+) -> None:
     try:
         desk = Desk.of(context, client)
         runner = Owner(desk.owner.team_id, runner_of(inputs), desk.spec.name)
