@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -72,35 +73,29 @@ async def give_recognition(
 ) -> None:
     """Bolt acks `function_executed` first; this runs after. The outcome completes the step here
     when it comes within Send's wait, else later from the outbox (handlers/delivery.py)."""
-    given = inputs if isinstance(inputs, dict) else {}
-    try:
-        await run(given, context, client, complete, fail, store)
-    except SlackApiError as error:  # Slack refused complete/fail (e.g. the run ended): log it
-        log.warning("workflow step not completed: %s", error.response.get("error"))
-
-
-async def run(
-    inputs: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    complete: AsyncComplete,
-    fail: AsyncFail,
-    store: Store,
-) -> None:
+    given = inputs if isinstance(inputs, dict) else {}  # Slack may send null
     try:
         desk = Desk.of(context, client)
-        runner = Owner(desk.owner.team_id, runner_of(inputs), desk.spec.name)
+        runner = Owner(desk.owner.team_id, runner_of(given), desk.spec.name)
         desk = dataclasses.replace(desk, owner=runner)
-        intent = await send(desk, store, inputs, context.function_execution_id)
+        intent = await send(desk, store, given, context.function_execution_id)
     except NotLinked as error:
         await desk.tell_failure(error, "Your workflow's recognition wasn't sent. ")
-        await fail(not_linked(desk.owner.user_id, desk.spec))
+        await settle(fail(not_linked(desk.owner.user_id, desk.spec)))
         return
     except KudosError as error:
-        await fail(f"Recognition not sent: {error.user_message}")
+        await settle(fail(f"Recognition not sent: {error.user_message}"))
         return
     if intent.final:  # otherwise the consumer has it, and completes the step
-        await finish(complete, fail, intent, desk.spec)
+        await settle(finish(complete, fail, intent, desk.spec))
+
+
+async def settle(completing: Awaitable[object]) -> None:
+    """Complete or fail the step; Slack refusing (e.g. the run already ended) is only logged."""
+    try:
+        await completing
+    except SlackApiError as error:
+        log.warning("workflow step not completed: %s", error.response.get("error"))
 
 
 async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | None) -> Intent:
@@ -141,10 +136,7 @@ async def report(client: AsyncWebClient, intent: Intent, spec: ProviderSpec) -> 
     step = intent.draft.step
     if step is None or not intent.final:
         return
-    try:
-        await finish(AsyncComplete(client, step), AsyncFail(client, step), intent, spec)
-    except SlackApiError as error:  # e.g. the execution ended meanwhile: nothing left to tell
-        log.warning("workflow step not completed: %s", error.response.get("error"))
+    await settle(finish(AsyncComplete(client, step), AsyncFail(client, step), intent, spec))
 
 
 def register(app: AsyncApp) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import pytest
+
 from tests.bot_process import BotProcess
 from tests.e2e.event_payloads import deliver, function_executed
 from tests.e2e.flows import element, link
@@ -62,23 +64,30 @@ def test_an_unlinked_runner_gets_a_link_dm_and_the_step_fails_saying_so(
     assert fake_achievers.recognitions == []
 
 
-def test_a_value_the_platform_lacks_fails_the_step_naming_the_choices(
-    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
-) -> None:
-    link(bot)
-    run_step(fake_slack, bot, "U_ANA", recipients=["U_BOB"], message="thanks", value="Speed")
-    failed = outcome(fake_slack, "functions.completeError")
-    assert "no criterion called “Speed”" in failed["error"]
-    assert "Teamwork, Innovation, Customer Focus" in failed["error"]
-    assert fake_achievers.recognitions == []
+REFUSED = [  # what the step is given, and what its failure says
+    ({"recipients": ["U_BOB"], "value": "Speed"}, "no criterion called “Speed”", "Teamwork, Inn"),
+    ({"recipients": ["U_ANA"], "value": "Teamwork"}, "can't recognize yourself"),
+    ({"recipients": ["U_BOB"]}, "Achievers requires a criterion", "Customer Focus"),
+    ({"recipients": ["U_DAN"], "value": "Teamwork"}, "can't find Dan Moss on Achievers"),
+]
 
 
-def test_the_usual_rules_hold_recognizing_yourself_fails_the_step(
-    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+@pytest.mark.parametrize(
+    ("inputs", "said"),
+    [(inputs, said) for inputs, *said in REFUSED],
+    ids=["unknown-value", "yourself", "no-value", "unknown-person"],
+)
+def test_the_usual_rules_hold_and_the_step_fails_saying_why(
+    bot: BotProcess,
+    fake_achievers: FakeAchievers,
+    fake_slack: FakeSlack,
+    inputs: dict[str, Any],
+    said: list[str],
 ) -> None:
     link(bot)
-    run_step(fake_slack, bot, "U_ANA", recipients=["U_ANA"], message="me!", value="Teamwork")
+    run_step(fake_slack, bot, "U_ANA", message="thanks", **inputs)
     failed = outcome(fake_slack, "functions.completeError")
-    assert "can't recognize yourself" in failed["error"]
+    assert all(words in failed["error"] for words in said), failed["error"]
     assert fake_achievers.recognitions == []
+    assert fake_slack.calls("functions.completeSuccess") == []
     assert "Traceback" not in bot.log_text()
