@@ -20,17 +20,13 @@ UNREADABLE = "Slack didn't show me that message. Please try again in a moment."
 
 @dataclass(frozen=True)
 class SlackMessage:
-    channel_id: str
-    ts: str
     author: str  # "" when no person wrote it
     by_bot: bool
-    text: str
 
 
-def read(channel_id: str, ts: str, raw: Mapping[str, Any]) -> SlackMessage:
+def read(raw: Mapping[str, Any]) -> SlackMessage:
     by_bot = bool(raw.get("bot_id")) or raw.get("subtype") == "bot_message"
-    text = str(raw.get("text") or "")
-    return SlackMessage(channel_id, ts, str(raw.get("user") or ""), by_bot, text)
+    return SlackMessage(str(raw.get("user") or ""), by_bot)
 
 
 async def fetch(client: AsyncWebClient, channel_id: str, ts: str) -> SlackMessage | None:
@@ -54,7 +50,7 @@ async def fetch(client: AsyncWebClient, channel_id: str, ts: str) -> SlackMessag
     except (aiohttp.ClientError, TimeoutError) as error:
         log.warning("could not read a message: %s", type(error).__name__)
         raise KudosError(UNREADABLE) from error
-    return None if found is None else read(channel_id, ts, found)
+    return None if found is None else read(found)
 
 
 def _at(messages: Any, ts: str) -> Mapping[str, Any] | None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Awaitable
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.complete.async_complete import AsyncComplete
@@ -91,11 +92,14 @@ async def give_recognition(
 
 
 async def settle(completing: Awaitable[object]) -> None:
-    """Complete or fail the step; Slack refusing (e.g. the run already ended) is only logged."""
+    """Complete or fail the step; Slack refusing (the run ended) or unreachable is only logged,
+    so the outbox still tells the sender and drops the entry."""
     try:
         await completing
     except SlackApiError as error:
         log.warning("workflow step not completed: %s", error.response.get("error"))
+    except (aiohttp.ClientError, TimeoutError) as error:
+        log.warning("workflow step not completed: %s", type(error).__name__)
 
 
 async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | None) -> Intent:
