@@ -176,3 +176,9 @@ def test_malformed_redis_url_is_one_clear_line(env: pytest.MonkeyPatch, url: str
 )
 def test_good_redis_urls_pass(env: pytest.MonkeyPatch, url: str) -> None:
     check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))
+
+
+def test_recognize_emoji_is_clap_or_a_list_of_names(env: pytest.MonkeyPatch) -> None:
+    assert with_env(env, {}).recognize_emojis == {"clap"}
+    listed = with_env(env, {"RECOGNIZE_EMOJI": " :clap:, raised_hands ,,tada"})
+    assert listed.recognize_emojis == {"clap", "raised_hands", "tada"}
