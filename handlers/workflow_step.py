@@ -6,35 +6,31 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
-from collections.abc import Awaitable
 from typing import Any
 
-import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import RECIPIENTS, VALUE, InvalidInput, KudosError, NotLinked
 from bot.models import Draft, Intent, Owner, RecognitionRequest
 from bot.providers.base import ProviderSpec
 from bot.store import Store
+from handlers import step_values
 from handlers.modal_desk import Desk
 from handlers.parse import MAX_RECIPIENTS
+from handlers.step_kit import USER_ID, settle, user_in
 
 log = logging.getLogger(__name__)
 STEP = "give_recognition"  # the function's callback_id in manifest.yml
-USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")
 
 
 def runner_of(inputs: dict[str, Any]) -> str:
-    """The person running the step: the `user_context` Slack itself fills (`{id, secret}`)."""
-    giver = inputs.get("giver")
-    user_id = str(giver.get("id") or "") if isinstance(giver, dict) else ""
-    if not USER_ID.fullmatch(user_id):
+    """The person running the step, from its Giver (set to the person who runs the workflow)."""
+    user_id = user_in(inputs.get("giver"))
+    if user_id is None:
         raise InvalidInput("The step's Giver must be the person who runs the workflow.")
     return user_id
 
@@ -53,12 +49,16 @@ def step_request(inputs: dict[str, Any]) -> RecognitionRequest:
     return RecognitionRequest(recipient_ids=ids, message=message, hashtags=[value] if value else [])
 
 
-def check_value(draft: Draft, spec: ProviderSpec, asked: bool) -> None:
-    """A value the step names must exist; one the platform requires must be named."""
+def check_value(draft: Draft, spec: ProviderSpec, asked: str | None) -> Draft:
+    """The value the step names (picked from the menu: its id; typed: its name) must exist; one
+    the platform requires must be named."""
+    picked = next((value for value in draft.choices if value.id == asked), None)
+    if draft.value is None and picked is not None:
+        return draft.model_copy(update={"value": picked, "unknown_value": None})
     if draft.value is not None or not (asked or spec.value_required):
-        return
+        return draft
     names = ", ".join(value.name for value in draft.choices[:20]) or "none offered"
-    start = f"{spec.display_name} has no {spec.value_label} called “{draft.unknown_value}”."
+    start = f"{spec.display_name} has no {spec.value_label} called “{asked}”."
     if not asked:
         start = f"{spec.display_name} requires a {spec.value_label}."
     raise InvalidInput(f"{start} Set the step's Value to one of: {names}.", VALUE)
@@ -91,22 +91,11 @@ async def give_recognition(
         await settle(finish(complete, fail, intent, desk.spec))
 
 
-async def settle(completing: Awaitable[object]) -> None:
-    """Complete or fail the step; Slack refusing (the run ended) or unreachable is only logged,
-    so the outbox still tells the sender and drops the entry."""
-    try:
-        await completing
-    except SlackApiError as error:
-        log.warning("workflow step not completed: %s", error.response.get("error"))
-    except (aiohttp.ClientError, TimeoutError) as error:
-        log.warning("workflow step not completed: %s", type(error).__name__)
-
-
 async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | None) -> Intent:
     """The draft as /recognize prepares it, marked with its step, then exactly like Send."""
     request = step_request(inputs)
     draft = await desk.recognitions.prepare(desk.owner, "", request)
-    check_value(draft, desk.spec, bool(request.hashtags))
+    draft = check_value(draft, desk.spec, request.hashtags[0] if request.hashtags else None)
     draft = draft.model_copy(update={"step": step})
     await store.put_draft(draft)
     return await desk.outbox.outcome(await desk.outbox.submit(draft))
@@ -145,3 +134,4 @@ async def report(client: AsyncWebClient, intent: Intent, spec: ProviderSpec) -> 
 
 def register(app: AsyncApp) -> None:
     app.function(STEP)(give_recognition)
+    step_values.register(app)

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from bot.app import build_app
 from bot.services import build_services
 from bot.settings import Settings
-from handlers import kit, workflow_step
+from handlers import kit, step_values, workflow_step
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"
@@ -94,3 +94,8 @@ def test_reactions_and_the_workflow_step_are_declared_as_the_handlers_expect() -
     assert inputs["giver"]["type"] == "slack#/types/user_context"
     assert inputs["recipients"]["items"]["type"] == "slack#/types/user_id"
     assert set(step["output_parameters"]) == {"recognition_id", "recognition_link"}
+    menu = inputs["value"]["dynamic_options"]
+    assert menu["function"] == f"#/functions/{step_values.VALUES_STEP}"
+    values = manifest()["functions"][step_values.VALUES_STEP]
+    assert values["output_parameters"]["options"]["type"] == "slack#/types/options_select"
+    assert set(menu["inputs"]) == set(values["input_parameters"]) == {"builder"}

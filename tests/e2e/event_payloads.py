@@ -48,12 +48,14 @@ def reaction_added(
     )
 
 
-def function_executed(inputs: dict[str, Any], token: str, execution_id: str) -> bytes:
-    """A run of the `give_recognition` step; `token` is the execution's `bot_access_token`."""
+def function_executed(
+    inputs: dict[str, Any], token: str, execution_id: str, callback_id: str = "give_recognition"
+) -> bytes:
+    """A run of a custom step; `token` is the execution's `bot_access_token`."""
     parameters = [{"type": "string", "name": name, "is_required": False} for name in STEP_INPUTS]
     function = {
         "id": "Fn0KUDOS",
-        "callback_id": "give_recognition",
+        "callback_id": callback_id,
         "title": "Give recognition",
         "description": "Recognize teammates on your recognition platform",
         "type": "app",

@@ -25,6 +25,14 @@ def run_step(slack: FakeSlack, bot: BotProcess, runner: str, **inputs: Any) -> t
     return execution, token
 
 
+def values_menu(slack: FakeSlack, bot: BotProcess, builder: str) -> None:
+    """Workflow Builder asks for the Value menu while `builder` edits the step."""
+    token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
+    slack.step_tokens.add(token)
+    inputs = {"builder": {"id": builder, "secret": secrets.token_hex(16)}}
+    deliver(bot, function_executed(inputs, token, execution, callback_id="recognition_values"))
+
+
 def outcome(slack: FakeSlack, method: str) -> dict[str, Any]:
     calls: list[dict[str, Any]] = wait_until(lambda: slack.calls(method))
     return calls[0]
@@ -91,3 +99,24 @@ def test_the_usual_rules_hold_and_the_step_fails_saying_why(
     assert fake_achievers.recognitions == []
     assert fake_slack.calls("functions.completeSuccess") == []
     assert "Traceback" not in bot.log_text()
+
+
+def test_the_value_menu_lists_the_builders_values_before_the_ack_and_a_pick_is_used(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    values_menu(fake_slack, bot, "U_ANA")
+    [menu] = fake_slack.calls("functions.completeSuccess")  # before the ack, as Slack asks
+    options = {o["text"]["text"]: o["value"] for o in menu["outputs"]["options"]}
+    assert options == {"Teamwork": "601", "Innovation": "602", "Customer Focus": "603"}
+    run_step(fake_slack, bot, "U_ANA", recipients=["U_BOB"], message="wow", value="603")
+    wait_until(lambda: len(fake_slack.calls("functions.completeSuccess")) == 2)
+    assert [r["criterionId"] for r in fake_achievers.recognitions] == [603]
+
+
+def test_an_unlinked_builder_is_told_to_link_for_the_menu(
+    bot: BotProcess, fake_slack: FakeSlack
+) -> None:
+    values_menu(fake_slack, bot, "U_BOB")
+    [failed] = fake_slack.calls("functions.completeError")
+    assert "Link your Achievers account" in failed["error"]

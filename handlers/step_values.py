@@ -1,0 +1,69 @@
+"""The Give recognition step's Value menu in Workflow Builder: a custom step Slack runs while a
+workflow is being built (dynamic options), answering with the platform's values as the builder
+sees them. Slack wants the options before the ack, so this runs inside Slack's 3 seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
+
+from bot.errors import KudosError, NotLinked
+from bot.lookups import Lookups
+from bot.models import Owner, Value
+from bot.providers import Registry
+from handlers.kit import OPTION_TEXT, OPTION_VALUE, clip
+from handlers.step_kit import settle, user_in
+
+log = logging.getLogger(__name__)
+VALUES_STEP = "recognition_values"  # the options function's callback_id in manifest.yml
+VALUES_BUDGET = 2.0  # seconds for the platform: Slack waits 3 for the whole answer
+
+
+def options(values: list[Value]) -> list[dict[str, Any]]:
+    """`slack#/types/options_select`: Block Kit options, the value's id as each one's value."""
+    usable = [value for value in values if len(value.id) <= OPTION_VALUE][:100]
+    return [
+        {"text": {"type": "plain_text", "text": clip(value.name, OPTION_TEXT)}, "value": value.id}
+        for value in usable
+    ]
+
+
+async def list_values(
+    ack: AsyncAck,
+    inputs: dict[str, Any] | None,
+    context: AsyncBoltContext,
+    complete: AsyncComplete,
+    fail: AsyncFail,
+    registry: Registry,
+    lookups: Lookups,
+) -> None:
+    """Complete with the builder's platform values, then ack (Slack's order for dynamic options)."""
+    try:
+        spec = registry.get().spec
+        builder = user_in((inputs or {}).get("builder"))
+        if builder is None:
+            raise KudosError("Slack didn't say who is building the workflow.")
+        async with asyncio.timeout(VALUES_BUDGET):
+            values = await lookups.values(Owner(context.team_id or "", builder, spec.name))
+        await settle(complete({"options": options(values)}))
+    except NotLinked:
+        await settle(
+            fail(f"Link your {spec.display_name} account (`/kudos link`) to pick a value.")
+        )
+    except TimeoutError:
+        await settle(fail("The platform didn't answer in time. Open the step again to retry."))
+    except KudosError as error:
+        await settle(fail(error.user_message))
+    finally:
+        await ack()
+
+
+def register(app: AsyncApp) -> None:
+    app.function(VALUES_STEP, auto_acknowledge=False)(list_values)
