@@ -23,6 +23,7 @@ NO_TS = {"type": "message", "channel": "C1"}
 # A step whose inputs make no sense fails, saying why; nothing is sent.
 STEP = {"type": "function_executed", "function": {"callback_id": "give_recognition"}}
 STEP |= {"function_execution_id": "Fx0FUZZ"}
+MENU = STEP | {"function": {"callback_id": "recognition_values"}}
 
 
 def form(**fields: str) -> bytes:
@@ -48,6 +49,7 @@ SURVIVED = [
     (event({"type": "reaction_added", "reaction": "clap", "item": NO_TS}), JSON),  # nobody
     (event(STEP | {"inputs": {"recipients": "U_BOB", "giver": "U_FUZZ"}}), JSON),
     (event(STEP | {"inputs": None}), JSON),
+    (event(MENU | {"inputs": {"builder": "U_FUZZ"}}), JSON),  # not a user_context
     (interactive({"type": "block_actions", "user": USER, "actions": [GIVE]}), FORM),
     (interactive({"type": "shortcut", "callback_id": kit.GLOBAL_SHORTCUT, "user": USER}), FORM),
 ]
@@ -65,6 +67,7 @@ SURVIVED_IDS = [
     "reaction-without-user",
     "step-with-mangled-inputs",
     "step-without-inputs",
+    "menu-without-builder",
     "action-without-team",
     "shortcut-without-trigger",
 ]

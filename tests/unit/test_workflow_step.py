@@ -7,9 +7,10 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
-from bot.models import Intent
+from bot.models import Intent, Value
 from bot.outbox import Consumer
 from handlers.delivery import tell_outcome
+from handlers.step_values import options
 from handlers.workflow_step import runner_of, step_request
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack import FakeSlack
@@ -70,3 +71,11 @@ def test_the_runner_comes_from_the_user_context_and_inputs_are_checked() -> None
     for recipients in ([], "U1B", ["not-a-user"], [f"U{n:03d}" for n in range(11)]):
         with pytest.raises(InvalidInput):
             step_request({"recipients": recipients, "message": "hi"})
+
+
+def test_the_value_menu_keeps_within_block_kit_limits() -> None:
+    values = [Value(id=str(n), name="x" * 200) for n in range(120)]
+    values.insert(0, Value(id="i" * 200, name="too long an id"))
+    shown = options(values)
+    assert len(shown) == 100 and shown[0]["value"] == "0"
+    assert all(len(option["text"]["text"]) <= 75 for option in shown)
