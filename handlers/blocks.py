@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import Draft, Intent, Person, Sent
+from bot.models import Draft, Intent, Person, Sent, Value
 from bot.platform_errors import wait_words
 from bot.providers.base import ProviderSpec
 from handlers.kit import (
@@ -65,17 +65,21 @@ def names(draft: Draft) -> str:
     return ", ".join(f"<@{recipient.slack_id}>" for recipient in draft.recipients)
 
 
-def value_picker(draft: Draft, spec: ProviderSpec) -> Block:
-    choices = [value for value in draft.choices if len(value.id) <= OPTION_VALUE][:100]
-    options = [
+def value_options(values: list[Value]) -> list[Block]:
+    """Values as Block Kit options (a select's, or a Workflow Builder menu's), within limits."""
+    choices = [value for value in values if len(value.id) <= OPTION_VALUE][:100]
+    return [
         {"text": {"type": "plain_text", "text": clip(value.name, OPTION_TEXT)}, "value": value.id}
         for value in choices
     ]
+
+
+def value_picker(draft: Draft, spec: ProviderSpec) -> Block:
     return {
         "type": "static_select",
         "action_id": CHOOSE_VALUE,
         "placeholder": {"type": "plain_text", "text": f"Pick a {spec.value_label}"},
-        "options": options,
+        "options": value_options(draft.choices),
     }
 
 

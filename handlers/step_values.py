@@ -16,23 +16,14 @@ from slack_bolt.context.fail.async_fail import AsyncFail
 
 from bot.errors import KudosError, NotLinked
 from bot.lookups import Lookups
-from bot.models import Owner, Value
+from bot.models import Owner
 from bot.providers import Registry
-from handlers.kit import OPTION_TEXT, OPTION_VALUE, clip
+from handlers import blocks
 from handlers.step_kit import settle, user_in
 
 log = logging.getLogger(__name__)
 VALUES_STEP = "recognition_values"  # the options function's callback_id in manifest.yml
 VALUES_BUDGET = 2.0  # seconds for the platform: Slack waits 3 for the whole answer
-
-
-def options(values: list[Value]) -> list[dict[str, Any]]:
-    """`slack#/types/options_select`: Block Kit options, the value's id as each one's value."""
-    usable = [value for value in values if len(value.id) <= OPTION_VALUE][:100]
-    return [
-        {"text": {"type": "plain_text", "text": clip(value.name, OPTION_TEXT)}, "value": value.id}
-        for value in usable
-    ]
 
 
 async def list_values(
@@ -52,7 +43,7 @@ async def list_values(
             raise KudosError("Slack didn't say who is building the workflow.")
         async with asyncio.timeout(VALUES_BUDGET):
             values = await lookups.values(Owner(context.team_id or "", builder, spec.name))
-        await settle(complete({"options": options(values)}))
+        await settle(complete({"options": blocks.value_options(values)}))
     except NotLinked:
         await settle(
             fail(f"Link your {spec.display_name} account (`/kudos link`) to pick a value.")
