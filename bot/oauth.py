@@ -83,7 +83,8 @@ async def exchange_code(
     redirect_uri: str,
     code_verifier: str | None = None,
 ) -> TokenSet:
-    """Authorization code → tokens; any failure is an `OAuthFailure` for the callback page."""
+    """Authorization code → tokens. A refusal is an `OAuthFailure` for the callback page; a
+    platform that is away raises `ProviderUnavailable` (the link can simply be tried again)."""
     params: Params = {"grant_type": "authorization_code", "code": code}
     if spec.send_redirect_uri:
         params["redirect_uri"] = redirect_uri
@@ -93,12 +94,6 @@ async def exchange_code(
         params["code_verifier"] = code_verifier
     try:
         return await request_token(http, spec, client, params)
-    except ProviderUnavailable as error:
-        raise OAuthFailure(
-            "Link failed",
-            f"{spec.display_name} isn't available right now, so nothing was linked. "
-            "Run /kudos link in Slack to try again in a few minutes.",
-        ) from error
     except TokenRejected as rejected:
         raise OAuthFailure("Link failed", _rejection(spec, rejected)) from rejected
 

@@ -6,11 +6,14 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from bot.errors import KudosError
 from bot.linking import LinkResult
+from bot.models import PendingLink
 from bot.pages import page
 from bot.services import Services
-from handlers import blocks
+from handlers import blocks, kit
 from handlers.home import Home
+from handlers.resume import resumed
 
 
 async def oauth_callback(request: Request) -> Response:
@@ -31,15 +34,35 @@ async def oauth_callback(request: Request) -> Response:
 
 
 async def tell_in_slack(services: Services, result: LinkResult) -> None:
-    """The user hears how it went where they started (unless we don't know who they are)."""
+    """The user hears how it went where they started (unless we don't know who they are);
+    after a link, what they asked for before it continues there."""
     pending = result.pending
     if pending is None:
         return
     spec = services.registry.get(pending.provider).spec
+    shown: list[kit.Block] | None = None
     if result.needs_confirmation and result.account is not None:
         text, shown = blocks.confirm_account(spec, result.account)
     elif result.ok:
-        text, shown = f":white_check_mark: {result.message}", None
+        text = f":white_check_mark: {result.message}"
+        answer = await resumed(services, pending)
+        if answer is not None:
+            text, shown = blocks.linked_then(result.message, *answer)
     else:
-        text, shown = f"Linking didn't work: {result.message}", None
-    await services.notifier.tell(pending.user_id, text, pending.response_url, blocks=shown)
+        text = f"Linking didn't work: {result.message}"
+        if result.retry:  # the platform was away: a fresh button, for the same request
+            shown = await _link_again(services, pending, text)
+    message = kit.message(text, shown)
+    await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+
+
+async def _link_again(
+    services: Services, pending: PendingLink, text: str
+) -> list[kit.Block] | None:
+    """A new link button that continues with the same request (none when Redis is away)."""
+    spec = services.registry.get(pending.provider).spec
+    try:
+        url = await services.linker.start(pending.owner, pending.response_url, pending.resume)
+    except KudosError:
+        return None
+    return blocks.link_prompt(url, spec, text)

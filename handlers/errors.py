@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import KudosError, NotLinked
 from bot.linking import Linker
-from bot.models import Owner
+from bot.models import Owner, Resume
 from bot.providers import Registry
 from handlers import blocks, kit
 from handlers.kit import escape, section
@@ -37,27 +37,36 @@ def user_message(error: Exception) -> str:
     return GENERIC
 
 
-async def explain(error: Exception, context: AsyncBoltContext, response_url: str | None) -> Reply:
-    """What to tell the user about `error`; a missing link comes with a link button."""
+async def explain(
+    error: Exception,
+    context: AsyncBoltContext,
+    response_url: str | None,
+    resume: Resume | None = None,
+) -> Reply:
+    """What to tell the user about `error`; a missing link comes with a link button, and what
+    they asked (`resume`) continues by itself once they are linked."""
     if isinstance(error, NotLinked) and context.team_id and context.user_id:
         linker: Linker = context["linker"]
         registry: Registry = context["registry"]
         spec = registry.get(error.provider).spec
         owner = Owner(context.team_id, context.user_id, spec.name)
-        url = await linker.start(owner, response_url)
+        url = await linker.start(owner, response_url, resume)
         return error.user_message, blocks.link_prompt(url, spec, error.user_message)
     return f":warning: {user_message(error)}", None
 
 
 async def settled(
-    answering: Awaitable[Reply], context: AsyncBoltContext, response_url: str | None
+    answering: Awaitable[Reply],
+    context: AsyncBoltContext,
+    response_url: str | None,
+    resume: Resume | None = None,
 ) -> Reply:
     """The reply, or what to say about its failure: never raises."""
     try:
         return await answering
     except Exception as error:  # the boundary: every failure ends in a message
         try:
-            return await explain(error, context, response_url)
+            return await explain(error, context, response_url, resume)
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not explain an error: %s", type(second).__name__)
             return f":warning: {user_message(second)}", None

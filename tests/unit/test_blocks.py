@@ -201,3 +201,12 @@ def test_preview_in_a_dm_offers_no_announcement() -> None:
     built = blocks.preview(draft(channel_id=""), SPEC)
     assert not [b for b in built if str(b.get("block_id", "")).startswith("announce:")]
     assert kit.ANNOUNCE not in texts(built)
+
+
+def test_linked_then_puts_the_note_above_the_answer_escaped() -> None:
+    preview = blocks.preview(draft(), SPEC)
+    text, shown = blocks.linked_then(f"You're linked as {EVIL}.", "Preview", preview)
+    assert text == "Preview" and shown[1:] == preview
+    assert shown[0]["type"] == "context" and "<!channel>" not in json.dumps(shown[0])
+    text, shown = blocks.linked_then("linked", "*Achievers*: 3 criteria", None)
+    assert shown[1] == kit.section("*Achievers*: 3 criteria")
