@@ -56,15 +56,19 @@ async def run(request: KudosCommand, context: AsyncBoltContext, response_url: st
 
 
 async def show_status(ask: Ask) -> Reply:
-    """One line per enabled platform: linked as whom, or how to link."""
-    lines = []
+    """One line per enabled platform: linked as whom, or how to link; a link that expired
+    for good (nothing can renew it) comes with a Link button."""
+    rows: list[lookup_blocks.StatusRow] = []
     for name in ask.registry.names():
         owner = Owner(ask.owner.team_id, ask.owner.user_id, name)
         spec = ask.registry.get(name).spec
-        lines.append(
-            lookup_blocks.status_line(spec, await ask.tokens.link(owner) if spec.per_user else None)
+        current = await ask.tokens.link(owner) if spec.per_user else None
+        lapsed = current is not None and current.lapsed
+        rows.append(
+            (spec, current, await ask.linker.start(owner, ask.response_url) if lapsed else None)
         )
-    return "\n".join(lines), None
+    text = "\n".join(lookup_blocks.status_line(spec, current) for spec, current, _ in rows)
+    return text, lookup_blocks.status(rows) if any(url for *_, url in rows) else None
 
 
 async def unlink(ask: Ask) -> Reply:
@@ -78,7 +82,7 @@ async def link(ask: Ask) -> Reply:
     current = await ask.tokens.link(ask.owner) if spec.per_user else None
     if current is not None and not current.confirmed:
         return blocks.confirm_account(spec, current.account)
-    if current is not None:
+    if current is not None and not current.lapsed:
         return (
             f"You're already linked to {spec.display_name} as {escape(current.account.name)}. "
             f"To use another account, run `/kudos unlink {spec.name}` first."
