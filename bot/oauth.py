@@ -12,7 +12,13 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from bot.errors import GrantRevoked, OAuthFailure, ProviderError, ProviderUnavailable
+from bot.errors import (
+    ClientRefused,
+    GrantRevoked,
+    OAuthFailure,
+    ProviderError,
+    ProviderUnavailable,
+)
 from bot.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.models import TokenSet
 from bot.providers.base import ProviderSpec
@@ -120,7 +126,7 @@ async def client_credentials(
     try:
         return await request_token(http, spec, client, params)
     except TokenRejected as rejected:
-        raise ProviderError(_rejection(spec, rejected)) from rejected
+        raise ClientRefused(_rejection(spec, rejected), rejected.error) from rejected
 
 
 async def request_token(

@@ -15,7 +15,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import KudosError, NotLinked
+from bot.errors import DirectoryCause, DirectoryFailed, KudosError, NotLinked
 from bot.linking import Linker
 from bot.models import Owner, Resume
 from bot.providers import Registry
@@ -30,7 +30,30 @@ LazyListener = Callable[..., Awaitable[None]]
 Reply = tuple[str, list[kit.Block] | None]
 
 
+ADMIN_CHECKS: dict[DirectoryCause, str] = {
+    "credentials": "that {env}__CLIENT_ID and {env}__CLIENT_SECRET are the API credentials "
+    "{name} issued (it refused them)",
+    "scope": "that {env}__ENTITY_ID is the id of your {name} account, the one the API "
+    "credentials belong to ({name} refused access to it)",
+    "permission": "that the {name} API credentials have the permission to read employees",
+    "unreachable": "that {name} is reachable from the bot at {env}__BASE_URL (it didn't answer, "
+    "or something else answered)",
+    "other": "the bot's logs",
+}
+
+
+def directory_failure(error: DirectoryFailed) -> str:
+    """What the user (and their admin) reads when the walk of a platform's people failed."""
+    check = ADMIN_CHECKS[error.cause].format(env=error.provider.upper(), name=error.name)
+    return (
+        f"I couldn't read the {error.name} company directory, so I can't look people up yet. "
+        f"Ask your Slack admin to check {check}."
+    )
+
+
 def user_message(error: Exception) -> str:
+    if isinstance(error, DirectoryFailed):
+        return directory_failure(error)
     if isinstance(error, KudosError):
         return error.user_message
     log.error("unexpected %s", type(error).__name__, exc_info=error)

@@ -18,7 +18,7 @@ from bot.slack_people import SlackPeople
 from bot.tokens import Tokens
 from handlers import blocks, lookup_blocks
 from handlers.errors import Reply
-from handlers.kit import escape
+from handlers.kit import context, escape, section
 from handlers.parse import KudosCommand
 
 
@@ -97,11 +97,15 @@ async def whois(ask: Ask) -> Reply:
     if ask.request.user_id is None:
         raise InvalidInput("Who should I look up? Try `/kudos whois @ana`.")
     profile = await ask.people.recipient(ask.request.user_id)
-    person = await ask.directory.find(ask.owner, profile.email or "")
+    person, waited = await ask.directory.find_when_ready(ask.owner, profile.email or "")
+    note = lookup_blocks.FIRST_LOOKUP if waited else None
     if person is None:
-        return f"{escape(profile.name)} is not on {ask.spec.display_name}.", None
+        text = f"{escape(profile.name)} is not on {ask.spec.display_name}."
+        return text, [section(text), context(note)] if note else None
     card = lookup_blocks.person_card(ask.spec, person)
-    return f"{escape(person.name)} on {ask.spec.display_name}", card
+    return f"{escape(person.name)} on {ask.spec.display_name}", card + (
+        [context(note)] if note else []
+    )
 
 
 async def recent(ask: Ask) -> Reply:

@@ -48,6 +48,10 @@ def status_line(spec: ProviderSpec, link: Link | None) -> str:
     return f"*{spec.display_name}*: linked as {escape(account.name)}{email}"
 
 
+FIRST_LOOKUP = (
+    "The first lookup after the bot starts reads the whole company directory, so this one "
+    "took longer; the next ones are instant."
+)
 StatusRow = tuple[ProviderSpec, Link | None, str | None]  # the platform, the link, a sign-in URL
 
 

@@ -35,7 +35,7 @@ class FakeAchievers(FakeServer):
         self.logged_in: str | None = None
         self.deny = False
         self.expires_as_seconds = False
-        self.token_lifetime: float = TOKEN_LIFETIME  # seconds a new access token lives (no refresh token)
+        self.token_lifetime: float = TOKEN_LIFETIME  # a new access token's life (no refresh token)
         self.latency = 0.0
         self.requests: list[tuple[str, str, str]] = []
         self.page_cap: int | None = None  # the largest page served, whatever was asked for
