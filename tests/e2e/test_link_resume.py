@@ -8,7 +8,8 @@ import httpx
 import redis
 
 from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, kudos_answer, text_of
+from tests.e2e.flows import command, element, kudos_answer, press, text_of
+from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
 from tests.support import stored, wait_until
 
@@ -23,7 +24,7 @@ def prompt_then_sign_in(bot: BotProcess, reply: dict[str, Any]) -> httpx.Respons
     return page
 
 
-def test_recognize_continues_at_the_prompt(bot: BotProcess) -> None:
+def test_recognize_continues_at_the_prompt(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
     prompt = command(bot, RECOGNIZE)
     seen = len(bot.slack.responses("U_ANA"))
     prompt_then_sign_in(bot, prompt)
@@ -33,7 +34,14 @@ def test_recognize_continues_at_the_prompt(bot: BotProcess) -> None:
     assert resumed["replace_original"] is True
     assert "linked to Achievers as Ana Lopez" in text_of(resumed)
     assert "Preview" in text_of(resumed) and "great demo" in text_of(resumed)
-    assert element(resumed["blocks"], "recognition_send")["value"]
+    send = element(resumed["blocks"], "recognition_send")
+    press(bot, "recognition_send", send["value"])
+    [sent] = wait_until(lambda: fake_achievers.recognitions or None)
+    assert (sent["nominees"], sent["text"]) == (["1002"], "great demo")
+    announced = wait_until(  # in the channel the command was typed in
+        lambda: [p for p in bot.slack.calls("chat.postMessage") if p["channel"] == "C1"] or None
+    )
+    assert "<@U_ANA> recognized <@U_BOB>" in text_of(announced[0])
 
 
 def test_a_refused_response_url_sends_the_preview_by_dm(
