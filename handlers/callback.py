@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -26,16 +26,17 @@ async def oauth_callback(request: Request) -> Response:
     await tell_in_slack(services, result)
     ending = " You can close this tab." if result.ok and not result.needs_confirmation else ""
     html = page(result.title, result.message + ending, result.ok)
-    refresh = None
-    if result.pending is not None:  # Home reflects the new state; after the page has gone out
-        home = Home.of(services)
-        refresh = BackgroundTask(home.show, result.pending.team_id, result.pending.user_id)
-    return HTMLResponse(html, status_code=200 if result.ok else 400, background=refresh)
+    after = BackgroundTasks()  # once the page has gone out
+    if result.pending is not None:
+        if result.ok and not result.needs_confirmation:
+            after.add_task(continue_request, services, result.pending, result.message)
+        home = Home.of(services)  # Home reflects the new state
+        after.add_task(home.show, result.pending.team_id, result.pending.user_id)
+    return HTMLResponse(html, status_code=200 if result.ok else 400, background=after)
 
 
 async def tell_in_slack(services: Services, result: LinkResult) -> None:
-    """The user hears how it went where they started (unless we don't know who they are);
-    after a link, what they asked for before it continues there."""
+    """The user hears how it went where they started (unless we don't know who they are)."""
     pending = result.pending
     if pending is None:
         return
@@ -45,15 +46,20 @@ async def tell_in_slack(services: Services, result: LinkResult) -> None:
         text, shown = blocks.confirm_account(spec, result.account)
     elif result.ok:
         text = f":white_check_mark: {result.message}"
-        answer = await resumed(services, pending)
-        if answer is not None:
-            text, shown = blocks.linked_then(result.message, *answer)
     else:
         text = f"Linking didn't work: {result.message}"
         if result.retry:  # the platform was away: a fresh button, for the same request
             shown = await _link_again(services, pending, text)
     message = kit.message(text, shown)
     await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+
+
+async def continue_request(services: Services, pending: PendingLink, linked: str) -> None:
+    """What the user asked for before linking, answered in the same place (see resume.py)."""
+    answer = await resumed(services, pending)
+    if answer is not None:
+        message = kit.message(*blocks.linked_then(linked, *answer))
+        await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
 
 
 async def _link_again(

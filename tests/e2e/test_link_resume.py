@@ -24,14 +24,19 @@ def prompt_then_sign_in(bot: BotProcess, reply: dict[str, Any]) -> httpx.Respons
     return page
 
 
+def reply_saying(bot: BotProcess, seen: int, says: str) -> dict[str, Any]:
+    """The first message to Ana's response_url after the first `seen` that says `says`."""
+    return wait_until(
+        lambda: next((r for r in bot.slack.responses("U_ANA")[seen:] if says in text_of(r)), None)
+    )
+
+
 def test_recognize_continues_at_the_prompt(bot: BotProcess, fake_achievers: FakeAchievers) -> None:
     prompt = command(bot, RECOGNIZE)
     seen = len(bot.slack.responses("U_ANA"))
     prompt_then_sign_in(bot, prompt)
-    after = wait_until(lambda: bot.slack.responses("U_ANA")[seen:] or None)
-    assert len(after) == 1  # one message: "linked", then the preview, in the prompt's place
-    resumed = after[0]
-    assert resumed["replace_original"] is True
+    resumed = reply_saying(bot, seen, "Preview")
+    assert resumed["replace_original"] is True  # in the prompt's place
     assert "linked to Achievers as Ana Lopez" in text_of(resumed)
     assert "Preview" in text_of(resumed) and "great demo" in text_of(resumed)
     send = element(resumed["blocks"], "recognition_send")
@@ -48,15 +53,21 @@ def test_a_refused_response_url_sends_the_preview_by_dm(
     bot: BotProcess, fake_slack: FakeSlack
 ) -> None:
     prompt = command(bot, RECOGNIZE)
-    fake_slack.fail_next(404, path="/response/U_ANA", body="expired_url", content_type="text/plain")
+    gone = "/response/U_ANA"  # refused twice: the link's confirmation, then the preview
+    fake_slack.fail_next(404, 2, body="expired_url", content_type="text/plain", path=gone)
     prompt_then_sign_in(bot, prompt)
-    dms = wait_until(
-        lambda: (
-            [m for m in fake_slack.calls("chat.postMessage") if m.get("channel") == "U_ANA"] or None
+    dm = wait_until(
+        lambda: next(
+            (
+                m
+                for m in fake_slack.calls("chat.postMessage")
+                if m.get("channel") == "U_ANA" and "Preview" in text_of(m)
+            ),
+            None,
         )
     )
-    assert "Preview" in text_of(dms[-1]) and "great demo" in text_of(dms[-1])
-    assert element(dms[-1]["blocks"], "recognition_send")["value"]
+    assert "great demo" in text_of(dm) and element(dm["blocks"], "recognition_send")["value"]
+    assert fake_slack.faults.pending() == 0
 
 
 def test_a_lookup_continues(bot: BotProcess) -> None:
@@ -64,8 +75,8 @@ def test_a_lookup_continues(bot: BotProcess) -> None:
     prompt = kudos_answer(bot, "values")
     seen = len(bot.slack.responses("U_ANA"))
     prompt_then_sign_in(bot, prompt)
-    after = wait_until(lambda: bot.slack.responses("U_ANA")[seen:] or None)
-    assert "on Achievers" in text_of(after[0]) and "Teamwork" in text_of(after[0])
+    resumed = reply_saying(bot, seen, "Teamwork")
+    assert "on Achievers" in text_of(resumed) and "linked to Achievers" in text_of(resumed)
 
 
 def test_the_state_holds_no_readable_response_url(bot: BotProcess, redis_url: str) -> None:
@@ -85,6 +96,7 @@ def test_a_replayed_or_tampered_state_resumes_nothing(bot: BotProcess) -> None:
     tampered = httpx.get(callback.copy_set_param("state", state[:-2] + "xx"))
     assert tampered.status_code == 400
     assert httpx.get(callback).status_code == 200
+    reply_saying(bot, 0, "Preview")  # the good callback resumed
     seen = len(bot.slack.responses("U_ANA"))
     replay = httpx.get(callback)
     assert replay.status_code == 400 and "expired" in replay.text

@@ -266,9 +266,12 @@ def test_after_linking_from_the_form_a_button_opens_it_again(
     [button] = [e for b in shown["blocks"] for e in b.get("elements", []) if e.get("url")]
     fake_achievers.logged_in = "1002"
     assert httpx.get(button["url"], follow_redirects=True).status_code == 200
-    dm = [m for m in posted(fake_slack, 1) if m.get("channel") == "U_BOB"][-1]
-    assert "linked to Achievers as Bob" in json.dumps(dm)
-    assert "recognition_give" in json.dumps(dm["blocks"])
+    dm = wait_until(
+        lambda: next(
+            (m for m in posted(fake_slack, 1) if "recognition_give" in json.dumps(m)), None
+        )
+    )
+    assert dm["channel"] == "U_BOB" and "linked to Achievers as Bob" in json.dumps(dm)
 
 
 def test_culture_amp_explains_why_there_is_no_form(launch: Launch, fake_slack: FakeSlack) -> None:
