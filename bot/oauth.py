@@ -12,7 +12,13 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from bot.errors import GrantRevoked, OAuthFailure, ProviderError, ProviderUnavailable
+from bot.errors import (
+    ClientRefused,
+    GrantRevoked,
+    OAuthFailure,
+    ProviderError,
+    ProviderUnavailable,
+)
 from bot.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.models import TokenSet
 from bot.providers.base import ProviderSpec
@@ -83,7 +89,8 @@ async def exchange_code(
     redirect_uri: str,
     code_verifier: str | None = None,
 ) -> TokenSet:
-    """Authorization code → tokens; any failure is an `OAuthFailure` for the callback page."""
+    """Authorization code → tokens. A refusal is an `OAuthFailure` for the callback page; a
+    platform that is away raises `ProviderUnavailable` (the link can simply be tried again)."""
     params: Params = {"grant_type": "authorization_code", "code": code}
     if spec.send_redirect_uri:
         params["redirect_uri"] = redirect_uri
@@ -93,12 +100,6 @@ async def exchange_code(
         params["code_verifier"] = code_verifier
     try:
         return await request_token(http, spec, client, params)
-    except ProviderUnavailable as error:
-        raise OAuthFailure(
-            "Link failed",
-            f"{spec.display_name} isn't available right now, so nothing was linked. "
-            "Run /kudos link in Slack to try again in a few minutes.",
-        ) from error
     except TokenRejected as rejected:
         raise OAuthFailure("Link failed", _rejection(spec, rejected)) from rejected
 
@@ -125,7 +126,7 @@ async def client_credentials(
     try:
         return await request_token(http, spec, client, params)
     except TokenRejected as rejected:
-        raise ProviderError(_rejection(spec, rejected)) from rejected
+        raise ClientRefused(_rejection(spec, rejected), rejected.error) from rejected
 
 
 async def request_token(

@@ -41,6 +41,11 @@ def link_prompt(url: str, spec: ProviderSpec, reason: str) -> list[Block]:
     ]
 
 
+def linked_then(note: str, answer: str, shown: list[Block] | None) -> tuple[str, list[Block]]:
+    """Where the link prompt was: that the link worked, then the answer to what was asked."""
+    return answer, [context(f":white_check_mark: {escape(note)}"), *(shown or [section(answer)])]
+
+
 def confirm_account(spec: ProviderSpec, account: Person) -> tuple[str, list[Block]]:
     """Ask the user to confirm an account the platform showed without an e-mail address."""
     who = f"*{escape(account.name)}*" + (f", {escape(account.title)}" if account.title else "")
