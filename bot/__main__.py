@@ -70,7 +70,7 @@ def web_processes(settings: Settings) -> int:
     Unset, it is two on a machine with two cores or more when Redis is shared, else one.
     """
     wanted = settings.web_concurrency
-    if settings.redis_url is None:
+    if not settings.shared_redis:
         if wanted is not None and wanted > 1:
             log.warning("WEB_CONCURRENCY=%d needs REDIS_URL: serving from one process", wanted)
         return 1
@@ -81,10 +81,10 @@ def web_processes(settings: Settings) -> int:
 
 def worker(services: Services) -> int:
     """`python -m bot worker`: deliver queued recognitions until SIGTERM/SIGINT."""
-    if services.settings.redis_url is None:
+    if not services.settings.shared_redis:
         print(
-            "kudos-bridge worker needs REDIS_URL: it shares the queue with the web processes "
-            "(a single web process without REDIS_URL delivers by itself).",
+            "kudos-bridge worker needs REDIS_URL (or REDIS_SENTINELS): it shares the queue with "
+            "the web processes (a single web process without Redis delivers by itself).",
             file=sys.stderr,
         )
         return 2
@@ -107,9 +107,10 @@ def worker(services: Services) -> int:
 
 def rotate_keys(services: Services) -> int:
     """`python -m bot rotate-keys`: re-encrypt every token under the first key."""
-    if services.settings.redis_url is None:
+    if not services.settings.shared_redis:
         print(
-            "rotate-keys needs REDIS_URL: the embedded store holds nothing to rotate.",
+            "rotate-keys needs REDIS_URL (or REDIS_SENTINELS): the embedded store holds nothing "
+            "to rotate.",
             file=sys.stderr,
         )
         return 2

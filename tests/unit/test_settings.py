@@ -176,3 +176,33 @@ def test_malformed_redis_url_is_one_clear_line(env: pytest.MonkeyPatch, url: str
 )
 def test_good_redis_urls_pass(env: pytest.MonkeyPatch, url: str) -> None:
     check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))
+
+
+def test_sentinels_are_host_port_pairs(env: pytest.MonkeyPatch) -> None:
+    sentinels = " s1:26379, 10.0.0.2:26380,[::1]:26381 "
+    settings = with_env(env, without("REDIS_URL") | {"REDIS_SENTINELS": sentinels})
+    check_required(settings)
+    assert settings.shared_redis and settings.redis_sentinel_master == "mymaster"
+    assert settings.sentinel_addresses() == [("s1", 26379), ("10.0.0.2", 26380), ("::1", 26381)]
+
+
+@pytest.mark.parametrize("sentinels", ["s1", "s1:port", "s1:26379,", ":26379", "s1:70000"])
+def test_malformed_sentinels_are_one_clear_line(env: pytest.MonkeyPatch, sentinels: str) -> None:
+    settings = with_env(env, without("REDIS_URL") | {"REDIS_SENTINELS": sentinels})
+    with pytest.raises(ConfigError) as raised:
+        check_required(settings)
+    assert raised.value.user_message.startswith("REDIS_SENTINELS must be host:port pairs")
+
+
+def test_redis_url_and_sentinels_together_are_refused(env: pytest.MonkeyPatch) -> None:
+    settings = with_env(env, COMPLETE | {"REDIS_SENTINELS": "s1:26379"})
+    with pytest.raises(ConfigError) as raised:
+        check_required(settings)
+    assert "REDIS_URL and REDIS_SENTINELS are both set" in raised.value.user_message
+
+
+def test_sentinels_need_the_encryption_keys(env: pytest.MonkeyPatch) -> None:
+    values = without("REDIS_URL", "TOKEN_ENCRYPTION_KEYS") | {"REDIS_SENTINELS": "s1:26379"}
+    with pytest.raises(ConfigError) as raised:
+        check_required(with_env(env, values))
+    assert "TOKEN_ENCRYPTION_KEYS is required with REDIS_SENTINELS" in raised.value.user_message
