@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from bot import logs
+from bot import doctor, logs
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
@@ -23,15 +23,17 @@ log = logging.getLogger("bot")
 
 APP_FACTORY = "bot.app:app_from_environment"
 DEFAULT_WEB_PROCESSES = 2  # with Redis shared and WEB_CONCURRENCY unset
-USAGE = "usage: python -m bot [serve | worker | rotate-keys | sandbox]"
+USAGE = "usage: python -m bot [serve | worker | rotate-keys | doctor | sandbox]"
 
 
 def main(argv: list[str]) -> int:
     logs.configure()
     command = argv[0] if argv else "serve"
-    if command not in [*COMMANDS, "sandbox"]:
+    if command not in [*COMMANDS, "sandbox", "doctor"]:
         print(f"{USAGE}  (unknown command: {command})", file=sys.stderr)
         return 2
+    if command == "doctor":
+        return doctor.main()  # reports unusable settings as its first check
     if command == "sandbox" or (command == "serve" and not sandbox.slack_configured()):
         return sandbox.run(serve)  # the same `serve`, with the sandbox's settings
     try:
