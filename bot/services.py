@@ -98,17 +98,18 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
         return FakeAsyncRedis(), cipher
     assert settings.token_encryption_keys is not None  # checked at start-up
     cipher = TokenCipher(parse_keys(settings.token_encryption_keys.get_secret_value()))
-    if settings.redis_url is None:
+    url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    if settings.redis_sentinels is not None:
         log.info("finding the Redis primary %r through Sentinel", settings.redis_sentinel_master)
         return sentinel.primary_through_sentinels(
             settings.sentinel_addresses(),
             settings.redis_sentinel_master,
             _connection_options(),
-            **_pool_options(),
+            **_pool_options() | (sentinel.primary_options(url) if url else {}),
         ), cipher
+    assert url is not None
     # A bounded pool: a burst of requests waits briefly for a connection instead of opening
     # hundreds of new ones at once (each a handshake, and a timeout under load).
-    url = settings.redis_url.get_secret_value()
     return Redis(connection_pool=BlockingConnectionPool.from_url(url, **_pool_options())), cipher
 
 

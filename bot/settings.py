@@ -127,15 +127,16 @@ def check_required(settings: Settings) -> None:
 
 def check_redis(settings: Settings) -> None:
     """One way to reach Redis, well formed, with the keys that seal what it stores."""
-    if settings.redis_url is not None and settings.redis_sentinels is not None:
-        raise ConfigError(
-            "REDIS_URL and REDIS_SENTINELS are both set: keep REDIS_SENTINELS to find the primary "
-            "through Sentinel, or REDIS_URL for one fixed endpoint, and remove the other."
-        )
-    if settings.redis_url is not None:
-        check_redis_url(settings.redis_url.get_secret_value())
+    url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    if url is not None:
+        check_redis_url(url)
     if settings.redis_sentinels is not None:
         settings.sentinel_addresses()
+        if url is not None and url.startswith("unix:"):
+            raise ConfigError(
+                "With REDIS_SENTINELS, REDIS_URL only gives the primary's password, database and "
+                "TLS (Sentinel names its host): use redis://:password@/0 or rediss://…, not unix://."
+            )
     name = "REDIS_URL" if settings.redis_sentinels is None else "REDIS_SENTINELS"
     if settings.shared_redis and settings.token_encryption_keys is None:
         raise ConfigError(

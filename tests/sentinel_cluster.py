@@ -19,19 +19,21 @@ DOWN_AFTER_MS = 500  # a primary silent this long is down: the failover starts w
 FAILOVER_TIMEOUT_MS = 2000
 
 
-def client(port: int) -> redis.Redis:
-    return redis.Redis(port=port, socket_timeout=1, socket_connect_timeout=1)
+def client(port: int, password: str | None = None) -> redis.Redis:
+    return redis.Redis(port=port, password=password, socket_timeout=1, socket_connect_timeout=1)
 
 
 class SentinelCluster:
-    """Both data nodes keep an AOF fsynced on every write; `kill_primary` SIGKILLs the primary
-    and the sentinels promote the replica (see `wait_for_failover`)."""
+    """Both data nodes keep an AOF fsynced on every write and require `password`; `kill_primary`
+    SIGKILLs the primary and the sentinels promote the replica (see `wait_for_failover`)."""
 
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.primary = RedisProcess(workdir / "primary", durable=True)
-        replica_of = ("--replicaof", "127.0.0.1", str(self.primary.port))
-        self.replica = RedisProcess(workdir / "replica", durable=True, extra=replica_of)
+    def __init__(self, workdir: Path, password: str) -> None:
+        self.workdir, self.password = workdir, password
+        self.primary = RedisProcess(workdir / "primary", durable=True, password=password)
+        replica_of = ("--replicaof", "127.0.0.1", str(self.primary.port), "--masterauth", password)
+        self.replica = RedisProcess(
+            workdir / "replica", durable=True, extra=replica_of, password=password
+        )
         self.sentinel_ports = [free_port() for _ in range(SENTINELS)]
         self._sentinels: list[subprocess.Popen[bytes]] = []
 
@@ -57,6 +59,7 @@ class SentinelCluster:
         config.write_text(
             f"port {port}\nbind 127.0.0.1\ndir {workdir}\n"
             f"sentinel monitor {MASTER} 127.0.0.1 {self.primary.port} {QUORUM}\n"
+            f"sentinel auth-pass {MASTER} {self.password}\n"
             f"sentinel down-after-milliseconds {MASTER} {DOWN_AFTER_MS}\n"
             f"sentinel failover-timeout {MASTER} {FAILOVER_TIMEOUT_MS}\n"
         )
@@ -69,10 +72,14 @@ class SentinelCluster:
 
     def _replica_in_sync(self) -> bool:
         """The replica is linked and has everything the primary wrote."""
-        with client(self.primary.port) as primary, client(self.replica.port) as replica:
+        with self.data(self.primary) as primary, self.data(self.replica) as replica:
             offset = primary.info("replication")["master_repl_offset"]
             info = replica.info("replication")
             return bool(info["master_link_status"] == "up" and info["slave_repl_offset"] >= offset)
+
+    def data(self, node: RedisProcess) -> redis.Redis:
+        """A client of one data node (the primary or the replica)."""
+        return client(node.port, self.password)
 
     def wait_in_sync(self) -> None:
         """Until the replica holds every write the primary acknowledged (replication is
@@ -104,7 +111,7 @@ class SentinelCluster:
         def promoted() -> bool:
             if self.primary_port() != self.replica.port:
                 return False
-            with client(self.replica.port) as replica:
+            with self.data(self.replica) as replica:
                 return bool(replica.info("replication")["role"] == "master")
 
         wait_until(promoted, timeout=timeout)

@@ -26,7 +26,7 @@ async def reachable(services: Services) -> Result:
             "across a restart",
             "set REDIS_URL (or REDIS_SENTINELS) and TOKEN_ENCRYPTION_KEYS",
         )
-    where = "REDIS_URL" if services.settings.redis_url else "REDIS_SENTINELS"
+    where = "REDIS_SENTINELS" if services.settings.redis_sentinels else "REDIS_URL"
     try:
         version = await services.store.server_version()
     except StoreUnavailable:

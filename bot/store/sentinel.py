@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.connection import SSLConnection, parse_url
 from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 
 
@@ -22,6 +23,17 @@ def primary_through_sentinels(
     sentinel = Sentinel(addresses, sentinel_kwargs=sentinel_options)  # type: ignore[no-untyped-call]
     client: Redis = sentinel.master_for(master, connection_pool_class=BlockingSentinelPool, **pool)
     return client
+
+
+def primary_options(url: str) -> dict[str, Any]:
+    """What REDIS_URL gives the primary Sentinel names: user name, password, database, TLS
+    (`rediss://`) and query options; never a host or port (Sentinel names those)."""
+    options: dict[str, Any] = dict(parse_url(url))
+    for placed in ("host", "port", "path"):
+        options.pop(placed, None)
+    if options.pop("connection_class", None) is SSLConnection:
+        options["ssl"] = True  # Sentinel's pool picks its own TLS connection class
+    return options
 
 
 async def close(redis: Redis) -> None:

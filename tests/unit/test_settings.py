@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from bot.errors import ConfigError
 from bot.settings import ProviderSettings, Settings, check_required, load_settings
+from bot.store.sentinel import primary_options
 
 PREFIXES = ("SLACK_", "ACHIEVERS__", "REDIS_", "TOKEN_", "DEFAULT_PROVIDER", "PUBLIC_URL")
 KEY = "zT0o4mK5yzqfzN3Yl5C3m4q0S3bVv8Q3rS0bC9hJ1kE="
@@ -194,11 +195,18 @@ def test_malformed_sentinels_are_one_clear_line(env: pytest.MonkeyPatch, sentine
     assert raised.value.user_message.startswith("REDIS_SENTINELS must be host:port pairs")
 
 
-def test_redis_url_and_sentinels_together_are_refused(env: pytest.MonkeyPatch) -> None:
-    settings = with_env(env, COMPLETE | {"REDIS_SENTINELS": "s1:26379"})
+def test_with_sentinels_redis_url_gives_only_credentials(env: pytest.MonkeyPatch) -> None:
+    check_required(with_env(env, COMPLETE | {"REDIS_SENTINELS": "s1:26379"}))
+    unix = COMPLETE | {"REDIS_SENTINELS": "s1:26379", "REDIS_URL": "unix:///run/redis.sock"}
     with pytest.raises(ConfigError) as raised:
-        check_required(settings)
-    assert "REDIS_URL and REDIS_SENTINELS are both set" in raised.value.user_message
+        check_required(with_env(env, unix))
+    assert "With REDIS_SENTINELS, REDIS_URL only gives" in raised.value.user_message
+    assert primary_options("rediss://kb:s3cr3t@ignored:1/2") == {
+        "username": "kb",
+        "password": "s3cr3t",
+        "db": 2,
+        "ssl": True,
+    }
 
 
 def test_sentinels_need_the_encryption_keys(env: pytest.MonkeyPatch) -> None:
