@@ -89,8 +89,9 @@ async def routes(services: Services) -> Result:
         return failed(f"/healthz answered {health.status_code}", "route PUBLIC_URL to the bot")
     ready = await _get(services, "/readyz")
     if ready is None or ready.status_code != 200:
+        answer = "no answer" if ready is None else f"{ready.status_code}"
         return failed(
-            f"/readyz answered {ready and ready.status_code}: the bot there does not reach Redis",
+            f"/readyz answered {answer}: the bot there does not reach Redis",
             "check its REDIS_URL (or REDIS_SENTINELS) and that Redis runs",
         )
     return passed("/healthz and /readyz answer 200")

@@ -80,6 +80,7 @@ def test_no_secret_in_the_report_whether_checks_pass_or_fail(
     assert any(line.startswith("✓ Slack:") for line in lines), lines
     assert any(line.startswith("✓ Redis appendonly:") for line in lines), lines
     assert any(line.startswith("✓ Culture Amp:") for line in lines), lines
+    assert any(line.startswith("✗ PUBLIC_URL: no answer: is the bot running") for line in lines)
     assert leaks(lines) == []
 
     refused = env | {
