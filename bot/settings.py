@@ -126,7 +126,7 @@ def check_required(settings: Settings) -> None:
 
 
 def check_redis(settings: Settings) -> None:
-    """One way to reach Redis, well formed, with the keys that seal what it stores."""
+    """REDIS_URL and REDIS_SENTINELS well formed, with the keys that seal what Redis stores."""
     url = settings.redis_url.get_secret_value() if settings.redis_url else None
     if url is not None:
         check_redis_url(url)
