@@ -73,6 +73,10 @@ def scope_of(spec: ProviderSpec, client: ProviderSettings) -> str:
     return spec.scope_separator.join(scope.replace(spec.scope_separator, " ").split())
 
 
+def token_url(spec: ProviderSpec, client: ProviderSettings) -> str:
+    return f"{client.base_url}{spec.token_path}"
+
+
 class TokenRejected(Exception):
     """The token endpoint answered with an error (internal: each grant maps it for users)."""
 
@@ -144,7 +148,7 @@ async def request_token(
     params, auth = CLIENT_AUTH[spec.client_auth](params, client)
     request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
     request |= {"headers": {"Accept": "application/json"}, "timeout": limits.timeout}
-    url = f"{client.base_url}{spec.token_path}"
+    url = token_url(spec, client)
     try:
         async with asyncio.timeout(limits.total):
             async for attempt in limits.retrying(NOT_SENT):

@@ -14,9 +14,11 @@ import yaml
 from starlette.routing import Route
 
 from bot.app import build_app
+from bot.doctor.slack_check import BOT_SCOPES
 from bot.services import build_services
 from bot.settings import Settings
 from handlers import kit
+from tests.fakes.slack import GRANTED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"
@@ -76,3 +78,9 @@ def test_home_tab_its_event_and_the_shortcuts_match_the_handlers() -> None:
     assert "app_home_opened" in manifest()["settings"]["event_subscriptions"]["bot_events"]
     shortcuts = {s["type"]: s["callback_id"] for s in features["shortcuts"]}
     assert shortcuts == {"global": kit.GLOBAL_SHORTCUT, "message": kit.MESSAGE_SHORTCUT}
+
+
+def test_the_scopes_doctor_checks_are_the_manifests() -> None:
+    """`python -m bot doctor` checks the token for exactly these; the Slack fake grants them."""
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert scopes == BOT_SCOPES == set(GRANTED_SCOPES)

@@ -21,6 +21,9 @@ from tests.fakes.slack_limits import blocks_problem, content_problem
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+# What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
+# comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
+GRANTED_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "users:read.email")
 
 
 class FakeSlack(FakeServer):
@@ -29,6 +32,7 @@ class FakeSlack(FakeServer):
     def __init__(self, bot_token: str, *, team_id: str = "T1", bot_user_id: str = "U_BOT"):
         self.bot_token, self.team_id, self.bot_user_id = bot_token, team_id, bot_user_id
         self.not_in_channel: set[str] = set()
+        self.scopes: list[str] = list(GRANTED_SCOPES)
         self._users: dict[str, Params] = {}
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
@@ -115,10 +119,11 @@ class FakeSlack(FakeServer):
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
+        scopes = {"x-oauth-scopes": ",".join(self.scopes)}
         refusal = self._refusal(method, params)
         if refusal is not None:
-            return JSONResponse({"ok": False, "error": refusal})
-        return JSONResponse(handler(params))
+            return JSONResponse({"ok": False, "error": refusal}, headers=scopes)
+        return JSONResponse(handler(params), headers=scopes)
 
     def _refusal(self, method: str, params: Params) -> str | None:
         """Slack's error for a message or view whose content breaks a limit, else None."""
