@@ -21,6 +21,13 @@ BADGES: list[Badge] = [
     (303, "Customer Love", True),
     (304, "Retired Badge", False),
 ]
+
+
+def numbered_badges(count: int, first_pk: int = 1001) -> list[Badge]:
+    """Active badges "Badge 0001"…, for a network with more than a menu's 100 values."""
+    return [(first_pk + n, f"Badge {n + 1:04d}", True) for n in range(count)]
+
+
 STRING = r'"((?:[^"\\]|\\.)*)"'
 PROFILES = re.compile(r"\bprofiles\s*\(\s*user_Email\s*:\s*(?:\$(\w+)|" + STRING + r")\s*\)")
 BADGES_QUERY = re.compile(r"\bbadges\s*(?:\(([^)]*)\))?")
