@@ -77,7 +77,10 @@ def test_the_form_finds_and_sends_a_value_beyond_the_100th(
     assert field["element"]["type"] == "external_select"
     (option,) = suggest(bot, "U_ANA", FORM_VALUE, FORM_VALUE, "Badge 0150", view=view)
     assert option["value"] == "1150"
-    answers = {"multi_users_select": ["U_BOB"], "plain_text_input": "for the smooth release"}
+    answers: dict[str, Any] = {
+        "multi_users_select": ["U_BOB"],
+        "plain_text_input": "for the smooth release",
+    }
     submitted = view_submission(view, "U_ANA", external_select=option, **answers)
     assert post(bot, submitted).status_code == 200
     wait_until(lambda: fake_sevengeese.recognitions)
