@@ -10,7 +10,7 @@ from tests.e2e.flows import element, press, preview, text_of
 from tests.e2e.modal_payloads import block_suggestion, global_shortcut, post, view_submission
 from tests.e2e.platform_flows import SEND, Launch, draft_id, open_link_on
 from tests.fakes import FakeSevenGeese
-from tests.fakes.sevengeese_data import numbered_badges
+from tests.fakes.sevengeese import numbered_badges
 from tests.support import wait_until
 
 PICK, FORM_VALUE = "recognition_value", "value"
