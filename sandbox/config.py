@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,8 +68,8 @@ class Sandbox:
             signing_secret=secrets.token_hex(16),
             bot_token=f"xoxb-sandbox-{secrets.token_hex(12)}",
             client_id="kudos-bridge-sandbox",
-            # with "+", "/" and "=", as admins paste them: HTTP Basic must form-encode it
-            client_secret=base64.b64encode(secrets.token_bytes(31)).decode(),
+            # with "+", "/", "%" and "=", as admins may paste one: HTTP Basic must form-encode it
+            client_secret=f"sandbox+{secrets.token_urlsafe(24)}/%3D=",
             platform=platform or PLATFORMS[0],
         )
 

@@ -15,6 +15,8 @@ from bot.errors import KudosError
 from bot.providers import Registry
 from sandbox.page_io import refused
 
+UNKNOWN = "unknown platform: pick one the sandbox simulates"
+
 
 @dataclass(frozen=True)
 class PlatformSwitch:
@@ -38,10 +40,12 @@ class PlatformSwitch:
         except ValueError:
             body = None
         name = body.get("platform") if isinstance(body, dict) else None
+        if not isinstance(name, str) or not name:
+            return refused(400, UNKNOWN)
         try:
-            self.registry.use_as_default(str(name or ""))
+            self.registry.use_as_default(name)
         except KudosError:
-            return refused(400, "unknown platform: pick one the sandbox simulates")
+            return refused(400, UNKNOWN)
         return JSONResponse({"ok": True} | self.describe())
 
     @property
