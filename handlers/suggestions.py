@@ -55,7 +55,8 @@ async def choices(
         draft_id = block_id.removeprefix(DRAFT_BLOCK)
         return await recognitions.draft_choices(team_id, user_id, draft_id)
     view = payload.get("view")
-    origin = mb.Origin.loads(view.get("private_metadata") if isinstance(view, dict) else None)
+    metadata = view.get("private_metadata") if isinstance(view, dict) else None
+    origin = mb.Origin.loads(metadata if isinstance(metadata, str) else None)
     spec = registry.get(origin.provider or None).spec
     return await recognitions.values(Owner(team_id, user_id, spec.name))
 
