@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     if command == "doctor":
         return doctor.main()  # reports unusable settings as its first check
     if command == "sandbox" or (command == "serve" and not sandbox.slack_configured()):
-        return sandbox.run(serve)  # the same `serve`, with the sandbox's settings
+        return sandbox.run(serve, argv[1:])  # the same `serve`, with the sandbox's settings
     try:
         settings = load_settings()
         services = build_services(settings)

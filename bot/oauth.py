@@ -145,17 +145,15 @@ async def request_token(
 
     Sent again only when the connection never opened (a code or a rotating refresh token must
     not be presented twice); every attempt has the limits' timeouts, and all of them its total."""
-    params, auth = CLIENT_AUTH[spec.client_auth](params, client)
+    params, headers = CLIENT_AUTH[spec.client_auth](params, client)
     request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
-    request |= {"headers": {"Accept": "application/json"}, "timeout": limits.timeout}
+    request |= {"headers": {"Accept": "application/json", **headers}, "timeout": limits.timeout}
     url = token_url(spec, client)
     try:
         async with asyncio.timeout(limits.total):
             async for attempt in limits.retrying(NOT_SENT):
                 with attempt:
-                    response = await http.post(
-                        url, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
-                    )
+                    response = await http.post(url, **request)
     except (httpx.RequestError, TimeoutError) as error:
         log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
         raise ProviderUnavailable(

@@ -14,7 +14,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import NotLinked
 from bot.linking import Linker
-from bot.lookups import Lookups
 from bot.models import Owner, Resume
 from bot.outbox import Outbox
 from bot.providers import Registry
@@ -39,7 +38,6 @@ class Desk:
     registry: Registry
     tokens: Tokens
     linker: Linker
-    lookups: Lookups
     recognitions: Recognitions
     outbox: Outbox
 
@@ -48,7 +46,7 @@ class Desk:
         registry: Registry = context["registry"]
         spec = registry.get(provider or None).spec
         owner = Owner(context.team_id or "", context.user_id or "", spec.name)
-        names = ("tokens", "linker", "lookups", "recognitions", "outbox")
+        names = ("tokens", "linker", "recognitions", "outbox")
         tools = (context[name] for name in names)
         return cls(client, owner, spec, registry, *tools)
 

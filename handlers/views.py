@@ -55,7 +55,7 @@ async def open_modal(desk: Desk, trigger_id: str, origin: mb.Origin, prefill: mb
     if instead is not None:
         await desk.client.views_open(trigger_id=trigger_id, view=instead)
         return
-    loading = asyncio.ensure_future(desk.lookups.values(desk.owner))
+    loading = asyncio.ensure_future(desk.recognitions.values(desk.owner))  # cached for type-ahead
     try:
         form = mb.form_view(desk.spec, origin, prefill)
         opened = await desk.client.views_open(trigger_id=trigger_id, view=form)

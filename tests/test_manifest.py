@@ -62,6 +62,13 @@ def test_commands_escape_mentions_and_scopes_cover_what_the_bot_calls() -> None:
     assert manifest()["settings"]["interactivity"]["is_enabled"] is True
 
 
+def test_type_ahead_menus_load_their_options_from_the_events_route() -> None:
+    """Slack posts `block_suggestion` to the options load URL: the route serving the rest."""
+    interactivity = manifest()["settings"]["interactivity"]
+    assert interactivity["message_menu_options_url"] == interactivity["request_url"]
+    assert urlsplit(interactivity["message_menu_options_url"]).path == "/slack/events"
+
+
 def test_every_manifest_url_is_a_route_the_app_serves() -> None:
     settings = Settings.model_validate({"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"})
     app = build_app(build_services(settings))
