@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from bot import tasks
 from bot.errors import GrantRevoked, OAuthFailure, ProviderError, ProviderUnavailable
 from bot.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.models import TokenSet
@@ -145,12 +145,7 @@ async def request_token(
     request |= {"headers": {"Accept": "application/json"}, "timeout": limits.timeout}
     url = f"{client.base_url}{spec.token_path}"
     try:
-        async with asyncio.timeout(limits.total):
-            async for attempt in limits.retrying(NOT_SENT):
-                with attempt:
-                    response = await http.post(
-                        url, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
-                    )
+        response = await tasks.within(limits.total, _post(http, url, auth, request, limits))
     except (httpx.RequestError, TimeoutError) as error:
         log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
         raise ProviderUnavailable(
@@ -158,6 +153,16 @@ async def request_token(
             may_have_landed=not isinstance(error, NOT_SENT),
         ) from error
     return read_token(spec, _token_body(spec, response))
+
+
+async def _post(
+    http: httpx.AsyncClient, url: str, auth: Any, request: dict[str, Any], limits: Limits
+) -> httpx.Response:
+    """The token request, sent again only while the connection never opened."""
+    async for attempt in limits.retrying(NOT_SENT):
+        with attempt:
+            return await http.post(url, auth=auth or httpx.USE_CLIENT_DEFAULT, **request)
+    raise AssertionError("stamina ends with an answer or an exception")
 
 
 def _token_body(spec: ProviderSpec, response: httpx.Response) -> Mapping[str, Any]:
