@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from redis.asyncio import Redis
 from slack_sdk.errors import SlackApiError
 
 from bot import tasks
@@ -66,17 +67,17 @@ async def test_a_consumer_stops_in_bounded_time_when_a_delivery_loses_its_cancel
 
 
 async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadline(
-    kit: Kit, caplog: pytest.LogCaptureFixture
+    kit: Kit, raw: Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A lock still alive after the deadline it carries (as the renewals that never ended kept
     it): logged by a hash of the intent's id, counted once."""
     consumer = kit.consumer()
     entry = await kit.queued(Intent(id="intent-secret-id", draft=a_draft()))
     lock = keys.lock_key("deliver:intent-secret-id")
-    await kit.store._redis.set(lock, lease.token(time.time() + 60), px=60_000)
+    await raw.set(lock, lease.token(time.time() + 60), px=60_000)
     await consumer.handle(*entry)  # busy, and within its deadline: nothing to say
     assert consumer.stuck == set()
-    await kit.store._redis.set(lock, lease.token(time.time() - 60), px=60_000)
+    await raw.set(lock, lease.token(time.time() - 60), px=60_000)
     with caplog.at_level(logging.WARNING, logger="bot.outbox"):
         await consumer.handle(*entry)
         await consumer.handle(*entry)
