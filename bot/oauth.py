@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from bot import tasks
 from bot.errors import (
     ClientRefused,
     GrantRevoked,
@@ -150,10 +150,7 @@ async def request_token(
     request |= {"headers": {"Accept": "application/json", **headers}, "timeout": limits.timeout}
     url = token_url(spec, client)
     try:
-        async with asyncio.timeout(limits.total):
-            async for attempt in limits.retrying(NOT_SENT):
-                with attempt:
-                    response = await http.post(url, **request)
+        response = await tasks.within(limits.total, _post(http, url, request, limits))
     except (httpx.RequestError, TimeoutError) as error:
         log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
         raise ProviderUnavailable(
@@ -161,6 +158,16 @@ async def request_token(
             may_have_landed=not isinstance(error, NOT_SENT),
         ) from error
     return read_token(spec, _token_body(spec, response))
+
+
+async def _post(
+    http: httpx.AsyncClient, url: str, request: dict[str, Any], limits: Limits
+) -> httpx.Response:
+    """The token request, sent again only while the connection never opened."""
+    async for attempt in limits.retrying(NOT_SENT):
+        with attempt:
+            return await http.post(url, **request)
+    raise AssertionError("stamina ends with an answer or an exception")
 
 
 def _token_body(spec: ProviderSpec, response: httpx.Response) -> Mapping[str, Any]:

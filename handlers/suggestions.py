@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -11,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot import tasks
 from bot.errors import KudosError
 from bot.models import Owner, Value
 from bot.providers import Registry
@@ -34,8 +34,9 @@ async def suggest_values(
     """The values whose name holds what was typed; none when they can't be read (no link, the
     draft gone, the platform or Redis away): Slack shows "no results", never an error."""
     try:
-        async with asyncio.timeout(SUGGEST_BUDGET):
-            values = await choices(payload, context, registry, recognitions)
+        values = await tasks.within(
+            SUGGEST_BUDGET, choices(payload, context, registry, recognitions)
+        )
     except (KudosError, TimeoutError) as error:
         log.info("no value suggestions: %s", type(error).__name__)
         values = []

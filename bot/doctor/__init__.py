@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from bot import tasks
 from bot.doctor import redis_checks, slack_check, web_checks
 from bot.doctor.result import Check, NotChecked, Result, Status, failed, line, passed
 from bot.errors import ConfigError, StoreUnavailable
@@ -32,8 +33,7 @@ def plan(services: Services) -> list[Check]:
 async def outcome(check: Check, services: Services) -> Result:
     """One check within its time limit; what it cannot tell is `?`, never a failure."""
     try:
-        async with asyncio.timeout(CHECK_TIMEOUT):
-            return await check.run(services)
+        return await tasks.within(CHECK_TIMEOUT, check.run(services))
     except NotChecked as why:
         return Result(Status.UNKNOWN, why.found, why.fix)
     except StoreUnavailable:

@@ -37,6 +37,7 @@ class FakeSlack(FakeServer):
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
         self._refused: list[tuple[str, str]] = []
+        self._expired: set[str] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(100, 100)
         self._methods: dict[str, Callable[[Params], Params]] = {
@@ -98,6 +99,12 @@ class FakeSlack(FakeServer):
         with self._lock:
             return list(self._refused)
 
+    def expire_response_url(self, key: str) -> None:
+        """From now on `response_url(key)` answers 404 `expired_url`, as Slack's does once it
+        is 30 minutes old or used up."""
+        with self._lock:
+            self._expired.add(key)
+
     def response_url(self, key: str) -> str:
         """A response_url that records what is posted to it under `key` (needs `base_url`)."""
         assert self.base_url, "FakeSlack is not being served"
@@ -142,6 +149,9 @@ class FakeSlack(FakeServer):
         key = request.path_params["key"]
         problem = blocks_problem(body.get("blocks")) if isinstance(body, dict) else None
         with self._lock:
+            if key in self._expired:
+                self._refused.append((key, "expired_url"))
+                return PlainTextResponse("expired_url", status_code=404)
             if problem is not None:
                 self._refused.append((key, problem))
                 return PlainTextResponse("invalid_blocks", status_code=400)
