@@ -100,22 +100,22 @@ class RefusingSlack:
         raise SlackApiError("expired", {"ok": False, "error": "expired_trigger_id"})  # type: ignore[no-untyped-call]
 
 
-class Lookups:
+class Recognitions:
     def __init__(self) -> None:
         self.values = Deaf(lose=1)
 
 
 async def test_a_modal_that_cannot_open_stops_loading_its_values(kit: Kit) -> None:
-    lookups = Lookups()
+    recognitions = Recognitions()
     spec = kit.registry.get("achievers").spec
     owner = Owner("T1", "U_ANA", "achievers")
-    tools: list[Any] = [kit.registry, Tokens(), None, lookups, None, None]
+    tools: list[Any] = [kit.registry, Tokens(), None, recognitions, None]
     desk = Desk(RefusingSlack(), owner, spec, *tools)  # type: ignore[arg-type]
     async with asyncio.timeout(GUARD):
         with pytest.raises(SlackApiError):
             await open_modal(desk, "trigger", mb.Origin("achievers"), mb.Prefill())
-        await lookups.values.ended.wait()
-    assert lookups.values.lost == 1
+        await recognitions.values.ended.wait()
+    assert recognitions.values.lost == 1
 
 
 async def test_the_web_process_shuts_down_when_background_work_loses_its_cancel(
