@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot import logs
+from bot import logs, tasks
 from bot.outbox import Consumer
 from bot.services import Services, build_services
 from bot.settings import load_settings
@@ -129,9 +129,7 @@ def build_app(services: Services) -> Starlette:
         ]
         yield
         stop.set()
-        for task in background:
-            task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+        await tasks.stop(*background)
         await services.aclose()
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})

@@ -4,7 +4,6 @@ sees them. Slack wants the options before the ack, so this runs inside Slack's 3
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -14,12 +13,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
 
+from bot import tasks
 from bot.errors import KudosError, NotLinked
 from bot.lookups import Lookups
 from bot.models import Owner
 from bot.providers import Registry
-from handlers import blocks
 from handlers.step_kit import settle, user_in
+from handlers.value_select import options
 
 log = logging.getLogger(__name__)
 VALUES_STEP = "recognition_values"  # the options function's callback_id in manifest.yml
@@ -41,9 +41,9 @@ async def list_values(
         builder = user_in((inputs or {}).get("builder"))
         if builder is None:
             raise KudosError("Slack didn't say who is building the workflow.")
-        async with asyncio.timeout(VALUES_BUDGET):
-            values = await lookups.values(Owner(context.team_id or "", builder, spec.name))
-        await settle(complete({"options": blocks.value_options(values)}))
+        owner = Owner(context.team_id or "", builder, spec.name)
+        values = await tasks.within(VALUES_BUDGET, lookups.values(owner))
+        await settle(complete({"options": options(values)}))
     except NotLinked:
         await settle(
             fail(f"Link your {spec.display_name} account (`/kudos link`) to pick a value.")

@@ -24,4 +24,6 @@ export const api = {
   shortcut: (user, body) => post("/sandbox/shortcut", { user, ...body }),
   open: (user, tab) => post("/sandbox/open", { user, tab }),
   react: (user, ts) => post("/sandbox/react", { user, ts }),
+  platforms: () => fetch("/sandbox/platform").then((response) => response.json()),
+  choosePlatform: (platform) => post("/sandbox/platform", { platform }),
 };

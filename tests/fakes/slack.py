@@ -22,6 +22,18 @@ from tests.fakes.slack_limits import blocks_problem, content_problem
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "outputs")
+# What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
+# comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
+GRANTED_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "users:read.email",
+    "reactions:read",
+    "channels:history",
+    "groups:history",
+)
 
 
 class FakeSlack(FakeServer):
@@ -32,11 +44,13 @@ class FakeSlack(FakeServer):
         self.not_in_channel: set[str] = set()
         self.history = SlackHistory()  # messages people react to; workflow steps completed
         self.step_tokens: set[str] = set()  # `bot_access_token`s of function executions
+        self.scopes: list[str] = list(GRANTED_SCOPES)
         self._users: dict[str, Params] = {}
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
         self._refused: list[tuple[str, str]] = []
         self._tokens: list[tuple[str, str]] = []
+        self._expired: set[str] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(100, 100)
         self._methods: dict[str, Callable[[Params], Params]] = {
@@ -103,6 +117,12 @@ class FakeSlack(FakeServer):
         with self._lock:
             return list(self._refused)
 
+    def expire_response_url(self, key: str) -> None:
+        """From now on `response_url(key)` answers 404 `expired_url`, as Slack's does once it
+        is 30 minutes old or used up."""
+        with self._lock:
+            self._expired.add(key)
+
     def response_url(self, key: str) -> str:
         """A response_url that records what is posted to it under `key` (needs `base_url`)."""
         assert self.base_url, "FakeSlack is not being served"
@@ -126,10 +146,11 @@ class FakeSlack(FakeServer):
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
+        scopes = {"x-oauth-scopes": ",".join(self.scopes)}
         refusal = self._refusal(method, params)
         if refusal is not None:
-            return JSONResponse({"ok": False, "error": refusal})
-        return JSONResponse(handler(params))
+            return JSONResponse({"ok": False, "error": refusal}, headers=scopes)
+        return JSONResponse(handler(params), headers=scopes)
 
     def _refusal(self, method: str, params: Params) -> str | None:
         """Slack's error for a message or view whose content breaks a limit, else None."""
@@ -148,6 +169,9 @@ class FakeSlack(FakeServer):
         key = request.path_params["key"]
         problem = blocks_problem(body.get("blocks")) if isinstance(body, dict) else None
         with self._lock:
+            if key in self._expired:
+                self._refused.append((key, "expired_url"))
+                return PlainTextResponse("expired_url", status_code=404)
             if problem is not None:
                 self._refused.append((key, problem))
                 return PlainTextResponse("invalid_blocks", status_code=400)

@@ -9,8 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import InvalidInput
 from bot.models import Intent, Value
 from bot.outbox import Consumer
-from handlers.blocks import value_options
 from handlers.delivery import tell_outcome
+from handlers.value_select import options
 from handlers.workflow_step import runner_of, step_request
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack import FakeSlack
@@ -76,6 +76,6 @@ def test_the_runner_comes_from_the_user_context_and_inputs_are_checked() -> None
 def test_the_value_menu_keeps_within_block_kit_limits() -> None:
     values = [Value(id=str(n), name="x" * 200) for n in range(120)]
     values.insert(0, Value(id="i" * 200, name="too long an id"))
-    shown = value_options(values)
+    shown = options(values)
     assert len(shown) == 100 and shown[0]["value"] == "0"
     assert all(len(option["text"]["text"]) <= 75 for option in shown)
