@@ -100,10 +100,11 @@ class Resume(BaseModel):
     """What the user asked when a link was missing, run for them once they are linked. It holds
     no identity: who runs it comes from the link's own server-side record."""
 
-    kind: Literal["recognize", "kudos", "form"]
+    kind: Literal["recognize", "kudos", "form", "reaction"]
     text: str = ""  # the command's text, as Slack sent it
     channel_id: str = ""
     channel_name: str = ""
+    message_ts: str = ""  # the message reacted to (in channel_id)
 
 
 class PendingLink(BaseModel):

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import slack_messages
-from bot.models import RecognitionRequest
+from bot.models import RecognitionRequest, Resume
 from bot.providers import Registry
 from bot.recognitions import Recognitions
 from bot.store import Store
@@ -35,39 +35,36 @@ async def recognizes(event: dict[str, Any], context: AsyncBoltContext) -> bool:
     return event.get("reaction") in emojis and item.get("type") == "message"
 
 
-async def recognize_reaction(
-    event: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    store: Store,
-    registry: Registry,
-    recognitions: Recognitions,
-) -> None:
-    """The preview (or why there is none: no link, nobody to recognize there) to the reactor."""
+async def recognize_reaction(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    """The preview (or why there is none: no link, nobody to recognize there) to the reactor;
+    the link prompt carries the reaction, so the preview follows the sign-in."""
     item = event.get("item") or {}
     channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
     reactor = context.user_id or ""
     if not (reactor and channel and ts) or event.get("item_user") == reactor:
         return  # your own message: nothing to read
-    answering = preview(context, client, store, registry, recognitions, channel, ts)
-    text, shown = await settled(answering, context, None)
+    resume = Resume(kind="reaction", channel_id=channel, message_ts=ts)
+    text, shown = await settled(first_preview(context, channel, ts), context, None, resume)
     if text:
-        await tell_privately(client, channel, reactor, text, shown)
+        await tell_privately(context.client, channel, reactor, text, shown)
 
 
-async def preview(
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    store: Store,
-    registry: Registry,
-    recognitions: Recognitions,
-    channel: str,
-    ts: str,
-) -> Reply:
-    """Once per person and message: read who wrote it, and prepare the draft as /recognize does."""
-    owner = owner_of(context, registry)
+async def first_preview(context: AsyncBoltContext, channel: str, ts: str) -> Reply:
+    """Once per person and message (a second reaction gives nothing new)."""
+    store: Store = context["store"]
+    owner = owner_of(context, context["registry"])
     if not await store.first_reaction(owner.team_id, owner.user_id, channel, ts):
-        return NOTHING  # a second reaction on the same message
+        return NOTHING
+    return await message_preview(context, channel, ts)
+
+
+async def message_preview(context: AsyncBoltContext, channel: str, ts: str) -> Reply:
+    """Read who wrote the message, and prepare the draft as /recognize does; NOTHING for one
+    that is gone, a bot's or the reactor's own. Also what runs once a missing link is made."""
+    registry: Registry = context["registry"]
+    recognitions: Recognitions = context["recognitions"]
+    client: AsyncWebClient = context.client
+    owner = owner_of(context, registry)
     message = await slack_messages.fetch(client, channel, ts)
     if message is None or message.by_bot or message.author in ("", owner.user_id):
         return NOTHING

@@ -14,8 +14,10 @@ from handlers.commands import preview_of
 from handlers.errors import Reply, settled
 from handlers.kudos import run
 from handlers.parse import parse_kudos
+from handlers.reactions import message_preview
 
 FORM_AGAIN = "Your recognition form is one click away."
+REACTED_GONE = "The message you reacted to is gone, so there is nobody to recognize there."
 
 
 def as_user(services: Services, team_id: str, user_id: str) -> AsyncBoltContext:
@@ -40,10 +42,17 @@ async def _form(resume: Resume, context: AsyncBoltContext) -> Reply:
     return FORM_AGAIN, home_blocks.give_button()
 
 
+async def _reaction(resume: Resume, context: AsyncBoltContext) -> Reply:
+    """The reaction's preview (its once-per-message check was passed when it was made)."""
+    text, shown = await message_preview(context, resume.channel_id, resume.message_ts)
+    return (text, shown) if text else (REACTED_GONE, None)
+
+
 RUNNERS: dict[str, Callable[[Resume, AsyncBoltContext], Awaitable[Reply]]] = {
     "recognize": _recognize,
     "kudos": _kudos,
     "form": _form,
+    "reaction": _reaction,
 }
 
 

@@ -1,5 +1,6 @@
 """Recognize with a reaction: :clap: on a message offers the reactor a private preview recognizing
-its author, with a link to it; Send and Cancel as for /recognize."""
+its author, with a link to it; Send and Cancel as for /recognize; an unlinked reactor gets the
+link prompt, and the preview once linked."""
 
 from __future__ import annotations
 
@@ -88,11 +89,28 @@ def test_a_reply_in_a_thread_is_read_from_the_thread(
     assert fake_slack.calls("conversations.replies")[0]["ts"] == reply_ts
 
 
-def test_an_unlinked_reactor_gets_the_link_prompt(bot: BotProcess, fake_slack: FakeSlack) -> None:
+def test_an_unlinked_reactor_gets_the_link_prompt_then_the_preview_after_linking(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
     fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
     deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
-    [shown] = ephemerals(fake_slack, 1)
-    assert element(shown["blocks"], OPEN_LINK)["url"].startswith("http")
+    [prompt] = ephemerals(fake_slack, 1)
+    assert (prompt["channel"], prompt["user"]) == ("C1", "U_ANA")
+    page = httpx.get(element(prompt["blocks"], OPEN_LINK)["url"], follow_redirects=True)
+    assert page.status_code == 200, page.text
+    calls = fake_slack.calls
+    [dm] = wait_until(lambda: [p for p in calls("chat.postMessage") if "Preview" in text_of(p)])
+    assert dm["channel"] == "U_ANA" and "linked to Achievers as Ana Lopez" in text_of(dm)
+    assert "<@U_BOB>" in text_of(dm) and PERMALINK in text_of(dm)
+    block_id = next(b["block_id"] for b in dm["blocks"] if b.get("type") == "actions")
+    picked = press(bot, VALUE, "", block_id=block_id, selected_option_value="601")
+    press(bot, SEND, str(element(picked["blocks"], SEND)["value"]))
+    [sent] = wait_until(lambda: fake_achievers.recognitions or None)
+    assert (sent["nominees"], sent["text"]) == (["1002"], f"For this message: {PERMALINK}")
+    announced = wait_until(  # in the channel of the message reacted to
+        lambda: [p for p in calls("chat.postMessage") if p["channel"] == "C1"] or None
+    )
+    assert "<@U_ANA> recognized <@U_BOB>" in text_of(announced[0])
 
 
 def test_where_the_bot_may_not_post_the_preview_comes_by_dm(
