@@ -15,7 +15,7 @@ from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import RECIPIENTS, VALUE, InvalidInput, KudosError, NotLinked
-from bot.models import Draft, Intent, Owner, RecognitionRequest
+from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
 from bot.providers.base import ProviderSpec
 from bot.store import Store
 from handlers import step_values
@@ -25,6 +25,7 @@ from handlers.step_kit import USER_ID, settle, user_in
 
 log = logging.getLogger(__name__)
 STEP = "give_recognition"  # the function's callback_id in manifest.yml
+LINK_FIRST = "Your workflow's recognition will be sent, and its step go on, once you're linked. "
 
 
 def runner_of(inputs: dict[str, Any]) -> str:
@@ -73,22 +74,50 @@ async def give_recognition(
     store: Store,
 ) -> None:
     """Bolt acks `function_executed` first; this runs after. The outcome completes the step here
-    when it comes within Send's wait, else later from the outbox (handlers/delivery.py)."""
+    when it comes within Send's wait, else later from the outbox (handlers/delivery.py); an
+    unlinked runner's step waits for their link (handlers/resume.py)."""
     given = inputs if isinstance(inputs, dict) else {}  # Slack may send null
+    step = context.function_execution_id
     try:
         desk = Desk.of(context, client)
         runner = Owner(desk.owner.team_id, runner_of(given), desk.spec.name)
         desk = dataclasses.replace(desk, owner=runner)
-        intent = await send(desk, store, given, context.function_execution_id)
+        await send_and_settle(desk, store, given, step, complete, fail)
     except NotLinked as error:
-        await desk.tell_failure(error, "Your workflow's recognition wasn't sent. ")
-        await settle(fail(not_linked(desk.owner.user_id, desk.spec)))
-        return
+        if not await desk.tell_failure(error, LINK_FIRST, held(given, step)):
+            await settle(fail(not_linked(desk.owner.user_id, desk.spec)))
     except KudosError as error:
-        await settle(fail(f"Recognition not sent: {error.user_message}"))
-        return
-    if intent.final:  # otherwise the consumer has it, and completes the step
+        await settle(fail(failure(error)))
+
+
+async def run_held(resume: Resume, context: AsyncBoltContext) -> tuple[Intent, ProviderSpec]:
+    """The step a missing link held, once its runner is linked (`context` is theirs): sent, and
+    completed or failed as it would have been. A rule it breaks is raised for the runner too."""
+    client: AsyncWebClient = context.client
+    desk = Desk.of(context, client)
+    inputs = {"recipients": resume.recipients, "message": resume.text, "value": resume.value}
+    complete, fail = AsyncComplete(client, resume.step), AsyncFail(client, resume.step)
+    try:
+        intent = await send_and_settle(desk, context["store"], inputs, resume.step, complete, fail)
+    except KudosError as error:  # the runner hears it too (handlers/resume.py)
+        await settle(fail(failure(error)))
+        raise
+    return intent, desk.spec
+
+
+async def send_and_settle(
+    desk: Desk,
+    store: Store,
+    inputs: dict[str, Any],
+    step: str | None,
+    complete: AsyncComplete,
+    fail: AsyncFail,
+) -> Intent:
+    """Send, then complete or fail the step if the outcome is known (else the consumer will)."""
+    intent = await send(desk, store, inputs, step)
+    if intent.final:
         await settle(finish(complete, fail, intent, desk.spec))
+    return intent
 
 
 async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | None) -> Intent:
@@ -101,10 +130,27 @@ async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | Non
     return await desk.outbox.outcome(await desk.outbox.submit(draft))
 
 
+def held(inputs: dict[str, Any], step: str | None) -> Resume:
+    """What the step needs once its runner is linked: its inputs, never the giver's secret."""
+    request = step_request(inputs)  # checked already: it raised before the missing link did
+    value = request.hashtags[0] if request.hashtags else ""
+    return Resume(
+        kind="step",
+        step=step or "",
+        text=request.message,
+        recipients=request.recipient_ids,
+        value=value,
+    )
+
+
+def failure(error: KudosError) -> str:
+    return f"Recognition not sent: {error.user_message}"
+
+
 def not_linked(user_id: str, spec: ProviderSpec) -> str:
     return (
-        f"<@{user_id}> hasn't linked a {spec.display_name} account to Slack yet. They got a DM "
-        "with a link button: once linked, run the workflow again."
+        f"<@{user_id}> hasn't linked a {spec.display_name} account to Slack yet: they should "
+        "run `/kudos link`, then the workflow again."
     )
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.bot_process import BotProcess
 from tests.e2e.event_payloads import deliver, function_executed
-from tests.e2e.flows import element, link
+from tests.e2e.flows import element, link, text_of
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
 from tests.support import wait_until
@@ -59,17 +60,28 @@ def test_a_linked_runner_recognizes_and_the_step_completes_with_link_and_id(
     assert fake_slack.calls("functions.completeError") == []
 
 
-def test_an_unlinked_runner_gets_a_link_dm_and_the_step_fails_saying_so(
+def test_an_unlinked_runners_step_waits_for_the_link_then_sends_and_completes(
     bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
 ) -> None:
-    run_step(fake_slack, bot, "U_BOB", recipients=["U_ANA"], message="thanks", value="Teamwork")
-    failed = outcome(fake_slack, "functions.completeError")
-    assert (
-        "<@U_BOB> hasn't linked" in failed["error"] and "run the workflow again" in failed["error"]
+    execution, _ = run_step(
+        fake_slack, bot, "U_ANA", recipients=["U_BOB"], message="thanks", value="Teamwork"
     )
-    dms = [c for c in fake_slack.calls("chat.postMessage") if c["channel"] == "U_BOB"]
-    assert element(dms[0]["blocks"], "link_open")["url"].startswith("http")
-    assert fake_achievers.recognitions == []
+    calls = fake_slack.calls
+    [prompt] = wait_until(lambda: [c for c in calls("chat.postMessage") if c["channel"] == "U_ANA"])
+    assert "once you're linked" in text_of(prompt)
+    assert calls("functions.completeError") == [] and fake_achievers.recognitions == []
+    page = httpx.get(element(prompt["blocks"], "link_open")["url"], follow_redirects=True)
+    assert page.status_code == 200, page.text
+    done = outcome(fake_slack, "functions.completeSuccess")
+    [sent] = fake_achievers.recognitions
+    assert (sent["nominator"], sent["nominees"], sent["criterionId"]) == ("1001", ["1002"], 601)
+    assert done["function_execution_id"] == execution
+    assert done["outputs"]["recognition_id"] == str(sent["id"])
+    told = wait_until(
+        lambda: [c for c in calls("chat.postMessage") if "Recognition sent" in text_of(c)]
+    )
+    assert told[0]["channel"] == "U_ANA" and "linked to Achievers" in text_of(told[0])
+    assert calls("functions.completeError") == []
 
 
 REFUSED = [  # what the step is given, and what its failure says
