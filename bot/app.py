@@ -42,7 +42,8 @@ def build_bolt(services: Services) -> AsyncApp:
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> None:
         context.update(services.listener_context())
-        context["client"] = services.slack  # one pooled client, shared by lazy listeners too
+        if context.function_bot_access_token is None:  # a workflow step keeps its own token
+            context["client"] = services.slack  # one pooled client, shared by lazy listeners too
         if services.slack_session is not None:
             context["respond"] = PooledRespond(
                 response_url=context.response_url, session=services.slack_session

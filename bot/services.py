@@ -70,6 +70,7 @@ class Services:
             "lookups": self.lookups,
             "outbox": self.outbox,
             "recognitions": self.recognitions,
+            "recognize_emojis": self.settings.recognize_emojis,
         }
 
     async def start(self) -> None:

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
     port: int = 3000
     web_concurrency: int | None = Field(default=None, ge=1, le=64)  # processes on PORT
+    recognize_emoji: str = "clap"  # reactions that start a recognition, comma-separated
+
+    @property
+    def recognize_emojis(self) -> frozenset[str]:
+        """RECOGNIZE_EMOJI's names, as Slack sends them in `reaction` (no colons)."""
+        names = (name.strip().strip(":") for name in self.recognize_emoji.split(","))
+        return frozenset(name for name in names if name)
 
     @field_validator("redis_url", "redis_sentinels", "token_encryption_keys", mode="before")
     @classmethod

@@ -24,6 +24,12 @@ def option(value: Value) -> Block:
     return {"text": text, "value": value.id}
 
 
+def options(values: Sequence[Value]) -> list[Block]:
+    """The first 100 values a menu can carry, as options (Workflow Builder's menu has no
+    type-ahead)."""
+    return [option(value) for value in offered(values)[:MAX_OPTIONS]]
+
+
 def value_select(action_id: str, values: Sequence[Value], value_label: str) -> Block:
     """Every value in a static menu when they fit; else a menu the user types into."""
     usable = offered(values)

@@ -13,6 +13,7 @@ from bot.services import Services
 # The bot scopes of manifest.yml (tests/test_manifest.py keeps the two equal).
 BOT_SCOPES = frozenset(
     {"commands", "chat:write", "chat:write.public", "users:read", "users:read.email"}
+    | {"reactions:read", "channels:history", "groups:history"}  # recognize with a reaction
 )
 SCOPES_HEADER = "x-oauth-scopes"  # Slack's Web API names the token's scopes in every answer
 TOKEN_PAGE = "your app's OAuth & Permissions page"

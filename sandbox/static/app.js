@@ -41,7 +41,13 @@ function messageMenu(message) {
     shortcuts.map((shortcut) => h("button", { type: "button", onclick: () => use(shortcut) }, shortcut.name)));
   const toggle = () => { menu.hidden = !menu.hidden; };
   const more = h("button", { type: "button", class: "msg-more", "aria-label": "More actions", onclick: toggle }, "⋯");
-  return h("div", { class: "msg-tools" }, more, menu);
+  const react = async () => {
+    const answer = await api.react(app.me, message.ts);
+    if (!answer.ok) toast(`The app didn't answer: ${answer.error}`);
+  };
+  const clap = h("button", { type: "button", class: "msg-react", title: `React with :${app.directory.reaction}:`,
+    "aria-label": `React with ${app.directory.reaction}`, onclick: react }, "👏");
+  return h("div", { class: "msg-tools" }, clap, more, menu);
 }
 
 function messageNode(message) {

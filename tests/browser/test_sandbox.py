@@ -1,8 +1,8 @@
 """The sandbox in a browser, on each simulated platform (`python -m bot sandbox --platform …`):
 link through the consent page, recognize with Send, see the announcement, App Home and the
 recipient's DM; typed markup shown as text; a declined sign-in; the modal with an inline error
-first; and the page's platform switch. Each test acts as its own person (one sandbox for each
-platform)."""
+first; a clap on a message; and the page's platform switch. Each test acts as its own person
+(one sandbox for each platform)."""
 
 from __future__ import annotations
 
@@ -157,6 +157,25 @@ def test_modal_shows_the_inline_error_then_sends(
     announcement = page.locator(".msg:not(.ephemeral)", has_text="@Dana Kim recognized")
     expect(announcement).to_contain_text(f"@Dana Kim recognized @Bob Stone for {on.picked}")
     expect(open_app(page, "Messages")).to_contain_text("Recognition sent to @Bob Stone")
+
+
+def test_a_clap_on_a_message_previews_a_recognition_of_its_author(
+    sandbox: SandboxProcess, context: BrowserContext
+) -> None:
+    on = SHOWN[sandbox.platform]
+    page = open_as(context, sandbox.url, "Carl Diaz")
+    link(page, context, "Carl Diaz", on)
+    assert sandbox.say("U0DANA", "closed the Initech renewal").json()["ok"]
+    said = message(page, "closed the Initech renewal")
+    said.hover()
+    said.get_by_role("button", name="React with clap").click()
+    preview = page.locator(".msg.ephemeral", has_text="recognizing @Dana Kim")
+    expect(preview).to_contain_text("For this message: https://")
+    picker = preview.get_by_role("combobox", name=f"Pick a {on.value_label}")
+    picker.select_option(label=on.picked)
+    chosen = message(page, f"{on.value_label.capitalize()}: {on.picked}")
+    chosen.get_by_role("button", name="Send").click()
+    expect(message(page, "Recognition sent")).to_contain_text("Recognition sent to @Dana Kim")
 
 
 @pytest.mark.parametrize("sandbox", ["achievers"], indirect=True)

@@ -17,13 +17,23 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.server import FakeServer, form_fields
+from tests.fakes.slack_history import SlackHistory
 from tests.fakes.slack_limits import blocks_problem, content_problem
 
 Params = dict[str, Any]
-JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "outputs")
 # What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
 # comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
-GRANTED_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "users:read.email")
+GRANTED_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "users:read.email",
+    "reactions:read",
+    "channels:history",
+    "groups:history",
+)
 
 
 class FakeSlack(FakeServer):
@@ -32,11 +42,14 @@ class FakeSlack(FakeServer):
     def __init__(self, bot_token: str, *, team_id: str = "T1", bot_user_id: str = "U_BOT"):
         self.bot_token, self.team_id, self.bot_user_id = bot_token, team_id, bot_user_id
         self.not_in_channel: set[str] = set()
+        self.history = SlackHistory()  # messages people react to; workflow steps completed
+        self.step_tokens: set[str] = set()  # `bot_access_token`s of function executions
         self.scopes: list[str] = list(GRANTED_SCOPES)
         self._users: dict[str, Params] = {}
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
         self._refused: list[tuple[str, str]] = []
+        self._tokens: list[tuple[str, str]] = []
         self._expired: set[str] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(100, 100)
@@ -44,13 +57,13 @@ class FakeSlack(FakeServer):
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "chat.postMessage": self._post_message,
-            "chat.postEphemeral": lambda p: {"ok": True, "message_ts": self._next_ts()},
+            "chat.postEphemeral": self._post_ephemeral,
             "chat.update": lambda p: {"ok": True, "channel": p.get("channel"), "ts": p.get("ts")},
             "views.open": self._view,
             "views.publish": self._view,
             "views.update": self._view,
             "conversations.open": self._conversations_open,
-        }
+        } | self.history.methods()
         self.app = self._faulty(
             Starlette(
                 routes=[
@@ -89,6 +102,11 @@ class FakeSlack(FakeServer):
         with self._lock:
             return [params for name, params in self._calls if name == method]
 
+    def tokens(self, method: str) -> list[str]:
+        """The token each call of `method` was made with, oldest first."""
+        with self._lock:
+            return [token for name, token in self._tokens if name == method]
+
     def responses(self, key: str) -> list[Any]:
         """Every JSON body posted to `response_url(key)`, oldest first."""
         with self._lock:
@@ -118,11 +136,13 @@ class FakeSlack(FakeServer):
             params = await _decode_params(request)
         except ValueError:
             return JSONResponse({"ok": False, "error": "invalid_json"})
-        if _token(request, params) != self.bot_token:
+        token = _token(request, params)
+        if token != self.bot_token and token not in self.step_tokens:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         method = request.path_params["method"]
         with self._lock:
             self._calls.append((method, params))
+            self._tokens.append((method, str(token)))
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
@@ -195,6 +215,12 @@ class FakeSlack(FakeServer):
         message = {"type": "message", "text": params.get("text", ""), "ts": ts}
         message |= {"user": self.bot_user_id, "bot_id": "B_BOT", "blocks": params.get("blocks")}
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _post_ephemeral(self, params: Params) -> Params:
+        """Only in a channel the bot is in (Slack answers not_in_channel otherwise)."""
+        if str(params.get("channel", "")) in self.not_in_channel:
+            return {"ok": False, "error": "not_in_channel"}
+        return {"ok": True, "message_ts": self._next_ts()}
 
     def _view(self, params: Params) -> Params:
         """Open, publish or update a view; each answer carries a fresh `hash`, as Slack's do."""

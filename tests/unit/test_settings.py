@@ -179,6 +179,12 @@ def test_good_redis_urls_pass(env: pytest.MonkeyPatch, url: str) -> None:
     check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))
 
 
+def test_recognize_emoji_is_clap_or_a_list_of_names(env: pytest.MonkeyPatch) -> None:
+    assert with_env(env, {}).recognize_emojis == {"clap"}
+    listed = with_env(env, {"RECOGNIZE_EMOJI": " :clap:, raised_hands ,,tada"})
+    assert listed.recognize_emojis == {"clap", "raised_hands", "tada"}
+
+
 def test_sentinels_are_host_port_pairs(env: pytest.MonkeyPatch) -> None:
     sentinels = " s1:26379, 10.0.0.2:26380,[::1]:26381 "
     settings = with_env(env, without("REDIS_URL") | {"REDIS_SENTINELS": sentinels})
