@@ -12,6 +12,7 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from bot import metrics
 from bot.errors import GrantRevoked, OAuthFailure, ProviderError, ProviderUnavailable
 from bot.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.models import TokenSet
@@ -20,6 +21,7 @@ from bot.settings import ProviderSettings
 from bot.token_formats import CLIENT_AUTH, ENCODERS, Params, read_token
 
 log = logging.getLogger(__name__)
+TOKEN_OPERATION = "POST token"  # the label of token requests in metrics
 UNAVAILABLE = (408, 429)  # and every 5xx: the platform is away or busy, not refusing
 
 
@@ -144,19 +146,22 @@ async def request_token(
     request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
     request |= {"headers": {"Accept": "application/json"}, "timeout": limits.timeout}
     url = f"{client.base_url}{spec.token_path}"
-    try:
-        async with asyncio.timeout(limits.total):
-            async for attempt in limits.retrying(NOT_SENT):
-                with attempt:
-                    response = await http.post(
-                        url, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
-                    )
-    except (httpx.RequestError, TimeoutError) as error:
-        log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
-        raise ProviderUnavailable(
-            f"{spec.display_name} didn't answer. Please try again shortly.",
-            may_have_landed=not isinstance(error, NOT_SENT),
-        ) from error
+    with metrics.platform_call(spec.name, TOKEN_OPERATION) as status:
+        try:
+            async with asyncio.timeout(limits.total):
+                async for attempt in limits.retrying(NOT_SENT):
+                    with attempt:
+                        response = await http.post(
+                            url, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
+                        )
+        except (httpx.RequestError, TimeoutError) as error:
+            log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
+            status.append(metrics.failure(error))
+            raise ProviderUnavailable(
+                f"{spec.display_name} didn't answer. Please try again shortly.",
+                may_have_landed=not isinstance(error, NOT_SENT),
+            ) from error
+        status.append(metrics.status_class(response.status_code))
     return read_token(spec, _token_body(spec, response))
 
 

@@ -11,6 +11,7 @@ import time
 from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
 
+from bot import logs, metrics
 from bot.delivery import Deliverer
 from bot.errors import Busy, DraftGone, InvalidInput, KudosError
 from bot.models import Draft, Intent
@@ -41,7 +42,7 @@ class Outbox(Shared):
     async def submit(self, draft: Draft) -> Intent:
         """Claim the draft and queue it in one step (of two Sends, one wins); `outcome` then
         watches it on the sender's behalf."""
-        intent = Intent(id=draft.id, draft=draft)
+        intent = Intent(id=draft.id, draft=draft, request_id=logs.request_id())
         if not await self._store.queue_draft(intent, self._watch + WATCH_GRACE):
             raise DraftGone()
         return intent
@@ -71,7 +72,9 @@ class Outbox(Shared):
         if intent.status == "done":
             return intent
         fresh = {"status": "pending", "reason": None, "not_before": None, "relink": False}
-        again = intent.model_copy(update=fresh | {"queued_at": time.time()})
+        again = intent.model_copy(
+            update=fresh | {"queued_at": time.time(), "request_id": logs.request_id()}
+        )
         await self._store.enqueue(again, self._watch + WATCH_GRACE)
         return again
 
@@ -145,11 +148,14 @@ class Consumer:
                     return
                 if not self._deliverer.due(intent):
                     return  # claimed again after the retry delay
+                logs.CURRENT.set(logs.delivery_fields(intent))  # this task's log lines
                 intent = await self._deliverer.attempt(intent, self._store.save_intent)
+                metrics.delivery_attempted(intent.draft.provider, intent.status)
                 if not intent.final:
                     await self._store.save_intent(intent)
                     return
                 handed = await self._store.finish_intent(intent)
+                log.info("delivery on %s: %s", intent.draft.provider, intent.status)
         except Busy:
             return  # another consumer is on it; if it dies, its lock lapses and this is claimed
         told = handed and await self._store.taken_by_watcher(intent.id, WATCH + WATCH_GRACE)

@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import LockError, RedisError
 
+from bot import metrics
 from bot.crypto import TokenCipher
 from bot.errors import Busy, StoreUnavailable
 from bot.shared import Shared
@@ -64,4 +65,5 @@ class RedisBase(Shared):
         try:
             return await awaitable
         except (RedisError, OSError) as error:
+            metrics.redis_error(error)
             raise StoreUnavailable() from error

@@ -28,6 +28,12 @@ def link_key(owner: Owner) -> str:
     return f"{PREFIX}:link:{owner.key}"
 
 
+def link_owner(key: str) -> Owner | None:
+    """The owner of a link record's key; None for any other key."""
+    parts = key.removeprefix(f"{PREFIX}:link:").split(":")
+    return Owner(*parts) if key.startswith(f"{PREFIX}:link:") and len(parts) == 3 else None
+
+
 def app_token_key(provider: str) -> str:
     return f"{PREFIX}:apptoken:{provider}"
 
@@ -54,6 +60,11 @@ def writer_lock(key: str) -> str:
 
 def directory_key(provider: str) -> str:
     return f"{PREFIX}:dir:{provider}"
+
+
+def linked_key(provider: str) -> str:
+    """The set of owners linked on a platform: counted by `GET /metrics` without a SCAN."""
+    return f"{PREFIX}:linked:{provider}"
 
 
 def values_key(owner: Owner) -> str:

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
+from bot import metrics
 from bot.errors import Busy, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ async def held(redis: Redis, key: str, ttl: float) -> AsyncIterator[None]:
     try:
         acquired = await lock.acquire(blocking=False)
     except (RedisError, OSError) as error:
+        metrics.redis_error(error)
         raise StoreUnavailable() from error
     if not acquired:
         raise Busy()

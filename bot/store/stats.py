@@ -1,0 +1,55 @@
+"""What `GET /metrics` reads from Redis at scrape time: a few O(1) commands in one round trip."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from bot.store import keys
+from bot.store.base import RedisBase
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Shared state every process sees alike, read by whichever process is scraped."""
+
+    links: dict[str, int] = field(default_factory=dict)  # platform → linked users
+    outbox_pending: int = 0
+    oldest_pending_seconds: float = 0.0
+    directory_age_seconds: dict[str, float] = field(default_factory=dict)  # built ones only
+
+
+class StatsReader(RedisBase):
+    """No SCAN: link counts are sets kept on link and unlink, the outbox is one stream."""
+
+    async def stats(self, platforms: list[str], directories: list[str]) -> Stats:
+        pipe = self._redis.pipeline(transaction=False)
+        for name in platforms:
+            pipe.scard(keys.linked_key(name))
+        pipe.xlen(keys.OUTBOX)
+        pipe.xrange(keys.OUTBOX, count=1)  # the oldest entry: its id is when it was queued
+        for name in directories:
+            pipe.hget(keys.directory_key(name), "")
+        answers = await self._call(pipe.execute())
+        now = time.time()
+        links = dict(zip(platforms, map(int, answers[: len(platforms)]), strict=True))
+        pending, oldest, *built = answers[len(platforms) :]
+        return Stats(
+            links=links,
+            outbox_pending=int(pending),
+            oldest_pending_seconds=_age(oldest, now),
+            directory_age_seconds={
+                name: max(0.0, now - float(at))
+                for name, at in zip(directories, built, strict=True)
+                if at is not None
+            },
+        )
+
+
+def _age(oldest: list[tuple[bytes | str, object]], now: float) -> float:
+    """Seconds since the oldest stream entry was added (its id starts with milliseconds)."""
+    if not oldest:
+        return 0.0
+    entry_id = oldest[0][0]
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return max(0.0, now - int(text.partition("-")[0]) / 1000)
