@@ -17,11 +17,13 @@ from starlette.routing import Route
 
 import handlers
 from bot import logs, metrics, scrape
+from bot.errors import KudosError
 from bot.outbox import Consumer
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack_http import PooledRespond
 from bot.slack_request import dispatch, observed
+from bot.store import Store
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
 
@@ -132,6 +134,15 @@ def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
     return Consumer(services.store, services.deliverer, tell, worker=worker, retry_after=retry)
 
 
+async def count_links(store: Store) -> None:
+    """Links made before `kudos_links` existed: counted once per deployment, in the background."""
+    try:
+        if found := await store.count_links_once():
+            log.info("counted %d link(s) made before link counting", found)
+    except KudosError as error:  # another process is counting them, or Redis is away: next start
+        log.info("links made before link counting not counted now: %s", type(error).__name__)
+
+
 def build_app(services: Services) -> Starlette:
     """The ASGI app `python -m bot` serves."""
 
@@ -143,6 +154,7 @@ def build_app(services: Services) -> Starlette:
         background = [
             asyncio.create_task(services.directory.keep_fresh()),
             asyncio.create_task(outbox_consumer(services, worker=False).run(stop)),
+            asyncio.create_task(count_links(services.store)),
         ]
         yield
         stop.set()

@@ -97,7 +97,9 @@ def staging_key(key: str) -> str:
     return f"{key}:staging"
 
 
-TOKEN_PATTERNS = (f"{PREFIX}:link:*", f"{PREFIX}:apptoken:*")  # every sealed record
+LINK_PATTERN = f"{PREFIX}:link:*"
+TOKEN_PATTERNS = (LINK_PATTERN, f"{PREFIX}:apptoken:*")  # every sealed record
+LINKS_COUNTED = f"{PREFIX}:linked-counted"  # set once links made before counting are counted
 OUTBOX = f"{PREFIX}:outbox"  # a Redis Stream of intent ids
 OUTBOX_GROUP = "delivery"
 WORKERS = f"{PREFIX}:workers"  # worker name → last heartbeat (sorted set)

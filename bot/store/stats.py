@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from bot.store import keys
@@ -21,6 +22,39 @@ class Stats:
 
 class StatsReader(RedisBase):
     """No SCAN: link counts are sets kept on link and unlink, the outbox is one stream."""
+
+    async def count_links_once(self) -> int:
+        """Once per deployment: put the links made before link counting existed in the sets
+        (active links are the ones without a TTL). Returns how many were found."""
+        if await self._call(self._redis.exists(keys.LINKS_COUNTED)):
+            return 0
+        async with self.locked("count-links", wait=0):  # Busy: another process counts
+            found = 0
+            async for batch in self._link_keys():
+                pipe = self._redis.pipeline(transaction=False)
+                for key in batch:
+                    pipe.ttl(key)
+                ttls = await self._call(pipe.execute())
+                active = [
+                    keys.link_owner(k) for k, ttl in zip(batch, ttls, strict=True) if ttl == -1
+                ]
+                pipe = self._redis.pipeline(transaction=False)
+                for owner in filter(None, active):
+                    pipe.sadd(keys.linked_key(owner.provider), owner.key)
+                    found += 1
+                await self._call(pipe.execute())
+            await self._call(self._redis.set(keys.LINKS_COUNTED, "1"))
+        return found
+
+    async def _link_keys(self) -> AsyncIterator[list[str]]:
+        batch: list[str] = []
+        async for key in self._redis.scan_iter(match=keys.LINK_PATTERN, count=500):
+            batch.append(key.decode() if isinstance(key, bytes) else str(key))
+            if len(batch) == 500:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     async def stats(self, platforms: list[str], directories: list[str]) -> Stats:
         pipe = self._redis.pipeline(transaction=False)

@@ -151,3 +151,17 @@ def test_a_dead_process_leaves_the_live_gauges() -> None:
     assert any(Path(metrics.DIRECTORY).glob(f"gauge_livesum_{child.pid}.db"))
     assert 'kudos_processes{role="tester"}' not in exposition(None).decode()
     assert not any(Path(metrics.DIRECTORY).glob(f"gauge_livesum_{child.pid}.db"))
+
+
+async def test_links_made_before_counting_are_counted_once(store: Store, raw: Redis) -> None:
+    await store.save_link(OWNER, LINK)
+    await store.save_link(
+        Owner("T1", "U2", "achievers"), LINK.model_copy(update={"confirmed": False})
+    )
+    await store.save_link(Owner("T1", "U3", "kazoo"), LINK)
+    await raw.delete(keys.linked_key("achievers"), keys.linked_key("kazoo"))  # as before counting
+    assert await store.count_links_once() == 2  # the unconfirmed one (it has a TTL) is not active
+    assert (await store.stats(["achievers", "kazoo"], [])).links == {"achievers": 1, "kazoo": 1}
+    await store.delete_link(OWNER)
+    assert await store.count_links_once() == 0  # once per deployment: the sets are kept from now
+    assert (await store.stats(["achievers"], [])).links == {"achievers": 0}
