@@ -176,3 +176,22 @@ def test_malformed_redis_url_is_one_clear_line(env: pytest.MonkeyPatch, url: str
 )
 def test_good_redis_urls_pass(env: pytest.MonkeyPatch, url: str) -> None:
     check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))
+
+
+def test_logs_and_metrics_settings(env: pytest.MonkeyPatch) -> None:
+    for name in ("LOG_FORMAT", "LOG_LEVEL", "METRICS_TOKEN"):
+        env.delenv(name, raising=False)
+    assert (with_env(env, {}).log_format, with_env(env, {}).log_level) == ("text", "INFO")
+    assert with_env(env, {"METRICS_TOKEN": ""}).metrics_token is None
+    settings = with_env(env, {"LOG_FORMAT": " JSON", "LOG_LEVEL": "debug", "METRICS_TOKEN": "t0k"})
+    assert (settings.log_format, settings.log_level) == ("json", "DEBUG")
+    assert isinstance(settings.metrics_token, SecretStr) and "t0k" not in repr(settings)
+
+
+@pytest.mark.parametrize(("name", "value"), [("LOG_FORMAT", "xml"), ("LOG_LEVEL", "loud")])
+def test_unknown_log_settings_stop_the_bot(env: pytest.MonkeyPatch, name: str, value: str) -> None:
+    for variable, given in (COMPLETE | {name: value}).items():
+        env.setenv(variable, given)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert raised.value.user_message.startswith(name)
