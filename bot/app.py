@@ -85,7 +85,8 @@ async def slack_events(request: Request) -> Response:
             log.warning("unreadable Slack request: %s", type(error).__name__)
             seen.outcome = "unreadable"
             return PlainTextResponse("unreadable request", status_code=200)
-        seen.outcome = OUTCOME_OF_STATUS.get(response.status_code, "ok")
+        status = response.status_code
+        seen.outcome = OUTCOME_OF_STATUS.get(status, "error" if status >= 500 else "ok")
         if response.status_code == 404:  # Bolt: no listener; acknowledge, don't make Slack retry
             return PlainTextResponse("", status_code=200)
         return response

@@ -18,7 +18,7 @@ from tests.e2e.flows import command, link, press, text_of
 from tests.e2e.test_outbox import SEND, send_preview, start_worker
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
+from tests.support import sign, slash_command, wait_until
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 SERVER_PROCESS = re.compile(r"Started server process \[(\d+)\]")
@@ -85,6 +85,21 @@ def test_a_platform_call_that_fails_counts_by_status_class(
     post = {"platform": "achievers", "operation": "POST /api/v5/recognitions"}
     assert value(samples, "kudos_platform_calls_total", **post, status="4xx") == 1
     assert value(samples, "kudos_outbox_deliveries_total", platform="achievers", outcome="failed")
+
+
+def test_refused_and_unreadable_requests_count_as_such(bot: BotProcess) -> None:
+    body = slash_command(
+        "/kudos", "status", user_id="U_ANA", response_url=bot.slack.response_url("x")
+    )
+    forged = httpx.post(
+        f"{bot.base_url}/slack/events", content=body, headers=sign("not-the-secret", body)
+    )
+    assert forged.status_code == 401
+    assert bot.post_signed(b"payload=%7Bnot+json").text == "unreadable request"
+    samples = scrape(bot)
+    assert value(samples, "kudos_slack_requests_total", kind="command", outcome="unsigned") == 1
+    assert value(samples, "kudos_slack_requests_total", kind="other", outcome="unreadable") == 1
+    assert value(samples, "kudos_slack_requests_total", kind="command", outcome="ok") == 0
 
 
 @pytest.fixture
