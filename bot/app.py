@@ -108,8 +108,10 @@ async def metrics_page(request: Request) -> Response:
     if not scrape.authorized(request.headers.get("authorization"), services.settings.metrics_token):
         return PlainTextResponse("unauthorized", 401, headers={"WWW-Authenticate": "Bearer"})
     registry = services.registry
-    directories = [name for name in registry.names() if registry.get(name).spec.directory]
-    stats = await scrape.read_stats(services.store, registry.names(), directories)
+    specs = [registry.get(name).spec for name in registry.names()]
+    linkable = [spec.name for spec in specs if spec.per_user]
+    directories = [spec.name for spec in specs if spec.directory]
+    stats = await scrape.read_stats(services.store, linkable, directories)
     return Response(scrape.exposition(stats), media_type=scrape.CONTENT_TYPE)
 
 

@@ -15,7 +15,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.bot_process import BotProcess, start_bot, stop_process
 from tests.e2e.flows import command, link, press, text_of
+from tests.e2e.platform_flows import Launch
 from tests.e2e.test_outbox import SEND, send_preview, start_worker
+from tests.fakes import FakeCultureAmp
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
 from tests.support import sign, slash_command, wait_until
@@ -159,3 +161,16 @@ def test_every_process_of_the_host_is_in_one_scrape(
     finally:
         stop_process(web.process)
         stop_process(worker)
+
+
+def test_a_directory_platform_reports_its_age_and_its_app_token(
+    launch: Launch, fake_cultureamp: FakeCultureAmp
+) -> None:
+    bot = launch("cultureamp")
+    wait_until(lambda: value(scrape(bot), "kudos_directory_age_seconds", platform="cultureamp"))
+    samples = scrape(bot)
+    assert 0 < value(samples, "kudos_directory_age_seconds", platform="cultureamp") < 60
+    assert value(samples, "kudos_token_refreshes_total", platform="cultureamp", outcome="ok") == 1
+    employees = {"platform": "cultureamp", "operation": "GET /v1/employees", "status": "2xx"}
+    assert value(samples, "kudos_platform_calls_total", **employees) == 3  # three pages
+    assert not [name for name, _ in samples if name == "kudos_links"]  # nobody links to it
