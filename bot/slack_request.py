@@ -61,15 +61,16 @@ def observed() -> Iterator[Seen]:
     finally:
         elapsed = time.perf_counter() - seen.started
         metrics.slack_request(seen.kind, seen.outcome, elapsed)
-        extra = {
-            "kind": seen.kind,
-            "outcome": seen.outcome,
-            "duration_ms": round(elapsed * 1000, 1),
-        }
-        log.info(
-            "slack %s %s: %s", seen.kind, seen.fields.listener or "-", seen.outcome, extra=extra
-        )
+        if log.isEnabledFor(logging.INFO):
+            _log_answered(seen, elapsed)
         logs.CURRENT.reset(token)
+
+
+def _log_answered(seen: Seen, elapsed: float) -> None:
+    """The request's one line: with LOG_FORMAT=json, its kind, outcome and duration as fields."""
+    extra = {"kind": seen.kind, "outcome": seen.outcome, "duration_ms": round(elapsed * 1000, 1)}
+    listener = seen.fields.listener or "-"
+    log.info("slack %s %s: %s", seen.kind, listener, seen.outcome, extra=extra)
 
 
 def describe(seen: Seen, request: AsyncBoltRequest) -> None:
