@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot import logs, metrics, scrape
+from bot import logs, metrics, scrape, tasks
 from bot.errors import KudosError
 from bot.outbox import Consumer
 from bot.services import Services, build_services
@@ -161,9 +161,7 @@ def build_app(services: Services) -> Starlette:
         ]
         yield
         stop.set()
-        for task in background:
-            task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+        await tasks.stop(*background)
         await services.aclose()
         metrics.process_stopped()
 

@@ -14,8 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import NotLinked
 from bot.linking import Linker
-from bot.lookups import Lookups
-from bot.models import Owner
+from bot.models import Owner, Resume
 from bot.outbox import Outbox
 from bot.providers import Registry
 from bot.providers.base import ProviderSpec
@@ -26,6 +25,7 @@ from handlers import modal_blocks as mb
 from handlers.errors import LazyListener, direct_message, user_message
 
 log = logging.getLogger(__name__)
+FORM = Resume(kind="form")  # once linked, the user gets a button that opens the form again
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,6 @@ class Desk:
     registry: Registry
     tokens: Tokens
     linker: Linker
-    lookups: Lookups
     recognitions: Recognitions
     outbox: Outbox
 
@@ -47,12 +46,12 @@ class Desk:
         registry: Registry = context["registry"]
         spec = registry.get(provider or None).spec
         owner = Owner(context.team_id or "", context.user_id or "", spec.name)
-        names = ("tokens", "linker", "lookups", "recognitions", "outbox")
+        names = ("tokens", "linker", "recognitions", "outbox")
         tools = (context[name] for name in names)
         return cls(client, owner, spec, registry, *tools)
 
     async def link_view(self, origin: mb.Origin, reason: str) -> dict[str, Any]:
-        url = await self.linker.start(self.owner)
+        url = await self.linker.start(self.owner, resume=FORM)
         return mb.link_view(url, self.spec, reason, origin)
 
     async def dm(self, text: str, shown: list[kit.Block] | None = None) -> None:
@@ -62,7 +61,7 @@ class Desk:
         """A failure after the ack, by DM; a missing link comes with a link button."""
         try:
             if isinstance(error, NotLinked):
-                url = await self.linker.start(self.owner)
+                url = await self.linker.start(self.owner, resume=FORM)
                 reason = f"{prefix}{error.user_message}"
                 await self.dm(reason, blocks.link_prompt(url, self.spec, reason))
                 return

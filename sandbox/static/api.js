@@ -23,4 +23,6 @@ export const api = {
   close: (user, viewId) => post("/sandbox/close", { user, view_id: viewId }),
   shortcut: (user, body) => post("/sandbox/shortcut", { user, ...body }),
   open: (user, tab) => post("/sandbox/open", { user, tab }),
+  platforms: () => fetch("/sandbox/platform").then((response) => response.json()),
+  choosePlatform: (platform) => post("/sandbox/platform", { platform }),
 };

@@ -21,6 +21,9 @@ from tests.fakes.slack_limits import blocks_problem, content_problem
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+# What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
+# comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
+GRANTED_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "users:read.email")
 
 
 class FakeSlack(FakeServer):
@@ -29,10 +32,12 @@ class FakeSlack(FakeServer):
     def __init__(self, bot_token: str, *, team_id: str = "T1", bot_user_id: str = "U_BOT"):
         self.bot_token, self.team_id, self.bot_user_id = bot_token, team_id, bot_user_id
         self.not_in_channel: set[str] = set()
+        self.scopes: list[str] = list(GRANTED_SCOPES)
         self._users: dict[str, Params] = {}
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
         self._refused: list[tuple[str, str]] = []
+        self._expired: set[str] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(100, 100)
         self._methods: dict[str, Callable[[Params], Params]] = {
@@ -94,6 +99,12 @@ class FakeSlack(FakeServer):
         with self._lock:
             return list(self._refused)
 
+    def expire_response_url(self, key: str) -> None:
+        """From now on `response_url(key)` answers 404 `expired_url`, as Slack's does once it
+        is 30 minutes old or used up."""
+        with self._lock:
+            self._expired.add(key)
+
     def response_url(self, key: str) -> str:
         """A response_url that records what is posted to it under `key` (needs `base_url`)."""
         assert self.base_url, "FakeSlack is not being served"
@@ -115,10 +126,11 @@ class FakeSlack(FakeServer):
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
+        scopes = {"x-oauth-scopes": ",".join(self.scopes)}
         refusal = self._refusal(method, params)
         if refusal is not None:
-            return JSONResponse({"ok": False, "error": refusal})
-        return JSONResponse(handler(params))
+            return JSONResponse({"ok": False, "error": refusal}, headers=scopes)
+        return JSONResponse(handler(params), headers=scopes)
 
     def _refusal(self, method: str, params: Params) -> str | None:
         """Slack's error for a message or view whose content breaks a limit, else None."""
@@ -137,6 +149,9 @@ class FakeSlack(FakeServer):
         key = request.path_params["key"]
         problem = blocks_problem(body.get("blocks")) if isinstance(body, dict) else None
         with self._lock:
+            if key in self._expired:
+                self._refused.append((key, "expired_url"))
+                return PlainTextResponse("expired_url", status_code=404)
             if problem is not None:
                 self._refused.append((key, problem))
                 return PlainTextResponse("invalid_blocks", status_code=400)
