@@ -91,6 +91,11 @@ RECONCILIATIONS = Counter(
     "Read-backs before a repeated POST, by whether the recognition had already landed.",
     ["platform", "result"],
 )
+STUCK = Counter(
+    "kudos_outbox_stuck_total",
+    "Deliveries the watchdog found pending past their deadline under a live lock (each intent "
+    "once per consumer that finds it).",
+)  # no labels: exported as 0 from the start, so the first one is an increase alerts see
 REDIS_ERRORS = Counter(
     "kudos_redis_errors_total", "Redis commands that failed, by kind (timeout, error).", ["kind"]
 )

@@ -199,6 +199,7 @@ class Consumer:
         digest = hashlib.sha256(intent_id.encode()).hexdigest()[:12]
         if time.time() > overdue_at and digest not in self.stuck:
             self.stuck.add(digest)
+            metrics.STUCK.inc()
             log.warning("outbox: intent %s is pending past its deadline under a live lock", digest)
 
 

@@ -32,7 +32,7 @@ def promtool(*args: str) -> str:
 
 
 def test_alert_rules_pass_promtool() -> None:
-    assert "SUCCESS: 8 rules found" in promtool("check", "rules", RULES)
+    assert "SUCCESS: 9 rules found" in promtool("check", "rules", RULES)
 
 
 def test_each_alert_fires_on_its_symptom() -> None:
