@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from bot import doctor, logs, metrics
+from bot import doctor, logs, metric_files, metrics
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
@@ -37,6 +37,7 @@ def main(argv: list[str]) -> int:
     if command == "sandbox" or (command == "serve" and not sandbox.slack_configured()):
         return sandbox.run(serve, argv[1:])  # the same `serve`, with the sandbox's settings
     try:
+        metric_files.check_directory()
         settings = load_settings()
         logs.configure_from(settings)
         services = build_services(settings)

@@ -1,50 +1,24 @@
 """Prometheus metrics, shared by every process on the host through prometheus_client's
-multiprocess mode: each process writes its own files under PROMETHEUS_MULTIPROC_DIR and
-`GET /metrics` in any web process adds them all up (web processes and `python -m bot worker`).
-
-The directory is chosen when this module is first imported, before uvicorn starts its processes
-(they inherit it): PROMETHEUS_MULTIPROC_DIR if set, else a private temporary directory that the
-process which made it removes at exit. Every code path (one process, several, the embedded store)
-is the same multiprocess one."""
+multiprocess mode: each process writes its own files under PROMETHEUS_MULTIPROC_DIR (see
+bot/metric_files.py) and `GET /metrics` in any web process adds them all up (web processes and
+`python -m bot worker`). Every code path (one process, several, the embedded store) is the same
+multiprocess one."""
 
 from __future__ import annotations
 
-import atexit
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from pathlib import Path
 
 import httpx
-from prometheus_client import Counter, Gauge, Histogram, values
-from prometheus_client.multiprocess import mark_process_dead
+from prometheus_client import Counter, Gauge, Histogram
 from redis.exceptions import TimeoutError as RedisTimeout
 
+from bot import metric_files
 from bot.errors import GrantRevoked, ProviderUnavailable
-
-ENV = "PROMETHEUS_MULTIPROC_DIR"
-
-
-def _directory() -> str:
-    """The multiprocess directory; made (and removed at exit) by the first process if unset."""
-    given = os.environ.get(ENV, "").strip()
-    if given:
-        os.makedirs(given, exist_ok=True)
-        return given
-    made = tempfile.mkdtemp(prefix="kudos-metrics-")
-    os.environ[ENV] = made  # inherited by the server processes uvicorn starts
-    atexit.register(shutil.rmtree, made, ignore_errors=True)
-    return made
-
-
-DIRECTORY = _directory()
-# Files in DIRECTORY for every metric, whatever imported prometheus_client before this module.
-values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
 
 # Bounded label values only: these tuples are every value a label may take.
 KINDS = ("command", "action", "view", "shortcut", "event", "options", "other")
@@ -187,27 +161,9 @@ def token_refresh(platform: str) -> Iterator[None]:
 
 def process_started(role: str) -> None:
     """Count this process among the live ones of its role (`kudos_processes`)."""
-    forget_dead_processes()
+    metric_files.forget_dead_processes()
     PROCESSES.labels(role).set(1)
 
 
 def process_stopped() -> None:
-    mark_process_dead(os.getpid(), DIRECTORY)  # type: ignore[no-untyped-call]
-
-
-def forget_dead_processes() -> None:
-    """Drop the live gauges of processes that died without saying so (killed, crashed)."""
-    for path in Path(DIRECTORY).glob("gauge_live*_*.db"):
-        pid = int(path.stem.rpartition("_")[2])
-        if not _alive(pid):
-            mark_process_dead(pid, DIRECTORY)  # type: ignore[no-untyped-call]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
+    metric_files.forget(os.getpid())

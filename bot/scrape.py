@@ -12,7 +12,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from pydantic import SecretStr
 
-from bot import metrics
+from bot import metric_files
 from bot.errors import StoreUnavailable
 from bot.store import Stats, Store
 
@@ -73,8 +73,8 @@ class SharedState(Collector):
 
 def exposition(stats: Stats | None) -> bytes:
     """The Prometheus text of every process on this host plus the shared state."""
-    metrics.forget_dead_processes()
+    metric_files.forget_dead_processes()
     registry = CollectorRegistry(auto_describe=False)
-    MultiProcessCollector(registry, path=metrics.DIRECTORY)  # type: ignore[no-untyped-call]
+    MultiProcessCollector(registry, path=metric_files.DIRECTORY)  # type: ignore[no-untyped-call]
     registry.register(SharedState(stats))
     return generate_latest(registry)

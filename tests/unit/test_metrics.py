@@ -16,7 +16,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from bot import metrics
+from bot import metric_files, metrics
 from bot.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
@@ -148,9 +148,9 @@ def test_a_dead_process_leaves_the_live_gauges() -> None:
     child = multiprocessing.get_context("spawn").Process(target=_live_gauge, args=("tester",))
     child.start()
     child.join()
-    assert any(Path(metrics.DIRECTORY).glob(f"gauge_livesum_{child.pid}.db"))
+    assert any(Path(metric_files.DIRECTORY).glob(f"gauge_livesum_{child.pid}.db"))
     assert 'kudos_processes{role="tester"}' not in exposition(None).decode()
-    assert not any(Path(metrics.DIRECTORY).glob(f"gauge_livesum_{child.pid}.db"))
+    assert not any(Path(metric_files.DIRECTORY).glob(f"gauge_livesum_{child.pid}.db"))
 
 
 async def test_links_made_before_counting_are_counted_once(store: Store, raw: Redis) -> None:
