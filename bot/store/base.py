@@ -40,6 +40,7 @@ class RedisBase(Shared):
         except ResponseError:
             return None
         except (RedisError, OSError) as error:
+            metrics.redis_error(error)
             raise StoreUnavailable() from error
         value = found.get(name)
         return None if value is None else str(value)

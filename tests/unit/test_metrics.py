@@ -21,7 +21,10 @@ from bot.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
 from bot.scrape import authorized, exposition
-from bot.store import Store, keys
+from bot.services import connect_redis
+from bot.settings import Settings
+from bot.store import Store, keys, sentinel
+from tests.support import free_port
 from tests.unit.test_store import DRAFT, LINK, OWNER
 
 
@@ -130,6 +133,24 @@ async def test_redis_timeouts_and_errors_are_counted() -> None:
             await Store(unreachable, TokenCipher.ephemeral()).load_intent("x")
     finally:
         await unreachable.aclose()
+    assert counted(metrics.REDIS_ERRORS, "error") == before + 1
+
+
+async def test_redis_errors_through_sentinels_are_counted() -> None:
+    """With REDIS_SENTINELS, no sentinel answering (so no primary) counts as a Redis error too."""
+    settings = Settings.model_validate(
+        {
+            "redis_sentinels": f"127.0.0.1:{free_port()}",  # nothing listens there
+            "token_encryption_keys": Fernet.generate_key().decode(),
+        }
+    )
+    redis, cipher = connect_redis(settings)
+    before = counted(metrics.REDIS_ERRORS, "error")
+    try:
+        with pytest.raises(StoreUnavailable):
+            await Store(redis, cipher).load_intent("x")
+    finally:
+        await sentinel.close(redis)
     assert counted(metrics.REDIS_ERRORS, "error") == before + 1
 
 
