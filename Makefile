@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit redis-server chromium clean
+.PHONY: run test lint typecheck unit redis-server chromium promtool clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ chromium:
 	    fonts-noto-color-emoji) >/dev/null \
 	  || { echo "could not install chromium; install it and re-run" >&2; exit 1; }; }
 
+# promtool (Debian's prometheus package) checks docs/monitoring/alerts.yml in the tests.
+promtool:
+	@command -v promtool >/dev/null 2>&1 || { \
+	  echo "installing promtool (prometheus) with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends prometheus) >/dev/null \
+	  || { echo "could not install promtool; install prometheus and re-run" >&2; exit 1; }; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,7 +48,7 @@ typecheck: $(STAMP)
 # One pytest worker per core; `make test TEST_WORKERS=0` runs the suite in one process.
 TEST_WORKERS ?= auto
 
-unit: $(STAMP) redis-server chromium
+unit: $(STAMP) redis-server chromium promtool
 	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test: lint typecheck unit

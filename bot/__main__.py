@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from bot import doctor, logs
+from bot import doctor, logs, metric_files, metrics
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
@@ -37,7 +37,9 @@ def main(argv: list[str]) -> int:
     if command == "sandbox" or (command == "serve" and not sandbox.slack_configured()):
         return sandbox.run(serve, argv[1:])  # the same `serve`, with the sandbox's settings
     try:
+        metric_files.check_directory()
         settings = load_settings()
+        logs.configure_from(settings)
         services = build_services(settings)
     except ConfigError as error:
         print(f"kudos-bridge cannot start: {error.user_message}", file=sys.stderr)
@@ -98,10 +100,12 @@ def worker(services: Services) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        metrics.process_started("worker")
         try:
             await outbox_consumer(services, worker=True).run(stop)
         finally:
             await services.aclose()
+            metrics.process_stopped()
 
     asyncio.run(run())
     return 0

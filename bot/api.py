@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from bot import tasks
+from bot import metrics, tasks
 from bot.limits import NOT_SENT, PLATFORM_LIMITS, TRANSIENT, Limits
 from bot.platform_errors import answer_error, retry_after, unreachable, unreadable
 
@@ -75,11 +75,13 @@ class PlatformApi:
         scope: str = "",
         limits: Limits = PLATFORM_LIMITS,
         headers: Mapping[str, str] | None = None,
+        name: str | None = None,
     ) -> None:
         self._http = http
         self._headers = dict(headers or {})  # the platform's own, on every call (ProviderSpec)
         self._base_url = base_url.rstrip("/")
         self.display_name = display_name
+        self._name = name or display_name.lower()  # the platform's label in metrics
         self._scope = scope  # the configured scope, named when a 403 doesn't say which
         self._limits = limits
 
@@ -93,14 +95,17 @@ class PlatformApi:
         method = method.upper()
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         what = f"{method} {path.split('?', 1)[0]}"  # never the query: it may hold personal data
-        try:
-            attempts = self._attempts(method, path, token, safe, what, kwargs)
-            response = await tasks.within(self._limits.total, attempts)
-        except RetryableAnswer as answer:
-            response = answer.response
-        except (httpx.RequestError, TimeoutError) as error:
-            log.warning("%s failed: %s", what, type(error).__name__)
-            raise unreachable(self.display_name, error, safe) from error
+        with metrics.platform_call(self._name, metrics.operation(method, path)) as status:
+            try:
+                attempts = self._attempts(method, path, token, safe, what, kwargs)
+                response = await tasks.within(self._limits.total, attempts)
+            except RetryableAnswer as answer:
+                response = answer.response
+            except (httpx.RequestError, TimeoutError) as error:
+                log.warning("%s failed: %s", what, type(error).__name__)
+                status.append(metrics.failure(error))
+                raise unreachable(self.display_name, error, safe) from error
+            status.append(metrics.status_class(response.status_code))
         return self._read(response, safe, what)
 
     async def _attempts(

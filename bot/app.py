@@ -16,12 +16,14 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot import logs, tasks
+from bot import logs, metrics, scrape, tasks
+from bot.errors import KudosError
 from bot.outbox import Consumer
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack_http import PooledRespond
-from bot.slack_request import dispatch
+from bot.slack_request import dispatch, observed
+from bot.store import Store
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
 
@@ -60,6 +62,7 @@ def services_of(request: Request) -> Services:
 
 
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+OUTCOME_OF_STATUS = {401: "unsigned", 404: "unhandled"}
 
 
 def readable_signature(request: Request) -> bool:
@@ -70,19 +73,24 @@ def readable_signature(request: Request) -> bool:
 
 
 async def slack_events(request: Request) -> Response:
-    if not readable_signature(request):
-        return PlainTextResponse("invalid request", status_code=401)
-    bolt: AsyncApp = request.app.state.slack
-    try:
-        response = await dispatch(bolt, request)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
-        # A signed body Bolt cannot even parse (not UTF-8, payload not JSON, odd shapes):
-        # nothing ran; say so plainly rather than 5xx, which makes Slack retry it.
-        log.warning("unreadable Slack request: %s", type(error).__name__)
-        return PlainTextResponse("unreadable request", status_code=200)
-    if response.status_code == 404:  # Bolt: no listener for it; acknowledge, don't make Slack retry
-        return PlainTextResponse("", status_code=200)
-    return response
+    with observed() as seen:
+        if not readable_signature(request):
+            seen.outcome = "unsigned"
+            return PlainTextResponse("invalid request", status_code=401)
+        bolt: AsyncApp = request.app.state.slack
+        try:
+            response = await dispatch(bolt, request, seen)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            # A signed body Bolt cannot even parse (not UTF-8, payload not JSON, odd shapes):
+            # nothing ran; say so plainly rather than 5xx, which makes Slack retry it.
+            log.warning("unreadable Slack request: %s", type(error).__name__)
+            seen.outcome = "unreadable"
+            return PlainTextResponse("unreadable request", status_code=200)
+        status = response.status_code
+        seen.outcome = OUTCOME_OF_STATUS.get(status, "error" if status >= 500 else "ok")
+        if response.status_code == 404:  # Bolt: no listener; acknowledge, don't make Slack retry
+            return PlainTextResponse("", status_code=200)
+        return response
 
 
 async def healthz(request: Request) -> Response:
@@ -93,6 +101,19 @@ async def readyz(request: Request) -> Response:
     if await services_of(request).store.ping():
         return PlainTextResponse("ready")
     return PlainTextResponse("redis unavailable", status_code=503)
+
+
+async def metrics_page(request: Request) -> Response:
+    """Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    services = services_of(request)
+    if not scrape.authorized(request.headers.get("authorization"), services.settings.metrics_token):
+        return PlainTextResponse("unauthorized", 401, headers={"WWW-Authenticate": "Bearer"})
+    registry = services.registry
+    specs = [registry.get(name).spec for name in registry.names()]
+    linkable = [spec.name for spec in specs if spec.per_user]
+    directories = [spec.name for spec in specs if spec.directory]
+    stats = await scrape.read_stats(services.store, linkable, directories)
+    return Response(scrape.exposition(stats), media_type=scrape.CONTENT_TYPE)
 
 
 async def unexpected(request: Request, error: Exception) -> Response:
@@ -106,6 +127,7 @@ ROUTES = [
     Route("/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", metrics_page, methods=["GET"]),
 ]
 
 
@@ -116,6 +138,15 @@ def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
     return Consumer(services.store, services.deliverer, tell, worker=worker, retry_after=retry)
 
 
+async def count_links(store: Store) -> None:
+    """Links made before `kudos_links` existed: counted once per deployment, in the background."""
+    try:
+        if found := await store.count_links_once():
+            log.info("counted %d link(s) made before link counting", found)
+    except KudosError as error:  # another process is counting them, or Redis is away: next start
+        log.info("links made before link counting not counted now: %s", type(error).__name__)
+
+
 def build_app(services: Services) -> Starlette:
     """The ASGI app `python -m bot` serves."""
 
@@ -123,14 +154,17 @@ def build_app(services: Services) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         await services.start()
+        metrics.process_started("web")
         background = [
             asyncio.create_task(services.directory.keep_fresh()),
             asyncio.create_task(outbox_consumer(services, worker=False).run(stop)),
+            asyncio.create_task(count_links(services.store)),
         ]
         yield
         stop.set()
         await tasks.stop(*background)
         await services.aclose()
+        metrics.process_stopped()
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})
     app.state.services = services
@@ -140,5 +174,6 @@ def build_app(services: Services) -> Starlette:
 
 def app_from_environment() -> Starlette:
     """The app of one of several web processes (WEB_CONCURRENCY): each builds its own services."""
-    logs.configure()
-    return build_app(build_services(load_settings()))
+    settings = load_settings()
+    logs.configure_from(settings)
+    return build_app(build_services(settings))

@@ -29,7 +29,7 @@ TRANSIENT: tuple[type[Exception], ...] = (
 class Limits:
     """Per-phase httpx timeouts, a hard deadline per call, and the retry budget inside it.
 
-    `total` bounds a call with every attempt and wait (asyncio.timeout); no new attempt starts
+    `total` bounds a call with every attempt and wait (`tasks.within`); no new attempt starts
     after `retry_budget`, and a Retry-After wait is honoured only when it ends within it."""
 
     connect: float = 3.0

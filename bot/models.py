@@ -181,6 +181,7 @@ class Intent(BaseModel):
     reason: str | None = None  # why it failed, or why the last attempt did not finish
     not_before: float | None = None  # the platform asked us to wait until then (Retry-After)
     relink: bool = False  # failed for want of a usable link: the sender is offered a new one
+    request_id: str | None = None  # the Slack request that queued it, for the delivery's logs
 
     @property
     def final(self) -> bool:

@@ -11,7 +11,7 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from bot import tasks
+from bot import metrics, tasks
 from bot.errors import (
     ClientRefused,
     GrantRevoked,
@@ -26,6 +26,7 @@ from bot.settings import ProviderSettings
 from bot.token_formats import CLIENT_AUTH, ENCODERS, Params, read_token
 
 log = logging.getLogger(__name__)
+TOKEN_OPERATION = "POST token"  # the label of token requests in metrics
 UNAVAILABLE = (408, 429)  # and every 5xx: the platform is away or busy, not refusing
 
 
@@ -149,14 +150,17 @@ async def request_token(
     request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
     request |= {"headers": {"Accept": "application/json", **headers}, "timeout": limits.timeout}
     url = token_url(spec, client)
-    try:
-        response = await tasks.within(limits.total, _post(http, url, request, limits))
-    except (httpx.RequestError, TimeoutError) as error:
-        log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
-        raise ProviderUnavailable(
-            f"{spec.display_name} didn't answer. Please try again shortly.",
-            may_have_landed=not isinstance(error, NOT_SENT),
-        ) from error
+    with metrics.platform_call(spec.name, TOKEN_OPERATION) as status:
+        try:
+            response = await tasks.within(limits.total, _post(http, url, request, limits))
+        except (httpx.RequestError, TimeoutError) as error:
+            log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
+            status.append(metrics.failure(error))
+            raise ProviderUnavailable(
+                f"{spec.display_name} didn't answer. Please try again shortly.",
+                may_have_landed=not isinstance(error, NOT_SENT),
+            ) from error
+        status.append(metrics.status_class(response.status_code))
     return read_token(spec, _token_body(spec, response))
 
 

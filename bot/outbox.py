@@ -13,7 +13,7 @@ from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
-from bot import tasks
+from bot import logs, metrics, tasks
 from bot.delivery import Deliverer, give_up_at
 from bot.errors import Busy, DraftGone, InvalidInput, KudosError
 from bot.models import Draft, Intent
@@ -48,7 +48,7 @@ class Outbox(Shared):
     async def submit(self, draft: Draft) -> Intent:
         """Claim the draft and queue it in one step (of two Sends, one wins); `outcome` then
         watches it on the sender's behalf."""
-        intent = Intent(id=draft.id, draft=draft)
+        intent = Intent(id=draft.id, draft=draft, request_id=logs.request_id())
         if not await self._store.queue_draft(intent, self._watch + WATCH_GRACE):
             raise DraftGone()
         return intent
@@ -78,7 +78,9 @@ class Outbox(Shared):
         if intent.status == "done":
             return intent
         fresh = {"status": "pending", "reason": None, "not_before": None, "relink": False}
-        again = intent.model_copy(update=fresh | {"queued_at": time.time()})
+        again = intent.model_copy(
+            update=fresh | {"queued_at": time.time(), "request_id": logs.request_id()}
+        )
         await self._store.enqueue(again, self._watch + WATCH_GRACE)
         return again
 
@@ -159,6 +161,7 @@ class Consumer:
             return
         if final is not None:
             intent, handed = final
+            logs.CURRENT.set(logs.delivery_fields(intent))  # the outcome's lines too
             told = handed and await self._store.taken_by_watcher(intent.id, WATCH + WATCH_GRACE)
             await self._on_outcome(intent, told)
             await self._store.outbox_done(entry_id)
@@ -171,11 +174,15 @@ class Consumer:
             return None
         if not self._deliverer.due(intent):
             return None  # claimed again after the retry delay
+        logs.CURRENT.set(logs.delivery_fields(intent))  # this task's log lines
         intent = await self._deliverer.attempt(intent, self._store.save_intent)
+        metrics.delivery_attempted(intent.draft.provider, intent.status)
         if not intent.final:
             await self._store.save_intent(intent)
             return None
-        return intent, await self._store.finish_intent(intent)
+        handed = await self._store.finish_intent(intent)
+        log.info("delivery on %s: %s", intent.draft.provider, intent.status)
+        return intent, handed
 
     async def _watch(self, intent_id: str) -> None:
         """The watchdog, on an intent someone else holds: a lock alive past the deadline it
@@ -192,6 +199,7 @@ class Consumer:
         digest = hashlib.sha256(intent_id.encode()).hexdigest()[:12]
         if time.time() > overdue_at and digest not in self.stuck:
             self.stuck.add(digest)
+            metrics.STUCK.inc()
             log.warning("outbox: intent %s is pending past its deadline under a live lock", digest)
 
 

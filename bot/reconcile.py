@@ -7,6 +7,7 @@ import logging
 import re
 import unicodedata
 
+from bot import metrics
 from bot.models import Intent, Recognition, Sent
 from bot.providers import Registry
 from bot.providers.base import dated_since
@@ -38,6 +39,7 @@ class Reconciler(Shared):
         arrived = {person for item in landed for person in item.recipient_ids}
         missing = [person for person in people if person not in arrived]
         first = landed[0] if landed else None
+        metrics.reconciled(draft.provider, len(people), len(missing))
         log.info(
             "reconciled an intent: %d of %d recipients already have it (%d read back)",
             len(people) - len(missing),

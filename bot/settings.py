@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from redis.connection import parse_url
 
@@ -52,6 +59,9 @@ class Settings(BaseSettings):
     port: int = 3000
     web_concurrency: int | None = Field(default=None, ge=1, le=64)  # processes on PORT
     recognize_emoji: str = "clap"  # reactions that start a recognition, comma-separated
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    metrics_token: SecretStr | None = None  # when set, GET /metrics needs it as a bearer token
 
     @property
     def recognize_emojis(self) -> frozenset[str]:
@@ -59,7 +69,17 @@ class Settings(BaseSettings):
         names = (name.strip().strip(":") for name in self.recognize_emoji.split(","))
         return frozenset(name for name in names if name)
 
-    @field_validator("redis_url", "redis_sentinels", "token_encryption_keys", mode="before")
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any, info: ValidationInfo) -> Any:
+        """`json`, `JSON`; `debug`, `DEBUG`: each read in its canonical case."""
+        if not isinstance(value, str):
+            return value
+        return value.strip().lower() if info.field_name == "log_format" else value.strip().upper()
+
+    @field_validator(
+        "redis_url", "redis_sentinels", "token_encryption_keys", "metrics_token", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """`NAME=` with nothing after it (an untouched copy of .env.example) means unset."""

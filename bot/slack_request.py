@@ -1,4 +1,5 @@
-"""Slack's HTTP requests handed to Bolt, less one misreading of Bolt's.
+"""Slack's HTTP requests handed to Bolt, less one misreading of Bolt's; each one counted,
+timed and logged once (`observed`).
 
 Bolt reads any form body containing the word "payload" as an interactive payload (its
 `parse_body` looks for the word anywhere), so `/recognize @ana for the payload fix` reached no
@@ -6,6 +7,11 @@ listener. Here a form body is read as a payload only when it has a `payload` fie
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -16,6 +22,84 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from starlette.requests import Request
 from starlette.responses import Response
+
+from bot import logs, metrics
+
+log = logging.getLogger(__name__)
+# An interactive payload's `type` → the request's kind (bounded: a metrics label).
+KIND_OF_TYPE = {
+    "block_actions": "action",
+    "interactive_message": "action",
+    "view_submission": "view",
+    "view_closed": "view",
+    "shortcut": "shortcut",
+    "message_action": "shortcut",
+    "event_callback": "event",
+    "url_verification": "event",
+    "block_suggestion": "options",
+    "dialog_suggestion": "options",
+}
+
+
+@dataclass(slots=True)
+class Seen:
+    """What one request was and how it ended; its log fields are shared with its lazy work."""
+
+    fields: logs.RequestFields
+    kind: str = "other"
+    outcome: str = "error"  # unless the route says otherwise: it raised
+    started: float = field(default_factory=time.perf_counter)
+
+
+@contextmanager
+def observed() -> Iterator[Seen]:
+    """Count and time the request (`kudos_slack_*`) and log one line when it is answered."""
+    seen = Seen(logs.RequestFields(logs.new_request_id()))
+    token = logs.CURRENT.set(seen.fields)
+    try:
+        yield seen
+    finally:
+        elapsed = time.perf_counter() - seen.started
+        metrics.slack_request(seen.kind, seen.outcome, elapsed)
+        if log.isEnabledFor(logging.INFO):
+            _log_answered(seen, elapsed)
+        logs.CURRENT.reset(token)
+
+
+def _log_answered(seen: Seen, elapsed: float) -> None:
+    """The request's one line: with LOG_FORMAT=json, its kind, outcome and duration as fields."""
+    extra = {"kind": seen.kind, "outcome": seen.outcome, "duration_ms": round(elapsed * 1000, 1)}
+    listener = seen.fields.listener or "-"
+    log.info("slack %s %s: %s", seen.kind, listener, seen.outcome, extra=extra)
+
+
+def describe(seen: Seen, request: AsyncBoltRequest) -> None:
+    """The request's kind, listener, team and (hashed) user, from its parsed body."""
+    body: Mapping[str, Any] = request.body
+    if "command" in body:
+        seen.kind, listener = "command", body.get("command")
+    else:
+        seen.kind = KIND_OF_TYPE.get(str(body.get("type")), "other")
+        listener = _listener(body)
+    fields = seen.fields
+    fields.listener = str(listener)[:64] if listener else None
+    fields.team = request.context.team_id
+    user = request.context.user_id
+    fields.user = logs.user_hash(user) if user else None
+
+
+def _listener(body: Mapping[str, Any]) -> Any:
+    """An action's id, a view's or shortcut's callback id, an event's type."""
+    actions = body.get("actions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], Mapping):
+        return actions[0].get("action_id")
+    view = body.get("view")
+    if isinstance(view, Mapping) and "callback_id" in view:
+        return view.get("callback_id")
+    event = body.get("event")
+    if isinstance(event, Mapping):
+        return event.get("type")
+    return body.get("callback_id") or body.get("action_id") or body.get("type")
 
 
 class SlackRequest(AsyncBoltRequest):
@@ -46,9 +130,10 @@ def _plain_form(raw: str) -> bool:
     return bool(fields) and "payload" not in fields
 
 
-async def dispatch(app: AsyncApp, request: Request) -> Response:
+async def dispatch(app: AsyncApp, request: Request, seen: Seen) -> Response:
     """POST /slack/events through Bolt (signature checks, listeners, ack)."""
     body = (await request.body()).decode("utf-8")
     headers = dict(request.headers)
     bolt_request = SlackRequest(body=body, query=str(request.query_params), headers=headers)
+    describe(seen, bolt_request)
     return to_starlette_response(await app.async_dispatch(bolt_request))

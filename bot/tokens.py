@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import httpx
 
-from bot import oauth
+from bot import metrics, oauth
 from bot.errors import (
     ClientRefused,
     GrantRevoked,
@@ -101,9 +101,10 @@ class Tokens(Shared):
             if current.token.access_token != stale or current.token.refresh_token is None:
                 return current  # refreshed by someone else while we waited
             try:
-                fresh = await oauth.refresh(
-                    self._http, platform.spec, platform.client, current.token.refresh_token
-                )
+                with metrics.token_refresh(owner.provider):
+                    fresh = await oauth.refresh(
+                        self._http, platform.spec, platform.client, current.token.refresh_token
+                    )
             except GrantRevoked:
                 await self._store.delete_link(owner)
                 raise
@@ -138,7 +139,8 @@ class Tokens(Shared):
             if found := _usable(current, rejected, spec.refresh_margin):
                 return found  # another request minted it while we waited
             try:
-                fresh = await oauth.client_credentials(self._http, spec, platform.client)
+                with metrics.token_refresh(spec.name):
+                    fresh = await oauth.client_credentials(self._http, spec, platform.client)
             except ProviderUnavailable:
                 if found := _usable(current, rejected, margin=0.0):
                     log.info("early re-mint on %s failed; the current token serves", spec.name)

@@ -93,6 +93,7 @@ def build_registry(settings: Settings, http: httpx.AsyncClient) -> Registry:
             spec.display_name,
             scope=oauth.scope_of(spec, client),
             headers=dict(spec.api_headers),
+            name=spec.name,
         )
         platforms[spec.name] = Platform(spec, client, factory(api))
     return Registry(platforms, settings.default_provider)

@@ -8,9 +8,10 @@ from bot.store.keys import APP, STATE_TTL, UNCONFIRMED_TTL
 from bot.store.links import Links
 from bot.store.queue import Entry, Queue
 from bot.store.scripts import TAKE_WINDOW_US
+from bot.store.stats import Stats, StatsReader
 
-__all__ = ["APP", "STATE_TTL", "TAKE_WINDOW_US", "UNCONFIRMED_TTL", "Entry", "Store"]
+__all__ = ["APP", "STATE_TTL", "TAKE_WINDOW_US", "UNCONFIRMED_TTL", "Entry", "Stats", "Store"]
 
 
-class Store(Links, Drafts, Queue, Cache):
+class Store(Links, Drafts, Queue, Cache, StatsReader):
     """Typed access to every record the bot keeps in Redis."""

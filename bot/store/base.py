@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import LockError, RedisError, ResponseError
 
+from bot import metrics
 from bot.crypto import TokenCipher
 from bot.errors import Busy, StoreUnavailable
 from bot.shared import Shared
@@ -39,6 +40,7 @@ class RedisBase(Shared):
         except ResponseError:
             return None
         except (RedisError, OSError) as error:
+            metrics.redis_error(error)
             raise StoreUnavailable() from error
         value = found.get(name)
         return None if value is None else str(value)
@@ -79,4 +81,5 @@ class RedisBase(Shared):
         try:
             return await awaitable
         except (RedisError, OSError) as error:
+            metrics.redis_error(error)
             raise StoreUnavailable() from error

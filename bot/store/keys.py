@@ -29,6 +29,12 @@ def link_key(owner: Owner) -> str:
     return f"{PREFIX}:link:{owner.key}"
 
 
+def link_owner(key: str) -> Owner | None:
+    """The owner of a link record's key; None for any other key."""
+    parts = key.removeprefix(f"{PREFIX}:link:").split(":")
+    return Owner(*parts) if key.startswith(f"{PREFIX}:link:") and len(parts) == 3 else None
+
+
 def app_token_key(provider: str) -> str:
     return f"{PREFIX}:apptoken:{provider}"
 
@@ -55,6 +61,11 @@ def writer_lock(key: str) -> str:
 
 def directory_key(provider: str) -> str:
     return f"{PREFIX}:dir:{provider}"
+
+
+def linked_key(provider: str) -> str:
+    """The set of owners linked on a platform: counted by `GET /metrics` without a SCAN."""
+    return f"{PREFIX}:linked:{provider}"
 
 
 def values_key(owner: Owner) -> str:
@@ -87,7 +98,9 @@ def staging_key(key: str) -> str:
     return f"{key}:staging"
 
 
-TOKEN_PATTERNS = (f"{PREFIX}:link:*", f"{PREFIX}:apptoken:*")  # every sealed record
+LINK_PATTERN = f"{PREFIX}:link:*"
+TOKEN_PATTERNS = (LINK_PATTERN, f"{PREFIX}:apptoken:*")  # every sealed record
+LINKS_COUNTED = f"{PREFIX}:linked-counted"  # set once links made before counting are counted
 OUTBOX = f"{PREFIX}:outbox"  # a Redis Stream of intent ids
 OUTBOX_GROUP = "delivery"
 WORKERS = f"{PREFIX}:workers"  # worker name → last heartbeat (sorted set)

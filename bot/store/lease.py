@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
-from bot import tasks
+from bot import metrics, tasks
 from bot.errors import Busy, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ async def held(redis: Redis, key: str, ttl: float, lease: float) -> AsyncIterato
     try:
         acquired = await lock.acquire(blocking=False, token=token(time.time() + lease))
     except (RedisError, OSError) as error:
+        metrics.redis_error(error)
         raise StoreUnavailable() from error
     if not acquired:
         raise Busy()

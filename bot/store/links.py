@@ -40,7 +40,11 @@ class Links(RedisBase):
         """An active link is kept until unlinked; one awaiting confirmation for an hour."""
         blob = self._cipher.seal(owner, json.loads(link.model_dump_json()))
         ttl = None if link.confirmed else keys.UNCONFIRMED_TTL
-        await self._call(self._redis.set(keys.link_key(owner), blob, ex=ttl))
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(keys.link_key(owner), blob, ex=ttl)
+        linked = keys.linked_key(owner.provider)  # counts active links only
+        (pipe.sadd if link.confirmed else pipe.srem)(linked, owner.key)
+        await self._call(pipe.execute())
 
     async def load_link(self, owner: Owner) -> Link | None:
         loaded = await self.load_link_version(owner)
@@ -66,7 +70,8 @@ class Links(RedisBase):
         pipe = self._redis.pipeline(transaction=True)
         pipe.delete(keys.link_key(owner))
         pipe.delete(keys.values_key(owner))
-        deleted, _ = await self._call(pipe.execute())
+        pipe.srem(keys.linked_key(owner.provider), owner.key)
+        deleted, *_ = await self._call(pipe.execute())
         return bool(deleted)
 
     async def save_app_token(self, provider: str, token: TokenSet) -> None:
@@ -101,10 +106,19 @@ class Links(RedisBase):
                 try:
                     fresh = self._cipher.rotate(blob)
                 except TokenUnreadable:
-                    dropped += await self._call(self._redis.delete(key))
+                    dropped += await self._drop_record(key)
                     continue
                 rotated += await self._call(self._redis.eval(scripts.SWAP, 1, key, blob, fresh))
         return rotated, dropped
+
+    async def _drop_record(self, key: str) -> int:
+        """Delete a token record; a link's owner no longer counts as linked."""
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.delete(key)
+        if owner := keys.link_owner(key):
+            pipe.srem(keys.linked_key(owner.provider), owner.key)
+        deleted, *_ = await self._call(pipe.execute())
+        return int(deleted)
 
     async def sample_tokens(self, limit: int) -> tuple[int, int]:
         """(opened, unreadable) among up to `limit` sealed records: do the keys still open them?

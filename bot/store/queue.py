@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 
 from redis.exceptions import RedisError, ResponseError
 
+from bot import metrics
 from bot.errors import StoreUnavailable
 from bot.models import Intent
 from bot.store import keys, lease, scripts
@@ -152,6 +153,7 @@ class Queue(RedisBase):
             if "BUSYGROUP" not in str(error):
                 raise StoreUnavailable() from error
         except (RedisError, OSError) as error:
+            metrics.redis_error(error)
             raise StoreUnavailable() from error
 
     async def outbox_next(

@@ -72,9 +72,11 @@ def fake_sevengeese() -> Iterator[FakeSevenGeese]:
         yield fake
 
 
-@pytest.fixture
-def bot_env(bot_env: dict[str, str]) -> dict[str, str]:
-    return bot_env | {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+@pytest.fixture(params=["text", "json"])
+def bot_env(bot_env: dict[str, str], request: pytest.FixtureRequest) -> dict[str, str]:
+    """Both log formats: redaction covers every field of a JSON line too."""
+    slack = {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    return bot_env | slack | {"LOG_FORMAT": request.param}
 
 
 class Witness:
@@ -209,6 +211,9 @@ def test_no_secret_leaves_the_bot(
             "Redis": stored(client),
         }
     assert len(places["Slack"]) > 10 and len(places["Redis"]) > 2 and len(witness.served) > 15
+    if bot_env["LOG_FORMAT"] == "json":  # every line is an object; requests carry their fields
+        lines = [json.loads(line) for line in bot.log_text().splitlines()]
+        assert [line for line in lines if line.get("request_id") and line.get("user")]
     for place, blobs in places.items():
         for canary in canaries:
             leaked = [blob for blob in blobs if canary.encode() in blob]

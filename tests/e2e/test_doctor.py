@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from tests.bot_process import BotProcess
 from tests.e2e.flows import link
 from tests.e2e.platform_flows import Launch
+from tests.e2e.test_metrics import scrape, value
 from tests.fakes import FakeCultureAmp, FakeSlack
 from tests.redis_process import RedisProcess
 
@@ -51,8 +52,10 @@ def durable_redis(tmp_path: Path) -> Iterator[RedisProcess]:
 
 
 @pytest.fixture
-def bot_env(bot_env: dict[str, str], durable_redis: RedisProcess) -> dict[str, str]:
-    return bot_env | {"REDIS_URL": durable_redis.url}
+def bot_env(bot_env: dict[str, str], durable_redis: RedisProcess, tmp_path: Path) -> dict[str, str]:
+    """The doctor shares the bot's PROMETHEUS_MULTIPROC_DIR, as on a host that sets it."""
+    metrics = str(tmp_path / "metrics")
+    return bot_env | {"REDIS_URL": durable_redis.url, "PROMETHEUS_MULTIPROC_DIR": metrics}
 
 
 @pytest.fixture
@@ -91,6 +94,8 @@ def test_each_problem_is_a_cross_with_what_to_do(
         "CULTUREAMP__CLIENT_SECRET": "not-the-secret",
     }
     status, lines = doctor(env, tmp_path)
+    refused = {"platform": "cultureamp", "operation": "POST token", "status": "4xx"}
+    assert value(scrape(running), "kudos_platform_calls_total", **refused) == 0  # not the bot's
     assert status == 1
     assert lines_for(lines, "Redis appendonly") == (
         "✗ Redis appendonly: is no: a restarted Redis comes back empty (links, queued "
@@ -137,3 +142,16 @@ def test_redis_away_fails_its_checks_and_settings_come_first(
     status, lines = doctor(env, tmp_path)
     assert status == 1 and len(lines) == 1, lines
     assert lines[0].startswith("✗ Settings: SLACK_SIGNING_SECRET is not set")
+
+
+def test_an_unusable_metrics_directory_is_a_settings_failure(
+    bot_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The metrics directory is chosen as the code is imported; the doctor reports it, as the bot
+    refuses to start with it, instead of failing with a traceback."""
+    status, lines = doctor(bot_env | {"PROMETHEUS_MULTIPROC_DIR": "/dev/null/metrics"}, tmp_path)
+    assert status == 1 and len(lines) == 1, lines
+    assert lines[0].startswith(
+        "✗ Settings: PROMETHEUS_MULTIPROC_DIR=/dev/null/metrics can't hold the metrics files "
+        "(Not a directory): give it a directory the bot may write to, or unset it →"
+    )

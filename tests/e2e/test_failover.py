@@ -15,6 +15,7 @@ import pytest
 from tests.bot_process import BotProcess, start_bot, stop_process
 from tests.e2e.flows import link, press, preview, text_of
 from tests.e2e.test_doctor import doctor
+from tests.e2e.test_metrics import scrape
 from tests.e2e.test_redis_faults import (
     SEND,
     acked,
@@ -60,6 +61,11 @@ def delivered(fake: FakeAchievers) -> Counter[str]:
     return Counter(part for text in texts for part in (BEFORE, QUEUED, AFTER) if part in text)
 
 
+def redis_errors(bot: BotProcess) -> float:
+    """kudos_redis_errors_total, timeouts and errors together."""
+    return sum(v for (name, _), v in scrape(bot).items() if name == "kudos_redis_errors_total")
+
+
 def test_the_bot_follows_a_failover_and_keeps_what_it_acknowledged(
     sentinel_bot: BotProcess, cluster: SentinelCluster, fake_achievers: FakeAchievers
 ) -> None:
@@ -70,6 +76,7 @@ def test_the_bot_follows_a_failover_and_keeps_what_it_acknowledged(
     queued = press(bot, SEND, draft_id(preview(bot, f"<@U_CARL> {QUEUED} #teamwork")))
     assert "I'll deliver it as soon as it does" in text_of(queued)
     cluster.wait_in_sync()  # acknowledged and replicated (replication is asynchronous)
+    errors = redis_errors(bot)
 
     cluster.kill_primary()
     readiness = [ready(bot)]
@@ -82,6 +89,7 @@ def test_the_bot_follows_a_failover_and_keeps_what_it_acknowledged(
 
     wait_until(recovered, timeout=20)
     assert readiness[0] == 503 and cluster.primary_port() == cluster.replica.port
+    assert redis_errors(bot) > errors  # counted through the sentinels' pool too
 
     assert "linked as Ana Lopez" in command_while_down(bot, "/kudos", "status")
     fake_achievers.faults.clear()  # the platform is back: the queued recognition goes out

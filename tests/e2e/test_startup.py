@@ -81,8 +81,12 @@ def test_missing_setting_stops_with_one_line(
         ({"TOKEN_ENCRYPTION_KEYS": ""}, "REDIS_URL: generate a key with `python -c"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL is not a Redis URL"),
         ({"REDIS_URL": "redis://127.0.0.1:not-a-port/0"}, "REDIS_URL is not a Redis URL"),
+        (
+            {"PROMETHEUS_MULTIPROC_DIR": "/dev/null/metrics"},
+            "PROMETHEUS_MULTIPROC_DIR=/dev/null/metrics can't hold the metrics files (Not a dir",
+        ),
     ],
-    ids=["empty-keys", "no-scheme", "bad-port"],
+    ids=["empty-keys", "no-scheme", "bad-port", "metrics-directory"],
 )
 def test_unusable_value_stops_with_one_line(
     bot_env: dict[str, str], tmp_path: Path, given: dict[str, str], expected: str

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import RedactingFilter, redact
+from bot.logs import (
+    CURRENT,
+    JsonFormatter,
+    RedactingFilter,
+    RequestFields,
+    configure,
+    redact,
+    user_hash,
+)
 
 MASKED = [
     # text, secret that must vanish, what stays
@@ -81,3 +91,73 @@ def test_filter_masks_exception_text(captured: tuple[logging.Logger, io.StringIO
     assert "token exchange failed" in output
     assert "Traceback" in output and "RuntimeError" in output
     assert "code=[redacted]&state=[redacted]" in output
+
+
+def json_line(logger_name: str, message: str, *args: object, **extra: object) -> dict[str, object]:
+    """One record through the JSON formatter behind the redacting filter, parsed back."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger(logger_name)
+    logger.propagate, logger.level = False, logging.INFO
+    logger.addHandler(handler)
+    try:
+        logger.info(message, *args, extra=extra)
+    finally:
+        logger.removeHandler(handler)
+    parsed: dict[str, object] = json.loads(stream.getvalue())
+    return parsed
+
+
+def test_json_line_has_time_level_logger_message_and_the_request() -> None:
+    fields = RequestFields("r1", "T1", user_hash("U1"), "/recognize")
+    token = CURRENT.set(fields)
+    try:
+        line = json_line("tests.json", "sent %d", 2, outcome="ok", duration_ms=3.5)
+    finally:
+        CURRENT.reset(token)
+    assert isinstance(line.pop("time"), str)
+    assert line == {
+        "level": "INFO",
+        "logger": "tests.json",
+        "message": "sent 2",
+        "request_id": "r1",
+        "team": "T1",
+        "user": user_hash("U1"),
+        "listener": "/recognize",
+        "outcome": "ok",
+        "duration_ms": 3.5,
+    }
+
+
+def test_json_time_is_utc_iso8601() -> None:
+    line = json_line("tests.json", "x")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", str(line["time"]))
+
+
+def test_every_json_field_is_redacted() -> None:
+    """Secrets in the message, its arguments and any extra field, as in the canary test."""
+    token = CURRENT.set(RequestFields("r1", listener="state=LISTENERSECRET"))
+    try:
+        line = json_line("tests.json", "got %s", "access_token=ARG", outcome="Bearer EXTRASECRET")
+    finally:
+        CURRENT.reset(token)
+    text = json.dumps(line)
+    for secret in ("ARG", "EXTRASECRET", "LISTENERSECRET"):
+        assert secret not in text
+    assert line["outcome"] == "Bearer [redacted]"
+
+
+def test_user_hash_is_keyed_and_stable() -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure("text", "INFO", secret="one-signing-secret")
+        first = user_hash("U_ANA")
+        assert user_hash("U_ANA") == first and user_hash("U_BOB") != first
+        assert "U_ANA" not in first and len(first) == 16
+        configure("text", "INFO", secret="another-signing-secret")
+        assert user_hash("U_ANA") != first  # without the key, nobody can recompute it
+    finally:
+        root.handlers[:], root.level = handlers, level

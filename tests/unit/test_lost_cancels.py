@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 from slack_sdk.errors import SlackApiError
 
-from bot import tasks
+from bot import metrics, tasks
 from bot.app import build_app
 from bot.models import Intent, Link, Owner, Person, TokenSet
 from bot.outbox import STOP_GRACE, Consumer
@@ -73,20 +73,27 @@ async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadli
     it): logged by a hash of the intent's id, counted once."""
     consumer = kit.consumer()
     entry = await kit.queued(Intent(id="intent-secret-id", draft=a_draft()))
+    before = stuck_count()
     lock = keys.lock_key("deliver:intent-secret-id")
     await raw.set(lock, lease.token(time.time() + 60), px=60_000)
     await consumer.handle(*entry)  # busy, and within its deadline: nothing to say
-    assert consumer.stuck == set()
+    assert consumer.stuck == set() and stuck_count() == before
     await raw.set(lock, lease.token(time.time() - 60), px=60_000)
     with caplog.at_level(logging.WARNING, logger="bot.outbox"):
         await consumer.handle(*entry)
         await consumer.handle(*entry)
     [digest] = consumer.stuck
+    assert stuck_count() == before + 1  # kudos_outbox_stuck_total
     assert [r.getMessage() for r in caplog.records].count(
         f"outbox: intent {digest} is pending past its deadline under a live lock"
     ) == 1
     assert "intent-secret-id" not in caplog.text
     assert kit.posts() == 0  # a watchdog only watches
+
+
+def stuck_count() -> float:
+    value: float = metrics.STUCK._value.get()  # this process's kudos_outbox_stuck_total
+    return value
 
 
 class Tokens:

@@ -185,6 +185,25 @@ def test_recognize_emoji_is_clap_or_a_list_of_names(env: pytest.MonkeyPatch) -> 
     assert listed.recognize_emojis == {"clap", "raised_hands", "tada"}
 
 
+def test_logs_and_metrics_settings(env: pytest.MonkeyPatch) -> None:
+    for name in ("LOG_FORMAT", "LOG_LEVEL", "METRICS_TOKEN"):
+        env.delenv(name, raising=False)
+    assert (with_env(env, {}).log_format, with_env(env, {}).log_level) == ("text", "INFO")
+    assert with_env(env, {"METRICS_TOKEN": ""}).metrics_token is None
+    settings = with_env(env, {"LOG_FORMAT": " JSON", "LOG_LEVEL": "debug", "METRICS_TOKEN": "t0k"})
+    assert (settings.log_format, settings.log_level) == ("json", "DEBUG")
+    assert isinstance(settings.metrics_token, SecretStr) and "t0k" not in repr(settings)
+
+
+@pytest.mark.parametrize(("name", "value"), [("LOG_FORMAT", "xml"), ("LOG_LEVEL", "loud")])
+def test_unknown_log_settings_stop_the_bot(env: pytest.MonkeyPatch, name: str, value: str) -> None:
+    for variable, given in (COMPLETE | {name: value}).items():
+        env.setenv(variable, given)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert raised.value.user_message.startswith(name)
+
+
 def test_sentinels_are_host_port_pairs(env: pytest.MonkeyPatch) -> None:
     sentinels = " s1:26379, 10.0.0.2:26380,[::1]:26381 "
     settings = with_env(env, without("REDIS_URL") | {"REDIS_SENTINELS": sentinels})
