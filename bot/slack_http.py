@@ -5,7 +5,9 @@ previews that was a fifth of the process's CPU (see README, Performance)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
@@ -32,13 +34,47 @@ def open_session(timeout: float = SLACK_TIMEOUT) -> aiohttp.ClientSession:
     )
 
 
+# The bot token of the installation the current request (or delivery) belongs to, in
+# multi-workspace mode; tasks started while it is set (lazy listeners) inherit it.
+INSTALLATION_TOKEN: ContextVar[str | None] = ContextVar("installation_token", default=None)
+
+
+@contextmanager
+def acting_for(token: str | None) -> Iterator[None]:
+    """Every Slack call in this block (and tasks it starts) uses `token`."""
+    reset = INSTALLATION_TOKEN.set(token)
+    try:
+        yield
+    finally:
+        INSTALLATION_TOKEN.reset(reset)
+
+
+def act_for_request(token: str | None) -> None:
+    """Every Slack call for the rest of this request uses `token`. Bolt runs its middleware one
+    after the other, not nested, so no `with` block can span the listeners; each HTTP request
+    has its own task (and context), and the lazy listeners it starts inherit it."""
+    INSTALLATION_TOKEN.set(token)
+
+
 class SlackClient(Shared, AsyncWebClient):
     """The bot's Web API client. Bolt deep-copies a request's context for each lazy listener;
-    this client (and its session, bound to the event loop) is shared instead of copied."""
+    this client (and its session, bound to the event loop) is shared instead of copied.
+
+    Its token is SLACK_BOT_TOKEN in one-workspace mode; with several workspaces, the token of
+    the installation being served (`acting_for`), so every service object that holds this
+    client speaks for the right workspace."""
+
+    @property
+    def token(self) -> str | None:
+        return INSTALLATION_TOKEN.get() or self._own_token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._own_token = value
 
     def unpooled(self) -> AsyncWebClient:
         """A plain copy without the session, for Bolt's own per-request clients."""
-        return AsyncWebClient(token=self.token, base_url=self.base_url, timeout=self.timeout)
+        return AsyncWebClient(token=self._own_token, base_url=self.base_url, timeout=self.timeout)
 
 
 class PooledRespond(Shared, AsyncRespond):

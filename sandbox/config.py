@@ -36,7 +36,7 @@ def slack_configured() -> bool:
         settings = Settings()
     except ValidationError:
         return True  # something is configured, wrongly: the normal start-up explains it
-    values = (settings.slack_signing_secret, settings.slack_bot_token)
+    values = (settings.slack_signing_secret, settings.slack_bot_token, settings.slack_client_secret)
     return any(value is not None and value.get_secret_value() for value in values)
 
 

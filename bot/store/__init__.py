@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.store.cache import Cache
 from bot.store.drafts import Drafts
+from bot.store.installations import Installations
 from bot.store.keys import APP, STATE_TTL, UNCONFIRMED_TTL
 from bot.store.links import Links
 from bot.store.queue import Entry, Queue
@@ -12,5 +13,5 @@ from bot.store.scripts import TAKE_WINDOW_US
 __all__ = ["APP", "STATE_TTL", "TAKE_WINDOW_US", "UNCONFIRMED_TTL", "Entry", "Store"]
 
 
-class Store(Links, Drafts, Queue, Cache):
+class Store(Links, Drafts, Queue, Cache, Installations):
     """Typed access to every record the bot keeps in Redis."""

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from tests.fakes.server import FakeServer, form_fields
 from tests.fakes.slack_limits import blocks_problem, content_problem
+from tests.fakes.slack_oauth import SlackInstalls
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
@@ -30,7 +31,9 @@ class FakeSlack(FakeServer):
         self.bot_token, self.team_id, self.bot_user_id = bot_token, team_id, bot_user_id
         self.not_in_channel: set[str] = set()
         self._users: dict[str, Params] = {}
+        self.installs = SlackInstalls()  # multi-workspace mode: the apps installed, their tokens
         self._calls: list[tuple[str, Params]] = []
+        self._tokens_used: list[tuple[str, str]] = []
         self._responses: list[tuple[str, Any]] = []
         self._refused: list[tuple[str, str]] = []
         self._lock = threading.Lock()
@@ -51,6 +54,7 @@ class FakeSlack(FakeServer):
                 routes=[
                     Route("/api/{method}", self._api, methods=["GET", "POST"]),
                     Route("/response/{key}", self._response, methods=["POST"]),
+                    Route("/oauth/v2/authorize", self.installs.authorize_page, methods=["GET"]),
                 ]
             )
         )
@@ -84,6 +88,11 @@ class FakeSlack(FakeServer):
         with self._lock:
             return [params for name, params in self._calls if name == method]
 
+    def tokens_used(self, method: str) -> list[str]:
+        """The token of every authenticated call of `method`, oldest first."""
+        with self._lock:
+            return [token for name, token in self._tokens_used if name == method]
+
     def responses(self, key: str) -> list[Any]:
         """Every JSON body posted to `response_url(key)`, oldest first."""
         with self._lock:
@@ -107,11 +116,18 @@ class FakeSlack(FakeServer):
             params = await _decode_params(request)
         except ValueError:
             return JSONResponse({"ok": False, "error": "invalid_json"})
-        if _token(request, params) != self.bot_token:
-            return JSONResponse({"ok": False, "error": "invalid_auth"})
         method = request.path_params["method"]
+        if method == "oauth.v2.access":
+            return JSONResponse(self.installs.access(request, params))
+        token = _token(request, params)
+        minted = self.installs.owner(token)
+        if token != self.bot_token and minted is None:
+            return JSONResponse({"ok": False, "error": "invalid_auth"})
+        if method == "auth.test" and minted is not None:
+            return JSONResponse(self.installs.auth_test(minted))
         with self._lock:
             self._calls.append((method, params))
+            self._tokens_used.append((method, token or ""))
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})

@@ -1,0 +1,76 @@
+"""Slack installations (multi-workspace mode): sealed bot tokens, install states, the purge."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from bot.errors import TokenUnreadable
+from bot.installed import Installed
+from bot.models import Owner
+from bot.store import keys, scripts
+from bot.store.base import RedisBase
+
+
+def _install_owner(workspace: str) -> Owner:
+    """An installation's record opens only as the installation of its own workspace."""
+    return Owner(workspace, keys.APP, "slack")
+
+
+class Installations(RedisBase):
+    """One record per workspace (or org): replaced on reinstall, deleted on uninstall."""
+
+    async def save_install(self, installed: Installed) -> None:
+        workspace = installed.workspace
+        blob = self._cipher.seal(_install_owner(workspace), json.loads(installed.model_dump_json()))
+        await self._call(self._redis.set(keys.install_key(workspace), blob))
+
+    async def load_install_version(self, workspace: str) -> tuple[bytes, Installed] | None:
+        """The installation and its exact stored bytes (for `swap_install`); None when not
+        installed, or when no key opens the record (then it must be installed again)."""
+        blob = await self._call(self._redis.get(keys.install_key(workspace)))
+        if blob is None:
+            return None
+        try:
+            return blob, Installed.model_validate(
+                self._cipher.open(_install_owner(workspace), blob)
+            )
+        except TokenUnreadable:
+            return None
+
+    async def load_install(self, workspace: str) -> Installed | None:
+        loaded = await self.load_install_version(workspace)
+        return None if loaded is None else loaded[1]
+
+    async def swap_install(self, expected: bytes, installed: Installed) -> bool:
+        """Write `installed` only if the record is still `expected` (compare-and-set)."""
+        workspace = installed.workspace
+        blob = self._cipher.seal(_install_owner(workspace), json.loads(installed.model_dump_json()))
+        key = keys.install_key(workspace)
+        return bool(await self._call(self._redis.eval(scripts.SWAP, 1, key, expected, blob)))
+
+    async def delete_install(self, workspace: str) -> None:
+        await self._call(self._redis.delete(keys.install_key(workspace)))
+
+    async def issue_install_state(self) -> str:
+        """A random "Add to Slack" state, good for ten minutes."""
+        state = secrets.token_urlsafe(32)
+        await self._set(keys.install_state_key(state), "1", keys.STATE_TTL)
+        return state
+
+    async def consume_install_state(self, state: str) -> bool:
+        """True once for a state issued here and not expired; never again."""
+        return await self._take(keys.install_state_key(state)) is not None
+
+    async def purge_workspace(self, workspace: str) -> int:
+        """Delete the installation and everything kept for the workspace's people: links,
+        cached values and recipients, drafts. Returns how many keys went."""
+
+        async def scan() -> list[bytes | str]:
+            found: list[bytes | str] = [keys.install_key(workspace)]
+            for pattern in keys.workspace_patterns(workspace):
+                found += [key async for key in self._redis.scan_iter(match=pattern, count=500)]
+            return found
+
+        deleted: int = await self._call(self._redis.delete(*await self._call(scan())))
+        return deleted
