@@ -12,10 +12,21 @@ import httpx
 
 from tests.bot_process import BotProcess
 from tests.e2e.flows import element, text_of
+from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_oauth import Consent
 from tests.support import block_action, slash_command, wait_until
 
 COOKIE = "slack-app-oauth-state"
+
+
+def multi_workspace_env(bot_env: dict[str, str], slack: FakeSlack) -> dict[str, str]:
+    """The bot's environment with client credentials instead of a bot token."""
+    env = {k: v for k, v in bot_env.items() if k != "SLACK_BOT_TOKEN"}
+    return env | {
+        "SLACK_CLIENT_ID": slack.installs.client_id,
+        "SLACK_CLIENT_SECRET": slack.installs.client_secret,
+        "SLACK_AUTHORIZE_URL": f"{slack.base_url}/oauth/v2/authorize",
+    }
 
 
 @dataclass(frozen=True)

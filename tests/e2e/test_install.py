@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import redis
 
-from tests.bot_process import BotProcess, start_bot, stop_process
+from tests.bot_process import BotProcess, start_bot
 from tests.e2e.install_flows import (
     COOKIE,
     Where,
@@ -17,6 +16,7 @@ from tests.e2e.install_flows import (
     approve,
     install,
     link_in,
+    multi_workspace_env,
     said,
     start_install,
 )
@@ -24,27 +24,6 @@ from tests.fakes import FakeSlack
 from tests.fakes.slack_oauth import Consent
 
 A = Where("T_A")
-
-
-def multi_workspace_env(bot_env: dict[str, str], slack: FakeSlack) -> dict[str, str]:
-    """The bot's environment with client credentials instead of a bot token."""
-    env = {k: v for k, v in bot_env.items() if k != "SLACK_BOT_TOKEN"}
-    return env | {
-        "SLACK_CLIENT_ID": slack.installs.client_id,
-        "SLACK_CLIENT_SECRET": slack.installs.client_secret,
-        "SLACK_AUTHORIZE_URL": f"{slack.base_url}/oauth/v2/authorize",
-    }
-
-
-@pytest.fixture
-def multi_bot(
-    tmp_path: Path, bot_env: dict[str, str], fake_slack: FakeSlack
-) -> Iterator[BotProcess]:
-    running = start_bot(multi_workspace_env(bot_env, fake_slack), tmp_path / "bot", fake_slack)
-    try:
-        yield running
-    finally:
-        stop_process(running.process)
 
 
 def test_an_admin_installs_the_app_and_its_workspace_is_served_with_its_own_token(
