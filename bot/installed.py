@@ -6,6 +6,8 @@ import time
 
 from pydantic import BaseModel, Field
 
+UNINSTALLED = "Kudos Bridge was removed from this workspace, so the recognition was not sent."
+
 
 class Installed(BaseModel):
     """The bot of one workspace, or of a whole Enterprise Grid org (`is_enterprise_install`).

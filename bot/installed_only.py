@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import ParamSpec
 
 from bot.delivery import Deliverer, SaveIntent
+from bot.installed import UNINSTALLED
 from bot.models import Intent
 from bot.outbox import OnOutcome
 from bot.slack_authorize import Workspaces
@@ -15,7 +16,6 @@ from bot.slack_http import acting_for
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
-UNINSTALLED = "Kudos Bridge was removed from this workspace, so the recognition was not sent."
 
 
 class InstalledOnly(Deliverer):

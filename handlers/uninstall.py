@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.installed import UNINSTALLED
 from bot.store import Store
 from handlers.workspace import workspace
 
@@ -21,9 +22,10 @@ async def ack_only(ack: AsyncAck) -> None:
 
 async def uninstalled(context: AsyncBoltContext, store: Store) -> None:
     """The installation, every link, draft and cache of the workspace (or org) go; queued
-    recognitions then end as failed (see bot/installed_only.py), never sent with a dead token."""
+    recognitions end as failed (bot/installed_only.py also stops those it misses)."""
     gone = await store.purge_workspace(workspace(context))
-    log.info("app uninstalled from a workspace: %d record(s) deleted", gone)
+    ended = await store.end_queued(workspace(context), UNINSTALLED)
+    log.info("app uninstalled: %d record(s) deleted, %d recognition(s) ended", gone, ended)
 
 
 async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext, store: Store) -> None:

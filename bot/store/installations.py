@@ -7,7 +7,7 @@ import secrets
 
 from bot.errors import TokenUnreadable
 from bot.installed import Installed
-from bot.models import Owner
+from bot.models import Intent, Owner
 from bot.store import keys, scripts
 from bot.store.base import RedisBase
 
@@ -74,3 +74,24 @@ class Installations(RedisBase):
 
         deleted: int = await self._call(self._redis.delete(*await self._call(scan())))
         return deleted
+
+    async def end_queued(self, workspace: str, reason: str) -> int:
+        """Every recognition of the workspace still on its way ends as failed with `reason`
+        (the consumer then drops it unsent); those already final go. Returns how many ended."""
+
+        async def scan() -> list[bytes | str]:
+            return [key async for key in self._redis.scan_iter(match=keys.INTENTS, count=500)]
+
+        ended = 0
+        for key in await self._call(scan()):
+            raw = await self._call(self._redis.get(key))
+            intent = None if raw is None else Intent.model_validate_json(raw)
+            if intent is None or intent.draft.team_id != workspace:
+                continue
+            if intent.final:
+                await self._call(self._redis.delete(key))
+                continue
+            failed = intent.model_copy(update={"status": "failed", "reason": reason})
+            await self._set(keys.intent_key(intent.id), failed.model_dump_json(), keys.INTENT_TTL)
+            ended += 1
+        return ended

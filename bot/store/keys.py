@@ -112,6 +112,7 @@ def staging_key(key: str) -> str:
 
 # every sealed record
 TOKEN_PATTERNS = (f"{PREFIX}:link:*", f"{PREFIX}:apptoken:*", f"{PREFIX}:install:*")
+INTENTS = f"{PREFIX}:intent:*"
 OUTBOX = f"{PREFIX}:outbox"  # a Redis Stream of intent ids
 OUTBOX_GROUP = "delivery"
 WORKERS = f"{PREFIX}:workers"  # worker name → last heartbeat (sorted set)

@@ -4,6 +4,8 @@ or org, shaped as Slack sends them (org-wide: `team` null, `user.team_id` the ho
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -14,7 +16,7 @@ from tests.bot_process import BotProcess
 from tests.e2e.flows import element, text_of
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_oauth import Consent
-from tests.support import block_action, slash_command, wait_until
+from tests.support import block_action, sign, slash_command, wait_until
 
 COOKIE = "slack-app-oauth-state"
 
@@ -122,3 +124,25 @@ def link_in(bot: BotProcess, where: Where, user: str = "U_ANA") -> None:
 
 def said(message: dict[str, Any]) -> str:
     return text_of(message)
+
+
+def event_from(bot: BotProcess, where: Where, event: dict[str, Any]) -> httpx.Response:
+    """An Events API envelope from `where`, as Slack signs and posts it (JSON)."""
+    org = where.org_wide
+    envelope = {
+        "type": "event_callback",
+        "team_id": where.team,
+        "enterprise_id": where.enterprise,
+        "is_enterprise_install": org,
+        "api_app_id": "A_KUDOS",
+        "event_id": f"Ev{secrets.token_hex(6).upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"enterprise_id": where.enterprise, "team_id": None if org else where.team,
+             "user_id": "U_BOT", "is_bot": True, "is_enterprise_install": org}
+        ],
+        "event": event,
+    }  # fmt: skip
+    body = json.dumps(envelope).encode()
+    headers = sign(bot.signing_secret, body) | {"Content-Type": "application/json"}
+    return httpx.post(f"{bot.base_url}/slack/events", content=body, headers=headers)

@@ -122,6 +122,8 @@ class FakeSlack(FakeServer):
         token = _token(request, params)
         minted = self.installs.owner(token)
         if token != self.bot_token and minted is None:
+            with self._lock:
+                self._tokens_used.append(("(refused)", token or ""))
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         if method == "auth.test" and minted is not None:
             return JSONResponse(self.installs.auth_test(minted))

@@ -61,6 +61,12 @@ class SlackInstalls:
         with self._lock:
             return [t for t, m in self._tokens.items() if _workspace(m.consent) == workspace]
 
+    def uninstall(self, workspace: str) -> None:
+        """The app removed from a workspace (or org): its tokens stop working."""
+        with self._lock:
+            for minted in self._tokens.values():
+                minted.revoked |= _workspace(minted.consent) == workspace
+
     def authorize_page(self, request: Request) -> Response:
         """Slack's consent page, approved at once: back to redirect_uri with a code and state."""
         query = request.query_params

@@ -1,0 +1,98 @@
+"""The app removed from a workspace: nothing of it is kept, nothing is sent with its dead token,
+and the other workspaces go on as before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import redis
+
+from tests.bot_process import BotProcess, start_bot, stop_process
+from tests.e2e.install_flows import (
+    Where,
+    action_from,
+    answer,
+    event_from,
+    install,
+    link_in,
+    multi_workspace_env,
+    said,
+)
+from tests.e2e.platform_flows import SEND, draft_id
+from tests.fakes import FakeAchievers, FakeSlack
+from tests.fakes.slack_oauth import Consent
+from tests.support import wait_until
+
+A, B = Where("T_A"), Where("T_B")
+RECOGNIZE = "<@U_BOB> for the smooth release #teamwork"
+RECOGNITIONS = "/api/v5/recognitions"
+UNINSTALLED = "Kudos Bridge was removed from this workspace, so the recognition was not sent."
+
+
+def _failed_intent(value: bytes) -> bool:
+    """A recognition of the workspace that ended, unsent, because the app left."""
+    intent = json.loads(value)
+    return intent["status"] == "failed" and intent["reason"] == UNINSTALLED
+
+
+def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
+    bot_env: dict[str, str],
+    fake_slack: FakeSlack,
+    fake_achievers: FakeAchievers,
+    redis_url: str,
+    tmp_path: Path,
+) -> None:
+    env = multi_workspace_env(bot_env, fake_slack) | {"OUTBOX_RETRY_SECONDS": "1"}
+    bot = start_bot(env, tmp_path / "bot", fake_slack)
+    try:
+        for team in ("T_A", "T_B"):
+            assert install(bot, Consent(team)).status_code == 200
+            link_in(bot, Where(team))
+        answer(bot, A, "/recognize", RECOGNIZE, "U_ANA")  # a preview left open
+        fake_achievers.fail_next(429, retry_after=4, method="POST", path=RECOGNITIONS)
+        queued = answer(bot, A, "/recognize", RECOGNIZE, "U_ANA")
+        assert action_from(bot, A, SEND, draft_id(queued), "U_ANA").status_code == 200
+        wait_until(lambda: _attempted(fake_achievers))  # refused for now: queued, retried later
+        (token_a,) = fake_slack.installs.tokens_of("T_A")
+        fake_slack.installs.uninstall("T_A")
+        assert event_from(bot, A, {"type": "app_uninstalled"}).status_code == 200
+        with redis.Redis.from_url(redis_url) as client:
+            wait_until(lambda: not client.keys("kb:install:T_A"))
+            assert _of_a(client)
+            wait_until(lambda: all(_failed_intent(client.get(k) or b"") for k in _of_a(client)))
+            for key in client.scan_iter("*"):
+                assert b"T_A" not in key, key
+                value = client.get(key) if client.type(key) == b"string" else b""
+                if value and b"T_A" in value:
+                    assert key.startswith(b"kb:intent:") and _failed_intent(value), key
+            # the consumer took it up again after the platform's wait, and dropped it unsent
+            wait_until(lambda: client.xpending("kb:outbox", "delivery")["pending"] == 0, 15)
+        assert not fake_achievers.recognitions
+        assert token_a not in fake_slack.tokens_used("(refused)")  # nothing tried with it
+        reply = answer(bot, A, "/kudos", "status", "U_ANA")
+        assert "isn't installed" in said(reply)
+        assert "linked as" in said(answer(bot, B, "/kudos", "status", "U_ANA"))
+    finally:
+        stop_process(bot.process)
+
+
+def _attempted(fake: FakeAchievers) -> bool:
+    return any(method == "POST" and path == RECOGNITIONS for method, path, *_ in fake.requests)
+
+
+def _of_a(client: redis.Redis) -> list[bytes]:
+    return [k for k in client.scan_iter("kb:intent:*") if b"T_A" in (client.get(k) or b"")]
+
+
+def test_tokens_revoked_drops_the_bot_token_and_keeps_the_links(
+    multi_bot: BotProcess, redis_url: str
+) -> None:
+    assert install(multi_bot, Consent("T_A")).status_code == 200
+    link_in(multi_bot, A)
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U_BOT_T_A"]}}
+    assert event_from(multi_bot, A, revoked).status_code == 200
+    with redis.Redis.from_url(redis_url) as client:
+        wait_until(lambda: not client.keys("kb:install:T_A"))
+        assert client.keys("kb:link:T_A:U_ANA:*")
+    assert "isn't installed" in said(answer(multi_bot, A, "/kudos", "status", "U_ANA"))
