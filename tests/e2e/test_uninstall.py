@@ -33,7 +33,7 @@ UNINSTALLED = "Kudos Bridge was removed from this workspace, so the recognition 
 def _failed_intent(value: bytes) -> bool:
     """A recognition of the workspace that ended, unsent, because the app left."""
     intent = json.loads(value)
-    return intent["status"] == "failed" and intent["reason"] == UNINSTALLED
+    return bool(intent["status"] == "failed" and intent["reason"] == UNINSTALLED)
 
 
 def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
@@ -60,10 +60,10 @@ def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
         with redis.Redis.from_url(redis_url) as client:
             wait_until(lambda: not client.keys("kb:install:T_A"))
             assert _of_a(client)
-            wait_until(lambda: all(_failed_intent(client.get(k) or b"") for k in _of_a(client)))
+            wait_until(lambda: all(_failed_intent(_get(client, k)) for k in _of_a(client)))
             for key in client.scan_iter("*"):
                 assert b"T_A" not in key, key
-                value = client.get(key) if client.type(key) == b"string" else b""
+                value = _get(client, key) if client.type(key) == b"string" else b""
                 if value and b"T_A" in value:
                     assert key.startswith(b"kb:intent:") and _failed_intent(value), key
             # the consumer took it up again after the platform's wait, and dropped it unsent
@@ -82,7 +82,13 @@ def _attempted(fake: FakeAchievers) -> bool:
 
 
 def _of_a(client: redis.Redis) -> list[bytes]:
-    return [k for k in client.scan_iter("kb:intent:*") if b"T_A" in (client.get(k) or b"")]
+    """The keys of workspace A's recognitions."""
+    found: list[bytes] = []
+    for key in client.scan_iter("kb:intent:*"):
+        value = client.get(key)
+        if isinstance(value, bytes) and b"T_A" in value:
+            found.append(key)
+    return found
 
 
 def test_tokens_revoked_drops_the_bot_token_and_keeps_the_links(
@@ -96,3 +102,8 @@ def test_tokens_revoked_drops_the_bot_token_and_keeps_the_links(
         wait_until(lambda: not client.keys("kb:install:T_A"))
         assert client.keys("kb:link:T_A:U_ANA:*")
     assert "isn't installed" in said(answer(multi_bot, A, "/kudos", "status", "U_ANA"))
+
+
+def _get(client: redis.Redis, key: bytes) -> bytes:
+    value = client.get(key)
+    return value if isinstance(value, bytes) else b""
