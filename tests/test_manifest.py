@@ -16,6 +16,7 @@ from starlette.routing import Route
 from bot.app import build_app
 from bot.services import build_services
 from bot.settings import Settings
+from bot.slack_workspaces import BOT_SCOPES, REDIRECT_PATH
 from handlers import kit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +77,15 @@ def test_home_tab_its_event_and_the_shortcuts_match_the_handlers() -> None:
     assert "app_home_opened" in manifest()["settings"]["event_subscriptions"]["bot_events"]
     shortcuts = {s["type"]: s["callback_id"] for s in features["shortcuts"]}
     assert shortcuts == {"global": kit.GLOBAL_SHORTCUT, "message": kit.MESSAGE_SHORTCUT}
+
+
+def test_the_install_flow_matches_the_manifest() -> None:
+    """Several workspaces: Slack comes back to the route Bolt's flow serves, asked for exactly
+    the manifest's scopes; the org-wide install and the uninstall events are subscribed."""
+    oauth = manifest()["oauth_config"]
+    assert [urlsplit(url).path for url in oauth["redirect_urls"]] == [REDIRECT_PATH]
+    assert oauth["scopes"]["bot"] == BOT_SCOPES
+    assert manifest()["settings"]["org_deploy_enabled"] is True
+    events = set(manifest()["settings"]["event_subscriptions"]["bot_events"])
+    assert {"app_uninstalled", "tokens_revoked", "team_access_granted"} <= events
+    assert "team_access_revoked" in events
