@@ -23,7 +23,7 @@ log = logging.getLogger("bot")
 
 APP_FACTORY = "bot.app:app_from_environment"
 DEFAULT_WEB_PROCESSES = 2  # with Redis shared and WEB_CONCURRENCY unset
-USAGE = "usage: python -m bot [serve | worker | rotate-keys | sandbox]"
+USAGE = "usage: python -m bot [serve | worker | rotate-keys | sandbox [install]]"
 
 
 def main(argv: list[str]) -> int:
@@ -33,7 +33,8 @@ def main(argv: list[str]) -> int:
         print(f"{USAGE}  (unknown command: {command})", file=sys.stderr)
         return 2
     if command == "sandbox" or (command == "serve" and not sandbox.slack_configured()):
-        return sandbox.run(serve)  # the same `serve`, with the sandbox's settings
+        # the same `serve`, with the sandbox's settings
+        return sandbox.run(serve, install=argv[1:] == ["install"])
     try:
         settings = load_settings()
         services = build_services(settings)

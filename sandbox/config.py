@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from bot.settings import ProviderSettings, Settings, check_required
 
 HOST = "127.0.0.1"
+SLACK_CLIENT_ID = "0000000000.sandbox"
 
 
 class SandboxSettings(Settings):
@@ -51,9 +53,12 @@ class Sandbox:
     bot_token: str
     client_id: str
     client_secret: str
+    slack_client_secret: str | None = None  # `sandbox install`: installed through /slack/install
 
     @classmethod
-    def fresh(cls, page_port: int, platform_port: int, bot_port: int) -> Sandbox:
+    def fresh(
+        cls, page_port: int, platform_port: int, bot_port: int, *, install: bool = False
+    ) -> Sandbox:
         return cls(
             page_port,
             platform_port,
@@ -62,7 +67,18 @@ class Sandbox:
             bot_token=f"xoxb-sandbox-{secrets.token_hex(12)}",
             client_id="kudos-bridge-sandbox",
             client_secret=secrets.token_urlsafe(24),
+            slack_client_secret=secrets.token_urlsafe(24) if install else None,
         )
+
+    def slack_credentials(self) -> dict[str, Any]:
+        """A bot token, or (`sandbox install`) the app's client credentials and consent page."""
+        if self.slack_client_secret is None:
+            return {"slack_bot_token": SecretStr(self.bot_token)}
+        return {
+            "slack_client_id": SLACK_CLIENT_ID,
+            "slack_client_secret": SecretStr(self.slack_client_secret),
+            "slack_authorize_url": f"{self.page_url}/oauth/v2/authorize",
+        }
 
     @property
     def page_url(self) -> str:
@@ -85,7 +101,7 @@ class Sandbox:
         )
         settings = SandboxSettings(
             slack_signing_secret=SecretStr(self.signing_secret),
-            slack_bot_token=SecretStr(self.bot_token),
+            **self.slack_credentials(),
             slack_api_url=f"{self.page_url}/api/",
             public_url=self.bot_url,
             redis_url=None,

@@ -17,9 +17,10 @@ import httpx
 import uvicorn
 
 from bot.services import Services, build_services
-from sandbox.config import HOST, Sandbox, slack_configured
+from sandbox.config import HOST, SLACK_CLIENT_ID, Sandbox, slack_configured
 from sandbox.platform import SimulatedPlatform
 from sandbox.simulated_slack import simulated_slack
+from sandbox.slack_install import SlackInstalls
 
 log = logging.getLogger(__name__)
 __all__ = ["run", "slack_configured"]
@@ -53,8 +54,14 @@ class Simulations:
         # A fresh connection per request: a kept-alive one the bot's server has just closed
         # would fail a request that never reached it.
         self.http = httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0))
+        installs = None
+        if sandbox.slack_client_secret is not None:
+            installs = SlackInstalls(
+                SLACK_CLIENT_ID, sandbox.slack_client_secret, sandbox.bot_token
+            )
+        events = f"{sandbox.bot_url}/slack/events"
         slack_app, _ = simulated_slack(
-            sandbox.signing_secret, sandbox.bot_token, f"{sandbox.bot_url}/slack/events", self.http
+            sandbox.signing_secret, sandbox.bot_token, events, self.http, installs
         )
         redirect_uri = f"{sandbox.bot_url}/oauth/achievers/callback"  # as an admin registers it
         platform_app = SimulatedPlatform(sandbox.client_id, sandbox.client_secret, redirect_uri)
@@ -86,6 +93,9 @@ class Simulations:
                 answer = None
             if answer is not None and answer.status_code == 200:
                 print(f"Kudos Bridge sandbox: open {self.sandbox.page_url}/", flush=True)
+                if self.sandbox.slack_client_secret is not None:
+                    install = f"{self.sandbox.bot_url}/slack/install"
+                    print(f"First add the app to the workspace: open {install}", flush=True)
                 return
             await asyncio.sleep(0.1)
         log.warning("the bot did not answer at %s", self.sandbox.bot_url)
@@ -99,9 +109,10 @@ class Simulations:
         self.thread.join(STOP_TIMEOUT)
 
 
-def run(serve: Callable[[Services], int]) -> int:
+def run(serve: Callable[[Services], int], *, install: bool = False) -> int:
     """Start the simulations, then `serve` the bot with the sandbox's settings. PORT, when set,
-    is where the page listens (the one URL to open)."""
+    is where the page listens (the one URL to open). `install`: the bot serves workspaces that
+    install it (client credentials), and the workspace starts without it."""
     wanted = os.environ.get("PORT") or str(DEFAULT_PORT)
     try:
         page = listen(int(wanted))
@@ -115,7 +126,7 @@ def run(serve: Callable[[Services], int]) -> int:
     platform, bot = listen(0), listen(0)
     bot_port = port_of(bot)
     bot.close()  # uvicorn binds it again, as `serve` always does
-    sandbox = Sandbox.fresh(port_of(page), port_of(platform), bot_port)
+    sandbox = Sandbox.fresh(port_of(page), port_of(platform), bot_port, install=install)
     simulations = Simulations(sandbox, page, platform)
     log.info("sandbox: Slack %s, Achievers %s", sandbox.page_url, sandbox.platform_url)
     simulations.start()
