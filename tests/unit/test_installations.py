@@ -4,10 +4,12 @@ and whose data a request reaches (team, or the org of an org-wide install)."""
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store import Installation
 
+from bot.crypto import TokenCipher
 from bot.errors import ConfigError
 from bot.settings import Settings, check_required
 from bot.slack_install import RedisInstallationStore, RedisStateStore
@@ -94,3 +96,13 @@ async def test_a_record_moved_to_another_workspace_does_not_open(store: Store, r
     await RedisInstallationStore(store).async_save(_installation(team_id="T1"))
     await raw.set("kb:install:T2", await raw.get("kb:install:T1") or b"")
     assert await store.load_install("T2") is None
+
+
+async def test_rotate_keys_re_encrypts_installations_too(raw: Redis) -> None:
+    old, new = Fernet(Fernet.generate_key()), Fernet(Fernet.generate_key())
+    await RedisInstallationStore(Store(raw, TokenCipher([old]))).async_save(
+        _installation(team_id="T1")
+    )
+    assert await Store(raw, TokenCipher([new, old])).rotate_tokens() == (1, 0)
+    installed = await Store(raw, TokenCipher([new])).load_install("T1")
+    assert installed is not None and installed.bot_token == "xoxb-SECRET"
