@@ -19,13 +19,11 @@ P = ParamSpec("P")
 
 
 class InstalledOnly(Deliverer):
-    """A recognition queued in a workspace the app has since left ends as failed, with why."""
+    """A recognition queued in a workspace the app has since left ends as failed, with why.
+    (It wraps a Deliverer; `due` is the Deliverer's own, a static method.)"""
 
     def __init__(self, deliverer: Deliverer, workspaces: Workspaces) -> None:
         self._deliverer, self._workspaces = deliverer, workspaces
-
-    def due(self, intent: Intent, now: float | None = None) -> bool:  # type: ignore[override]
-        return self._deliverer.due(intent, now)
 
     async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
         if await self._workspaces.current(intent.draft.team_id) is None:

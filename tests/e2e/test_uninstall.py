@@ -107,3 +107,16 @@ def test_tokens_revoked_drops_the_bot_token_and_keeps_the_links(
 def _get(client: redis.Redis, key: bytes) -> bytes:
     value = client.get(key)
     return value if isinstance(value, bytes) else b""
+
+
+def test_uninstalling_an_org_wide_install_purges_the_org(
+    multi_bot: BotProcess, redis_url: str
+) -> None:
+    assert install(multi_bot, Consent(None, enterprise_id="E_ORG", org_wide=True)).is_success
+    here = Where("T_X", "E_ORG", org_wide=True)
+    link_in(multi_bot, here)
+    answer(multi_bot, here, "/recognize", RECOGNIZE, "U_ANA")  # a preview left open
+    assert event_from(multi_bot, here, {"type": "app_uninstalled"}).status_code == 200
+    with redis.Redis.from_url(redis_url) as client:
+        wait_until(lambda: not [k for k in client.scan_iter("*") if b"E_ORG" in k])
+    assert "isn't installed" in said(answer(multi_bot, here, "/kudos", "status", "U_ANA"))
