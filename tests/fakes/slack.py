@@ -125,11 +125,11 @@ class FakeSlack(FakeServer):
             with self._lock:
                 self._tokens_used.append(("(refused)", token or ""))
             return JSONResponse({"ok": False, "error": "invalid_auth"})
-        if method == "auth.test" and minted is not None:
-            return JSONResponse(self.installs.auth_test(minted))
         with self._lock:
             self._calls.append((method, params))
             self._tokens_used.append((method, token or ""))
+        if method == "auth.test" and minted is not None:
+            return JSONResponse(self.installs.auth_test(minted))
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
