@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot import logs, slack_workspaces
+from bot import logs, slack_workspaces, tasks
 from bot.installed_only import InstalledOnly, told_in_workspace
 from bot.outbox import Consumer
 from bot.services import Services, build_services
@@ -44,7 +44,8 @@ def build_bolt(services: Services) -> AsyncApp:
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> None:
         context.update(services.listener_context())
-        context["client"] = services.slack  # one pooled client, shared by lazy listeners too
+        if context.function_bot_access_token is None:  # a workflow step keeps its own token
+            context["client"] = services.slack  # one pooled client, shared by lazy listeners too
         if services.slack_session is not None:
             context["respond"] = PooledRespond(
                 response_url=context.response_url, session=services.slack_session
@@ -146,9 +147,7 @@ def build_app(services: Services) -> Starlette:
         ]
         yield
         stop.set()
-        for task in background:
-            task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+        await tasks.stop(*background)
         await services.aclose()
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})

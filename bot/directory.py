@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 
+from bot import tasks
 from bot.errors import (
     Busy,
     ClientRefused,
@@ -79,15 +80,17 @@ class Directory(Shared):
         """Wait for the directory's first walk: this process's, or another's (looked at again
         every WALK_POLL). A walk that fails raises `DirectoryFailed` saying why."""
         try:
-            async with asyncio.timeout(FIRST_WALK_WAIT):
-                while await self._store.directory_built_at(provider) is None:
-                    walked = await self.rebuild_soon(provider)
-                    if isinstance(walked, DirectoryFailed):
-                        raise walked
-                    if walked == 0:  # another process holds the walk: look again shortly
-                        await asyncio.sleep(WALK_POLL)
+            await tasks.within(FIRST_WALK_WAIT, self._walked(provider))
         except TimeoutError:
             raise DirectoryWarming() from None
+
+    async def _walked(self, provider: str) -> None:
+        while await self._store.directory_built_at(provider) is None:
+            walked = await self.rebuild_soon(provider)
+            if isinstance(walked, DirectoryFailed):
+                raise walked
+            if walked == 0:  # another process holds the walk: look again shortly
+                await asyncio.sleep(WALK_POLL)
 
     def rebuild_soon(self, provider: str) -> asyncio.Task[Walk]:
         """Start a rebuild in the background unless this process already runs one."""

@@ -100,10 +100,14 @@ class Resume(BaseModel):
     """What the user asked when a link was missing, run for them once they are linked. It holds
     no identity: who runs it comes from the link's own server-side record."""
 
-    kind: Literal["recognize", "kudos", "form"]
-    text: str = ""  # the command's text, as Slack sent it
+    kind: Literal["recognize", "kudos", "form", "reaction", "step"]
+    text: str = ""  # the command's text, as Slack sent it (a step's: its message)
     channel_id: str = ""
     channel_name: str = ""
+    message_ts: str = ""  # the message reacted to (in channel_id)
+    step: str = ""  # the workflow step waiting for the link (its function_execution_id)
+    recipients: list[str] = Field(default_factory=list)  # the step's inputs, checked already
+    value: str = ""
 
 
 class PendingLink(BaseModel):
@@ -143,6 +147,7 @@ class Draft(BaseModel):
     choices: list[Value] = Field(default_factory=list)
     unknown_value: str | None = None
     announce: bool = True  # post the announcement in the channel
+    step: str | None = None  # the Workflow Builder step it completes (function_execution_id)
 
     @property
     def owner(self) -> Owner:

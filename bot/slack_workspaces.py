@@ -22,8 +22,11 @@ from bot.store import Store, keys
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
-# The bot scopes of manifest.yml, asked for at install.
-BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email"]
+# The bot scopes of manifest.yml, asked for at install (tests/test_manifest.py keeps them equal).
+BOT_SCOPES = (
+    *("commands", "chat:write", "chat:write.public", "users:read", "users:read.email"),
+    *("reactions:read", "channels:history", "groups:history"),  # recognize with a reaction
+)
 NOT_INSTALLED = (
     "Kudos Bridge isn't installed in this workspace any more. An admin can add it again "
     "from the app's install page."
@@ -47,7 +50,7 @@ def install_settings(settings: Settings, store: Store) -> AsyncOAuthSettings:
     return AsyncOAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
-        scopes=BOT_SCOPES,
+        scopes=list(BOT_SCOPES),
         redirect_uri=f"{settings.public_url.rstrip('/')}{REDIRECT_PATH}",
         install_path=INSTALL_PATH,
         install_page_rendering_enabled=False,  # straight to Slack, the state cookie set

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, dedupe, fallback, home, uninstall, views
+from handlers import (
+    actions,
+    commands,
+    dedupe,
+    fallback,
+    home,
+    reactions,
+    suggestions,
+    uninstall,
+    views,
+    workflow_step,
+)
 from handlers.errors import on_error
 
 
@@ -16,5 +27,8 @@ def register(app: AsyncApp) -> None:
     home.register(app)
     views.register(app)
     uninstall.register(app)
+    reactions.register(app)
+    workflow_step.register(app)
+    suggestions.register(app)
     fallback.register(app)  # last: it matches whatever the others did not
     app.error(on_error)

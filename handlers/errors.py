@@ -106,7 +106,7 @@ async def reply(
     if result.status_code == 200:
         return True
     log.warning("Slack refused a reply: %s %.80r", result.status_code, result.body)
-    if shown is None:
+    if shown is None or result.status_code != 400:  # 400: blocks it can't show; else the URL
         return False
     plain = await respond(text=kit.fit(f"{text}\n{NOT_SHOWN}", kit.MESSAGE_TEXT), **options)
     return plain.status_code == 200

@@ -11,11 +11,15 @@ from bot.models import PendingLink, Resume
 from bot.services import Services
 from handlers import home_blocks
 from handlers.commands import preview_of
+from handlers.delivery import sender_notice
 from handlers.errors import Reply, settled
 from handlers.kudos import run
 from handlers.parse import parse_kudos
+from handlers.reactions import message_preview
+from handlers.workflow_step import run_held
 
 FORM_AGAIN = "Your recognition form is one click away."
+REACTED_GONE = "The message you reacted to is gone, so there is nobody to recognize there."
 
 
 def as_user(services: Services, team_id: str, user_id: str) -> AsyncBoltContext:
@@ -40,10 +44,23 @@ async def _form(resume: Resume, context: AsyncBoltContext) -> Reply:
     return FORM_AGAIN, home_blocks.give_button()
 
 
+async def _reaction(resume: Resume, context: AsyncBoltContext) -> Reply:
+    """The reaction's preview (its once-per-message check was passed when it was made)."""
+    text, shown = await message_preview(context, resume.channel_id, resume.message_ts)
+    return (text, shown) if text else (REACTED_GONE, None)
+
+
+async def _step(resume: Resume, context: AsyncBoltContext) -> Reply:
+    """The workflow step that waited for the link: sent now, and its step completed or failed."""
+    return sender_notice(*await run_held(resume, context))
+
+
 RUNNERS: dict[str, Callable[[Resume, AsyncBoltContext], Awaitable[Reply]]] = {
     "recognize": _recognize,
     "kudos": _kudos,
     "form": _form,
+    "reaction": _reaction,
+    "step": _step,
 }
 
 

@@ -18,6 +18,7 @@ from sandbox.people import BY_SLACK_ID, avatar_svg
 from sandbox.slack_api import SlackApi
 from sandbox.slack_install import SlackInstalls
 from sandbox.slack_records import BOT_USER_ID
+from sandbox.switch import PlatformSwitch
 from sandbox.workspace import Workspace
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -46,10 +47,12 @@ def simulated_slack(
     bot_token: str,
     events_url: str,
     http: httpx.AsyncClient,
+    switch: PlatformSwitch | None = None,
     installs: SlackInstalls | None = None,
 ) -> tuple[Starlette, Workspace]:
-    """The app serving the page and Slack's APIs, and the workspace it acts on; with `installs`,
-    also Slack's consent page and `oauth.v2.access` (the bot's install flow)."""
+    """The app serving the page and Slack's APIs, and the workspace it acts on; with `switch`,
+    the page's platform switch; with `installs`, also Slack's consent page and
+    `oauth.v2.access` (the bot's install flow)."""
     workspace = Workspace()
     bot = BotLink(events_url, signing_secret, http)
     routes = [
@@ -60,6 +63,7 @@ def simulated_slack(
         *(installs.routes if installs is not None else []),
         *Channel(workspace, bot).routes,
         *Interactions(workspace, bot).routes,
+        *(switch.routes if switch else []),
         Mount("/static", StaticFiles(directory=STATIC)),
     ]
     return Starlette(routes=routes), workspace

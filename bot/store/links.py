@@ -106,6 +106,24 @@ class Links(RedisBase):
                 rotated += await self._call(self._redis.eval(scripts.SWAP, 1, key, blob, fresh))
         return rotated, dropped
 
+    async def sample_tokens(self, limit: int) -> tuple[int, int]:
+        """(opened, unreadable) among up to `limit` sealed records: do the keys still open them?
+        Nothing is changed (`rotate-keys` is what removes the unreadable)."""
+
+        async def sample() -> list[bytes]:
+            blobs: list[bytes] = []
+            for pattern in keys.TOKEN_PATTERNS:
+                async for key in self._redis.scan_iter(match=pattern, count=100):
+                    if len(blobs) >= limit:
+                        return blobs
+                    blob = await self._redis.get(key)
+                    blobs += [] if blob is None else [blob]
+            return blobs
+
+        blobs: list[bytes] = await self._call(sample())
+        opened = sum(1 for blob in blobs if self._cipher.opens(blob))
+        return opened, len(blobs) - opened
+
     async def _token_keys(self) -> list[str]:
         """The key of every sealed record (a SCAN: Redis is never blocked)."""
 

@@ -37,9 +37,9 @@ def test_an_admin_installs_the_app_and_its_workspace_is_served_with_its_own_toke
     preview = answer(multi_bot, A, "/recognize", "<@U_BOB> for the review", "U_ANA")
     assert "Preview" in said(preview), preview
     (token,) = multi_bot.slack.installs.tokens_of("T_A")
-    assert set(multi_bot.slack.tokens_used("users.info")) == {token}
-    assert set(multi_bot.slack.tokens_used("views.publish")) == {token}
-    assert multi_bot.slack.tokens_used("auth.test") == [token]  # at install, never per request
+    assert set(multi_bot.slack.tokens("users.info")) == {token}
+    assert set(multi_bot.slack.tokens("views.publish")) == {token}
+    assert multi_bot.slack.tokens("auth.test") == [token]  # at install, never per request
 
 
 def test_a_workspace_without_the_app_gets_a_polite_answer(multi_bot: BotProcess) -> None:

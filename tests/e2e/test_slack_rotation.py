@@ -34,7 +34,7 @@ def test_twenty_concurrent_requests_renew_an_expiring_bot_token_once(
         link_in(bot, A)
         renewed = fake_slack.installs.tokens_of("T_A")[-1]
         assert renewed != first
-        assert set(fake_slack.tokens_used("views.publish")) == {renewed}
+        assert set(fake_slack.tokens("views.publish")) == {renewed}
         assert fake_slack.installs.refreshes == 1
     finally:
         stop_process(bot.process)

@@ -69,7 +69,7 @@ def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
             # the consumer took it up again after the platform's wait, and dropped it unsent
             wait_until(lambda: client.xpending("kb:outbox", "delivery")["pending"] == 0, 15)
         assert not fake_achievers.recognitions
-        assert token_a not in fake_slack.tokens_used("(refused)")  # nothing tried with it
+        assert token_a not in fake_slack.tokens("(refused)")  # nothing tried with it
         reply = answer(bot, A, "/kudos", "status", "U_ANA")
         assert "isn't installed" in said(reply)
         assert "linked as" in said(answer(bot, B, "/kudos", "status", "U_ANA"))

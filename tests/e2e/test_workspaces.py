@@ -29,8 +29,8 @@ def test_a_link_and_a_preview_in_one_workspace_are_invisible_in_another(
     assert "Preview" not in said(reply_in(multi_bot, B, "U_ANA", seen))
     assert not fake_achievers.recognitions
     token_a, token_b = (multi_bot.slack.installs.tokens_of(t)[0] for t in ("T_A", "T_B"))
-    assert token_b not in multi_bot.slack.tokens_used("users.info")
-    assert token_a in multi_bot.slack.tokens_used("users.info")
+    assert token_b not in multi_bot.slack.tokens("users.info")
+    assert token_a in multi_bot.slack.tokens("users.info")
 
 
 def test_one_link_serves_a_person_in_every_workspace_of_an_org_wide_install(
@@ -48,6 +48,6 @@ def test_one_link_serves_a_person_in_every_workspace_of_an_org_wide_install(
     assert "sent" in said(reply_in(multi_bot, there, "U_ANA", seen)).lower()
     assert len(fake_achievers.recognitions) == 1
     (org_token,) = multi_bot.slack.installs.tokens_of("E_ORG")
-    assert set(multi_bot.slack.tokens_used("chat.postMessage")) == {org_token}
+    assert set(multi_bot.slack.tokens("chat.postMessage")) == {org_token}
     # a workspace of the org keeps its own install apart from the org's
     assert "isn't installed" in said(answer(multi_bot, Where("T_X"), "/kudos", "status", "U_ANA"))

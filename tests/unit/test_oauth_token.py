@@ -27,8 +27,9 @@ from bot.settings import ProviderSettings
 from tests.fakes.server import serve
 from tests.support import free_port
 
+SECRET = "Kudos+Bridge/s3cret%21=="  # every character RFC 6749 §2.3.1's encoding changes
 CLIENT = ProviderSettings(
-    base_url="http://127.0.0.1", client_id="cid", client_secret=SecretStr("s3cret")
+    base_url="http://127.0.0.1", client_id="cid:1", client_secret=SecretStr(SECRET)
 )
 REDIRECT = "https://bot.example/oauth/achievers/callback"
 
@@ -101,7 +102,8 @@ def params_of(encoding: TokenEncoding, request: Request, body: bytes) -> dict[st
 
 ENCODINGS: list[TokenEncoding] = ["json", "form", "query"]
 AUTHS: list[ClientAuth] = ["client_secret_post", "client_secret_basic"]
-BASIC = "Basic " + base64.b64encode(b"cid:s3cret").decode()
+# RFC 6749 §2.3.1: each part form-encoded, then joined with ":" and base64-encoded.
+BASIC = "Basic " + base64.b64encode(b"cid%3A1:Kudos%2BBridge%2Fs3cret%2521%3D%3D").decode()
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -116,7 +118,7 @@ async def test_request_token_encoding_and_client_auth(
     params = params_of(encoding, request, body)
     assert request.headers["accept"] == "application/json"
     if auth == "client_secret_post":
-        assert params == grant | {"client_id": "cid", "client_secret": "s3cret"}
+        assert params == grant | {"client_id": "cid:1", "client_secret": SECRET}
         assert "authorization" not in request.headers
     else:
         assert params == grant
