@@ -24,6 +24,7 @@ class InstalledOnly(Deliverer):
 
     def __init__(self, deliverer: Deliverer, workspaces: Workspaces) -> None:
         self._deliverer, self._workspaces = deliverer, workspaces
+        self.deadline = deliverer.deadline  # the Consumer's lease is measured from it
 
     async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
         if await self._workspaces.current(intent.draft.team_id) is None:

@@ -9,7 +9,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.installed import UNINSTALLED
 from bot.store import Store
 from handlers.workspace import workspace
 
@@ -21,10 +20,10 @@ async def ack_only(ack: AsyncAck) -> None:
 
 
 async def uninstalled(context: AsyncBoltContext, store: Store) -> None:
-    """The installation, every link, draft and cache of the workspace (or org) go; queued
-    recognitions end as failed (bot/installed_only.py also stops those it misses)."""
+    """The installation, every link, draft, cache and recognition record of the workspace (or
+    org) go; queued recognitions end unsent (bot/installed_only.py fails those in flight)."""
     gone = await store.purge_workspace(workspace(context))
-    ended = await store.end_queued(workspace(context), UNINSTALLED)
+    ended = await store.end_queued(workspace(context))
     log.info("app uninstalled: %d record(s) deleted, %d recognition(s) ended", gone, ended)
 
 

@@ -13,11 +13,11 @@ import pytest
 import yaml
 from starlette.routing import Route
 
+from bot import slack_workspaces
 from bot.app import build_app
 from bot.doctor.slack_check import BOT_SCOPES
 from bot.services import build_services
 from bot.settings import Settings
-from bot import slack_workspaces
 from bot.slack_workspaces import REDIRECT_PATH
 from handlers import kit, step_values, workflow_step
 from tests.fakes.slack import GRANTED_SCOPES

@@ -75,9 +75,10 @@ class Installations(RedisBase):
         deleted: int = await self._call(self._redis.delete(*await self._call(scan())))
         return deleted
 
-    async def end_queued(self, workspace: str, reason: str) -> int:
-        """Every recognition of the workspace still on its way ends as failed with `reason`
-        (the consumer then drops it unsent); those already final go. Returns how many ended."""
+    async def end_queued(self, workspace: str) -> int:
+        """Every recognition of the workspace goes: one still on its way ends unsent (the
+        consumer drops an entry whose record is gone), a final one is forgotten, so nothing
+        naming the workspace, its people or their words is kept. Returns how many were queued."""
 
         async def scan() -> list[bytes | str]:
             return [key async for key in self._redis.scan_iter(match=keys.INTENTS, count=500)]
@@ -88,10 +89,6 @@ class Installations(RedisBase):
             intent = None if raw is None else Intent.model_validate_json(raw)
             if intent is None or intent.draft.team_id != workspace:
                 continue
-            if intent.final:
-                await self._call(self._redis.delete(key))
-                continue
-            failed = intent.model_copy(update={"status": "failed", "reason": reason})
-            await self._set(keys.intent_key(intent.id), failed.model_dump_json(), keys.INTENT_TTL)
-            ended += 1
+            await self._call(self._redis.delete(key))
+            ended += not intent.final
         return ended

@@ -102,7 +102,7 @@ def install_state_key(state: str) -> str:
 def workspace_patterns(workspace: str) -> tuple[str, ...]:
     """Every key holding something of one workspace (or org), for the uninstall purge; the
     de-duplication memory (event ids) stays, so a retried event is still recognized."""
-    kinds = ("link", "values", "recipient", "draft")
+    kinds = ("link", "values", "recipient", "draft", "reacted")
     return tuple(f"{PREFIX}:{kind}:{workspace}:*" for kind in kinds)
 
 
