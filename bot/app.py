@@ -51,7 +51,8 @@ def build_bolt(services: Services) -> AsyncApp:
                 response_url=context.response_url, session=services.slack_session
             )
         if settings.multi_workspace:
-            act_for_request(context.bot_token)
+            org_team = context.team_id if context.is_enterprise_install else None
+            act_for_request(context.bot_token, org_team)
         await next()
 
     handlers.register(app)
