@@ -42,6 +42,18 @@ class Installations(RedisBase):
         loaded = await self.load_install_version(workspace)
         return None if loaded is None else loaded[1]
 
+    async def some_workspace(self) -> str | None:
+        """A workspace (or org) the app is installed in, if any: what `doctor` checks with."""
+
+        async def first() -> str | None:
+            async for key in self._redis.scan_iter(match=keys.install_key("*"), count=500):
+                name = key.decode() if isinstance(key, bytes) else str(key)
+                return name.removeprefix(keys.install_key(""))
+            return None
+
+        found: str | None = await self._call(first())
+        return found
+
     async def swap_install(self, expected: bytes, installed: Installed) -> bool:
         """Write `installed` only if the record is still `expected` (compare-and-set)."""
         workspace = installed.workspace

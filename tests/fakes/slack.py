@@ -19,22 +19,10 @@ from starlette.routing import Route
 from tests.fakes.server import FakeServer, form_fields
 from tests.fakes.slack_history import SlackHistory
 from tests.fakes.slack_limits import blocks_problem, content_problem
-from tests.fakes.slack_oauth import SlackInstalls
+from tests.fakes.slack_oauth import GRANTED_SCOPES, SlackInstalls
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "outputs")
-# What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
-# comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
-GRANTED_SCOPES = (
-    "commands",
-    "chat:write",
-    "chat:write.public",
-    "users:read",
-    "users:read.email",
-    "reactions:read",
-    "channels:history",
-    "groups:history",
-)
 
 
 class FakeSlack(FakeServer):
@@ -152,7 +140,8 @@ class FakeSlack(FakeServer):
             self._calls.append((method, params))
             self._tokens.append((method, token or ""))
         if method == "auth.test" and minted is not None:
-            return JSONResponse(self.installs.auth_test(minted))
+            scopes = {"x-oauth-scopes": ",".join(GRANTED_SCOPES)}  # what the install granted
+            return JSONResponse(self.installs.auth_test(minted), headers=scopes)
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})

@@ -18,6 +18,19 @@ CLIENT_ID = "111.222"
 CLIENT_SECRET = "slack-client-secret"
 ROTATING_LIFETIME = 43200  # Slack's rotating bot tokens live 12 hours
 
+# What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
+# comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
+GRANTED_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "users:read.email",
+    "reactions:read",
+    "channels:history",
+    "groups:history",
+)
+
 
 @dataclass
 class Consent:
@@ -107,7 +120,7 @@ class SlackInstalls:
             "ok": True,
             "app_id": "A_KUDOS",
             "authed_user": {"id": consent.installer},
-            "scope": "commands,chat:write,chat:write.public,users:read,users:read.email",
+            "scope": ",".join(GRANTED_SCOPES),
             "token_type": "bot",
             "access_token": token,
             "bot_user_id": minted.bot_user_id,
