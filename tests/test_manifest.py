@@ -99,6 +99,8 @@ def test_the_install_flow_matches_the_manifest() -> None:
     events = set(manifest()["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_uninstalled", "tokens_revoked", "team_access_granted"} <= events
     assert "team_access_revoked" in events
+    # off: the same manifest serves SLACK_BOT_TOKEN deployments, whose token can't be renewed
+    assert manifest()["settings"]["token_rotation_enabled"] is False
 
 
 def test_reactions_and_the_workflow_step_are_declared_as_the_handlers_expect() -> None:
