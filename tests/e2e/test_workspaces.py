@@ -3,11 +3,24 @@ workspaces, except within the org that installed the app once for all its worksp
 
 from __future__ import annotations
 
+import httpx
+
 from tests.bot_process import BotProcess
-from tests.e2e.install_flows import Where, action_from, answer, install, link_in, reply_in, said
+from tests.e2e.flows import element
+from tests.e2e.install_flows import (
+    Where,
+    action_from,
+    answer,
+    event_from,
+    install,
+    link_in,
+    reply_in,
+    said,
+)
 from tests.e2e.platform_flows import SEND, draft_id
 from tests.fakes import FakeAchievers
 from tests.fakes.slack_oauth import Consent
+from tests.support import wait_until
 
 A, B = Where("T_A"), Where("T_B")
 RECOGNIZE = "<@U_BOB> for the smooth release #teamwork"
@@ -51,3 +64,29 @@ def test_one_link_serves_a_person_in_every_workspace_of_an_org_wide_install(
     assert set(multi_bot.slack.tokens("chat.postMessage")) == {org_token}
     # a workspace of the org keeps its own install apart from the org's
     assert "isn't installed" in said(answer(multi_bot, Where("T_X"), "/kudos", "status", "U_ANA"))
+
+
+def test_a_reaction_in_an_org_wide_install_links_once_for_the_org_and_speaks_with_its_token(
+    multi_bot: BotProcess,
+) -> None:
+    """Recognize with a reaction, and the preview that follows the link, in a workspace of an
+    org-wide install: the link is the org's, every Slack call carries the org's token."""
+    slack = multi_bot.slack
+    assert install(multi_bot, Consent(None, enterprise_id="E_ORG", org_wide=True)).is_success
+    (org_token,) = slack.installs.tokens_of("E_ORG")
+    there = Where("T_Y", "E_ORG", org_wide=True)
+    slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    item = {"type": "message", "channel": "C1", "ts": "1700000001.000100"}
+    reacted = {"type": "reaction_added", "user": "U_ANA", "reaction": "clap", "item_user": "U_BOB"}
+    reacted_on: dict[str, object] = reacted | {"item": item}
+    assert event_from(multi_bot, there, reacted_on).status_code == 200
+    [prompt] = wait_until(lambda: slack.calls("chat.postEphemeral") or None)
+    page = httpx.get(element(prompt["blocks"], "link_open")["url"], follow_redirects=True)
+    assert page.status_code == 200, page.text
+    posted = slack.calls
+    [dm] = wait_until(lambda: [p for p in posted("chat.postMessage") if "Preview" in said(p)])
+    assert dm["channel"] == "U_ANA" and "<@U_BOB>" in said(dm)
+    elsewhere = Where("T_X", "E_ORG", org_wide=True)  # another workspace of the org: linked
+    assert "linked as" in said(answer(multi_bot, elsewhere, "/kudos", "status", "U_ANA"))
+    for method in ("conversations.history", "chat.postEphemeral", "chat.postMessage"):
+        assert set(slack.tokens(method)) == {org_token}, method
