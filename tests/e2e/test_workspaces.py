@@ -3,9 +3,14 @@ workspaces, except within the org that installed the app once for all its worksp
 
 from __future__ import annotations
 
+import json
+import secrets
+from pathlib import Path
+
 import httpx
 
-from tests.bot_process import BotProcess
+from tests.bot_process import BotProcess, start_bot, stop_process
+from tests.e2e.event_payloads import function_executed
 from tests.e2e.flows import element
 from tests.e2e.install_flows import (
     Where,
@@ -14,11 +19,12 @@ from tests.e2e.install_flows import (
     event_from,
     install,
     link_in,
+    multi_workspace_env,
     reply_in,
     said,
 )
 from tests.e2e.platform_flows import SEND, draft_id
-from tests.fakes import FakeAchievers
+from tests.fakes import FakeAchievers, FakeSlack
 from tests.fakes.slack_oauth import Consent
 from tests.support import wait_until
 
@@ -90,3 +96,48 @@ def test_a_reaction_in_an_org_wide_install_links_once_for_the_org_and_speaks_wit
     assert "linked as" in said(answer(multi_bot, elsewhere, "/kudos", "status", "U_ANA"))
     for method in ("conversations.history", "chat.postEphemeral", "chat.postMessage"):
         assert set(slack.tokens(method)) == {org_token}, method
+
+
+def test_the_workflow_step_runs_on_the_workspace_link_and_completes_with_its_own_token(
+    multi_bot: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    slack = multi_bot.slack
+    for team in ("T_A", "T_B"):
+        assert install(multi_bot, Consent(team)).status_code == 200
+    link_in(multi_bot, B)
+    token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
+    slack.step_tokens.add(token)
+    giver = {"id": "U_ANA", "secret": secrets.token_hex(16)}
+    inputs = {"recipients": ["U_BOB"], "message": "great demo", "value": "teamwork", "giver": giver}
+    step = json.loads(function_executed(inputs, token, execution))["event"]
+    assert event_from(multi_bot, B, step).status_code == 200
+    [done] = wait_until(lambda: slack.calls("functions.completeSuccess") or None)
+    assert done["function_execution_id"] == execution and len(fake_achievers.recognitions) == 1
+    assert slack.tokens("functions.completeSuccess") == [token]  # the execution's own
+    token_a = slack.installs.tokens_of("T_A")[0]
+    assert token_a not in {t for m in ("users.info", "chat.postMessage") for t in slack.tokens(m)}
+
+
+def test_a_step_whose_outcome_comes_late_is_completed_with_its_workspace_token(
+    bot_env: dict[str, str], fake_slack: FakeSlack, fake_achievers: FakeAchievers, tmp_path: Path
+) -> None:
+    """Queued past Send's wait, the step is completed by the outbox, as B's bot."""
+    env = multi_workspace_env(bot_env, fake_slack) | {"OUTBOX_RETRY_SECONDS": "1"}
+    bot = start_bot(env, tmp_path / "bot", fake_slack)
+    try:
+        for team in ("T_A", "T_B"):
+            assert install(bot, Consent(team)).status_code == 200
+        link_in(bot, B)
+        fake_achievers.fail_next(429, retry_after=3, method="POST", path="/api/v5/recognitions")
+        token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
+        fake_slack.step_tokens.add(token)
+        giver = {"id": "U_ANA", "secret": secrets.token_hex(16)}
+        inputs = {"recipients": ["U_BOB"], "message": "great demo", "giver": giver}
+        step = json.loads(function_executed(inputs | {"value": "teamwork"}, token, execution))
+        assert event_from(bot, B, step["event"]).status_code == 200
+        [done] = wait_until(lambda: fake_slack.calls("functions.completeSuccess") or None, 15)
+        assert done["function_execution_id"] == execution and fake_achievers.recognitions
+        (token_b,) = fake_slack.installs.tokens_of("T_B")
+        assert fake_slack.tokens("functions.completeSuccess") == [token_b]
+    finally:
+        stop_process(bot.process)
