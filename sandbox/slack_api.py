@@ -10,8 +10,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from sandbox.people import BY_SLACK_ID
-from sandbox.slack_install import SlackInstalls
 from sandbox.slack_history import HistoryMethods
+from sandbox.slack_install import SlackInstalls
 from sandbox.slack_records import (
     BOT_ID,
     BOT_NAME,

@@ -141,3 +141,19 @@ def test_a_step_whose_outcome_comes_late_is_completed_with_its_workspace_token(
         assert fake_slack.tokens("functions.completeSuccess") == [token_b]
     finally:
         stop_process(bot.process)
+
+
+def test_the_step_value_menu_of_an_org_wide_install_reads_the_builders_org_link(
+    multi_bot: BotProcess,
+) -> None:
+    slack = multi_bot.slack
+    assert install(multi_bot, Consent(None, enterprise_id="E_ORG", org_wide=True)).is_success
+    link_in(multi_bot, Where("T_X", "E_ORG", org_wide=True))
+    token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
+    slack.step_tokens.add(token)
+    builder = {"builder": {"id": "U_ANA", "secret": secrets.token_hex(16)}}
+    menu = function_executed(builder, token, execution, callback_id="recognition_values")
+    there = Where("T_Y", "E_ORG", org_wide=True)  # built in another workspace of the org
+    assert event_from(multi_bot, there, json.loads(menu)["event"]).status_code == 200
+    [done] = wait_until(lambda: slack.calls("functions.completeSuccess") or None)
+    assert "Teamwork" in {o["text"]["text"] for o in done["outputs"]["options"]}
