@@ -23,7 +23,7 @@ log = logging.getLogger("bot")
 
 APP_FACTORY = "bot.app:app_from_environment"
 DEFAULT_WEB_PROCESSES = 2  # with Redis shared and WEB_CONCURRENCY unset
-USAGE = "usage: python -m bot [serve | worker | rotate-keys | doctor | sandbox]"
+USAGE = "usage: python -m bot [serve | worker | rotate-keys | doctor | sandbox [install]]"
 
 
 def main(argv: list[str]) -> int:

@@ -16,13 +16,14 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot import logs, metrics, scrape, tasks
+from bot import logs, metrics, scrape, slack_workspaces, tasks
 from bot.errors import KudosError
+from bot.installed_only import InstalledOnly, told_in_workspace
 from bot.outbox import Consumer
 from bot.services import Services, build_services
 from bot.settings import load_settings
-from bot.slack_http import PooledRespond
-from bot.slack_request import dispatch, observed
+from bot.slack_http import PooledRespond, act_for_request
+from bot.slack_request import dispatch, install_step, observed
 from bot.store import Store
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
@@ -37,6 +38,7 @@ def build_bolt(services: Services) -> AsyncApp:
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=services.slack.unpooled(),  # Bolt copies it per request, session included
         process_before_response=False,
+        **slack_workspaces.bolt_options(settings, services.store, services.workspaces),
     )
 
     @app.middleware
@@ -50,6 +52,9 @@ def build_bolt(services: Services) -> AsyncApp:
             context["respond"] = PooledRespond(
                 response_url=context.response_url, session=services.slack_session
             )
+        if settings.multi_workspace:
+            org_team = context.team_id if context.is_enterprise_install else None
+            act_for_request(context.bot_token, org_team)
         await next()
 
     handlers.register(app)
@@ -93,6 +98,14 @@ async def slack_events(request: Request) -> Response:
         return response
 
 
+async def slack_install(request: Request) -> Response:
+    """GET /slack/install and /slack/oauth_redirect: Bolt's install flow (several workspaces)."""
+    flow = request.app.state.slack.oauth_flow
+    if flow is None:
+        return PlainTextResponse("This app is installed by its admin, not from here.", 404)
+    return await install_step(flow, request)
+
+
 async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -125,6 +138,8 @@ async def unexpected(request: Request, error: Exception) -> Response:
 ROUTES = [
     Route("/slack/events", slack_events, methods=["POST"]),
     Route("/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
+    Route(slack_workspaces.INSTALL_PATH, slack_install, methods=["GET"]),
+    Route(slack_workspaces.REDIRECT_PATH, slack_install, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
     Route("/metrics", metrics_page, methods=["GET"]),
@@ -135,7 +150,11 @@ def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
     """A delivery consumer; in the web process it stands aside while a worker is alive."""
     tell = tell_outcome(services.slack, services.registry, services.linker)
     retry = services.settings.outbox_retry_seconds
-    return Consumer(services.store, services.deliverer, tell, worker=worker, retry_after=retry)
+    deliverer = services.deliverer
+    if services.workspaces is not None:  # several workspaces: each its own bot, while installed
+        tell = told_in_workspace(services.workspaces, tell)
+        deliverer = InstalledOnly(deliverer, services.workspaces)
+    return Consumer(services.store, deliverer, tell, worker=worker, retry_after=retry)
 
 
 async def count_links(store: Store) -> None:

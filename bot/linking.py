@@ -163,7 +163,7 @@ class Linker(Shared):
 
     async def _check_same_person(self, pending: PendingLink, account: Person, name: str) -> None:
         """The platform account's e-mail must equal the Slack profile's (case-insensitive)."""
-        profile = await self._people.profile(pending.user_id)
+        profile = await self._people.profile_in(pending.team_id, pending.user_id)
         if profile is None or profile.deleted:
             raise OAuthFailure(
                 "Nothing was linked", "Slack couldn't tell us who you are, so nothing was linked."

@@ -24,6 +24,7 @@ from bot.outbox import Outbox
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
 from bot.settings import Settings
+from bot.slack_authorize import Workspaces, workspaces_of
 from bot.slack_http import SLACK_TIMEOUT, SlackClient, open_session
 from bot.slack_people import SlackPeople
 from bot.store import Store, sentinel
@@ -57,6 +58,7 @@ class Services:
     outbox: Outbox
     deliverer: Deliverer
     slack_session: aiohttp.ClientSession | None = None  # opened inside the event loop: `start`
+    workspaces: Workspaces | None = None  # multi-workspace mode: the installations
 
     def listener_context(self) -> dict[str, Any]:
         """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
@@ -146,7 +148,8 @@ def build_services(settings: Settings) -> Services:
     registry = build_registry(settings, http)
     tokens = Tokens(store, registry, http)
     directory = Directory(store, registry, tokens)
-    people = SlackPeople(slack)
+    workspaces = workspaces_of(settings, store, slack)
+    people = SlackPeople(slack, workspaces)
     linker = Linker(settings, store, registry, http, people)
     recognitions = Recognitions(store, registry, tokens, people, directory)
     return Services(
@@ -165,4 +168,5 @@ def build_services(settings: Settings) -> Services:
         lookups=Lookups(registry, tokens, directory, people),
         outbox=Outbox(store),
         deliverer=Deliverer(registry, tokens),
+        workspaces=workspaces,
     )

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
+    slack_client_id: str | None = None  # with the secret: multi-workspace mode (the install flow)
+    slack_client_secret: SecretStr | None = None
+    slack_authorize_url: str = "https://slack.com/oauth/v2/authorize"
     slack_api_url: str = "https://slack.com/api/"
     public_url: str = "http://localhost:3000"
     redis_url: SecretStr | None = None
@@ -84,6 +87,11 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: Any) -> Any:
         """`NAME=` with nothing after it (an untouched copy of .env.example) means unset."""
         return (value.strip() or None) if isinstance(value, str) else value
+
+    @property
+    def multi_workspace(self) -> bool:
+        """Installed through `/slack/install` into any number of workspaces (no bot token)."""
+        return bool(self.slack_client_id) and _given(self.slack_client_secret)
 
     @property
     def shared_redis(self) -> bool:
@@ -138,17 +146,28 @@ def check_required(settings: Settings) -> None:
             "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "
             "page into the environment or .env (see .env.example and README, 'Deploy to Slack')."
         )
-    if not _given(settings.slack_bot_token):
-        raise ConfigError(
-            "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the "
-            "Bot User OAuth Token (xoxb-…)."
-        )
+    check_slack_mode(settings)
     check_redis(settings)
     enabled = [name for name, client in settings.providers().items() if client.enabled]
     if settings.default_provider and settings.default_provider not in enabled:
         raise ConfigError(
             f"DEFAULT_PROVIDER={settings.default_provider} is not an enabled platform "
             f"(enabled: {', '.join(enabled) or 'none'})."
+        )
+
+
+def check_slack_mode(settings: Settings) -> None:
+    """Exactly one way to reach Slack: a bot token (one workspace) or client credentials."""
+    if settings.multi_workspace and _given(settings.slack_bot_token):
+        raise ConfigError(
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are both set: remove "
+            "SLACK_BOT_TOKEN to serve several workspaces, or the client credentials to serve one."
+        )
+    if not settings.multi_workspace and not _given(settings.slack_bot_token):
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the "
+            "Bot User OAuth Token (xoxb-…), or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to "
+            "install it through /slack/install."
         )
 
 

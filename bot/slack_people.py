@@ -11,6 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import RECIPIENTS, InvalidInput, KudosError
 from bot.shared import Shared
+from bot.slack_authorize import Workspaces
+from bot.slack_http import acting_for
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +29,17 @@ class SlackProfile:
 class SlackPeople(Shared):
     """Looks people up in Slack through the bot token."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, workspaces: Workspaces | None = None) -> None:
         self._client = client
+        self._workspaces = workspaces  # multi-workspace mode
+
+    async def profile_in(self, workspace: str, user_id: str) -> SlackProfile | None:
+        """`profile` outside a Slack request (a linking callback): through the bot of the
+        user's workspace, when there are several."""
+        if self._workspaces is None:
+            return await self.profile(user_id)
+        with acting_for(await self._workspaces.token(workspace)):
+            return await self.profile(user_id)
 
     async def profile(self, user_id: str) -> SlackProfile | None:
         """The user as Slack describes them; None if Slack has no such user. Slack failing,

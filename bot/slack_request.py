@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from starlette.requests import Request
@@ -137,3 +138,13 @@ async def dispatch(app: AsyncApp, request: Request, seen: Seen) -> Response:
     bolt_request = SlackRequest(body=body, query=str(request.query_params), headers=headers)
     describe(seen, bolt_request)
     return to_starlette_response(await app.async_dispatch(bolt_request))
+
+
+async def install_step(flow: AsyncOAuthFlow, request: Request) -> Response:
+    """GET /slack/install (a state and its cookie, then Slack) or /slack/oauth_redirect."""
+    bolt_request = AsyncBoltRequest(
+        body="", query=str(request.query_params), headers=dict(request.headers)
+    )
+    if request.url.path == flow.install_path:
+        return to_starlette_response(await flow.handle_installation(bolt_request))
+    return to_starlette_response(await flow.handle_callback(bolt_request))

@@ -12,6 +12,7 @@ from handlers import (
     home,
     reactions,
     suggestions,
+    uninstall,
     views,
     workflow_step,
 )
@@ -25,6 +26,7 @@ def register(app: AsyncApp) -> None:
     actions.register(app)
     home.register(app)
     views.register(app)
+    uninstall.register(app)
     reactions.register(app)
     workflow_step.register(app)
     suggestions.register(app)

@@ -22,6 +22,7 @@ from bot.recognitions import Recognitions
 from handlers import blocks, kit, lookup_blocks
 from handlers.delivery import relink_url, sender_notice
 from handlers.errors import direct_message, reply, reports_errors
+from handlers.workspace import owner_of, workspace
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ async def ack_only(ack: AsyncAck) -> None:
 def owner_for(context: AsyncBoltContext, registry: Registry, action: dict[str, Any]) -> Owner:
     """The clicker (from the signed request) on the platform the button names."""
     spec = registry.get(str(action.get("value") or "")).spec
-    return Owner(context.team_id or "", context.user_id or "", spec.name)
+    return owner_of(context, spec.name)
 
 
 @reports_errors
@@ -49,7 +50,7 @@ async def send_draft(
 ) -> None:
     """Claim the draft once, queue it, and show how it went (or that it is queued)."""
     draft = await recognitions.ready(
-        context.team_id or "", context.user_id or "", str(action.get("value", ""))
+        workspace(context), context.user_id or "", str(action.get("value", ""))
     )
     intent = await outbox.outcome(await outbox.submit(draft))
     await show_outcome(intent, registry, respond, linker, client)
@@ -67,7 +68,7 @@ async def retry_delivery(
 ) -> None:
     """Retry a failed recognition: only its sender can, and it is reconciled before any POST."""
     intent = await outbox.retry(
-        context.team_id or "", context.user_id or "", str(action.get("value", ""))
+        workspace(context), context.user_id or "", str(action.get("value", ""))
     )
     intent = intent if intent.final else await outbox.outcome(intent)
     await show_outcome(intent, registry, respond, linker, client)
@@ -102,7 +103,7 @@ async def toggle_announcement(
     so a Send that follows always sees it)."""
     draft_id = str(action.get("block_id", "")).removeprefix("announce:")
     on = bool(action.get("selected_options"))
-    await recognitions.set_announce(context.team_id or "", context.user_id or "", draft_id, on)
+    await recognitions.set_announce(workspace(context), context.user_id or "", draft_id, on)
     await ack()
 
 
@@ -114,7 +115,7 @@ async def cancel_draft(
     recognitions: Recognitions,
 ) -> None:
     cancelled = await recognitions.cancel(
-        context.team_id or "", context.user_id or "", str(action.get("value", ""))
+        workspace(context), context.user_id or "", str(action.get("value", ""))
     )
     if not cancelled:  # already sent, cancelled or expired: said as Send says it
         raise DraftGone()
@@ -133,7 +134,7 @@ async def choose_value(
     option = action.get("selected_option")
     value_id = str(option.get("value", "")) if isinstance(option, dict) else ""
     draft = await recognitions.choose_value(
-        context.team_id or "", context.user_id or "", draft_id, value_id
+        workspace(context), context.user_id or "", draft_id, value_id
     )
     spec = registry.get(draft.provider).spec
     await reply(
@@ -152,7 +153,7 @@ async def turn_page(
     """Older/Newer: the same message, another of the platform's own pages."""
     provider, subject, at = lookup_blocks.decode_cursor(str(action.get("value", "")))
     spec = registry.get(provider).spec
-    owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+    owner = owner_of(context, spec.name)
     person, page = await lookups.recent(owner, subject, at)
     shown = lookup_blocks.recent(spec, person, page, subject)
     text = f"Recent recognitions for {kit.escape(person.name)}"

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from bot.errors import KudosError
+from bot.installed_only import in_workspace
 from bot.linking import LinkResult
 from bot.models import PendingLink
 from bot.pages import page
@@ -23,15 +24,18 @@ async def oauth_callback(request: Request) -> Response:
         html = page("Unknown link", "This address doesn't belong to a platform we use.", False)
         return HTMLResponse(html, status_code=404)
     result = await services.linker.complete(provider, dict(request.query_params))
-    await tell_in_slack(services, result)
+    workspace = result.pending.team_id if result.pending is not None else ""
+    await in_workspace(services.workspaces, workspace, tell_in_slack)(services, result)
     ending = " You can close this tab." if result.ok and not result.needs_confirmation else ""
     html = page(result.title, result.message + ending, result.ok)
     after = BackgroundTasks()  # once the page has gone out
     if result.pending is not None:
         if result.ok and not result.needs_confirmation:
-            after.add_task(continue_request, services, result.pending, result.message)
+            resume = in_workspace(services.workspaces, workspace, continue_request)
+            after.add_task(resume, services, result.pending, result.message)
         home = Home.of(services)  # Home reflects the new state
-        after.add_task(home.show, result.pending.team_id, result.pending.user_id)
+        show = in_workspace(services.workspaces, workspace, home.show)
+        after.add_task(show, result.pending.team_id, result.pending.user_id)
     return HTMLResponse(html, status_code=200 if result.ok else 400, background=after)
 
 

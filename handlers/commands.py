@@ -19,7 +19,7 @@ from bot.errors import InvalidInput
 from bot.models import Owner, Resume
 from bot.providers import Registry
 from bot.recognitions import Recognitions
-from handlers import blocks, kit, views
+from handlers import blocks, kit, views, workspace
 from handlers.errors import Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run
 from handlers.parse import announce_channel, parse_kudos, parse_recognize
@@ -33,7 +33,7 @@ WORKING = ":hourglass_flowing_sand: Looking that up… the answer follows here i
 def owner_of(context: AsyncBoltContext, registry: Registry, provider: str | None = None) -> Owner:
     """Identity from the signed request only; the platform named, or the default."""
     spec = registry.get(provider or None).spec
-    return Owner(context.team_id or "", context.user_id or "", spec.name)
+    return workspace.owner_of(context, spec.name)
 
 
 async def ack_recognize(ack: AsyncAck, command: dict[str, Any]) -> None:

@@ -17,10 +17,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import DirectoryCause, DirectoryFailed, KudosError, NotLinked
 from bot.linking import Linker
-from bot.models import Owner, Resume
+from bot.models import Resume
 from bot.providers import Registry
 from handlers import blocks, kit
 from handlers.kit import escape, section
+from handlers.workspace import owner_of, workspace
 
 log = logging.getLogger(__name__)
 GENERIC = KudosError.user_message
@@ -68,11 +69,11 @@ async def explain(
 ) -> Reply:
     """What to tell the user about `error`; a missing link comes with a link button, and what
     they asked (`resume`) continues by itself once they are linked."""
-    if isinstance(error, NotLinked) and context.team_id and context.user_id:
+    if isinstance(error, NotLinked) and workspace(context) and context.user_id:
         linker: Linker = context["linker"]
         registry: Registry = context["registry"]
         spec = registry.get(error.provider).spec
-        owner = Owner(context.team_id, context.user_id, spec.name)
+        owner = owner_of(context, spec.name)
         url = await linker.start(owner, response_url, resume)
         return error.user_message, blocks.link_prompt(url, spec, error.user_message)
     return f":warning: {user_message(error)}", None

@@ -1,7 +1,7 @@
 """App Home: the tab published on `app_home_opened`, its Link / Unlink buttons, and Confirm /
 Reject of a pending link (on the tab, or in the DM that asked).
 
-Identity always comes from the signed request (context.team_id / context.user_id); a button's
+Identity always comes from the signed request (handlers.workspace / context.user_id); a button's
 value only names the platform. Home has no response_url, so the outcome of a button (or the
 reason it failed) is shown as a notice at the top of the republished tab."""
 
@@ -32,6 +32,7 @@ from handlers.actions import ack_only, owner_for
 from handlers.errors import reply, user_message
 from handlers.home_blocks import MAX_RECENT, PlatformRow, Received, Shown
 from handlers.kit import escape
+from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
 RECEIVED_PAGES = 4  # of the platform's pages read for Home's "received", at most
@@ -160,7 +161,7 @@ async def applied(change: Change | None) -> Shown:
 async def home_opened(event: dict[str, Any], context: AsyncBoltContext) -> None:
     if event.get("tab") != "home" or not context.user_id:
         return  # the Messages tab opens the same event
-    await Home.of_request(context).show(context.team_id or "", context.user_id)
+    await Home.of_request(context).show(workspace(context), context.user_id)
 
 
 async def change_from_home(
@@ -170,7 +171,7 @@ async def change_from_home(
     home = Home.of_request(context)
     change = home.start_link if action.get("action_id") == kit.HOME_LINK else home.unlink
     await home.show(  # an unknown platform in the button becomes Home's notice
-        context.team_id or "",
+        workspace(context),
         context.user_id or "",
         lambda: change(owner_for(context, registry, action)),
     )
@@ -187,7 +188,7 @@ async def answer_link_question(
     if respond.response_url and shown.notice:  # the question stays when the answer failed
         with suppress(Exception):  # Home below still says it
             await reply(respond, escape(shown.notice), replace_original=not shown.failed)
-    await home.publish(context.team_id or "", context.user_id or "", shown)
+    await home.publish(workspace(context), context.user_id or "", shown)
 
 
 def register(app: AsyncApp) -> None:

@@ -20,6 +20,7 @@ from handlers import blocks, lookup_blocks
 from handlers.errors import Reply
 from handlers.kit import context, escape, section
 from handlers.parse import KudosCommand
+from handlers.workspace import owner_of
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Ask:
         """The asker from the signed request, on the platform named (or the default)."""
         registry: Registry = context["registry"]
         spec = registry.get(request.platform or None).spec
-        owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+        owner = owner_of(context, spec.name)
         names = ("linker", "tokens", "directory", "people", "lookups")
         return cls(request, owner, response_url, registry, *(context[name] for name in names))
 

@@ -23,6 +23,7 @@ from bot.tokens import Tokens
 from handlers import blocks, kit
 from handlers import modal_blocks as mb
 from handlers.errors import LazyListener, direct_message, user_message
+from handlers.workspace import owner_of
 
 log = logging.getLogger(__name__)
 FORM = Resume(kind="form")  # once linked, the user gets a button that opens the form again
@@ -45,7 +46,7 @@ class Desk:
     def of(cls, context: AsyncBoltContext, client: AsyncWebClient, provider: str = "") -> Desk:
         registry: Registry = context["registry"]
         spec = registry.get(provider or None).spec
-        owner = Owner(context.team_id or "", context.user_id or "", spec.name)
+        owner = owner_of(context, spec.name)
         names = ("tokens", "linker", "recognitions", "outbox")
         tools = (context[name] for name in names)
         return cls(client, owner, spec, registry, *tools)

@@ -23,7 +23,10 @@ REACTED_GONE = "The message you reacted to is gone, so there is nobody to recogn
 
 
 def as_user(services: Services, team_id: str, user_id: str) -> AsyncBoltContext:
-    """What a listener of this user's request would be given (see bot/app.py's middleware)."""
+    """What a listener of this user's request would be given (see bot/app.py's middleware).
+    `team_id` is the link's workspace key (the org's, for an org-wide install): no enterprise
+    is set, so `handlers.workspace` reads it back unchanged; Slack calls go out with the token
+    of that installation (handlers/callback.py runs this `in_workspace`)."""
     context = AsyncBoltContext(services.listener_context())
     context.update(team_id=team_id, user_id=user_id, client=services.slack)
     return context

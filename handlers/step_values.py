@@ -20,6 +20,7 @@ from bot.models import Owner
 from bot.providers import Registry
 from handlers.step_kit import settle, user_in
 from handlers.value_select import options
+from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
 VALUES_STEP = "recognition_values"  # the options function's callback_id in manifest.yml
@@ -41,7 +42,7 @@ async def list_values(
         builder = user_in((inputs or {}).get("builder"))
         if builder is None:
             raise KudosError("Slack didn't say who is building the workflow.")
-        owner = Owner(context.team_id or "", builder, spec.name)
+        owner = Owner(workspace(context), builder, spec.name)
         values = await tasks.within(VALUES_BUDGET, lookups.values(owner))
         await settle(complete({"options": options(values)}))
     except NotLinked:

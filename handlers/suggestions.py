@@ -18,6 +18,7 @@ from bot.recognitions import Recognitions
 from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.value_select import suggestions
+from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
 SUGGEST_BUDGET = 2.0  # seconds; a values cache miss costs one platform call, and Slack waits 3
@@ -50,7 +51,7 @@ async def choices(
     recognitions: Recognitions,
 ) -> list[Value]:
     """A preview's own choices (by its block id), or the form's platform's values."""
-    team_id, user_id = context.team_id or "", context.user_id or ""
+    team_id, user_id = workspace(context), context.user_id or ""
     block_id = str(payload.get("block_id") or "")
     if block_id.startswith(DRAFT_BLOCK):
         draft_id = block_id.removeprefix(DRAFT_BLOCK)

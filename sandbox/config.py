@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from bot.settings import ProviderSettings, Settings, check_required
 
 HOST = "127.0.0.1"
+SLACK_CLIENT_ID = "0000000000.sandbox"
 # The platforms the sandbox simulates, side by side; `--platform` picks the default (the first
 # when not given) and the page switches it.
 PLATFORMS = ("achievers", "sevengeese", "kazoo")
@@ -40,7 +42,7 @@ def slack_configured() -> bool:
         settings = Settings()
     except ValidationError:
         return True  # something is configured, wrongly: the normal start-up explains it
-    values = (settings.slack_signing_secret, settings.slack_bot_token)
+    values = (settings.slack_signing_secret, settings.slack_bot_token, settings.slack_client_secret)
     return any(value is not None and value.get_secret_value() for value in values)
 
 
@@ -55,11 +57,18 @@ class Sandbox:
     bot_token: str
     client_id: str
     client_secret: str
+    slack_client_secret: str | None = None  # `sandbox install`: installed through /slack/install
     platform: str = PLATFORMS[0]  # the default platform at start
 
     @classmethod
     def fresh(
-        cls, page_port: int, platform_ports: Sequence[int], bot_port: int, platform: str = ""
+        cls,
+        page_port: int,
+        platform_ports: Sequence[int],
+        bot_port: int,
+        platform: str = "",
+        *,
+        install: bool = False,
     ) -> Sandbox:
         return cls(
             page_port,
@@ -70,8 +79,19 @@ class Sandbox:
             client_id="kudos-bridge-sandbox",
             # with "+", "/", "%" and "=", as admins may paste one: HTTP Basic must form-encode it
             client_secret=f"sandbox+{secrets.token_urlsafe(24)}/%3D=",
+            slack_client_secret=secrets.token_urlsafe(24) if install else None,
             platform=platform or PLATFORMS[0],
         )
+
+    def slack_credentials(self) -> dict[str, Any]:
+        """A bot token, or (`sandbox install`) the app's client credentials and consent page."""
+        if self.slack_client_secret is None:
+            return {"slack_bot_token": SecretStr(self.bot_token)}
+        return {
+            "slack_client_id": SLACK_CLIENT_ID,
+            "slack_client_secret": SecretStr(self.slack_client_secret),
+            "slack_authorize_url": f"{self.page_url}/oauth/v2/authorize",
+        }
 
     @property
     def page_url(self) -> str:
@@ -100,9 +120,9 @@ class Sandbox:
         }
         settings = SandboxSettings.model_validate(
             clients
+            | self.slack_credentials()
             | {
                 "slack_signing_secret": SecretStr(self.signing_secret),
-                "slack_bot_token": SecretStr(self.bot_token),
                 "slack_api_url": f"{self.page_url}/api/",
                 "public_url": self.bot_url,
                 "redis_url": None,

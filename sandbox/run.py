@@ -19,11 +19,12 @@ import httpx
 import uvicorn
 
 from bot.services import Services, build_services
-from sandbox.config import HOST, PLATFORMS, Sandbox, slack_configured
+from sandbox.config import HOST, PLATFORMS, SLACK_CLIENT_ID, Sandbox, slack_configured
 from sandbox.kazoo import SimulatedKazoo
 from sandbox.platform import SimulatedPlatform
 from sandbox.sevengeese import SimulatedSevenGeese
 from sandbox.simulated_slack import simulated_slack
+from sandbox.slack_install import SlackInstalls
 from sandbox.switch import PlatformSwitch
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,14 @@ class Simulations:
         # A fresh connection per request: a kept-alive one the bot's server has just closed
         # would fail a request that never reached it.
         self.http = httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0))
+        installs = None
+        if sandbox.slack_client_secret is not None:
+            installs = SlackInstalls(
+                SLACK_CLIENT_ID, sandbox.slack_client_secret, sandbox.bot_token
+            )
         events_url = f"{sandbox.bot_url}/slack/events"
         slack_app, _ = simulated_slack(
-            sandbox.signing_secret, sandbox.bot_token, events_url, self.http, switch
+            sandbox.signing_secret, sandbox.bot_token, events_url, self.http, switch, installs
         )
         client = (sandbox.client_id, sandbox.client_secret)
         platforms = [
@@ -104,6 +110,9 @@ class Simulations:
                 answer = None
             if answer is not None and answer.status_code == 200:
                 print(f"Kudos Bridge sandbox: open {self.sandbox.page_url}/", flush=True)
+                if self.sandbox.slack_client_secret is not None:
+                    install = f"{self.sandbox.bot_url}/slack/install"
+                    print(f"First add the app to the workspace: open {install}", flush=True)
                 return
             await asyncio.sleep(0.1)
         log.warning("the bot did not answer at %s", self.sandbox.bot_url)
@@ -120,6 +129,13 @@ class Simulations:
 def arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot sandbox")
     parser.add_argument(
+        "mode",
+        nargs="?",
+        choices=["install"],
+        help="install: the bot serves workspaces that install it (client credentials), and the "
+        "workspace starts without it",
+    )
+    parser.add_argument(
         "--platform",
         choices=PLATFORMS,
         default=PLATFORMS[0],
@@ -131,7 +147,8 @@ def arguments(argv: Sequence[str]) -> argparse.Namespace:
 def run(serve: Callable[[Services], int], argv: Sequence[str] = ()) -> int:
     """Start the simulations, then `serve` the bot with the sandbox's settings. PORT, when set,
     is where the page listens (the one URL to open)."""
-    platform = arguments(argv).platform
+    options = arguments(argv)
+    platform, install = options.platform, options.mode == "install"
     wanted = os.environ.get("PORT") or str(DEFAULT_PORT)
     try:
         page = listen(int(wanted))
@@ -145,7 +162,9 @@ def run(serve: Callable[[Services], int], argv: Sequence[str] = ()) -> int:
     platforms, bot = [listen(0) for _ in PLATFORMS], listen(0)
     bot_port = port_of(bot)
     bot.close()  # uvicorn binds it again, as `serve` always does
-    sandbox = Sandbox.fresh(port_of(page), [port_of(s) for s in platforms], bot_port, platform)
+    sandbox = Sandbox.fresh(
+        port_of(page), [port_of(s) for s in platforms], bot_port, platform, install=install
+    )
     services = build_services(sandbox.settings())
     simulations = Simulations(sandbox, [page, *platforms], PlatformSwitch(services.registry))
     log.info("sandbox: Slack %s, %s first", sandbox.page_url, platform)

@@ -16,6 +16,7 @@ from sandbox.forward import BotLink
 from sandbox.interactions import Interactions
 from sandbox.people import BY_SLACK_ID, avatar_svg
 from sandbox.slack_api import SlackApi
+from sandbox.slack_install import SlackInstalls
 from sandbox.slack_records import BOT_USER_ID
 from sandbox.switch import PlatformSwitch
 from sandbox.workspace import Workspace
@@ -47,16 +48,19 @@ def simulated_slack(
     events_url: str,
     http: httpx.AsyncClient,
     switch: PlatformSwitch | None = None,
+    installs: SlackInstalls | None = None,
 ) -> tuple[Starlette, Workspace]:
     """The app serving the page and Slack's APIs, and the workspace it acts on; with `switch`,
-    the page's platform switch."""
+    the page's platform switch; with `installs`, also Slack's consent page and
+    `oauth.v2.access` (the bot's install flow)."""
     workspace = Workspace()
     bot = BotLink(events_url, signing_secret, http)
     routes = [
         Route("/", index),
         Route("/avatars/{user}.svg", avatar),
         Route("/favicon.ico", favicon),
-        *SlackApi(workspace, bot_token).routes,
+        *SlackApi(workspace, bot_token, installs).routes,
+        *(installs.routes if installs is not None else []),
         *Channel(workspace, bot).routes,
         *Interactions(workspace, bot).routes,
         *(switch.routes if switch else []),

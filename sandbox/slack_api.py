@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from sandbox.people import BY_SLACK_ID
 from sandbox.slack_history import HistoryMethods
+from sandbox.slack_install import SlackInstalls
 from sandbox.slack_records import (
     BOT_ID,
     BOT_NAME,
@@ -60,8 +61,10 @@ async def params_of(request: Request) -> Json:
 class SlackApi:
     """Every Web API method the bot calls, acting on the workspace."""
 
-    def __init__(self, workspace: Workspace, bot_token: str) -> None:
-        self.workspace, self.bot_token = workspace, bot_token
+    def __init__(
+        self, workspace: Workspace, bot_token: str, installs: SlackInstalls | None = None
+    ) -> None:
+        self.workspace, self.bot_token, self.installs = workspace, bot_token, installs
         self.methods: dict[str, Method] = {
             "auth.test": self.auth_test,
             "users.info": self.users_info,
@@ -83,6 +86,8 @@ class SlackApi:
             params = await params_of(request)
         except (ValueError, UnicodeDecodeError):
             return JSONResponse({"ok": False, "error": "invalid_arguments"})
+        if request.path_params["method"] == "oauth.v2.access" and self.installs is not None:
+            return JSONResponse(self.installs.access(request, params))
         kind, _, token = request.headers.get("authorization", "").partition(" ")
         token = token.strip() if kind.lower() == "bearer" else str(params.pop("token", ""))
         if not token:

@@ -13,12 +13,14 @@ import pytest
 import yaml
 from starlette.routing import Route
 
+from bot import slack_workspaces
 from bot.app import build_app
 from bot.doctor.slack_check import BOT_SCOPES
 from bot.services import build_services
 from bot.settings import Settings
+from bot.slack_workspaces import REDIRECT_PATH
 from handlers import kit, step_values, workflow_step
-from tests.fakes.slack import GRANTED_SCOPES
+from tests.fakes.slack_oauth import GRANTED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"
@@ -85,6 +87,20 @@ def test_home_tab_its_event_and_the_shortcuts_match_the_handlers() -> None:
     assert "app_home_opened" in manifest()["settings"]["event_subscriptions"]["bot_events"]
     shortcuts = {s["type"]: s["callback_id"] for s in features["shortcuts"]}
     assert shortcuts == {"global": kit.GLOBAL_SHORTCUT, "message": kit.MESSAGE_SHORTCUT}
+
+
+def test_the_install_flow_matches_the_manifest() -> None:
+    """Several workspaces: Slack comes back to the route Bolt's flow serves, asked for exactly
+    the manifest's scopes; the org-wide install and the uninstall events are subscribed."""
+    oauth = manifest()["oauth_config"]
+    assert [urlsplit(url).path for url in oauth["redirect_urls"]] == [REDIRECT_PATH]
+    assert oauth["scopes"]["bot"] == list(slack_workspaces.BOT_SCOPES)
+    assert manifest()["settings"]["org_deploy_enabled"] is True
+    events = set(manifest()["settings"]["event_subscriptions"]["bot_events"])
+    assert {"app_uninstalled", "tokens_revoked", "team_access_granted"} <= events
+    assert "team_access_revoked" in events
+    # off: the same manifest serves SLACK_BOT_TOKEN deployments, whose token can't be renewed
+    assert manifest()["settings"]["token_rotation_enabled"] is False
 
 
 def test_reactions_and_the_workflow_step_are_declared_as_the_handlers_expect() -> None:

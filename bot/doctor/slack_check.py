@@ -7,14 +7,12 @@ import re
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.doctor.result import Check, Result, failed, passed
+from bot import slack_workspaces
+from bot.doctor.result import Check, NotChecked, Result, failed, passed
 from bot.services import Services
+from bot.slack_http import acting_for
 
-# The bot scopes of manifest.yml (tests/test_manifest.py keeps the two equal).
-BOT_SCOPES = frozenset(
-    {"commands", "chat:write", "chat:write.public", "users:read", "users:read.email"}
-    | {"reactions:read", "channels:history", "groups:history"}  # recognize with a reaction
-)
+BOT_SCOPES = frozenset(slack_workspaces.BOT_SCOPES)  # manifest.yml's, asked for at install
 SCOPES_HEADER = "x-oauth-scopes"  # Slack's Web API names the token's scopes in every answer
 TOKEN_PAGE = "your app's OAuth & Permissions page"
 
@@ -26,6 +24,22 @@ def _error_code(error: SlackApiError) -> str:
 
 
 async def slack_token(services: Services) -> Result:
+    """The bot token; with several workspaces, the token of one that installed the app."""
+    if services.workspaces is None:
+        return await token_works(services)
+    workspace = await services.store.some_workspace()
+    token = None if workspace is None else await services.workspaces.token(workspace)
+    if token is None:
+        raise NotChecked(
+            "several workspaces (SLACK_CLIENT_ID): no workspace has installed the app yet, so "
+            "there is no bot token to try",
+            "install it from {PUBLIC_URL}/slack/install, then run doctor again",
+        )
+    with acting_for(token):
+        return await token_works(services)
+
+
+async def token_works(services: Services) -> Result:
     try:
         answer = await services.slack.auth_test()
     except SlackApiError as error:

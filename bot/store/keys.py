@@ -56,6 +56,8 @@ def app_token_lock(provider: str) -> str:
 def writer_lock(key: str) -> str:
     """The lock of whoever rewrites the token record at `key`: rotate-keys holds it too."""
     kind, _, rest = key.removeprefix(f"{PREFIX}:").partition(":")
+    if kind == "install":
+        return install_lock(rest)
     return f"refresh:{rest}" if kind == "link" else app_token_lock(rest)
 
 
@@ -93,14 +95,38 @@ def event_key(event_id: str) -> str:
     return f"{PREFIX}:event:{event_id}"
 
 
+def install_key(workspace: str) -> str:
+    """A Slack installation, by its workspace: the team, or the enterprise of an org-wide one."""
+    return f"{PREFIX}:install:{workspace}"
+
+
+def install_lock(workspace: str) -> str:
+    """The lock a Slack bot token's rotation holds (a name for `locked`)."""
+    return f"slackrotate:{workspace}"
+
+
+def install_state_key(state: str) -> str:
+    """An "Add to Slack" state; only a digest is kept, as for platform states."""
+    return f"{PREFIX}:installstate:{hashlib.sha256(state.encode()).hexdigest()}"
+
+
+def workspace_patterns(workspace: str) -> tuple[str, ...]:
+    """Every key holding something of one workspace (or org), for the uninstall purge; the
+    de-duplication memory (event ids) stays, so a retried event is still recognized."""
+    kinds = ("link", "values", "recipient", "draft", "reacted")
+    return tuple(f"{PREFIX}:{kind}:{workspace}:*" for kind in kinds)
+
+
 def staging_key(key: str) -> str:
     """Where a record is built before it replaces `key` in one RENAME."""
     return f"{key}:staging"
 
 
 LINK_PATTERN = f"{PREFIX}:link:*"
-TOKEN_PATTERNS = (LINK_PATTERN, f"{PREFIX}:apptoken:*")  # every sealed record
+# every sealed record
+TOKEN_PATTERNS = (LINK_PATTERN, f"{PREFIX}:apptoken:*", f"{PREFIX}:install:*")
 LINKS_COUNTED = f"{PREFIX}:linked-counted"  # set once links made before counting are counted
+INTENTS = f"{PREFIX}:intent:*"
 OUTBOX = f"{PREFIX}:outbox"  # a Redis Stream of intent ids
 OUTBOX_GROUP = "delivery"
 WORKERS = f"{PREFIX}:workers"  # worker name → last heartbeat (sorted set)

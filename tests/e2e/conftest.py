@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot_process import BotProcess, start_bot, stop_process
+from tests.e2e.install_flows import multi_workspace_env
 from tests.e2e.platform_flows import (
     KAZOO_IDS,
     PEOPLE,
@@ -106,3 +107,15 @@ def launch(
     yield start
     for bot in started:
         stop_process(bot.process)
+
+
+@pytest.fixture
+def multi_bot(
+    tmp_path: Path, bot_env: dict[str, str], fake_slack: FakeSlack
+) -> Iterator[BotProcess]:
+    """The bot in multi-workspace mode (client credentials, no bot token), nothing installed."""
+    running = start_bot(multi_workspace_env(bot_env, fake_slack), tmp_path / "multi", fake_slack)
+    try:
+        yield running
+    finally:
+        stop_process(running.process)

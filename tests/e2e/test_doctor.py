@@ -16,9 +16,11 @@ from cryptography.fernet import Fernet
 
 from tests.bot_process import BotProcess
 from tests.e2e.flows import link
+from tests.e2e.install_flows import install
 from tests.e2e.platform_flows import Launch
 from tests.e2e.test_metrics import scrape, value
 from tests.fakes import FakeCultureAmp, FakeSlack
+from tests.fakes.slack_oauth import Consent
 from tests.redis_process import RedisProcess
 
 KEYS = "TOKEN_ENCRYPTION_KEYS"
@@ -155,3 +157,18 @@ def test_an_unusable_metrics_directory_is_a_settings_failure(
         "✗ Settings: PROMETHEUS_MULTIPROC_DIR=/dev/null/metrics can't hold the metrics files "
         "(Not a directory): give it a directory the bot may write to, or unset it →"
     )
+
+
+def test_with_several_workspaces_slack_is_checked_with_an_installed_workspace_token(
+    multi_bot: BotProcess, tmp_path: Path
+) -> None:
+    """No bot token to try before any install: `?` saying so; then the installation's."""
+    _, lines = doctor(multi_bot.env, tmp_path)
+    assert lines_for(lines, "Slack").startswith("? Slack: several workspaces"), lines
+    assert "/slack/install" in lines_for(lines, "Slack")
+    assert lines_for(lines, "Settings").startswith("✓")
+    assert install(multi_bot, Consent("T_A")).status_code == 200
+    _, lines = doctor(multi_bot.env, tmp_path)
+    assert "every scope manifest.yml asks for" in lines_for(lines, "Slack"), lines
+    (token,) = multi_bot.slack.installs.tokens_of("T_A")
+    assert multi_bot.slack.tokens("auth.test")[-1] == token

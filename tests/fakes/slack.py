@@ -19,21 +19,10 @@ from starlette.routing import Route
 from tests.fakes.server import FakeServer, form_fields
 from tests.fakes.slack_history import SlackHistory
 from tests.fakes.slack_limits import blocks_problem, content_problem
+from tests.fakes.slack_oauth import GRANTED_SCOPES, SlackInstalls
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "outputs")
-# What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
-# comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
-GRANTED_SCOPES = (
-    "commands",
-    "chat:write",
-    "chat:write.public",
-    "users:read",
-    "users:read.email",
-    "reactions:read",
-    "channels:history",
-    "groups:history",
-)
 
 
 class FakeSlack(FakeServer):
@@ -46,6 +35,7 @@ class FakeSlack(FakeServer):
         self.step_tokens: set[str] = set()  # `bot_access_token`s of function executions
         self.scopes: list[str] = list(GRANTED_SCOPES)
         self._users: dict[str, Params] = {}
+        self.installs = SlackInstalls()  # multi-workspace mode: the apps installed, their tokens
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
         self._refused: list[tuple[str, str]] = []
@@ -69,6 +59,7 @@ class FakeSlack(FakeServer):
                 routes=[
                     Route("/api/{method}", self._api, methods=["GET", "POST"]),
                     Route("/response/{key}", self._response, methods=["POST"]),
+                    Route("/oauth/v2/authorize", self.installs.authorize_page, methods=["GET"]),
                 ]
             )
         )
@@ -136,13 +127,21 @@ class FakeSlack(FakeServer):
             params = await _decode_params(request)
         except ValueError:
             return JSONResponse({"ok": False, "error": "invalid_json"})
-        token = _token(request, params)
-        if token != self.bot_token and token not in self.step_tokens:
-            return JSONResponse({"ok": False, "error": "invalid_auth"})
         method = request.path_params["method"]
+        if method == "oauth.v2.access":
+            return JSONResponse(self.installs.access(request, params))
+        token = _token(request, params)
+        minted = self.installs.owner(token)
+        if token != self.bot_token and token not in self.step_tokens and minted is None:
+            with self._lock:
+                self._tokens.append(("(refused)", token or ""))
+            return JSONResponse({"ok": False, "error": "invalid_auth"})
         with self._lock:
             self._calls.append((method, params))
-            self._tokens.append((method, str(token)))
+            self._tokens.append((method, token or ""))
+        if method == "auth.test" and minted is not None:
+            scopes = {"x-oauth-scopes": ",".join(GRANTED_SCOPES)}  # what the install granted
+            return JSONResponse(self.installs.auth_test(minted), headers=scopes)
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})

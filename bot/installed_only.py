@@ -1,0 +1,60 @@
+"""Work done later, outside a Slack request (deliveries, linking callbacks), in multi-workspace
+mode: done for a workspace only while the app is installed there, with its own bot token."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec
+
+from bot.delivery import Deliverer, SaveIntent
+from bot.installed import UNINSTALLED
+from bot.models import Intent
+from bot.outbox import OnOutcome
+from bot.slack_authorize import Workspaces
+from bot.slack_http import acting_for
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+
+
+class InstalledOnly(Deliverer):
+    """A recognition queued in a workspace the app has since left ends as failed, with why.
+    (It wraps a Deliverer; `due` is the Deliverer's own, a static method.)"""
+
+    def __init__(self, deliverer: Deliverer, workspaces: Workspaces) -> None:
+        self._deliverer, self._workspaces = deliverer, workspaces
+        self.deadline = deliverer.deadline  # the Consumer's lease is measured from it
+
+    async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
+        if await self._workspaces.current(intent.draft.team_id) is None:
+            return intent.model_copy(update={"status": "failed", "reason": UNINSTALLED})
+        return await self._deliverer.attempt(intent, save)
+
+
+def told_in_workspace(workspaces: Workspaces, on_outcome: OnOutcome) -> OnOutcome:
+    """People hear about a delivery through their workspace's bot; nobody, once it left."""
+
+    async def tell(intent: Intent, told: bool) -> None:
+        await in_workspace(workspaces, intent.draft.team_id, on_outcome)(intent, told)
+
+    return tell
+
+
+def in_workspace(
+    workspaces: Workspaces | None, workspace: str, call: Callable[P, Awaitable[None]]
+) -> Callable[P, Awaitable[None]]:
+    """`call`, speaking to Slack as the workspace's bot; skipped if the app is not installed
+    there. With one workspace (no `workspaces`), `call` itself."""
+    if workspaces is None:
+        return call
+
+    async def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        token = await workspaces.token(workspace)
+        if token is None:
+            log.info("nothing said in Slack: the app is no longer installed there")
+            return
+        with acting_for(token):
+            await call(*args, **kwargs)
+
+    return run
