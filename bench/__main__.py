@@ -20,6 +20,7 @@ import pytest
 from bench import cpu
 from bench.load import HarnessError
 from bench.measure import Context, Result, Target
+from bench.noise import cpu_hog
 from bench.options import Options, parse
 from bench.platform_calls import platform_calls
 from bench.redis_count import RedisCounter
@@ -44,7 +45,7 @@ HARNESS_ERRORS = (
     subprocess.SubprocessError,
     pytest.fail.Exception,  # tests.bot_process / tests.redis_process: a process never came up
 )
-FLOOR_SCENARIOS = ("status", "preview", "throughput", "send")
+FLOOR_SCENARIOS = ("status", "preview", "burst", "throughput", "send")
 BOT_SCENARIOS = ("status", "send", "preview", "burst", "throughput")
 STARTED = time.monotonic()
 
@@ -143,6 +144,7 @@ def run(options: Options) -> Report:
         tempfile.TemporaryDirectory(prefix="kudos-bench-") as temp,
         RedisProcess(Path(temp) / "redis") as redis_server,
         serving_fakes(senders) as fakes,
+        cpu_hog(options.noisy),
     ):
         assert redis_server.process is not None
         counter = RedisCounter(redis_server.url)

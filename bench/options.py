@@ -29,6 +29,8 @@ class Options:
     settle_s: float = 60.0
     timeout_s: float = 10.0
     quick: bool = False
+    profile: str = ""  # a directory: py-spy samples the server in every scenario
+    noisy: bool = False  # a CPU hog on one core while measuring, as on a shared host
 
     @property
     def latency_s(self) -> float:
@@ -66,7 +68,8 @@ QUICK = Options(
     settle_s=20.0,
     quick=True,
 )
-SIZES = [f.name for f in fields(Options) if f.name not in ("scenarios", "quick")]
+FLAGS = ("scenarios", "quick", "profile", "noisy")
+SIZES = [f.name for f in fields(Options) if f.name not in FLAGS]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--quick", action="store_true", help="small sizes: a smoke run of under a minute"
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        default="",
+        help="sample the server with py-spy in every scenario; collapsed stacks go to DIR",
+    )
+    parser.add_argument(
+        "--noisy",
+        action="store_true",
+        help="a CPU hog process busy on one core while each scenario runs (a shared host)",
     )
     for name in SIZES:
         kind = float if isinstance(getattr(Options(), name), float) else int
@@ -102,6 +116,7 @@ def parse(argv: Sequence[str]) -> Options:
     args = _parser().parse_args(list(argv))
     chosen = QUICK if args.quick else Options()
     given = {name: getattr(args, name) for name in SIZES if getattr(args, name) is not None}
+    given |= {"profile": args.profile, "noisy": args.noisy}
     if args.scenarios:
         given["scenarios"] = tuple(s for s in SCENARIOS if s in args.scenarios)
     return replace(chosen, **given)

@@ -27,8 +27,9 @@ def is_answer(message: Message) -> bool:
 
 
 def recount(result: Result, replies: Replies, good: Callable[[Message], bool]) -> None:
-    """Count only the good replies as arrived; name the others in a note."""
-    messages = [message for _, message in replies.all()]
+    """Count only the good replies (in acks or later) as arrived; name the others in a note."""
+    acked = [{"text": text} for text, n in result.acks.items() for _ in range(n)]
+    messages = acked + [message for _, message in replies.all()]
     result.arrived = sum(1 for message in messages if good(message))
     others = Counter(str(m.get("text", ""))[:90] for m in messages if not good(m))
     if others:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -16,6 +16,7 @@ from redis.backoff import NoBackoff
 from bot.crypto import TokenCipher, parse_keys
 from bot.delivery import Deliverer
 from bot.directory import Directory
+from bot.lazy_work import LazyWork
 from bot.limits import PLATFORM_LIMITS, PLATFORM_POOL
 from bot.linking import Linker
 from bot.lookups import Lookups
@@ -57,6 +58,7 @@ class Services:
     outbox: Outbox
     deliverer: Deliverer
     slack_session: aiohttp.ClientSession | None = None  # opened inside the event loop: `start`
+    lazy_work: LazyWork = field(default_factory=LazyWork)  # the bound on work after acks
 
     def listener_context(self) -> dict[str, Any]:
         """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
@@ -70,6 +72,7 @@ class Services:
             "lookups": self.lookups,
             "outbox": self.outbox,
             "recognitions": self.recognitions,
+            "lazy_work": self.lazy_work,
         }
 
     async def start(self) -> None:

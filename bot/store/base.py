@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.crypto import TokenCipher
-from bot.errors import Busy, StoreUnavailable
+from bot.errors import Busy, StoreBusy, StoreUnavailable
 from bot.shared import Shared
 from bot.store import keys, scripts
+
+# redis-py's words: its BlockingConnectionPool after the wait; a connection never set up
+POOL_EXHAUSTED, CONNECT_TIMED_OUT = "No connection available.", "Timeout connecting to server"
+ALIVE_WINDOW = 1.0  # Redis answered a command this recently: a timeout is ours, not its
 
 
 class RedisBase(Shared):
@@ -21,6 +28,7 @@ class RedisBase(Shared):
     def __init__(self, redis: Redis, cipher: TokenCipher) -> None:
         self._redis = redis
         self._cipher = cipher
+        self._answered_at = -ALIVE_WINDOW  # when Redis last answered a command (monotonic)
 
     async def ping(self) -> bool:
         try:
@@ -58,10 +66,25 @@ class RedisBase(Shared):
     async def _set(self, key: str, value: str | bytes, ttl: int) -> None:
         await self._call(self._redis.set(key, value, ex=ttl))
 
-    @staticmethod
-    async def _call(awaitable: Any) -> Any:
-        """Await a Redis command; connection trouble becomes `StoreUnavailable`."""
+    async def _call(self, awaitable: Any) -> Any:
+        """Await a Redis command; connection trouble becomes `StoreUnavailable`. A command that
+        timed out, or found no free connection, while other commands got answers within the
+        last ALIVE_WINDOW seconds becomes `StoreBusy` instead: under a burst the event loop or
+        the pool is what is slow, not Redis (a stopped or frozen Redis answers nothing)."""
         try:
-            return await awaitable
+            answer = await awaitable
+        except (RedisTimeoutError, TimeoutError, RedisConnectionError) as error:
+            raise self._failure(error) from error
         except (RedisError, OSError) as error:
             raise StoreUnavailable() from error
+        self._answered_at = time.monotonic()
+        return answer
+
+    def _failure(self, error: Exception) -> StoreUnavailable:
+        slow = str(error) == POOL_EXHAUSTED or not isinstance(error, RedisConnectionError)
+        alive = time.monotonic() - self._answered_at < ALIVE_WINDOW
+        return (
+            StoreBusy()
+            if slow and alive and str(error) != CONNECT_TIMED_OUT
+            else StoreUnavailable()
+        )
