@@ -45,7 +45,11 @@ async def test_a_full_pool_while_redis_answers_is_busy(redis_url: str) -> None:
     store = Store(client, CIPHER)
     try:
         assert await store.ping()  # Redis answers
-        holding = asyncio.create_task(client.blpop(["kb:test:nothing"], timeout=1))
+
+        async def hold_the_only_connection() -> None:
+            await client.blpop(["kb:test:nothing"], timeout=1)  # type: ignore[misc]
+
+        holding = asyncio.create_task(hold_the_only_connection())
         await asyncio.sleep(0.05)
         with pytest.raises(StoreBusy) as busy:
             await store.load_intent("any")  # no free connection for 0.2 s

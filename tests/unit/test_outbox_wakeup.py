@@ -19,8 +19,8 @@ from tests.unit.test_store import DRAFT
 async def blocked_on_blpop(raw: Redis, within: float = 5.0) -> None:
     """Poll until some client waits in BLPOP (the watching request)."""
     async with asyncio.timeout(within):
-        while not any(client.get("cmd") == "blpop" for client in await raw.client_list()):
-            await asyncio.sleep(0.01)  # noqa: ASYNC110 - another client's state: polled
+        while not any(client.get("cmd") == "blpop" for client in await raw.client_list()):  # noqa: ASYNC110 - another client's state: polled
+            await asyncio.sleep(0.01)
 
 
 async def test_a_watch_is_a_few_commands_whatever_it_waits(raw: Redis) -> None:
