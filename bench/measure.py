@@ -84,6 +84,7 @@ class Result:
     # per request: stable on a shared machine, unlike times
     cpu_ms_per_request: float | None = None
     acks: dict[str, int] = field(default_factory=dict)  # what acks said (non-empty), how often
+    told: dict[str, int] = field(default_factory=dict)  # answers saying "very busy", "unavailable"
 
 
 def wait_for(arrived: Callable[[], int], expected: int, within: float) -> tuple[int, float]:

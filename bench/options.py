@@ -6,7 +6,16 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
-SCENARIOS = ("platform-calls", "status", "preview", "burst", "throughput", "send")
+SCENARIOS = (
+    "platform-calls",
+    "status",
+    "preview",
+    "burst",
+    "overload",
+    "throughput",
+    "send",
+    "outage",
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,8 @@ class Options:
     throughput_concurrency: int = 64
     send_requests: int = 100
     burst: int = 1000
+    overload: int = 5000
+    outage: int = 50
     latency_ms: int = 500
     senders: int = 8
     repeats: int = 3
@@ -46,6 +57,8 @@ HELP = {
     "throughput_concurrency": "requests in flight in throughput runs (enough to saturate)",
     "send_requests": "Send clicks (each one delivery to the platform)",
     "burst": "concurrent /recognize in the burst, all at once",
+    "overload": "concurrent /recognize in the overload, all at once (beyond the lazy-work queue)",
+    "outage": "commands sent while the bench has Redis stopped (each must hear 'unavailable')",
     "latency_ms": "the platform's latency on every API call",
     "senders": "linked users the requests come from, in turn",
     "repeats": "repeat recognitions to the same person in platform-calls",
@@ -61,6 +74,8 @@ QUICK = Options(
     throughput_requests=300,
     send_requests=4,
     burst=100,
+    overload=1000,
+    outage=10,
     senders=2,
     repeats=1,
     warmup=30,

@@ -126,6 +126,8 @@ def _notes(result: Result) -> list[str]:
         return result.notes
     named = " ".join(f"{name}={calls:g}" for name, calls in redis.by_command.items())
     opened = f"; connections opened per request: {redis.connections:g}"
+    if result.told:
+        opened += "; answers saying " + ", ".join(f"{k!r}: {n}" for k, n in result.told.items())
     return [*result.notes, f"Redis commands per request: {named or 'none'}{opened}"]
 
 

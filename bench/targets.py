@@ -113,6 +113,7 @@ def platform_checks(calls: dict[str, Any] | None) -> list[Check]:
 
 def scale_checks(results: list[Result]) -> list[Check]:
     one, two = _find(results, "throughput", "bot"), _find(results, "throughput", "bot x2")
+    four = _find(results, "throughput", "bot x4")
     name, target = "2 server processes vs 1, status throughput", f">= {SCALE_OUT}x"
     if one is None:
         return []
@@ -121,7 +122,12 @@ def scale_checks(results: list[Result]) -> list[Check]:
     before, after = one.latency.throughput_rps, two.latency.throughput_rps
     ratio = round(after / before, 2)
     value = f"{ratio}x ({before:.0f} -> {after:.0f} req/s)"
-    return [Check(name, target, value, ratio >= SCALE_OUT)]
+    found = [Check(name, target, value, ratio >= SCALE_OUT)]
+    if four is not None:
+        quad = round(four.latency.throughput_rps / before, 2)
+        value = f"{quad}x ({before:.0f} -> {four.latency.throughput_rps:.0f} req/s)"
+        found.append(Check("4 server processes vs 1, status throughput", NO_TARGET, value, None))
+    return found
 
 
 def checks(results: list[Result], calls: dict[str, Any] | None) -> list[Check]:

@@ -24,6 +24,7 @@ from bot.notify import Notifier
 from bot.outbox import Outbox
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
+from bot.redis_connection import TimedConnection
 from bot.settings import Settings
 from bot.slack_http import SLACK_TIMEOUT, SlackClient, open_session
 from bot.slack_people import SlackPeople
@@ -103,6 +104,7 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
     # hundreds of new ones at once (each a handshake, and a timeout under load).
     pool = BlockingConnectionPool.from_url(
         settings.redis_url.get_secret_value(),
+        connection_class=TimedConnection,
         max_connections=REDIS_CONNECTIONS,
         timeout=REDIS_POOL_WAIT,
         socket_timeout=REDIS_TIMEOUT,
