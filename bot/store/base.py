@@ -17,9 +17,11 @@ from bot.errors import Busy, StoreBusy, StoreUnavailable
 from bot.shared import Shared
 from bot.store import keys, scripts
 
-# redis-py's words: its BlockingConnectionPool after the wait; a connection never set up
-POOL_EXHAUSTED, CONNECT_TIMED_OUT = "No connection available.", "Timeout connecting to server"
+POOL_EXHAUSTED = "No connection available."  # redis-py's BlockingConnectionPool, after its wait
 ALIVE_WINDOW = 1.0  # Redis answered a command this recently: a timeout is ours, not its
+# A 1 s timeout (services.REDIS_TIMEOUT, REDIS_POOL_WAIT) that fired this late: the event loop
+# was too busy to run it on time, so it was busy to read Redis's answer too
+STARVED_AFTER = 1.3
 
 
 class RedisBase(Shared):
@@ -68,23 +70,23 @@ class RedisBase(Shared):
 
     async def _call(self, awaitable: Any) -> Any:
         """Await a Redis command; connection trouble becomes `StoreUnavailable`. A command that
-        timed out, or found no free connection, while other commands got answers within the
-        last ALIVE_WINDOW seconds becomes `StoreBusy` instead: under a burst the event loop or
-        the pool is what is slow, not Redis (a stopped or frozen Redis answers nothing)."""
+        timed out, or found no free connection, becomes `StoreBusy` instead when the fault is
+        this process's: other commands got answers within the last ALIVE_WINDOW seconds, or the
+        timeout itself fired late (the event loop was starved). Under a burst the loop or the
+        pool is slow, not Redis; a stopped or frozen Redis answers nothing, on time."""
+        started = time.monotonic()
         try:
             answer = await awaitable
         except (RedisTimeoutError, TimeoutError, RedisConnectionError) as error:
-            raise self._failure(error) from error
+            raise self._failure(error, time.monotonic() - started) from error
         except (RedisError, OSError) as error:
             raise StoreUnavailable() from error
         self._answered_at = time.monotonic()
         return answer
 
-    def _failure(self, error: Exception) -> StoreUnavailable:
-        slow = str(error) == POOL_EXHAUSTED or not isinstance(error, RedisConnectionError)
+    def _failure(self, error: Exception, took: float) -> StoreUnavailable:
+        refused = isinstance(error, RedisConnectionError) and str(error) != POOL_EXHAUSTED
+        if refused:
+            return StoreUnavailable()
         alive = time.monotonic() - self._answered_at < ALIVE_WINDOW
-        return (
-            StoreBusy()
-            if slow and alive and str(error) != CONNECT_TIMED_OUT
-            else StoreUnavailable()
-        )
+        return StoreBusy() if alive or took > STARVED_AFTER else StoreUnavailable()
