@@ -46,9 +46,9 @@ def warm_up(context: Context, target: Target) -> None:
     replies = Replies(context, "warmup")
     count = context.options.warmup
     bodies = commands("/kudos", "status", context.senders, count, replies.url)
-    fire(context, target, bodies, context.options.concurrency)
+    answered = fire(context, target, bodies, context.options.concurrency)
     if target.counted:
-        wait_for(replies.count, count, context.options.settle_s)
+        wait_for(replies.count, count - answered, context.options.settle_s)
 
 
 def status(context: Context, target: Target, *, throughput: bool = False) -> Result:
