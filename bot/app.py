@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 import handlers
 from bot import logs
+from bot.errors import Overloaded
 from bot.outbox import Consumer
 from bot.services import Services, build_services
 from bot.settings import load_settings
@@ -27,6 +28,7 @@ from bot.slack_http import PooledRespond
 from bot.slack_request import dispatch
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
+from handlers.errors import on_error
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,8 @@ log = logging.getLogger(__name__)
 class ProvideServices(AsyncMiddleware):
     """Hands the services to listeners through the context. A class, not a function: Bolt
     builds every injectable argument for a function middleware on each request (see README,
-    Performance)."""
+    Performance). While the queue of work after acks is full, a slash command is answered in
+    its ack that the bot is busy, and nothing else runs for it (no listener, no copy)."""
 
     def __init__(self, services: Services) -> None:
         self._services, self._named = services, services.listener_context()
@@ -43,6 +46,8 @@ class ProvideServices(AsyncMiddleware):
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
     ) -> BoltResponse | None:
+        if self._services.lazy_work.full and "command" in req.body:
+            return await on_error(Overloaded(), req.body)
         context, session = req.context, self._services.slack_session
         context.update(self._named)
         if session is not None:

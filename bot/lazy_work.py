@@ -26,10 +26,15 @@ class LazyWork(Shared):
     def waiting(self) -> int:
         return self._waiting
 
+    @property
+    def full(self) -> bool:
+        """No slot free and the queue at its bound: new work would be turned away."""
+        return self._slots.locked() and self._waiting >= self._queued
+
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold a slot while the block runs; `Overloaded` when the queue is full."""
-        if self._slots.locked() and self._waiting >= self._queued:
+        if self.full:
             raise Overloaded()
         self._waiting += 1
         try:

@@ -4,16 +4,21 @@ or meets a pool with no free connection, hears that the bot is busy, not that Re
 from __future__ import annotations
 
 import asyncio
+import json
+from types import SimpleNamespace
 
 import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import BlockingConnectionPool, Redis
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
+from bot.app import ProvideServices
 from bot.crypto import TokenCipher
 from bot.errors import Overloaded, StoreBusy, StoreUnavailable
 from bot.lazy_work import LazyWork
 from bot.store import Store
-from tests.support import free_port
+from tests.support import block_action, free_port, slash_command
 
 CIPHER = TokenCipher([Fernet(Fernet.generate_key())])
 
@@ -69,3 +74,31 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
         assert "temporarily unavailable" in down.value.user_message
     finally:
         await client.aclose()
+
+
+async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None:
+    work = LazyWork(in_flight=1, queued=0)
+    services = SimpleNamespace(
+        lazy_work=work, listener_context=dict, slack=None, slack_session=None
+    )
+    middleware = ProvideServices(services)  # type: ignore[arg-type]
+    passed: list[str] = []
+
+    async def next_() -> None:
+        passed.append("next")
+
+    url = "http://127.0.0.1:9/r"
+    recognize = slash_command("/recognize", "<@U_BOB> x", user_id="U_ANA", response_url=url)
+    cancel = block_action("recognition_cancel", "d1", user_id="U_ANA", response_url=url)
+    command, click = (
+        AsyncBoltRequest(body=recognize.decode()),
+        AsyncBoltRequest(body=cancel.decode()),
+    )
+    async with work.slot():  # the only slot busy, no room to wait
+        answer = await middleware.async_process(
+            req=command, resp=BoltResponse(status=200), next=next_
+        )
+        assert answer is not None and "very busy" in json.loads(answer.body)["text"]
+        assert passed == []  # nothing else ran for it
+        await middleware.async_process(req=click, resp=BoltResponse(status=200), next=next_)
+        assert passed == ["next"]  # a click goes on, and hears it from its listener
