@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from bot import logs
+from bot import doctor, logs
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
@@ -23,17 +23,19 @@ log = logging.getLogger("bot")
 
 APP_FACTORY = "bot.app:app_from_environment"
 DEFAULT_WEB_PROCESSES = 2  # with Redis shared and WEB_CONCURRENCY unset
-USAGE = "usage: python -m bot [serve | worker | rotate-keys | sandbox]"
+USAGE = "usage: python -m bot [serve | worker | rotate-keys | doctor | sandbox]"
 
 
 def main(argv: list[str]) -> int:
     logs.configure()
     command = argv[0] if argv else "serve"
-    if command not in [*COMMANDS, "sandbox"]:
+    if command not in [*COMMANDS, "sandbox", "doctor"]:
         print(f"{USAGE}  (unknown command: {command})", file=sys.stderr)
         return 2
+    if command == "doctor":
+        return doctor.main()  # reports unusable settings as its first check
     if command == "sandbox" or (command == "serve" and not sandbox.slack_configured()):
-        return sandbox.run(serve)  # the same `serve`, with the sandbox's settings
+        return sandbox.run(serve, argv[1:])  # the same `serve`, with the sandbox's settings
     try:
         settings = load_settings()
         services = build_services(settings)
@@ -70,7 +72,7 @@ def web_processes(settings: Settings) -> int:
     Unset, it is two on a machine with two cores or more when Redis is shared, else one.
     """
     wanted = settings.web_concurrency
-    if settings.redis_url is None:
+    if not settings.shared_redis:
         if wanted is not None and wanted > 1:
             log.warning("WEB_CONCURRENCY=%d needs REDIS_URL: serving from one process", wanted)
         return 1
@@ -81,10 +83,10 @@ def web_processes(settings: Settings) -> int:
 
 def worker(services: Services) -> int:
     """`python -m bot worker`: deliver queued recognitions until SIGTERM/SIGINT."""
-    if services.settings.redis_url is None:
+    if not services.settings.shared_redis:
         print(
-            "kudos-bridge worker needs REDIS_URL: it shares the queue with the web processes "
-            "(a single web process without REDIS_URL delivers by itself).",
+            "kudos-bridge worker needs REDIS_URL (or REDIS_SENTINELS): it shares the queue with "
+            "the web processes (a single web process without Redis delivers by itself).",
             file=sys.stderr,
         )
         return 2
@@ -107,9 +109,10 @@ def worker(services: Services) -> int:
 
 def rotate_keys(services: Services) -> int:
     """`python -m bot rotate-keys`: re-encrypt every token under the first key."""
-    if services.settings.redis_url is None:
+    if not services.settings.shared_redis:
         print(
-            "rotate-keys needs REDIS_URL: the embedded store holds nothing to rotate.",
+            "rotate-keys needs REDIS_URL (or REDIS_SENTINELS): the embedded store holds nothing "
+            "to rotate.",
             file=sys.stderr,
         )
         return 2

@@ -7,7 +7,6 @@ when it fits the budget. Anything else is sent again only when the connection ne
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from bot import tasks
 from bot.limits import NOT_SENT, PLATFORM_LIMITS, TRANSIENT, Limits
 from bot.platform_errors import answer_error, retry_after, unreachable, unreadable
 
@@ -94,8 +94,8 @@ class PlatformApi:
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         what = f"{method} {path.split('?', 1)[0]}"  # never the query: it may hold personal data
         try:
-            async with asyncio.timeout(self._limits.total):
-                response = await self._attempts(method, path, token, safe, what, kwargs)
+            attempts = self._attempts(method, path, token, safe, what, kwargs)
+            response = await tasks.within(self._limits.total, attempts)
         except RetryableAnswer as answer:
             response = answer.response
         except (httpx.RequestError, TimeoutError) as error:

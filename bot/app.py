@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot import logs
+from bot import logs, tasks
 from bot.errors import Overloaded
 from bot.outbox import Consumer
 from bot.services import Services, build_services
@@ -41,7 +41,6 @@ class ProvideServices(AsyncMiddleware):
 
     def __init__(self, services: Services) -> None:
         self._services, self._named = services, services.listener_context()
-        self._named["client"] = services.slack  # one pooled client, shared by lazy listeners too
 
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
@@ -50,6 +49,8 @@ class ProvideServices(AsyncMiddleware):
             return await on_error(Overloaded(), req.body)
         context, session = req.context, self._services.slack_session
         context.update(self._named)
+        if context.function_bot_access_token is None:  # a workflow step keeps its own token
+            context["client"] = self._services.slack  # one pooled client, lazy listeners too
         if session is not None:
             context["respond"] = PooledRespond(response_url=context.response_url, session=session)
         return cast(BoltResponse | None, await next())
@@ -144,9 +145,7 @@ def build_app(services: Services) -> Starlette:
         ]
         yield
         stop.set()
-        for task in background:
-            task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+        await tasks.stop(*background)
         await services.aclose()
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})

@@ -52,6 +52,14 @@ class TokenCipher:
             raise TokenUnreadable(owner.provider, "Your link needs renewing.")
         return data
 
+    def opens(self, blob: bytes) -> bool:
+        """Whether any configured key decrypts `blob` (for `doctor`: nothing is read out)."""
+        try:
+            self._fernet.decrypt(blob)
+        except InvalidToken:
+            return False
+        return True
+
     def rotate(self, blob: bytes) -> bytes:
         """Re-encrypt under the newest key (for `rotate-keys`); the owner stays sealed inside."""
         try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from bot import tasks
 from bot.errors import (
     Busy,
     KudosError,
@@ -26,7 +26,8 @@ SaveIntent = Callable[[Intent], Awaitable[None]]
 GIVE_UP_AFTER = 15 * 60.0  # seconds from Send: then the intent fails and the user may retry
 LONGEST_WAIT = 24 * 3600.0  # a platform asking us to wait longer than this (from Send): fail now
 # One attempt at most: a reconciling read and the POST, each with a token refresh and a replay
-# (each call is bounded by bot/limits.py on its own). The delivery lock outlives it (bot/outbox).
+# (each call is bounded by bot/limits.py on its own). The delivery lock's lease covers it
+# (bot/outbox), and it ends by then even if a cancellation is lost (bot/tasks).
 ATTEMPT_DEADLINE = 60.0
 # Failures after which the intent stays pending: the platform or our own Redis is away for now.
 FOR_NOW = (ProviderUnavailable, StoreUnavailable, Busy)
@@ -39,7 +40,7 @@ class Deliverer(Shared):
         self._registry = registry
         self._tokens = tokens
         self._reconciler = Reconciler(registry, tokens)
-        self._deadline = deadline
+        self.deadline = deadline
 
     @staticmethod
     def due(intent: Intent, now: float | None = None) -> bool:
@@ -49,17 +50,10 @@ class Deliverer(Shared):
     async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
         """`save` is called before the POST, so a crash after it is known to need reconciling.
         The whole attempt ends within the deadline; cut off, it may have landed."""
-        people = [recipient.person_id for recipient in intent.draft.recipients]
         reconcile = intent.attempts > 0
         intent = intent.model_copy(update={"attempts": intent.attempts + 1})
         try:
-            async with asyncio.timeout(self._deadline):
-                if reconcile:
-                    landed, people = await self._reconciler.landed(intent, people)
-                    if not people:
-                        return done(intent, landed)
-                await save(intent)
-                sent = await self._send(intent, people)
+            return await tasks.within(self.deadline, self._deliver(intent, reconcile, save))
         except TimeoutError:
             return later(intent, unconfirmed(self._name(intent)))
         except PartiallySent as error:
@@ -70,7 +64,15 @@ class Deliverer(Shared):
             return later(intent, error)
         except KudosError as error:
             return failed(intent, error.user_message)
-        return done(intent, sent)
+
+    async def _deliver(self, intent: Intent, reconcile: bool, save: SaveIntent) -> Intent:
+        people = [recipient.person_id for recipient in intent.draft.recipients]
+        if reconcile:
+            landed, people = await self._reconciler.landed(intent, people)
+            if not people:
+                return done(intent, landed)
+        await save(intent)
+        return done(intent, await self._send(intent, people))
 
     async def _send(self, intent: Intent, people: list[str]) -> Sent:
         draft = intent.draft
@@ -86,8 +88,7 @@ class Deliverer(Shared):
             return later(intent, error)
         people = [recipient.person_id for recipient in intent.draft.recipients]
         try:
-            async with asyncio.timeout(self._deadline):
-                _, missing = await self._reconciler.landed(intent, people)
+            _, missing = await tasks.within(self.deadline, self._reconciler.landed(intent, people))
         except (KudosError, TimeoutError):
             return failed(intent, error.user_message)
         return failed(intent, partial_reason(self._name(intent), intent, missing, error))
@@ -129,11 +130,17 @@ def later(intent: Intent, error: KudosError, now: float | None = None) -> Intent
     now = time.time() if now is None else now
     wait = asked_wait(error)
     not_before = now + wait if wait else intent.not_before
-    give_up_at = max(intent.queued_at + GIVE_UP_AFTER, not_before or 0.0)
     too_long = not_before is not None and not_before - intent.queued_at > LONGEST_WAIT
-    if now >= give_up_at or too_long:
+    if now >= give_up_at(intent, not_before) or too_long:
         return failed(intent, error.user_message)
     return intent.model_copy(update={"reason": error.user_message, "not_before": not_before})
+
+
+def give_up_at(intent: Intent, not_before: float | None = None) -> float:
+    """When a pending intent fails for good: GIVE_UP_AFTER from Send, or after the wait the
+    platform asked for if that is later."""
+    waited = intent.not_before if not_before is None else not_before
+    return max(intent.queued_at + GIVE_UP_AFTER, waited or 0.0)
 
 
 def asked_wait(error: BaseException) -> float | None:

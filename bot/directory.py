@@ -8,7 +8,17 @@ import time
 from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 
-from bot.errors import Busy, KudosError
+from bot import tasks
+from bot.errors import (
+    Busy,
+    ClientRefused,
+    DirectoryCause,
+    DirectoryFailed,
+    KudosError,
+    PermissionMissing,
+    ProviderUnavailable,
+    UnreadableAnswer,
+)
 from bot.models import Owner, Person
 from bot.providers import Registry
 from bot.shared import Shared
@@ -19,10 +29,14 @@ log = logging.getLogger(__name__)
 
 MAX_AGE = 3600.0  # rebuild a directory older than this, in the background
 CHECK_EVERY = 300.0
+FIRST_WALK_WAIT = 900.0  # a lookup waits this long for the first walk (a response_url lives 30 min)
+WALK_POLL = 0.5  # while another process walks, look again this often
+
+Walk = int | DirectoryFailed  # how many people a walk found, or why it failed
 
 
 class DirectoryWarming(KudosError):
-    user_message = "I'm still reading the company directory. Please try again in a minute."
+    user_message = "I'm still reading the company directory. Please try again in a few minutes."
 
 
 @runtime_checkable
@@ -39,7 +53,7 @@ class Directory(Shared):
         self._store = store
         self._registry = registry
         self._tokens = tokens
-        self._rebuilding: dict[str, asyncio.Task[int]] = {}
+        self._rebuilding: dict[str, asyncio.Task[Walk]] = {}
 
     async def find(self, owner: Owner, email: str) -> Person | None:
         platform = self._registry.get(owner.provider)
@@ -54,15 +68,40 @@ class Directory(Shared):
             raise DirectoryWarming()
         return person
 
-    def rebuild_soon(self, provider: str) -> asyncio.Task[int]:
+    async def find_when_ready(self, owner: Owner, email: str) -> tuple[Person | None, bool]:
+        """Like `find`, but waits for the first walk when it hasn't ended: (person, waited)."""
+        try:
+            return await self.find(owner, email), False
+        except DirectoryWarming:
+            await self.first_walk(owner.provider)
+        return await self.find(owner, email), True
+
+    async def first_walk(self, provider: str) -> None:
+        """Wait for the directory's first walk: this process's, or another's (looked at again
+        every WALK_POLL). A walk that fails raises `DirectoryFailed` saying why."""
+        try:
+            await tasks.within(FIRST_WALK_WAIT, self._walked(provider))
+        except TimeoutError:
+            raise DirectoryWarming() from None
+
+    async def _walked(self, provider: str) -> None:
+        while await self._store.directory_built_at(provider) is None:
+            walked = await self.rebuild_soon(provider)
+            if isinstance(walked, DirectoryFailed):
+                raise walked
+            if walked == 0:  # another process holds the walk: look again shortly
+                await asyncio.sleep(WALK_POLL)
+
+    def rebuild_soon(self, provider: str) -> asyncio.Task[Walk]:
         """Start a rebuild in the background unless this process already runs one."""
         running = self._rebuilding.get(provider)
         if running is None or running.done():
             running = self._rebuilding[provider] = asyncio.create_task(self.rebuild(provider))
         return running
 
-    async def rebuild(self, provider: str) -> int:
-        """Walk the platform's people once (one process at a time) and swap the directory in."""
+    async def rebuild(self, provider: str) -> Walk:
+        """Walk the platform's people once (one process at a time) and swap the directory in;
+        0 when another process walks it or just did."""
         adapter = self._registry.get(provider).adapter
         if not isinstance(adapter, Everyone):
             raise TypeError(f"{provider} is marked as a directory platform but lists nobody")
@@ -77,8 +116,12 @@ class Directory(Shared):
         except Busy:
             return 0  # another process is rebuilding it
         except KudosError as error:
-            log.warning("directory of %s not rebuilt: %s", provider, error.user_message)
-            return 0
+            name = self._registry.get(provider).spec.display_name
+            failed = DirectoryFailed(provider, name, _cause(error))
+            log.warning(
+                "directory of %s not rebuilt: %s (%s)", provider, failed.cause, type(error).__name__
+            )
+            return failed
         log.info("directory of %s rebuilt: %d people", provider, len(people))
         return len(people)
 
@@ -98,6 +141,17 @@ class Directory(Shared):
                 if not fresh:
                     await self.rebuild_soon(name)
             await asyncio.sleep(CHECK_EVERY)
+
+
+def _cause(error: KudosError) -> DirectoryCause:
+    """What an admin should check, by the kind of failure."""
+    if isinstance(error, ProviderUnavailable | UnreadableAnswer):
+        return "unreachable"
+    if isinstance(error, PermissionMissing):
+        return "permission"
+    if isinstance(error, ClientRefused):
+        return "scope" if error.oauth_error == "invalid_scope" else "credentials"
+    return "other"
 
 
 async def _all(people: AsyncIterator[Person]) -> list[Person]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 
 class KudosError(Exception):
     """Base of every error a user may be told about; `user_message` is safe to show."""
@@ -77,6 +79,27 @@ class RateLimited(ProviderUnavailable):
     def __init__(self, user_message: str, retry_after: float | None) -> None:
         super().__init__(user_message, may_have_landed=False)
         self.retry_after = retry_after
+
+
+class ClientRefused(ProviderError):
+    """The token endpoint refused the app's own request (client credentials); `oauth_error` is
+    the OAuth error code it gave (`invalid_client`, `invalid_scope`…), when it gave one."""
+
+    def __init__(self, user_message: str, oauth_error: str | None) -> None:
+        super().__init__(user_message)
+        self.oauth_error = oauth_error
+
+
+DirectoryCause = Literal["credentials", "scope", "permission", "unreachable", "other"]
+
+
+class DirectoryFailed(KudosError):
+    """Walking a platform's people failed; `cause` says what an admin should check (the words
+    are in handlers/errors.py)."""
+
+    def __init__(self, provider: str, name: str, cause: DirectoryCause) -> None:
+        super().__init__(f"I couldn't read the {name} company directory. Please tell your admin.")
+        self.provider, self.name, self.cause = provider, name, cause
 
 
 class PartiallySent(KudosError):

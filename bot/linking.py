@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import httpx
 
 from bot import oauth
-from bot.errors import InvalidInput, KudosError, OAuthFailure
-from bot.models import Link, Owner, PendingLink, Person, TokenSet
+from bot.errors import InvalidInput, KudosError, OAuthFailure, ProviderUnavailable
+from bot.models import Link, Owner, PendingLink, Person, Resume, TokenSet
 from bot.providers import Platform, Registry
 from bot.settings import Settings
 from bot.shared import Shared
@@ -36,6 +36,7 @@ class LinkResult:
     pending: PendingLink | None = None
     account: Person | None = None
     needs_confirmation: bool = False
+    retry: bool = False  # the platform was away: offer the link button again
 
 
 class Linker(Shared):
@@ -55,8 +56,11 @@ class Linker(Shared):
         self._http = http
         self._people = people
 
-    async def start(self, owner: Owner, response_url: str | None = None) -> str:
-        """A fresh authorize URL; its `state` is bound to this owner for 10 minutes."""
+    async def start(
+        self, owner: Owner, response_url: str | None = None, resume: Resume | None = None
+    ) -> str:
+        """A fresh authorize URL; its `state` is bound to this owner for 10 minutes, with what
+        to answer (`resume`, where: `response_url`) once the link is made."""
         platform = self._registry.get(owner.provider)
         if not platform.spec.per_user:
             raise InvalidInput(
@@ -71,6 +75,7 @@ class Linker(Shared):
             provider=owner.provider,
             response_url=response_url,
             code_verifier=verifier,
+            resume=resume,
         )
         await self._store.put_state(state, pending)
         redirect = self._settings.redirect_uri(owner.provider)
@@ -82,6 +87,9 @@ class Linker(Shared):
         try:
             pending = await self._claim(provider, query.get("state", ""))
             return await self._finish(pending, query)
+        except ProviderUnavailable:  # away or busy (5xx, timeout, unreachable): not a refusal
+            title, message = _unavailable(self._registry.get(provider).spec.display_name)
+            return LinkResult(title, message, ok=False, pending=pending, retry=True)
         except KudosError as failure:
             title = failure.title if isinstance(failure, OAuthFailure) else "Nothing was linked"
             return LinkResult(title, failure.user_message, ok=False, pending=pending)
@@ -144,6 +152,8 @@ class Linker(Shared):
     async def _account(self, platform: Platform, access_token: str) -> Person:
         try:
             return await platform.adapter.whoami(access_token)
+        except ProviderUnavailable:
+            raise
         except KudosError as error:
             log.warning("whoami on %s failed: %s", platform.spec.name, type(error).__name__)
             raise OAuthFailure(
@@ -198,4 +208,14 @@ def _refusal(error: str, name: str) -> OAuthFailure:
         "Nothing was linked",
         f"{name} refused the sign-in, so nothing was linked. Run /kudos link in Slack to try "
         "again; if it keeps happening, tell your Slack admin.",
+    )
+
+
+def _unavailable(name: str) -> tuple[str, str]:
+    """The platform could not take the sign-in now (5xx, timeout, unreachable): its link button
+    works again (the Slack message carries a fresh one)."""
+    return (
+        f"{name} isn't available right now",
+        f"{name} isn't available right now, so nothing was linked. Use the Link button in "
+        "Slack again in a few minutes.",
     )

@@ -90,6 +90,25 @@ class Link(BaseModel):
     confirmed: bool = True
     linked_at: float = Field(default_factory=time.time)
 
+    @property
+    def lapsed(self) -> bool:
+        """Expired with nothing to renew it (no refresh token): only a new sign-in helps."""
+        return self.token.refresh_token is None and self.token.expired()
+
+
+class Resume(BaseModel):
+    """What the user asked when a link was missing, run for them once they are linked. It holds
+    no identity: who runs it comes from the link's own server-side record."""
+
+    kind: Literal["recognize", "kudos", "form", "reaction", "step"]
+    text: str = ""  # the command's text, as Slack sent it (a step's: its message)
+    channel_id: str = ""
+    channel_name: str = ""
+    message_ts: str = ""  # the message reacted to (in channel_id)
+    step: str = ""  # the workflow step waiting for the link (its function_execution_id)
+    recipients: list[str] = Field(default_factory=list)  # the step's inputs, checked already
+    value: str = ""
+
 
 class PendingLink(BaseModel):
     """Server-side half of an OAuth `state`: who started the link, where, and when."""
@@ -97,8 +116,9 @@ class PendingLink(BaseModel):
     team_id: str
     user_id: str
     provider: str
-    response_url: str | None = None
+    response_url: str | None = Field(default=None, repr=False)  # a bearer capability
     code_verifier: str | None = Field(default=None, repr=False)
+    resume: Resume | None = None
 
     @property
     def owner(self) -> Owner:
@@ -127,6 +147,7 @@ class Draft(BaseModel):
     choices: list[Value] = Field(default_factory=list)
     unknown_value: str | None = None
     announce: bool = True  # post the announcement in the channel
+    step: str | None = None  # the Workflow Builder step it completes (function_execution_id)
 
     @property
     def owner(self) -> Owner:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
@@ -12,7 +11,14 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from bot.errors import GrantRevoked, OAuthFailure, ProviderError, ProviderUnavailable
+from bot import tasks
+from bot.errors import (
+    ClientRefused,
+    GrantRevoked,
+    OAuthFailure,
+    ProviderError,
+    ProviderUnavailable,
+)
 from bot.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.models import TokenSet
 from bot.providers.base import ProviderSpec
@@ -67,6 +73,10 @@ def scope_of(spec: ProviderSpec, client: ProviderSettings) -> str:
     return spec.scope_separator.join(scope.replace(spec.scope_separator, " ").split())
 
 
+def token_url(spec: ProviderSpec, client: ProviderSettings) -> str:
+    return f"{client.base_url}{spec.token_path}"
+
+
 class TokenRejected(Exception):
     """The token endpoint answered with an error (internal: each grant maps it for users)."""
 
@@ -83,7 +93,8 @@ async def exchange_code(
     redirect_uri: str,
     code_verifier: str | None = None,
 ) -> TokenSet:
-    """Authorization code → tokens; any failure is an `OAuthFailure` for the callback page."""
+    """Authorization code → tokens. A refusal is an `OAuthFailure` for the callback page; a
+    platform that is away raises `ProviderUnavailable` (the link can simply be tried again)."""
     params: Params = {"grant_type": "authorization_code", "code": code}
     if spec.send_redirect_uri:
         params["redirect_uri"] = redirect_uri
@@ -93,12 +104,6 @@ async def exchange_code(
         params["code_verifier"] = code_verifier
     try:
         return await request_token(http, spec, client, params)
-    except ProviderUnavailable as error:
-        raise OAuthFailure(
-            "Link failed",
-            f"{spec.display_name} isn't available right now, so nothing was linked. "
-            "Run /kudos link in Slack to try again in a few minutes.",
-        ) from error
     except TokenRejected as rejected:
         raise OAuthFailure("Link failed", _rejection(spec, rejected)) from rejected
 
@@ -125,7 +130,7 @@ async def client_credentials(
     try:
         return await request_token(http, spec, client, params)
     except TokenRejected as rejected:
-        raise ProviderError(_rejection(spec, rejected)) from rejected
+        raise ClientRefused(_rejection(spec, rejected), rejected.error) from rejected
 
 
 async def request_token(
@@ -140,17 +145,12 @@ async def request_token(
 
     Sent again only when the connection never opened (a code or a rotating refresh token must
     not be presented twice); every attempt has the limits' timeouts, and all of them its total."""
-    params, auth = CLIENT_AUTH[spec.client_auth](params, client)
+    params, headers = CLIENT_AUTH[spec.client_auth](params, client)
     request: dict[str, Any] = ENCODERS[spec.token_encoding](params)
-    request |= {"headers": {"Accept": "application/json"}, "timeout": limits.timeout}
-    url = f"{client.base_url}{spec.token_path}"
+    request |= {"headers": {"Accept": "application/json", **headers}, "timeout": limits.timeout}
+    url = token_url(spec, client)
     try:
-        async with asyncio.timeout(limits.total):
-            async for attempt in limits.retrying(NOT_SENT):
-                with attempt:
-                    response = await http.post(
-                        url, auth=auth or httpx.USE_CLIENT_DEFAULT, **request
-                    )
+        response = await tasks.within(limits.total, _post(http, url, request, limits))
     except (httpx.RequestError, TimeoutError) as error:
         log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
         raise ProviderUnavailable(
@@ -158,6 +158,16 @@ async def request_token(
             may_have_landed=not isinstance(error, NOT_SENT),
         ) from error
     return read_token(spec, _token_body(spec, response))
+
+
+async def _post(
+    http: httpx.AsyncClient, url: str, request: dict[str, Any], limits: Limits
+) -> httpx.Response:
+    """The token request, sent again only while the connection never opened."""
+    async for attempt in limits.retrying(NOT_SENT):
+        with attempt:
+            return await http.post(url, **request)
+    raise AssertionError("stamina ends with an answer or an exception")
 
 
 def _token_body(spec: ProviderSpec, response: httpx.Response) -> Mapping[str, Any]:

@@ -4,14 +4,17 @@ consumer (the worker process, or the web process itself when no worker runs)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import socket
 import time
 from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
-from bot.delivery import Deliverer
+from bot import tasks
+from bot.delivery import Deliverer, give_up_at
 from bot.errors import Busy, DraftGone, InvalidInput, KudosError, StoreBusy
 from bot.models import Draft, Intent
 from bot.shared import Shared
@@ -28,9 +31,13 @@ HEARTBEAT = 5.0  # seconds between a worker's heartbeats
 IN_FLIGHT = 16  # deliveries one consumer runs at once
 STOP_GRACE = 3.0  # seconds deliveries under way may take to finish at shutdown
 ALIVE = 3 * HEARTBEAT
-# The per-intent delivery lock: renewed every third of this while its consumer runs, so an
-# attempt (cut off at ATTEMPT_DEADLINE) never outlives it; lost this long after a consumer died.
+# The per-intent delivery lock: renewed every third of this while its consumer runs; lost this
+# long after a consumer died.
 DELIVERY_LOCK_TTL = 6.0
+# A delivery's lease beyond the attempt's own deadline (bot/delivery): the Redis reads and writes
+# around it and the bounded stop of an attempt cut off. No renewal extends a lock past its lease.
+LEASE_MARGIN = 10.0
+CLOCK_SKEW = 5.0  # seconds the watchdog allows between the lock holder's clock and its own
 
 
 class Outbox(Shared):
@@ -98,6 +105,8 @@ class Consumer:
         self._worker = worker
         self._retry_ms = int(retry_after * 1000)
         self._lock_ttl = lock_ttl
+        self.lease = deliverer.deadline + LEASE_MARGIN  # the longest a delivery lock is held
+        self.stuck: set[str] = set()  # the watchdog's finds: hashes of stuck intents' ids
         self.name = f"{'worker' if worker else 'web'}-{socket.gethostname()}-{os.getpid()}"
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -141,38 +150,63 @@ class Consumer:
 
     async def handle(self, entry_id: str, intent_id: str) -> None:
         """One entry: one attempt under the intent's delivery lock (none before the wait the
-        platform asked for); once the intent is final, tell people and drop the entry."""
+        platform asked for); once the intent is final, tell people and drop the entry. The lock
+        lasts the lease at most, and the work under it is cut off before the lease ends."""
         try:
-            async with self._store.delivering(intent_id, self._lock_ttl):
-                intent = await self._store.load_intent(intent_id)
-                if intent is None or intent.final:
-                    await self._store.outbox_done(entry_id)
-                    return
-                if not self._deliverer.due(intent):
-                    return  # claimed again after the retry delay
-                intent = await self._deliverer.attempt(intent, self._store.save_intent)
-                if not intent.final:
-                    await self._store.save_intent(intent)
-                    return
-                handed = await self._store.finish_intent(intent)
-        except Busy:
-            return  # another consumer is on it; if it dies, its lock lapses and this is claimed
-        told = handed and await self._store.taken_by_watcher(intent.id, WATCH + WATCH_GRACE)
-        await self._on_outcome(intent, told)
-        await self._store.outbox_done(entry_id)
+            async with self._store.delivering(intent_id, self._lock_ttl, self.lease):
+                work = self._attempt(entry_id, intent_id)
+                final = await tasks.within(self.lease - tasks.CANCELS * tasks.GRACE, work)
+        except Busy:  # another consumer is on it; if it dies, its lock lapses and this is claimed
+            await self._watch(intent_id)
+            return
+        except TimeoutError:  # left pending: claimed again, and reconciled, after the retry delay
+            log.warning("outbox: a delivery was cut off at the end of its lease")
+            return
+        if final is not None:
+            intent, handed = final
+            told = handed and await self._store.taken_by_watcher(intent.id, WATCH + WATCH_GRACE)
+            await self._on_outcome(intent, told)
+            await self._store.outbox_done(entry_id)
+
+    async def _attempt(self, entry_id: str, intent_id: str) -> tuple[Intent, bool] | None:
+        """Under the lock: the final intent, and whether a watching request took it over."""
+        intent = await self._store.load_intent(intent_id)
+        if intent is None or intent.final:
+            await self._store.outbox_done(entry_id)
+            return None
+        if not self._deliverer.due(intent):
+            return None  # claimed again after the retry delay
+        intent = await self._deliverer.attempt(intent, self._store.save_intent)
+        if not intent.final:
+            await self._store.save_intent(intent)
+            return None
+        return intent, await self._store.finish_intent(intent)
+
+    async def _watch(self, intent_id: str) -> None:
+        """The watchdog, on an intent someone else holds: a lock alive past the deadline it
+        carries, or a pending intent locked long after it should have failed, is a stuck
+        delivery. Logged (by a hash of its id) and counted once per intent."""
+        try:
+            lock_ends = await self._store.delivery_deadline(intent_id)
+            intent = None if lock_ends is None else await self._store.load_intent(intent_id)
+        except KudosError:
+            return
+        if lock_ends is None or intent is None or intent.final:
+            return
+        overdue_at = min(lock_ends + CLOCK_SKEW, give_up_at(intent) + self.lease)
+        digest = hashlib.sha256(intent_id.encode()).hexdigest()[:12]
+        if time.time() > overdue_at and digest not in self.stuck:
+            self.stuck.add(digest)
+            log.warning("outbox: intent %s is pending past its deadline under a live lock", digest)
 
 
 async def _finish(running: set[asyncio.Task[None]]) -> None:
     """Let deliveries under way finish for a moment; what is cut off is reconciled later."""
     if running:
         _, late = await asyncio.wait(running, timeout=STOP_GRACE)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
+        await tasks.stop(*late)
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        return
+    with suppress(TimeoutError):
+        await tasks.within(seconds, stop.wait())

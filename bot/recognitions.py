@@ -122,6 +122,19 @@ class Recognitions(Shared):
         by_id = known | {recipient.slack_id: recipient for recipient in fresh}
         return fresh_values, [by_id[slack_id] for slack_id in slack_ids]
 
+    async def values(self, owner: Owner) -> list[Value]:
+        """The values the owner can pick: cached, else fetched (one call shared); needs a link."""
+        values, _ = await self._lookups(owner, [])
+        return values
+
+    async def draft_choices(self, team_id: str, user_id: str, draft_id: str) -> list[Value]:
+        """A preview's choices (what `choose_value` accepts), while its author is linked."""
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        if draft is None:
+            return []
+        await self._tokens.require(Owner(team_id, user_id, draft.provider))
+        return draft.choices
+
     async def _recipient(self, owner: Owner, slack_id: str) -> Recipient:
         return await self._recipients.run(
             (owner, slack_id), partial(self._resolve, owner, slack_id)

@@ -24,11 +24,11 @@ from bot.notify import Notifier
 from bot.outbox import Outbox
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
-from bot.redis_connection import TimedConnection
+from bot.redis_connection import timed_for_url
 from bot.settings import Settings
 from bot.slack_http import SLACK_TIMEOUT, SlackClient, open_session
 from bot.slack_people import SlackPeople
-from bot.store import Store
+from bot.store import Store, sentinel
 from bot.tokens import Tokens
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ class Services:
             "lookups": self.lookups,
             "outbox": self.outbox,
             "recognitions": self.recognitions,
+            "recognize_emojis": self.settings.recognize_emojis,
             "lazy_work": self.lazy_work,
         }
 
@@ -82,14 +83,15 @@ class Services:
 
     async def aclose(self) -> None:
         await self.http.aclose()
-        await self.redis.aclose()
+        await sentinel.close(self.redis)
         if self.slack_session is not None:
             await self.slack_session.close()
 
 
 def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
-    """Redis from REDIS_URL, or the embedded in-memory store (with a warning) when unset."""
-    if settings.redis_url is None:
+    """Redis from REDIS_URL or through REDIS_SENTINELS, or the embedded in-memory store (with a
+    warning) when neither is set."""
+    if not settings.shared_redis:
         log.warning(
             "REDIS_URL is not set: using the embedded in-memory store. Nothing survives a "
             "restart, and several processes will not share links. Set REDIS_URL in production."
@@ -100,25 +102,45 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
         )
         return FakeAsyncRedis(), cipher
     assert settings.token_encryption_keys is not None  # checked at start-up
+    cipher = TokenCipher(parse_keys(settings.token_encryption_keys.get_secret_value()))
+    url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    if settings.redis_sentinels is not None:
+        log.info("finding the Redis primary %r through Sentinel", settings.redis_sentinel_master)
+        return sentinel.primary_through_sentinels(
+            settings.sentinel_addresses(),
+            settings.redis_sentinel_master,
+            _connection_options(),
+            **_pool_options() | (sentinel.primary_options(url) if url else {}),
+        ), cipher
+    assert url is not None
     # A bounded pool: a burst of requests waits briefly for a connection instead of opening
     # hundreds of new ones at once (each a handshake, and a timeout under load).
-    pool = BlockingConnectionPool.from_url(
-        settings.redis_url.get_secret_value(),
-        connection_class=TimedConnection,
-        max_connections=REDIS_CONNECTIONS,
-        timeout=REDIS_POOL_WAIT,
-        socket_timeout=REDIS_TIMEOUT,
-        socket_connect_timeout=REDIS_TIMEOUT,
-        # No retries, pinned: redis-py's own defaults have changed between releases (Redis()
-        # retries 3 times with up to 10 s of backoff), and a retry would push a Redis that is away
-        # past Slack's 3 s; a command is never silently replayed either. The pool replaces a
-        # connection the server closed before handing it out, so a restarted Redis is picked up
-        # on the next command.
-        retry=Retry(NoBackoff(), 0),
-        health_check_interval=15,
-    )
-    redis = Redis(connection_pool=pool)
-    return redis, TokenCipher(parse_keys(settings.token_encryption_keys.get_secret_value()))
+    timed = timed_for_url(url)
+    pool = BlockingConnectionPool.from_url(url, connection_class=timed, **_pool_options())
+    return Redis(connection_pool=pool), cipher
+
+
+def _connection_options() -> dict[str, Any]:
+    """Each command's limits, for the primary and for the sentinels alike.
+
+    No retries, pinned: redis-py's own defaults have changed between releases (Redis() retries 3
+    times with up to 10 s of backoff), and a retry would push a Redis that is away past Slack's
+    3 s; a command is never silently replayed either."""
+    return {
+        "socket_timeout": REDIS_TIMEOUT,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        "retry": Retry(NoBackoff(), 0),
+    }
+
+
+def _pool_options() -> dict[str, Any]:
+    """The pool replaces a connection the server closed before handing it out, so a restarted
+    Redis (or a new primary) is picked up on the next command."""
+    return _connection_options() | {
+        "max_connections": REDIS_CONNECTIONS,
+        "timeout": REDIS_POOL_WAIT,
+        "health_check_interval": 15,
+    }
 
 
 def build_services(settings: Settings) -> Services:

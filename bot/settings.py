@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     public_url: str = "http://localhost:3000"
     redis_url: SecretStr | None = None
+    redis_sentinels: str | None = None  # host:port,host:port,… (see `sentinel_addresses`)
+    redis_sentinel_master: str = "mymaster"
     token_encryption_keys: SecretStr | None = None
     achievers: ProviderSettings = ProviderSettings()
     sevengeese: ProviderSettings = ProviderSettings()
@@ -49,12 +51,37 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
     port: int = 3000
     web_concurrency: int | None = Field(default=None, ge=1, le=64)  # processes on PORT
+    recognize_emoji: str = "clap"  # reactions that start a recognition, comma-separated
 
-    @field_validator("redis_url", "token_encryption_keys", mode="before")
+    @property
+    def recognize_emojis(self) -> frozenset[str]:
+        """RECOGNIZE_EMOJI's names, as Slack sends them in `reaction` (no colons)."""
+        names = (name.strip().strip(":") for name in self.recognize_emoji.split(","))
+        return frozenset(name for name in names if name)
+
+    @field_validator("redis_url", "redis_sentinels", "token_encryption_keys", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """`NAME=` with nothing after it (an untouched copy of .env.example) means unset."""
         return (value.strip() or None) if isinstance(value, str) else value
+
+    @property
+    def shared_redis(self) -> bool:
+        """A Redis server every process shares (REDIS_URL or Sentinel), not the embedded store."""
+        return self.redis_url is not None or self.redis_sentinels is not None
+
+    def sentinel_addresses(self) -> list[tuple[str, int]]:
+        """REDIS_SENTINELS as (host, port) pairs; a malformed entry is a `ConfigError`."""
+        addresses: list[tuple[str, int]] = []
+        for entry in (self.redis_sentinels or "").split(","):
+            host, _, port = entry.strip().rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ConfigError(
+                    "REDIS_SENTINELS must be host:port pairs separated by commas, e.g. "
+                    "sentinel-1:26379,sentinel-2:26379,sentinel-3:26379."
+                )
+            addresses.append((host.strip("[]"), int(port)))
+        return addresses
 
     def providers(self) -> dict[str, ProviderSettings]:
         """Every platform's settings by its contract name."""
@@ -96,17 +123,31 @@ def check_required(settings: Settings) -> None:
             "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the "
             "Bot User OAuth Token (xoxb-…)."
         )
-    if settings.redis_url is not None:
-        check_redis_url(settings.redis_url.get_secret_value())
-        if settings.token_encryption_keys is None:
-            raise ConfigError(
-                f"TOKEN_ENCRYPTION_KEYS is required with REDIS_URL: generate a key with `{KEYGEN}`."
-            )
+    check_redis(settings)
     enabled = [name for name, client in settings.providers().items() if client.enabled]
     if settings.default_provider and settings.default_provider not in enabled:
         raise ConfigError(
             f"DEFAULT_PROVIDER={settings.default_provider} is not an enabled platform "
             f"(enabled: {', '.join(enabled) or 'none'})."
+        )
+
+
+def check_redis(settings: Settings) -> None:
+    """REDIS_URL and REDIS_SENTINELS well formed, with the keys that seal what Redis stores."""
+    url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    if url is not None:
+        check_redis_url(url)
+    if settings.redis_sentinels is not None:
+        settings.sentinel_addresses()
+        if url is not None and url.startswith("unix:"):
+            raise ConfigError(
+                "With REDIS_SENTINELS, REDIS_URL only gives the primary's password, database and "
+                "TLS (Sentinel names its host): use redis://:password@/0 or rediss://…, not unix://."
+            )
+    name = "REDIS_URL" if settings.redis_sentinels is None else "REDIS_SENTINELS"
+    if settings.shared_redis and settings.token_encryption_keys is None:
+        raise ConfigError(
+            f"TOKEN_ENCRYPTION_KEYS is required with {name}: generate a key with `{KEYGEN}`."
         )
 
 

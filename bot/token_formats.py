@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote_plus
 
-import httpx
+from authlib.oauth2.auth import ClientAuth as OAuthClientAuth
 
 from bot.errors import OAuthFailure
 from bot.models import TokenSet
@@ -29,18 +30,31 @@ def _secret(client: ProviderSettings) -> str:
     return client.client_secret.get_secret_value() if client.client_secret else ""
 
 
-def _auth_in_body(params: Params, client: ProviderSettings) -> tuple[Params, httpx.Auth | None]:
-    return {**params, "client_id": client.client_id or "", "client_secret": _secret(client)}, None
+Headers = dict[str, str]
 
 
-def _auth_basic(params: Params, client: ProviderSettings) -> tuple[Params, httpx.Auth | None]:
-    return params, httpx.BasicAuth(client.client_id or "", _secret(client))
+def _auth_in_body(params: Params, client: ProviderSettings) -> tuple[Params, Headers]:
+    """The body's own encoding (JSON, form or query) carries the credentials."""
+    return {**params, "client_id": client.client_id or "", "client_secret": _secret(client)}, {}
 
 
-CLIENT_AUTH: dict[
-    ClientAuth, Callable[[Params, ProviderSettings], tuple[Params, httpx.Auth | None]]
-]
-CLIENT_AUTH = {"client_secret_post": _auth_in_body, "client_secret_basic": _auth_basic}
+def _auth_basic(params: Params, client: ProviderSettings) -> tuple[Params, Headers]:
+    """RFC 6749 §2.3.1: id and secret are form-encoded, then joined and base64-encoded.
+
+    Authlib builds the header but leaves the encoding to its caller (its fix was reverted)."""
+    client_id, secret = (
+        quote_plus(text, safe="") for text in (client.client_id or "", _secret(client))
+    )
+    basic = OAuthClientAuth(client_id, secret, "client_secret_basic")
+    _, headers, _ = basic.prepare("POST", "", {}, "")
+    return params, dict(headers)
+
+
+# How the client authenticates itself: a table keyed by the spec's `client_auth` (RFC 7591 names).
+CLIENT_AUTH: dict[ClientAuth, Callable[[Params, ProviderSettings], tuple[Params, Headers]]] = {
+    "client_secret_post": _auth_in_body,
+    "client_secret_basic": _auth_basic,
+}
 
 
 def _number(value: Any) -> float | None:

@@ -10,9 +10,9 @@ import httpx
 
 from bot import oauth
 from bot.errors import (
+    ClientRefused,
     GrantRevoked,
     NotLinked,
-    ProviderError,
     ProviderUnauthorized,
     ProviderUnavailable,
     TokenUnreadable,
@@ -158,8 +158,8 @@ class Tokens(Shared):
     async def _give_up(self, owner: Owner, platform: Platform, error: Exception) -> T:
         name = platform.spec.display_name
         if not platform.spec.per_user:
-            raise ProviderError(
-                f"{name} refused this app's access. Please tell your Slack admin."
+            raise ClientRefused(
+                f"{name} refused this app's access. Please tell your Slack admin.", None
             ) from error
         await self._store.delete_link(owner)
         raise NotLinked(

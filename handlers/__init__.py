@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, dedupe, fallback, home, views
+from handlers import (
+    actions,
+    commands,
+    dedupe,
+    fallback,
+    home,
+    reactions,
+    suggestions,
+    views,
+    workflow_step,
+)
 from handlers.errors import on_error
 
 
@@ -15,5 +25,8 @@ def register(app: AsyncApp) -> None:
     actions.register(app)
     home.register(app)
     views.register(app)
+    reactions.register(app)
+    workflow_step.register(app)
+    suggestions.register(app)
     fallback.register(app)  # last: it matches whatever the others did not
     app.error(on_error)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import DraftGone
 from bot.linking import Linker
@@ -19,7 +21,7 @@ from bot.providers import Registry
 from bot.recognitions import Recognitions
 from handlers import blocks, kit, lookup_blocks
 from handlers.delivery import relink_url, sender_notice
-from handlers.errors import reply, reports_errors
+from handlers.errors import direct_message, reply, reports_errors
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +45,14 @@ async def send_draft(
     recognitions: Recognitions,
     outbox: Outbox,
     linker: Linker,
+    client: AsyncWebClient,
 ) -> None:
     """Claim the draft once, queue it, and show how it went (or that it is queued)."""
     draft = await recognitions.ready(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
     intent = await outbox.outcome(await outbox.submit(draft))
-    await show_outcome(intent, registry, respond, linker)
+    await show_outcome(intent, registry, respond, linker, client)
 
 
 @reports_errors
@@ -60,23 +63,36 @@ async def retry_delivery(
     registry: Registry,
     outbox: Outbox,
     linker: Linker,
+    client: AsyncWebClient,
 ) -> None:
     """Retry a failed recognition: only its sender can, and it is reconciled before any POST."""
     intent = await outbox.retry(
         context.team_id or "", context.user_id or "", str(action.get("value", ""))
     )
     intent = intent if intent.final else await outbox.outcome(intent)
-    await show_outcome(intent, registry, respond, linker)
+    await show_outcome(intent, registry, respond, linker, client)
 
 
 async def show_outcome(
-    intent: Intent, registry: Registry, respond: AsyncRespond, linker: Linker
+    intent: Intent,
+    registry: Registry,
+    respond: AsyncRespond,
+    linker: Linker,
+    client: AsyncWebClient,
 ) -> None:
     """Replace the preview (or the failure notice) with how the delivery went; a link that is
-    gone gets a link button rather than a Retry that would fail again."""
+    gone gets a link button rather than a Retry that would fail again. This request took the
+    outcome, so nobody else will tell it: if Slack refuses the response_url (expired, used
+    up), the sender gets it by DM."""
     link_url = await relink_url(linker, registry, intent)
     text, shown = sender_notice(intent, registry.get(intent.draft.provider).spec, link_url)
-    await reply(respond, text, shown, replace_original=True)
+    try:
+        shown_there = await reply(respond, text, shown, replace_original=True)
+    except (aiohttp.ClientError, TimeoutError) as error:  # the response_url is out of reach
+        log.info("outcome not shown in place: %s", type(error).__name__)
+        shown_there = False
+    if not shown_there:
+        await direct_message(client, intent.draft.user_id, text, shown)
 
 
 async def toggle_announcement(

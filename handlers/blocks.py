@@ -11,14 +11,11 @@ from handlers.kit import (
     CHOOSE_VALUE,
     CONFIRM_LINK,
     OPEN_LINK,
-    OPTION_TEXT,
-    OPTION_VALUE,
     REJECT_LINK,
     RETRY,
     SEND,
     Block,
     button,
-    clip,
     context,
     escape,
     link,
@@ -26,6 +23,7 @@ from handlers.kit import (
     safe_url,
     section,
 )
+from handlers.value_select import value_select
 
 __all__ = ["Block", "escape"]
 
@@ -39,6 +37,11 @@ def link_prompt(url: str, spec: ProviderSpec, reason: str) -> list[Block]:
         },
         context("The button works once, for 10 minutes. We never see your password."),
     ]
+
+
+def linked_then(note: str, answer: str, shown: list[Block] | None) -> tuple[str, list[Block]]:
+    """Where the link prompt was: that the link worked, then the answer to what was asked."""
+    return answer, [context(f":white_check_mark: {escape(note)}"), *(shown or [section(answer)])]
 
 
 def confirm_account(spec: ProviderSpec, account: Person) -> tuple[str, list[Block]]:
@@ -65,20 +68,6 @@ def names(draft: Draft) -> str:
     return ", ".join(f"<@{recipient.slack_id}>" for recipient in draft.recipients)
 
 
-def value_picker(draft: Draft, spec: ProviderSpec) -> Block:
-    choices = [value for value in draft.choices if len(value.id) <= OPTION_VALUE][:100]
-    options = [
-        {"text": {"type": "plain_text", "text": clip(value.name, OPTION_TEXT)}, "value": value.id}
-        for value in choices
-    ]
-    return {
-        "type": "static_select",
-        "action_id": CHOOSE_VALUE,
-        "placeholder": {"type": "plain_text", "text": f"Pick a {spec.value_label}"},
-        "options": options,
-    }
-
-
 def preview(draft: Draft, spec: ProviderSpec) -> list[Block]:
     """The ephemeral preview with Send and Cancel (and a value picker when one is missing)."""
     blocks = [section(f"*Preview* · recognizing {names(draft)} on {spec.display_name}")]
@@ -96,7 +85,7 @@ def preview(draft: Draft, spec: ProviderSpec) -> list[Block]:
     blocks.append(section(quote(draft.message)))
     controls: list[Block] = []
     if draft.value is None and draft.choices:
-        controls.append(value_picker(draft, spec))
+        controls.append(value_select(CHOOSE_VALUE, draft.choices, spec.value_label))
     if draft.value is not None or not spec.value_required:
         controls.append(button("Send", SEND, value=draft.id, style="primary"))
     controls.append(button("Cancel", CANCEL, value=draft.id))

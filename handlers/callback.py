@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from bot.errors import KudosError
 from bot.linking import LinkResult
+from bot.models import PendingLink
 from bot.pages import page
 from bot.services import Services
-from handlers import blocks
+from handlers import blocks, kit
 from handlers.home import Home
+from handlers.resume import resumed
 
 
 async def oauth_callback(request: Request) -> Response:
@@ -23,11 +26,13 @@ async def oauth_callback(request: Request) -> Response:
     await tell_in_slack(services, result)
     ending = " You can close this tab." if result.ok and not result.needs_confirmation else ""
     html = page(result.title, result.message + ending, result.ok)
-    refresh = None
-    if result.pending is not None:  # Home reflects the new state; after the page has gone out
-        home = Home.of(services)
-        refresh = BackgroundTask(home.show, result.pending.team_id, result.pending.user_id)
-    return HTMLResponse(html, status_code=200 if result.ok else 400, background=refresh)
+    after = BackgroundTasks()  # once the page has gone out
+    if result.pending is not None:
+        if result.ok and not result.needs_confirmation:
+            after.add_task(continue_request, services, result.pending, result.message)
+        home = Home.of(services)  # Home reflects the new state
+        after.add_task(home.show, result.pending.team_id, result.pending.user_id)
+    return HTMLResponse(html, status_code=200 if result.ok else 400, background=after)
 
 
 async def tell_in_slack(services: Services, result: LinkResult) -> None:
@@ -36,10 +41,34 @@ async def tell_in_slack(services: Services, result: LinkResult) -> None:
     if pending is None:
         return
     spec = services.registry.get(pending.provider).spec
+    shown: list[kit.Block] | None = None
     if result.needs_confirmation and result.account is not None:
         text, shown = blocks.confirm_account(spec, result.account)
     elif result.ok:
-        text, shown = f":white_check_mark: {result.message}", None
+        text = f":white_check_mark: {result.message}"
     else:
-        text, shown = f"Linking didn't work: {result.message}", None
-    await services.notifier.tell(pending.user_id, text, pending.response_url, blocks=shown)
+        text = f"Linking didn't work: {result.message}"
+        if result.retry:  # the platform was away: a fresh button, for the same request
+            shown = await _link_again(services, pending, text)
+    message = kit.message(text, shown)
+    await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+
+
+async def continue_request(services: Services, pending: PendingLink, linked: str) -> None:
+    """What the user asked for before linking, answered in the same place (see resume.py)."""
+    answer = await resumed(services, pending)
+    if answer is not None:
+        message = kit.message(*blocks.linked_then(linked, *answer))
+        await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+
+
+async def _link_again(
+    services: Services, pending: PendingLink, text: str
+) -> list[kit.Block] | None:
+    """A new link button that continues with the same request (none when Redis is away)."""
+    spec = services.registry.get(pending.provider).spec
+    try:
+        url = await services.linker.start(pending.owner, pending.response_url, pending.resume)
+    except KudosError:
+        return None
+    return blocks.link_prompt(url, spec, text)

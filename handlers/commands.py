@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -15,11 +16,11 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
-from bot.models import Owner
+from bot.models import Owner, Resume
 from bot.providers import Registry
 from bot.recognitions import Recognitions
 from handlers import blocks, kit, views
-from handlers.errors import reply, reports_errors, settled
+from handlers.errors import Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run
 from handlers.parse import announce_channel, parse_kudos, parse_recognize
 
@@ -50,23 +51,41 @@ async def ack_recognize(ack: AsyncAck, command: dict[str, Any]) -> None:
     await ack()
 
 
-@reports_errors
-async def preview_recognition(
-    command: dict[str, Any],
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
-    registry: Registry,
-    recognitions: Recognitions,
-) -> None:
-    try:
-        request = parse_recognize(command.get("text", ""))
-    except InvalidInput:
-        return  # the ack already said why
+async def preview_of(command: Mapping[str, Any], context: AsyncBoltContext) -> Reply:
+    """`/recognize <text>` as the asker (from `context`): the private preview with Send. Also
+    what runs once a missing link is made (handlers/resume.py)."""
+    registry: Registry = context["registry"]
+    recognitions: Recognitions = context["recognitions"]
+    request = parse_recognize(command.get("text", ""))
     owner = owner_of(context, registry)
     channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
     draft = await recognitions.prepare(owner, channel, request)
     spec = registry.get(draft.provider).spec
-    await reply(respond, "Preview of your recognition", blocks.preview(draft, spec))
+    return "Preview of your recognition", blocks.preview(draft, spec)
+
+
+def resume_of(command: Mapping[str, Any]) -> Resume:
+    """What to continue with if the asker turns out not to be linked."""
+    return Resume(
+        kind="recognize",
+        text=str(command.get("text") or ""),
+        channel_id=str(command.get("channel_id") or ""),
+        channel_name=str(command.get("channel_name") or ""),
+    )
+
+
+@reports_errors
+async def preview_recognition(
+    command: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    try:
+        parse_recognize(command.get("text", ""))
+    except InvalidInput:
+        return  # the ack already said why
+    previewing = preview_of(command, context)
+    await reply(
+        respond, *await settled(previewing, context, respond.response_url, resume_of(command))
+    )
 
 
 async def answer_kudos(
@@ -83,7 +102,10 @@ async def answer_kudos(
         await ack(text=help_text(registry.names()))
         return
     url = respond.response_url
-    answering = asyncio.ensure_future(settled(run(request, context, url), context, url))
+    resume = (
+        Resume(kind="kudos", text=command.get("text", "")) if request.action in LOOKUPS else None
+    )
+    answering = asyncio.ensure_future(settled(run(request, context, url), context, url, resume))
     if request.action in IN_ACK:
         done, _ = await asyncio.wait({answering}, timeout=LOOKUP_BUDGET)
         if done:
@@ -102,20 +124,12 @@ async def recognize_later(
     context: AsyncBoltContext,
     respond: AsyncRespond,
     client: AsyncWebClient,
-    registry: Registry,
-    recognitions: Recognitions,
 ) -> None:
     """/recognize's one lazy listener (Bolt copies the request for each): the form, or a preview."""
     if not command.get("text", "").strip():
         await views.open_from_command(command=command, context=context, client=client)
         return
-    await preview_recognition(
-        command=command,
-        context=context,
-        respond=respond,
-        registry=registry,
-        recognitions=recognitions,
-    )
+    await preview_recognition(command=command, context=context, respond=respond)
 
 
 def register(app: AsyncApp) -> None:

@@ -14,7 +14,7 @@ from bot.models import Draft, Intent, Sent
 from bot.outbox import OnOutcome
 from bot.providers import Registry
 from bot.providers.base import ProviderSpec
-from handlers import blocks
+from handlers import blocks, workflow_step
 from handlers.errors import direct_message
 from handlers.kit import Block
 
@@ -84,7 +84,8 @@ def tell_outcome(
         problems: list[str] = []
         if intent.status == "done":
             problems = await spread_the_word(client, intent.draft, intent.sent or Sent(), spec)
-        if not told:  # nobody is showing it to the sender: DM them
+        if not told:  # nobody is showing it to the sender: DM them (and finish their step)
+            await workflow_step.report(client, intent, spec)
             link_url = await relink_url(linker, registry, intent)
             text, shown = sender_notice(intent, spec, link_url)
             await direct_message(client, intent.draft.user_id, text, shown)

@@ -15,10 +15,10 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import KudosError, NotLinked
+from bot.errors import DirectoryCause, DirectoryFailed, KudosError, NotLinked
 from bot.lazy_work import LazyWork
 from bot.linking import Linker
-from bot.models import Owner
+from bot.models import Owner, Resume
 from bot.providers import Registry
 from handlers import blocks, kit
 from handlers.kit import escape, section
@@ -32,34 +32,66 @@ Reply = tuple[str, list[kit.Block] | None]
 UNBOUNDED = LazyWork(in_flight=1 << 30)  # listeners run outside the bot's app (unit tests)
 
 
+ADMIN_CHECKS: dict[DirectoryCause, str] = {
+    "credentials": "that {env}__CLIENT_ID and {env}__CLIENT_SECRET are the API credentials "
+    "{name} issued (it refused them)",
+    "scope": "that {env}__ENTITY_ID is the id of your {name} account, the one the API "
+    "credentials belong to ({name} refused access to it)",
+    "permission": "that the {name} API credentials have the permission to read employees",
+    "unreachable": "that {name} is reachable from the bot at {env}__BASE_URL (it didn't answer, "
+    "or something else answered)",
+    "other": "the bot's logs",
+}
+
+
+def directory_failure(error: DirectoryFailed) -> str:
+    """What the user (and their admin) reads when the walk of a platform's people failed."""
+    check = ADMIN_CHECKS[error.cause].format(env=error.provider.upper(), name=error.name)
+    return (
+        f"I couldn't read the {error.name} company directory, so I can't look people up yet. "
+        f"Ask your Slack admin to check {check}."
+    )
+
+
 def user_message(error: Exception) -> str:
+    if isinstance(error, DirectoryFailed):
+        return directory_failure(error)
     if isinstance(error, KudosError):
         return error.user_message
     log.error("unexpected %s", type(error).__name__, exc_info=error)
     return GENERIC
 
 
-async def explain(error: Exception, context: AsyncBoltContext, response_url: str | None) -> Reply:
-    """What to tell the user about `error`; a missing link comes with a link button."""
+async def explain(
+    error: Exception,
+    context: AsyncBoltContext,
+    response_url: str | None,
+    resume: Resume | None = None,
+) -> Reply:
+    """What to tell the user about `error`; a missing link comes with a link button, and what
+    they asked (`resume`) continues by itself once they are linked."""
     if isinstance(error, NotLinked) and context.team_id and context.user_id:
         linker: Linker = context["linker"]
         registry: Registry = context["registry"]
         spec = registry.get(error.provider).spec
         owner = Owner(context.team_id, context.user_id, spec.name)
-        url = await linker.start(owner, response_url)
+        url = await linker.start(owner, response_url, resume)
         return error.user_message, blocks.link_prompt(url, spec, error.user_message)
     return f":warning: {user_message(error)}", None
 
 
 async def settled(
-    answering: Awaitable[Reply], context: AsyncBoltContext, response_url: str | None
+    answering: Awaitable[Reply],
+    context: AsyncBoltContext,
+    response_url: str | None,
+    resume: Resume | None = None,
 ) -> Reply:
     """The reply, or what to say about its failure: never raises."""
     try:
         return await answering
     except Exception as error:  # the boundary: every failure ends in a message
         try:
-            return await explain(error, context, response_url)
+            return await explain(error, context, response_url, resume)
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not explain an error: %s", type(second).__name__)
             return f":warning: {user_message(second)}", None
@@ -75,7 +107,7 @@ async def reply(
     if result.status_code == 200:
         return True
     log.warning("Slack refused a reply: %s %.80r", result.status_code, result.body)
-    if shown is None:
+    if shown is None or result.status_code != 400:  # 400: blocks it can't show; else the URL
         return False
     plain = await respond(text=kit.fit(f"{text}\n{NOT_SHOWN}", kit.MESSAGE_TEXT), **options)
     return plain.status_code == 200

@@ -122,7 +122,7 @@ class Home:
     async def start_link(self, owner: Owner) -> Shown:
         spec = self.registry.get(owner.provider).spec
         current = await self.tokens.link(owner) if spec.per_user else None
-        if current is not None and current.confirmed:
+        if current is not None and current.confirmed and not current.lapsed:
             return Shown(notice=f"You're already linked to {spec.display_name}.")
         return Shown(sign_in=(spec.name, await self.linker.start(owner)))
 

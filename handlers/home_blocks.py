@@ -84,11 +84,12 @@ def give_button() -> list[Block]:
 
 
 def row_button(row: PlatformRow) -> Block | None:
-    """Link when there is no link yet, Unlink otherwise; none for an app-level platform."""
+    """Link when there is no usable link (none yet, or expired for good), Unlink otherwise;
+    none for an app-level platform."""
     spec = row.spec
     if not spec.per_user:
         return None
-    if row.link is None:
+    if row.link is None or row.link.lapsed:
         return button("Link", HOME_LINK, value=spec.name, style="primary")
     return button("Unlink", HOME_UNLINK, value=spec.name)
 

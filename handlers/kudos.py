@@ -18,7 +18,7 @@ from bot.slack_people import SlackPeople
 from bot.tokens import Tokens
 from handlers import blocks, lookup_blocks
 from handlers.errors import Reply
-from handlers.kit import escape
+from handlers.kit import context, escape, section
 from handlers.parse import KudosCommand
 
 
@@ -56,15 +56,19 @@ async def run(request: KudosCommand, context: AsyncBoltContext, response_url: st
 
 
 async def show_status(ask: Ask) -> Reply:
-    """One line per enabled platform: linked as whom, or how to link."""
-    lines = []
+    """One line per enabled platform: linked as whom, or how to link; a link that expired
+    for good (nothing can renew it) comes with a Link button."""
+    rows: list[lookup_blocks.StatusRow] = []
     for name in ask.registry.names():
         owner = Owner(ask.owner.team_id, ask.owner.user_id, name)
         spec = ask.registry.get(name).spec
-        lines.append(
-            lookup_blocks.status_line(spec, await ask.tokens.link(owner) if spec.per_user else None)
+        current = await ask.tokens.link(owner) if spec.per_user else None
+        lapsed = current is not None and current.lapsed
+        rows.append(
+            (spec, current, await ask.linker.start(owner, ask.response_url) if lapsed else None)
         )
-    return "\n".join(lines), None
+    text = "\n".join(lookup_blocks.status_line(spec, current) for spec, current, _ in rows)
+    return text, lookup_blocks.status(rows) if any(url for *_, url in rows) else None
 
 
 async def unlink(ask: Ask) -> Reply:
@@ -78,7 +82,7 @@ async def link(ask: Ask) -> Reply:
     current = await ask.tokens.link(ask.owner) if spec.per_user else None
     if current is not None and not current.confirmed:
         return blocks.confirm_account(spec, current.account)
-    if current is not None:
+    if current is not None and not current.lapsed:
         return (
             f"You're already linked to {spec.display_name} as {escape(current.account.name)}. "
             f"To use another account, run `/kudos unlink {spec.name}` first."
@@ -93,11 +97,15 @@ async def whois(ask: Ask) -> Reply:
     if ask.request.user_id is None:
         raise InvalidInput("Who should I look up? Try `/kudos whois @ana`.")
     profile = await ask.people.recipient(ask.request.user_id)
-    person = await ask.directory.find(ask.owner, profile.email or "")
+    person, waited = await ask.directory.find_when_ready(ask.owner, profile.email or "")
+    note = lookup_blocks.FIRST_LOOKUP if waited else None
     if person is None:
-        return f"{escape(profile.name)} is not on {ask.spec.display_name}.", None
+        text = f"{escape(profile.name)} is not on {ask.spec.display_name}."
+        return text, [section(text), context(note)] if note else None
     card = lookup_blocks.person_card(ask.spec, person)
-    return f"{escape(person.name)} on {ask.spec.display_name}", card
+    return f"{escape(person.name)} on {ask.spec.display_name}", card + (
+        [context(note)] if note else []
+    )
 
 
 async def recent(ask: Ask) -> Reply:

@@ -13,6 +13,7 @@ from handlers.kit import (
     MESSAGE_BLOCKS,
     NEWER,
     OLDER,
+    OPEN_LINK,
     Block,
     button,
     capped,
@@ -38,8 +39,36 @@ def status_line(spec: ProviderSpec, link: Link | None) -> str:
     if link is None:
         return f"*{spec.display_name}*: not linked. Run `/kudos link {spec.name}`."
     account = link.account
+    if link.lapsed:
+        return (
+            f"*{spec.display_name}*: your link as {escape(account.name)} has expired. "
+            "Link again to continue."
+        )
     email = f" ({escape(account.email)})" if account.email else ""
     return f"*{spec.display_name}*: linked as {escape(account.name)}{email}"
+
+
+FIRST_LOOKUP = (
+    "The first lookup after the bot starts reads the whole company directory, so this one "
+    "took longer; the next ones are instant."
+)
+StatusRow = tuple[ProviderSpec, Link | None, str | None]  # the platform, the link, a sign-in URL
+
+
+def status(rows: list[StatusRow]) -> list[Block]:
+    """`/kudos status`: a line per platform, with a Link button where a sign-in is offered."""
+    shown: list[Block] = []
+    for spec, current, sign_in in rows:
+        shown.append(section(status_line(spec, current)))
+        if sign_in is not None:
+            label = f"Link {spec.display_name}"
+            shown.append(
+                {
+                    "type": "actions",
+                    "elements": [button(label, OPEN_LINK, url=sign_in, style="primary")],
+                }
+            )
+    return capped(shown, MESSAGE_BLOCKS)
 
 
 def person_card(spec: ProviderSpec, person: Person) -> list[Block]:

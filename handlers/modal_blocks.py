@@ -11,15 +11,15 @@ from bot.models import Value
 from bot.providers.base import ProviderSpec
 from bot.recognitions import MAX_MESSAGE
 from handlers.blocks import link_prompt
-from handlers.kit import MODAL, OPTION_VALUE, Block, clip, context, escape, section
+from handlers.kit import MODAL, Block, context, escape, section
 from handlers.parse import MAX_RECIPIENTS, announce_channel
+from handlers.value_select import offered, value_select
 
 # Block ids of the form's inputs; each input's action id is the same string.
 RECIPIENTS, VALUE, MESSAGE, ANNOUNCE = "recipients", "value", "message", "announce"
 # Block ids of the line shown instead of the value select: loading, failed, none offered.
 VALUES_LOADING, VALUES_FAILED, VALUES_NONE = "values_loading", "values_failed", "values_none"
 TITLE = "Give recognition"  # Slack caps modal titles at 24 characters
-MAX_OPTIONS, MAX_OPTION_TEXT = 100, 75
 
 
 def plain(text: str) -> Block:
@@ -106,19 +106,10 @@ def value_field(
     if values is None:
         loading = f"Loading {spec.values_label} from {spec.display_name}…"
         return [context(f":hourglass_flowing_sand: {loading}") | {"block_id": VALUES_LOADING}]
-    offered = [value for value in values if len(value.id) <= OPTION_VALUE][:MAX_OPTIONS]
-    if not offered:
+    if not offered(values):
         none = f"{spec.display_name} offers no {spec.values_label} to pick from."
         return [context(none) | {"block_id": VALUES_NONE}]
-    options = [
-        {"text": plain(clip(value.name, MAX_OPTION_TEXT)), "value": value.id} for value in offered
-    ]
-    element = {
-        "type": "static_select",
-        "action_id": VALUE,
-        "placeholder": plain(f"Pick a {spec.value_label}"),
-        "options": options,
-    }
+    element = value_select(VALUE, values, spec.value_label)
     label = plain(spec.value_label.capitalize())
     block = {"type": "input", "block_id": VALUE, "label": label, "element": element}
     return [block | {"optional": not spec.value_required}]

@@ -14,8 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import NotLinked
 from bot.linking import Linker
-from bot.lookups import Lookups
-from bot.models import Owner
+from bot.models import Owner, Resume
 from bot.outbox import Outbox
 from bot.providers import Registry
 from bot.providers.base import ProviderSpec
@@ -26,6 +25,7 @@ from handlers import modal_blocks as mb
 from handlers.errors import LazyListener, direct_message, user_message
 
 log = logging.getLogger(__name__)
+FORM = Resume(kind="form")  # once linked, the user gets a button that opens the form again
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,6 @@ class Desk:
     registry: Registry
     tokens: Tokens
     linker: Linker
-    lookups: Lookups
     recognitions: Recognitions
     outbox: Outbox
 
@@ -47,28 +46,30 @@ class Desk:
         registry: Registry = context["registry"]
         spec = registry.get(provider or None).spec
         owner = Owner(context.team_id or "", context.user_id or "", spec.name)
-        names = ("tokens", "linker", "lookups", "recognitions", "outbox")
+        names = ("tokens", "linker", "recognitions", "outbox")
         tools = (context[name] for name in names)
         return cls(client, owner, spec, registry, *tools)
 
     async def link_view(self, origin: mb.Origin, reason: str) -> dict[str, Any]:
-        url = await self.linker.start(self.owner)
+        url = await self.linker.start(self.owner, resume=FORM)
         return mb.link_view(url, self.spec, reason, origin)
 
     async def dm(self, text: str, shown: list[kit.Block] | None = None) -> None:
         await direct_message(self.client, self.owner.user_id, text, shown)
 
-    async def tell_failure(self, error: Exception, prefix: str = "") -> None:
-        """A failure after the ack, by DM; a missing link comes with a link button."""
+    async def tell_failure(self, error: Exception, prefix: str = "", resume: Resume = FORM) -> bool:
+        """A failure after the ack, by DM; a missing link comes with a link button that goes on
+        with `resume`. True when that button went out."""
         try:
             if isinstance(error, NotLinked):
-                url = await self.linker.start(self.owner)
+                url = await self.linker.start(self.owner, resume=resume)
                 reason = f"{prefix}{error.user_message}"
                 await self.dm(reason, blocks.link_prompt(url, self.spec, reason))
-                return
+                return True
         except Exception as second:  # e.g. Redis away while making the link button
             error = second
         await self.dm(f":warning: {prefix}{user_message(error)}")
+        return False
 
 
 def tells_by_dm(listener: LazyListener) -> LazyListener:

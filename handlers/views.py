@@ -19,6 +19,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import tasks
 from bot.errors import InvalidInput, KudosError, NotLinked
 from bot.models import Draft, Value
 from bot.recognitions import cannot_recognize
@@ -55,12 +56,12 @@ async def open_modal(desk: Desk, trigger_id: str, origin: mb.Origin, prefill: mb
     if instead is not None:
         await desk.client.views_open(trigger_id=trigger_id, view=instead)
         return
-    loading = asyncio.ensure_future(desk.lookups.values(desk.owner))
+    loading = asyncio.ensure_future(desk.recognitions.values(desk.owner))  # cached for type-ahead
     try:
         form = mb.form_view(desk.spec, origin, prefill)
         opened = await desk.client.views_open(trigger_id=trigger_id, view=form)
     except BaseException:
-        loading.cancel()
+        await tasks.stop(loading)
         raise
     view: Mapping[str, Any] = opened.get("view") or {}
     filled = await with_values(desk, loading, origin, prefill)

@@ -1,1 +1,2 @@
-"""The sandbox: the bot, unchanged, between a simulated Slack and a simulated Achievers."""
+"""The sandbox: the bot, unchanged, between a simulated Slack and simulated Achievers, 7Geese
+and YouEarnedIt."""

@@ -24,6 +24,7 @@ from sandbox.slack_records import (
 from sandbox.workspace import Workspace
 
 LONG_POLL = 20.0  # seconds a state request waits for a change
+REACTION = "clap"  # the page's reaction button: RECOGNIZE_EMOJI's default, which the sandbox uses
 
 
 def directory() -> dict[str, object]:
@@ -40,6 +41,7 @@ def directory() -> dict[str, object]:
         "people": people,
         "commands": list(COMMANDS),
         "shortcuts": [vars(shortcut) for shortcut in SHORTCUTS],
+        "reaction": REACTION,
     }
 
 
@@ -54,6 +56,7 @@ class Channel:
             Route("/sandbox/say", self.say, methods=["POST"]),
             Route("/sandbox/shortcut", self.shortcut, methods=["POST"]),
             Route("/sandbox/open", self.open_app, methods=["POST"]),
+            Route("/sandbox/react", self.react, methods=["POST"]),
         ]
 
     async def describe(self, request: Request) -> Response:
@@ -142,4 +145,16 @@ class Channel:
         tab = "messages" if body.get("tab") == "messages" else "home"
         home = self.workspace.homes.get(actor.user_id)
         ack = await self.bot.event(event_body(actor.home_opened(tab, home)))
+        return answered(ack.failure)
+
+    async def react(self, request: Request) -> Response:
+        """A :clap: reaction on a message in the channel: the `reaction_added` event."""
+        asked = await page_request(request)
+        if isinstance(asked, Response):
+            return asked
+        actor, body = asked
+        message = self.workspace.message(CHANNEL_ID, str(body.get("ts")))
+        if message is None or message.only_for is not None:
+            return refused(404, "no such message")
+        ack = await self.bot.event(event_body(actor.reaction_added(message, REACTION)))
         return answered(ack.failure)

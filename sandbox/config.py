@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import SecretStr, ValidationError
@@ -11,6 +12,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from bot.settings import ProviderSettings, Settings, check_required
 
 HOST = "127.0.0.1"
+# The platforms the sandbox simulates, side by side; `--platform` picks the default (the first
+# when not given) and the page switches it.
+PLATFORMS = ("achievers", "sevengeese", "kazoo")
 
 
 class SandboxSettings(Settings):
@@ -45,32 +49,40 @@ class Sandbox:
     """Where each part listens, and the secrets they share, fresh for every run."""
 
     page_port: int
-    platform_port: int
+    platform_ports: tuple[int, ...]  # one per name in PLATFORMS, in that order
     bot_port: int
     signing_secret: str
     bot_token: str
     client_id: str
     client_secret: str
+    platform: str = PLATFORMS[0]  # the default platform at start
 
     @classmethod
-    def fresh(cls, page_port: int, platform_port: int, bot_port: int) -> Sandbox:
+    def fresh(
+        cls, page_port: int, platform_ports: Sequence[int], bot_port: int, platform: str = ""
+    ) -> Sandbox:
         return cls(
             page_port,
-            platform_port,
+            tuple(platform_ports),
             bot_port,
             signing_secret=secrets.token_hex(16),
             bot_token=f"xoxb-sandbox-{secrets.token_hex(12)}",
             client_id="kudos-bridge-sandbox",
-            client_secret=secrets.token_urlsafe(24),
+            # with "+", "/", "%" and "=", as admins may paste one: HTTP Basic must form-encode it
+            client_secret=f"sandbox+{secrets.token_urlsafe(24)}/%3D=",
+            platform=platform or PLATFORMS[0],
         )
 
     @property
     def page_url(self) -> str:
         return f"http://{HOST}:{self.page_port}"
 
-    @property
-    def platform_url(self) -> str:
-        return f"http://{HOST}:{self.platform_port}"
+    def platform_url(self, name: str) -> str:
+        return f"http://{HOST}:{self.platform_ports[PLATFORMS.index(name)]}"
+
+    def redirect_uri(self, name: str) -> str:
+        """The platform's callback on the bot, as an admin registers it."""
+        return f"{self.bot_url}/oauth/{name}/callback"
 
     @property
     def bot_url(self) -> str:
@@ -78,21 +90,26 @@ class Sandbox:
 
     def settings(self) -> Settings:
         """The bot's configuration: every URL points at a simulation, the store is embedded."""
-        achievers = ProviderSettings(
-            base_url=self.platform_url,
-            client_id=self.client_id,
-            client_secret=SecretStr(self.client_secret),
-        )
-        settings = SandboxSettings(
-            slack_signing_secret=SecretStr(self.signing_secret),
-            slack_bot_token=SecretStr(self.bot_token),
-            slack_api_url=f"{self.page_url}/api/",
-            public_url=self.bot_url,
-            redis_url=None,
-            achievers=achievers,
-            default_provider="achievers",
-            host=HOST,
-            port=self.bot_port,
+        clients = {
+            name: ProviderSettings(
+                base_url=self.platform_url(name),
+                client_id=self.client_id,
+                client_secret=SecretStr(self.client_secret),
+            )
+            for name in PLATFORMS
+        }
+        settings = SandboxSettings.model_validate(
+            clients
+            | {
+                "slack_signing_secret": SecretStr(self.signing_secret),
+                "slack_bot_token": SecretStr(self.bot_token),
+                "slack_api_url": f"{self.page_url}/api/",
+                "public_url": self.bot_url,
+                "redis_url": None,
+                "default_provider": self.platform,
+                "host": HOST,
+                "port": self.bot_port,
+            }
         )
         check_required(settings)
         return settings

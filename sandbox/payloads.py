@@ -133,19 +133,31 @@ class Actor:
         event |= {"channel": dm_of(self.user_id), "event_ts": f"{time.time():.6f}"}
         if home is not None:
             event["view"] = home.to_json()
-        return {
-            "token": VERIFICATION_TOKEN,
-            "team_id": TEAM_ID,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"Ev{secrets.token_hex(5).upper()}",
-            "event_time": int(time.time()),
-            "authorizations": [
-                {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}
-                | {"enterprise_id": None, "is_enterprise_install": False}
-            ],
-        }
+        return event_envelope(event)
+
+    def reaction_added(self, message: Message, reaction: str) -> Json:
+        """The Events API envelope of `reaction_added` on a message in the channel."""
+        item = {"type": "message", "channel": message.channel, "ts": message.ts}
+        event: Json = {"type": "reaction_added", "user": self.user_id, "reaction": reaction}
+        event |= {"item": item, "item_user": message.user, "event_ts": f"{time.time():.6f}"}
+        return event_envelope(event)
+
+
+def event_envelope(event: Json) -> Json:
+    """An `event_callback` around `event`, as Slack delivers it to the bot."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": TEAM_ID,
+        "api_app_id": APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{secrets.token_hex(5).upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}
+            | {"enterprise_id": None, "is_enterprise_install": False}
+        ],
+    }
 
 
 def channel_json(channel_id: str) -> Json:

@@ -4,6 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Any, Protocol
+
+Json = dict[str, Any]
+
+
+class Member(Protocol):
+    """Someone with a platform account, as a platform's JSON shows them (the simulations' demo
+    people and the tests' fakes' people alike)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def first(self) -> str: ...
+    @property
+    def last(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def department(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -18,6 +39,14 @@ class DemoPerson:
     color: str
     member_id: str
     on_platform: bool = True
+
+    @property
+    def id(self) -> str:
+        return self.member_id
+
+    @property
+    def department(self) -> str | None:
+        return None
 
     @property
     def name(self) -> str:

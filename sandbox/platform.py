@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox import platform_pages as pages
+from sandbox.consent import Consent
 from sandbox.people import BY_MEMBER_ID, avatar_svg
 from sandbox.platform_data import (
     MODULES,
@@ -23,7 +22,6 @@ from sandbox.platform_web import base_of, form_of, json_error, paged
 
 AUTHORIZE = "/oauth/v2/openIDConnectClient/authorize"
 TOKEN = "/oauth/v2/openIDConnectClient/token"
-APP_NAME = "Kudos Bridge"
 
 
 class SimulatedPlatform:
@@ -31,7 +29,7 @@ class SimulatedPlatform:
 
     def __init__(self, client_id: str, client_secret: str, redirect_uri: str) -> None:
         self.client_id, self.client_secret = client_id, client_secret
-        self.redirect_uri = redirect_uri
+        self.consent = Consent("Achievers", client_id, redirect_uri)
         self.program = Program()
         self.app = Starlette(
             routes=[
@@ -69,24 +67,10 @@ class SimulatedPlatform:
     # ---- OAuth ----------------------------------------------------------------------------
 
     async def authorize(self, request: Request) -> Response:
-        """GET shows the consent page; POST is the person's decision, sent back to the bot."""
-        fields = dict(request.query_params)
-        if request.method == "POST":
-            fields = dict(await form_of(request) or [])
-        if fields.get("client_id") != self.client_id or fields.get("response_type") != "code":
-            return HTMLResponse(pages.refusal_page("Unknown client or response type."), 400)
-        if request.method == "GET":
-            return HTMLResponse(pages.consent_page(fields, APP_NAME))
-        answer = {"error": "access_denied"}
-        if fields.get("decision") == "allow":
-            account = fields.get("account", "")
-            if account not in BY_MEMBER_ID:
-                page = pages.consent_page(fields, APP_NAME, "Pick the account to sign in with.")
-                return HTMLResponse(page, 400)
-            answer = {"code": self.program.new_code(account, fields.get("scope") or "read")}
-        if fields.get("state"):
-            answer["state"] = fields["state"]
-        return RedirectResponse(f"{self.redirect_uri}?{urlencode(answer)}", status_code=303)
+        def new_code(account: str, fields: dict[str, str]) -> str:
+            return self.program.new_code(account, fields.get("scope") or "read")
+
+        return await self.consent.authorize(request, new_code)
 
     async def token(self, request: Request) -> Response:
         """Exchange a code for an access token: a JSON body, as Achievers requires."""

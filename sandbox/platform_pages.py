@@ -24,13 +24,21 @@ border-radius:6px;vertical-align:middle;margin-right:.4rem}blockquote{margin:.4r
 """
 
 
-def document(title: str, body: str) -> str:
-    """A whole page around `body` (already escaped)."""
+ACHIEVERS = "Achievers"
+SIGN_IN_FIELDS = (
+    *("client_id", "response_type", "scope", "state"),
+    *("redirect_uri", "code_challenge", "code_challenge_method"),
+)
+
+
+def document(title: str, body: str, brand: str = ACHIEVERS) -> str:
+    """A whole page around `body` (already escaped), in the simulated platform's name."""
+    brand = escape(brand)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · Achievers (sandbox)</title><style>{STYLE}</style></head>"
-        f'<body><main><div class="brand">Achievers</div>{body}</main></body></html>'
+        f"<title>{escape(title)} · {brand} (sandbox)</title><style>{STYLE}</style></head>"
+        f'<body><main><div class="brand">{brand}</div>{body}</main></body></html>'
     )
 
 
@@ -43,18 +51,21 @@ def account_choice(member_id: str) -> str:
     )
 
 
-def consent_page(request: Mapping[str, str], app_name: str, problem: str = "") -> str:
+def consent_page(
+    request: Mapping[str, str], app_name: str, problem: str = "", brand: str = ACHIEVERS
+) -> str:
     """Sign in as a demo account, then Allow (a code) or Deny (error=access_denied)."""
     hidden = "".join(
         f'<input type="hidden" name="{name}" value="{escape(request.get(name, ""))}">'
-        for name in ("client_id", "response_type", "scope", "state")
+        for name in SIGN_IN_FIELDS
+        if name in request
     )
     accounts = "".join(account_choice(member_id) for member_id in BY_MEMBER_ID)
     error = f'<p class="error">{escape(problem)}</p>' if problem else ""
     body = (
         "<h1>Sign in to continue to "
         f"{escape(app_name)}</h1>"
-        '<p class="note">A simulated Achievers program for the Kudos Bridge sandbox: '
+        f'<p class="note">A simulated {escape(brand)} for the Kudos Bridge sandbox: '
         "pick the account to sign in with (use the same person as in Slack).</p>"
         f"<p><b>{escape(app_name)}</b> would like to read your profile and e-mail address "
         f"and send recognitions as you (scope <code>{escape(request.get('scope', ''))}</code>)."
@@ -63,11 +74,11 @@ def consent_page(request: Mapping[str, str], app_name: str, problem: str = "") -
         '<button class="allow" name="decision" value="allow">Allow</button>'
         '<button name="decision" value="deny" formnovalidate>Deny</button></form>'
     )
-    return document("Sign in", body)
+    return document("Sign in", body, brand)
 
 
-def refusal_page(message: str) -> str:
-    return document("Invalid request", f"<h1>Invalid request</h1><p>{escape(message)}</p>")
+def refusal_page(message: str, brand: str = ACHIEVERS) -> str:
+    return document("Invalid request", f"<h1>Invalid request</h1><p>{escape(message)}</p>", brand)
 
 
 def recognition_article(recognition: Recognition) -> str:

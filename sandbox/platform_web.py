@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+import base64
+import binascii
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,6 +31,22 @@ async def form_of(request: Request) -> list[tuple[str, str]] | None:
         return parse_qsl((await request.body()).decode(), keep_blank_values=True)
     except UnicodeDecodeError:
         return None
+
+
+def client_auth(request: Request, fields: Mapping[str, str]) -> tuple[str, str] | None:
+    """(client_id, client_secret) from HTTP Basic, decoded as RFC 6749 §2.3.1 says (base64, split
+    on the first ":", each part form-decoded), else from the body's fields; None if absent."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        user, sep, password = decoded.partition(":")
+        return (unquote_plus(user), unquote_plus(password)) if sep else None
+    if "client_id" in fields and "client_secret" in fields:
+        return fields["client_id"], fields["client_secret"]
+    return None
 
 
 def paged(request: Request, items: list[Json]) -> Response:

@@ -1,9 +1,11 @@
-"""`python -m bot sandbox` (and `python -m bot` with no Slack settings at all): the bot, served
-exactly as in production, with a simulated Slack and a simulated Achievers beside it on
-127.0.0.1. The only difference is configuration: the bot's settings point at the simulations."""
+"""`python -m bot sandbox [--platform achievers|sevengeese|kazoo]` (and `python -m bot` with no
+Slack settings at all): the bot, served exactly as in production, with a simulated Slack and
+simulated Achievers, 7Geese and YouEarnedIt beside it on 127.0.0.1. The only difference is
+configuration: the bot's settings point at the simulations."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
@@ -11,15 +13,18 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx
 import uvicorn
 
 from bot.services import Services, build_services
-from sandbox.config import HOST, Sandbox, slack_configured
+from sandbox.config import HOST, PLATFORMS, Sandbox, slack_configured
+from sandbox.kazoo import SimulatedKazoo
 from sandbox.platform import SimulatedPlatform
+from sandbox.sevengeese import SimulatedSevenGeese
 from sandbox.simulated_slack import simulated_slack
+from sandbox.switch import PlatformSwitch
 
 log = logging.getLogger(__name__)
 __all__ = ["run", "slack_configured"]
@@ -45,22 +50,35 @@ def port_of(sock: socket.socket) -> int:
     return port
 
 
-class Simulations:
-    """The simulated Slack (the page) and platform, served from one event loop in a thread."""
+Simulation = SimulatedPlatform | SimulatedSevenGeese | SimulatedKazoo
+SIMULATIONS: dict[str, Callable[[str, str, str], Simulation]] = {  # one per name in PLATFORMS
+    "achievers": SimulatedPlatform,
+    "sevengeese": SimulatedSevenGeese,
+    "kazoo": SimulatedKazoo,
+}
 
-    def __init__(self, sandbox: Sandbox, page: socket.socket, platform: socket.socket) -> None:
-        self.sandbox, self.sockets = sandbox, (page, platform)
+
+class Simulations:
+    """The simulated Slack (the page) and platforms, served from one event loop in a thread."""
+
+    def __init__(
+        self, sandbox: Sandbox, sockets: Sequence[socket.socket], switch: PlatformSwitch
+    ) -> None:
+        self.sandbox, self.sockets = sandbox, sockets
         # A fresh connection per request: a kept-alive one the bot's server has just closed
         # would fail a request that never reached it.
         self.http = httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0))
+        events_url = f"{sandbox.bot_url}/slack/events"
         slack_app, _ = simulated_slack(
-            sandbox.signing_secret, sandbox.bot_token, f"{sandbox.bot_url}/slack/events", self.http
+            sandbox.signing_secret, sandbox.bot_token, events_url, self.http, switch
         )
-        redirect_uri = f"{sandbox.bot_url}/oauth/achievers/callback"  # as an admin registers it
-        platform_app = SimulatedPlatform(sandbox.client_id, sandbox.client_secret, redirect_uri)
+        client = (sandbox.client_id, sandbox.client_secret)
+        platforms = [
+            SIMULATIONS[name](*client, sandbox.redirect_uri(name)).app for name in PLATFORMS
+        ]
         self.servers = [
             uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
-            for app in (slack_app, platform_app.app)
+            for app in (slack_app, *platforms)
         ]
         self.thread = threading.Thread(target=asyncio.run, args=(self.serve(),), daemon=True)
 
@@ -99,9 +117,21 @@ class Simulations:
         self.thread.join(STOP_TIMEOUT)
 
 
-def run(serve: Callable[[Services], int]) -> int:
+def arguments(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot sandbox")
+    parser.add_argument(
+        "--platform",
+        choices=PLATFORMS,
+        default=PLATFORMS[0],
+        help="the platform /recognize and /kudos link use at first (the page switches it)",
+    )
+    return parser.parse_args(argv)
+
+
+def run(serve: Callable[[Services], int], argv: Sequence[str] = ()) -> int:
     """Start the simulations, then `serve` the bot with the sandbox's settings. PORT, when set,
     is where the page listens (the one URL to open)."""
+    platform = arguments(argv).platform
     wanted = os.environ.get("PORT") or str(DEFAULT_PORT)
     try:
         page = listen(int(wanted))
@@ -112,14 +142,15 @@ def run(serve: Callable[[Services], int]) -> int:
             file=sys.stderr,
         )
         return 2
-    platform, bot = listen(0), listen(0)
+    platforms, bot = [listen(0) for _ in PLATFORMS], listen(0)
     bot_port = port_of(bot)
     bot.close()  # uvicorn binds it again, as `serve` always does
-    sandbox = Sandbox.fresh(port_of(page), port_of(platform), bot_port)
-    simulations = Simulations(sandbox, page, platform)
-    log.info("sandbox: Slack %s, Achievers %s", sandbox.page_url, sandbox.platform_url)
+    sandbox = Sandbox.fresh(port_of(page), [port_of(s) for s in platforms], bot_port, platform)
+    services = build_services(sandbox.settings())
+    simulations = Simulations(sandbox, [page, *platforms], PlatformSwitch(services.registry))
+    log.info("sandbox: Slack %s, %s first", sandbox.page_url, platform)
     simulations.start()
     try:
-        return serve(build_services(sandbox.settings()))
+        return serve(services)
     finally:
         simulations.stop()

@@ -17,6 +17,7 @@ from sandbox.interactions import Interactions
 from sandbox.people import BY_SLACK_ID, avatar_svg
 from sandbox.slack_api import SlackApi
 from sandbox.slack_records import BOT_USER_ID
+from sandbox.switch import PlatformSwitch
 from sandbox.workspace import Workspace
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -41,9 +42,14 @@ async def favicon(request: Request) -> Response:
 
 
 def simulated_slack(
-    signing_secret: str, bot_token: str, events_url: str, http: httpx.AsyncClient
+    signing_secret: str,
+    bot_token: str,
+    events_url: str,
+    http: httpx.AsyncClient,
+    switch: PlatformSwitch | None = None,
 ) -> tuple[Starlette, Workspace]:
-    """The app serving the page and Slack's APIs, and the workspace it acts on."""
+    """The app serving the page and Slack's APIs, and the workspace it acts on; with `switch`,
+    the page's platform switch."""
     workspace = Workspace()
     bot = BotLink(events_url, signing_secret, http)
     routes = [
@@ -53,6 +59,7 @@ def simulated_slack(
         *SlackApi(workspace, bot_token).routes,
         *Channel(workspace, bot).routes,
         *Interactions(workspace, bot).routes,
+        *(switch.routes if switch else []),
         Mount("/static", StaticFiles(directory=STATIC)),
     ]
     return Starlette(routes=routes), workspace

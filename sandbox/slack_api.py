@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from sandbox.people import BY_SLACK_ID
+from sandbox.slack_history import HistoryMethods
 from sandbox.slack_records import (
     BOT_ID,
     BOT_NAME,
@@ -70,7 +71,7 @@ class SlackApi:
             "chat.update": self.update_message,
             "chat.delete": self.delete_message,
         }
-        self.methods |= ViewMethods(workspace).methods()
+        self.methods |= ViewMethods(workspace).methods() | HistoryMethods(workspace).methods()
         self.routes = [
             Route("/api/{method}", self.api, methods=["GET", "POST"]),
             Route("/response/{key}", self.response_url, methods=["POST"]),

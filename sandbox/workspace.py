@@ -11,6 +11,7 @@ import secrets
 import time
 from typing import Any
 
+from bot import tasks
 from sandbox.elements import with_ids
 from sandbox.signing import trigger_id
 from sandbox.slack_records import (
@@ -53,7 +54,7 @@ class Workspace:
         if self.version != since:
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), seconds)
+            await tasks.within(seconds, self._changed.wait())
 
     # ---- messages -------------------------------------------------------------------------
 

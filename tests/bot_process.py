@@ -75,6 +75,7 @@ class BotProcess:
         selected_option_value: str | None = None,
         block_id: str = "b1",
         selected_options: list[str] | None = None,
+        select_type: str = "static_select",
     ) -> httpx.Response:
         """Press a button (or pick a select option); response_url as in post_command."""
         body = block_action(
@@ -87,6 +88,7 @@ class BotProcess:
             selected_option_value=selected_option_value,
             block_id=block_id,
             selected_options=selected_options,
+            select_type=select_type,
         )
         return self.post_signed(body)
 

@@ -19,24 +19,36 @@ START_TIMEOUT = 10.0
 
 
 class RedisProcess:
-    """One redis-server on 127.0.0.1:`port`; `restart` brings it back on the same port and dir.
+    """One redis-server on 127.0.0.1:`port`; `restart` brings it back on the same port and dir;
+    `extra` arguments are appended (e.g. `--replicaof host port`); with `password`, clients
+    must authenticate (`url` carries it).
 
     With `durable`, the server keeps an append-only file fsynced on every write (`appendfsync
     always`) in `workdir`, so what it held is there again after a restart; without, a restarted
     server is empty."""
 
-    def __init__(self, workdir: Path, *, durable: bool = False, port: int | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        durable: bool = False,
+        port: int | None = None,
+        extra: tuple[str, ...] = (),
+        password: str | None = None,
+    ) -> None:
         exe = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(exe).is_file():
             pytest.fail("redis-server is not installed (apt-get install redis-server)")
-        self.exe, self.workdir, self.durable = exe, workdir, durable
+        self.exe, self.workdir, self.durable, self.extra = exe, workdir, durable, extra
+        self.password = password
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
         workdir.mkdir(parents=True, exist_ok=True)
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     @property
     def log_path(self) -> Path:
@@ -51,6 +63,8 @@ class RedisProcess:
             *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
             *persistence,
             *("--dir", str(self.workdir), "--maxmemory-policy", "noeviction"),
+            *(("--requirepass", self.password) if self.password else ()),
+            *self.extra,
         ]
 
     def answers(self) -> bool:

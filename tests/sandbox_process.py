@@ -29,6 +29,7 @@ class SandboxProcess:
     process: subprocess.Popen[bytes]
     stdout: Path
     stderr: Path
+    platform: str = "achievers"  # the one it started on
 
     def lines(self) -> list[str]:
         """What it printed on stdout so far."""

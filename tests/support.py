@@ -76,13 +76,14 @@ def block_action(
     selected_option_value: str | None = None,
     block_id: str = "b1",
     selected_options: list[str] | None = None,
+    select_type: str = "static_select",
 ) -> bytes:
     """The form body (`payload=<json>`) Slack posts when a button or select is used."""
     action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "value": value}
     action |= {"type": "button", "action_ts": f"{time.time():.6f}"}
     if selected_option_value is not None:
         action = {k: v for k, v in action.items() if k != "value"}
-        action |= {"type": "static_select", "selected_option": {"value": selected_option_value}}
+        action |= {"type": select_type, "selected_option": {"value": selected_option_value}}
     if selected_options is not None:
         action = {k: v for k, v in action.items() if k != "value"}
         action |= {

@@ -152,6 +152,40 @@ async def test_slack_fake_speaks_slack_sdk(fake_slack: FakeSlack) -> None:
     assert await _slack_error(wrong.auth_test()) == "invalid_auth"
 
 
+async def test_slack_fake_reads_messages_and_completes_steps_as_slack_does(
+    fake_slack: FakeSlack,
+) -> None:
+    client = AsyncWebClient(token="xoxb-test-token", base_url=f"{fake_slack.base_url}/api/")
+    fake_slack.history.add("C1", "1700000001.000100", "parent", user="U_ANA")
+    fake_slack.history.add(
+        "C1", "1700000002.000100", "reply", user="U_BOB", thread_ts="1700000001.000100"
+    )
+    fake_slack.history.add("C1", "1700000003.000100", "later", bot_id="B1")
+    latest = await client.conversations_history(channel="C1", limit=1)
+    assert [m["text"] for m in latest["messages"]] == ["later"] and latest["has_more"]
+    assert latest["messages"][0]["subtype"] == "bot_message"
+    at = await client.conversations_history(
+        channel="C1", latest="1700000001.000100", inclusive=True, limit=1
+    )
+    assert [m["user"] for m in at["messages"]] == ["U_ANA"]  # replies are not in the history
+    thread = await client.conversations_replies(
+        channel="C1", ts="1700000002.000100", oldest="1700000002.000100", inclusive=True, limit=2
+    )
+    assert [m["text"] for m in thread["messages"]] == ["parent", "reply"]
+    link = await client.chat_getPermalink(channel="C1", message_ts="1700000002.000100")
+    assert link["permalink"] == "https://fake-team.slack.com/archives/C1/p1700000002000100"
+    assert await _slack_error(client.conversations_history(channel="C9")) == "channel_not_found"
+    assert await _slack_error(client.conversations_replies(channel="C1", ts="1.2")) == (
+        "thread_not_found"
+    )
+    fake_slack.step_tokens.add("xwfp-step")
+    step = AsyncWebClient(token="xwfp-step", base_url=client.base_url)
+    await step.functions_completeSuccess(function_execution_id="Fx1", outputs={"a": "b"})
+    await step.functions_completeError(function_execution_id="Fx2", error="nope")
+    assert fake_slack.calls("functions.completeSuccess")[0]["outputs"] == {"a": "b"}
+    assert fake_slack.tokens("functions.completeError") == ["xwfp-step"]
+
+
 async def test_response_url_records_webhook_posts(fake_slack: FakeSlack) -> None:
     webhook = AsyncWebhookClient(fake_slack.response_url("k1"))
     answer = await webhook.send(text="done", replace_original=True)

@@ -8,7 +8,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import httpx
 import pytest
@@ -17,7 +17,15 @@ from tests.fakes import FakeCultureAmp, FakeKazoo, FakeSevenGeese
 from tests.fakes.server_data import PlatformFake
 from tests.fakes.sevengeese import s256
 
-SG = ("sg-client", "sg-secret")
+SG = ("sg-client", "Kudos+Bridge/s3cret%21==")  # changed by RFC 6749 §2.3.1 encoding
+
+
+def basic(client_id: str, secret: str) -> tuple[str, str]:
+    """HTTP Basic credentials as RFC 6749 §2.3.1 has a client send them: form-encoded first."""
+    return quote_plus(client_id, safe=""), quote_plus(secret, safe="")
+
+
+SG_BASIC = basic(*SG)
 KZ = {"client_id": "kz-client", "client_secret": "kz-secret"}
 ENTITY = "8ed17dce-9eca-4383-a9e1-54f82c362b6d"
 EMPLOYEES_READ = f"target-entity:{ENTITY}:employees-read"
@@ -62,7 +70,7 @@ def kazoo() -> Iterator[FakeKazoo]:
 @pytest.fixture
 def cultureamp() -> Iterator[FakeCultureAmp]:
     """Culture Amp with no employees yet."""
-    fake = FakeCultureAmp("ca-client", "ca-secret", entity_id=ENTITY)
+    fake = FakeCultureAmp("ca:client", "ca+secret/%21=", entity_id=ENTITY)
     with fake.serving():
         yield fake
 
@@ -85,7 +93,7 @@ def _ok(r: httpx.Response) -> Body:
 def _geese_tokens(fake: FakeSevenGeese, scope: str = "all") -> Body:
     code = _authorize(fake, "/o/authorize/", scope=scope)["code"][0]
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": fake.redirect_uri}
-    return _ok(HTTP.post(f"{fake.base_url}/o/token/", data=form, auth=SG))
+    return _ok(HTTP.post(f"{fake.base_url}/o/token/", data=form, auth=SG_BASIC))
 
 
 def _kazoo_tokens(fake: FakeKazoo) -> Body:
@@ -97,7 +105,7 @@ def _kazoo_tokens(fake: FakeKazoo) -> Body:
 
 def _cultureamp_token(fake: FakeCultureAmp, scope: str = EMPLOYEES_READ) -> str:
     form = {"grant_type": "client_credentials", "scope": scope}
-    auth = (fake.client_id, fake.client_secret)
+    auth = basic(fake.client_id, fake.client_secret)
     answer = _ok(HTTP.post(f"{fake.base_url}/v1/oauth2/token", data=form, auth=auth))
     return str(answer["access_token"])
 
@@ -151,6 +159,7 @@ def test_authorize_denies_and_checks_redirect_uri(
 
 CLIENT_AUTH: dict[str, tuple[str, int, str | None]] = {
     "form + basic": ("basic", 200, None),
+    "basic, not form-encoded first": ("raw basic", 401, "invalid_client"),
     "form + body credentials": ("body", 200, None),
     "json body": ("json", 400, "invalid_request"),
     "wrong secret": ("wrong", 401, "invalid_client"),
@@ -164,7 +173,9 @@ def _token_call(fake: PlatformFake, path: str, form: dict[str, str], how: str) -
     if how in ("body", "none"):
         body = {"client_id": creds[0], "client_secret": creds[1]} if how == "body" else {}
         return HTTP.post(url, data=form | body)
-    auth = (creds[0], "nope") if how == "wrong" else creds
+    if how == "raw basic":
+        return HTTP.post(url, data=form, auth=creds)
+    auth = basic(creds[0], "nope") if how == "wrong" else basic(*creds)
     if how == "json":
         return HTTP.post(url, json=form, auth=auth)
     return HTTP.post(url, data=form, auth=auth)
@@ -229,16 +240,16 @@ def test_geese_code_exchange_checks_pkce_and_redirect(geese: FakeSevenGeese, cas
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": geese.redirect_uri}
     form["code_verifier"] = VERIFIER
     sent = {k: v for k, v in (form | change).items() if v is not None}
-    r = HTTP.post(f"{geese.base_url}/o/token/", data=sent, auth=SG)
+    r = HTTP.post(f"{geese.base_url}/o/token/", data=sent, auth=SG_BASIC)
     assert r.status_code == status and r.json().get("error") in (None, "invalid_grant")
-    again = HTTP.post(f"{geese.base_url}/o/token/", data=form, auth=SG)
+    again = HTTP.post(f"{geese.base_url}/o/token/", data=form, auth=SG_BASIC)
     assert (again.status_code, again.json()["error"]) == (400, "invalid_grant")  # single use
 
 
 def test_geese_refresh_rotates_and_reuse_revokes_the_family(geese: FakeSevenGeese) -> None:
     def refresh(token: str) -> httpx.Response:
         form = {"grant_type": "refresh_token", "refresh_token": token}
-        return HTTP.post(f"{geese.base_url}/o/token/", data=form, auth=SG)
+        return HTTP.post(f"{geese.base_url}/o/token/", data=form, auth=SG_BASIC)
 
     def me(tokens: Body) -> int:
         headers = _bearer(tokens["access_token"])

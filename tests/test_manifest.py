@@ -14,9 +14,11 @@ import yaml
 from starlette.routing import Route
 
 from bot.app import build_app
+from bot.doctor.slack_check import BOT_SCOPES
 from bot.services import build_services
 from bot.settings import Settings
-from handlers import kit
+from handlers import kit, step_values, workflow_step
+from tests.fakes.slack import GRANTED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"
@@ -60,6 +62,13 @@ def test_commands_escape_mentions_and_scopes_cover_what_the_bot_calls() -> None:
     assert manifest()["settings"]["interactivity"]["is_enabled"] is True
 
 
+def test_type_ahead_menus_load_their_options_from_the_events_route() -> None:
+    """Slack posts `block_suggestion` to the options load URL: the route serving the rest."""
+    interactivity = manifest()["settings"]["interactivity"]
+    assert interactivity["message_menu_options_url"] == interactivity["request_url"]
+    assert urlsplit(interactivity["message_menu_options_url"]).path == "/slack/events"
+
+
 def test_every_manifest_url_is_a_route_the_app_serves() -> None:
     settings = Settings.model_validate({"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"})
     app = build_app(build_services(settings))
@@ -76,3 +85,32 @@ def test_home_tab_its_event_and_the_shortcuts_match_the_handlers() -> None:
     assert "app_home_opened" in manifest()["settings"]["event_subscriptions"]["bot_events"]
     shortcuts = {s["type"]: s["callback_id"] for s in features["shortcuts"]}
     assert shortcuts == {"global": kit.GLOBAL_SHORTCUT, "message": kit.MESSAGE_SHORTCUT}
+
+
+def test_reactions_and_the_workflow_step_are_declared_as_the_handlers_expect() -> None:
+    settings, scopes = manifest()["settings"], set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert {"reaction_added", "function_executed"} <= set(
+        settings["event_subscriptions"]["bot_events"]
+    )
+    assert {"reactions:read", "channels:history", "groups:history"} <= scopes
+    assert settings["function_runtime"] == "remote"
+    assert (
+        settings["org_deploy_enabled"] is True
+    )  # Slack takes `functions` only from org-ready apps
+    step = manifest()["functions"][workflow_step.STEP]
+    inputs = step["input_parameters"]
+    assert set(inputs) == {"recipients", "message", "value", "giver"}
+    assert inputs["giver"]["type"] == "slack#/types/user_context"
+    assert inputs["recipients"]["items"]["type"] == "slack#/types/user_id"
+    assert set(step["output_parameters"]) == {"recognition_id", "recognition_link"}
+    menu = inputs["value"]["dynamic_options"]
+    assert menu["function"] == f"#/functions/{step_values.VALUES_STEP}"
+    values = manifest()["functions"][step_values.VALUES_STEP]
+    assert values["output_parameters"]["options"]["type"] == "slack#/types/options_select"
+    assert set(menu["inputs"]) == set(values["input_parameters"]) == {"builder"}
+
+
+def test_the_scopes_doctor_checks_are_the_manifests() -> None:
+    """`python -m bot doctor` checks the token for exactly these; the Slack fake grants them."""
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert scopes == BOT_SCOPES == set(GRANTED_SCOPES)

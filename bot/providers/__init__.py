@@ -40,6 +40,10 @@ class Registry(Shared):
     def names(self) -> list[str]:
         return list(self._platforms)
 
+    def use_as_default(self, name: str) -> None:
+        """Make an enabled platform the default (the sandbox page's platform switch)."""
+        self._default = self.get(name).spec.name
+
     def others(self, name: str) -> list[Platform]:
         return [platform for key, platform in self._platforms.items() if key != name]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import LockError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.crypto import TokenCipher
@@ -37,6 +37,21 @@ class RedisBase(Shared):
             return bool(await self._call(self._redis.ping()))
         except StoreUnavailable:
             return False
+
+    async def server_version(self) -> str:
+        info = await self._call(self._redis.info("server"))
+        return str(info.get("redis_version", "unknown"))
+
+    async def server_setting(self, name: str) -> str | None:
+        """CONFIG GET `name`; None where CONFIG is refused (renamed or denied on managed Redis)."""
+        try:
+            found = await self._redis.config_get(name)
+        except ResponseError:
+            return None
+        except (RedisError, OSError) as error:
+            raise StoreUnavailable() from error
+        value = found.get(name)
+        return None if value is None else str(value)
 
     @asynccontextmanager
     async def locked(self, name: str, wait: float = keys.LOCK_WAIT) -> AsyncIterator[None]:

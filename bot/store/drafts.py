@@ -17,6 +17,11 @@ class Drafts(RedisBase):
         key = keys.event_key(event_id)
         return bool(await self._call(self._redis.set(key, "1", nx=True, ex=keys.EVENT_TTL)))
 
+    async def first_reaction(self, team_id: str, user_id: str, channel_id: str, ts: str) -> bool:
+        """True the first time this person reacts to start a recognition of this message."""
+        key = keys.reaction_key(team_id, user_id, channel_id, ts)
+        return bool(await self._call(self._redis.set(key, "1", nx=True, ex=keys.REACTION_TTL)))
+
     async def put_draft(self, draft: Draft) -> None:
         key = keys.draft_key(draft.team_id, draft.user_id, draft.id)
         await self._set(key, draft.model_dump_json(), keys.DRAFT_TTL)

@@ -10,6 +10,7 @@ STATE_TTL = 600
 DRAFT_TTL = 3600
 UNCONFIRMED_TTL = 3600
 INTENT_TTL = 7 * 24 * 3600
+REACTION_TTL = 600  # a second reaction on the same message by the same person gives nothing
 EVENT_TTL = 900  # Slack retries an event for a few minutes; remember ids well beyond that
 VALUES_TTL = 600  # a platform's values change rarely; a user's list is re-read after this
 RECIPIENT_TTL = 3600  # Slack user → platform person; also dropped when a delivery fails
@@ -100,3 +101,7 @@ TOKEN_PATTERNS = (f"{PREFIX}:link:*", f"{PREFIX}:apptoken:*")  # every sealed re
 OUTBOX = f"{PREFIX}:outbox"  # a Redis Stream of intent ids
 OUTBOX_GROUP = "delivery"
 WORKERS = f"{PREFIX}:workers"  # worker name → last heartbeat (sorted set)
+
+
+def reaction_key(team_id: str, user_id: str, channel_id: str, ts: str) -> str:
+    return f"{PREFIX}:reacted:{team_id}:{user_id}:{channel_id}:{ts}"

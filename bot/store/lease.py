@@ -1,12 +1,18 @@
-"""A Redis lock held for as long as its holder lives: a short TTL, renewed by a watchdog task.
+"""A Redis lock held while its holder lives, and never past the deadline it carries.
 
-A holder that dies (killed, or cut off from Redis) loses the lock within one TTL; one that is
-merely slow keeps it, however long its work takes (callers bound the work themselves)."""
+A short TTL renewed by a background task: a holder that dies (killed, or cut off from Redis) loses
+the lock within one TTL. A holder that runs on loses it at its deadline: no renewal sets a TTL
+beyond it, and the renewal loop ends there by itself, so even a renewal task that lost its
+cancellation (see bot/tasks.py) cannot keep the lock. The lock's value names the deadline, so any
+process can tell a lock that should be gone (the consumer's watchdog reads it)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -14,6 +20,7 @@ from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
+from bot import tasks
 from bot.errors import Busy, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -21,31 +28,50 @@ RENEWALS_PER_TTL = 3  # a renewal may fail twice (a Redis blip) before the lock 
 
 
 @asynccontextmanager
-async def held(redis: Redis, key: str, ttl: float) -> AsyncIterator[None]:
-    """Hold `key` without waiting (`Busy` if someone else holds it), renewed every ttl/3."""
-    lock = redis.lock(key, timeout=ttl)
+async def held(redis: Redis, key: str, ttl: float, lease: float) -> AsyncIterator[None]:
+    """Hold `key` without waiting (`Busy` if someone else holds it) for at most `lease` seconds,
+    renewed every ttl/3 meanwhile. The caller bounds its work to the lease itself."""
+    ends = time.monotonic() + lease
+    lock = redis.lock(key, timeout=min(ttl, lease))
     try:
-        acquired = await lock.acquire(blocking=False)
+        acquired = await lock.acquire(blocking=False, token=token(time.time() + lease))
     except (RedisError, OSError) as error:
         raise StoreUnavailable() from error
     if not acquired:
         raise Busy()
-    watchdog = asyncio.create_task(_renew(lock, ttl / RENEWALS_PER_TTL))
+    renewing = asyncio.create_task(_renew(lock, ttl, ends), name=f"renew {key}")
     try:
         yield
     finally:
-        watchdog.cancel()
-        await asyncio.gather(watchdog, return_exceptions=True)
+        await tasks.stop(renewing)
         with suppress(LockError, RedisError, OSError):
             await lock.release()  # an expired lock is already released
 
 
-async def _renew(lock: Lock, every: float) -> None:
-    """Reset the lock's TTL until cancelled; stop if it was lost (it lapsed meanwhile)."""
-    while True:
-        await asyncio.sleep(every)
+def token(deadline: float) -> str:
+    """A lock value unique to its holder that names its deadline (Unix time)."""
+    return f"{secrets.token_hex(8)}@{deadline:.3f}"
+
+
+def deadline_of(value: bytes | str) -> float:
+    """The deadline a lock's value names; infinity for a lock that names none."""
+    text = value.decode() if isinstance(value, bytes) else value
+    try:
+        return float(text.rpartition("@")[2])
+    except ValueError:
+        return math.inf
+
+
+async def _renew(lock: Lock, ttl: float, ends: float) -> None:
+    """Reset the TTL to what is left of the lease (at most `ttl`) until `ends` (monotonic), then
+    stop by itself; stop too if the lock was lost (it lapsed meanwhile)."""
+    while (left := ends - time.monotonic()) > 0:
+        await asyncio.sleep(min(ttl / RENEWALS_PER_TTL, left))
+        left = ends - time.monotonic()
+        if left <= 0:
+            return
         try:
-            await lock.reacquire()
+            await lock.extend(min(ttl, left), replace_ttl=True)
         except LockNotOwnedError:
             log.warning("a delivery lock lapsed while its holder was still running")
             return

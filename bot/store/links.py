@@ -11,16 +11,30 @@ from bot.store import keys, scripts
 from bot.store.base import RedisBase
 
 
+def _state_owner(key: str) -> Owner:
+    """A state's record opens only under its own key."""
+    return Owner(keys.APP, key, "state")
+
+
 class Links(RedisBase):
     """Everything secret: sealed with the owner inside before it reaches Redis."""
 
     async def put_state(self, state: str, pending: PendingLink) -> None:
-        await self._set(keys.state_key(state), pending.model_dump_json(), keys.STATE_TTL)
+        """Sealed like a token: it holds the prompt's response_url, a bearer capability."""
+        key = keys.state_key(state)
+        blob = self._cipher.seal(_state_owner(key), json.loads(pending.model_dump_json()))
+        await self._set(key, blob, keys.STATE_TTL)
 
     async def take_state(self, state: str) -> PendingLink | None:
-        """Consume a state once, atomically: a second call gets None."""
-        raw = await self._take(keys.state_key(state))
-        return None if raw is None else PendingLink.model_validate_json(raw)
+        """Consume a state once, atomically: a second call (or a record no key opens) gets None."""
+        key = keys.state_key(state)
+        blob = await self._take(key)
+        if blob is None:
+            return None
+        try:
+            return PendingLink.model_validate(self._cipher.open(_state_owner(key), blob))
+        except TokenUnreadable:
+            return None
 
     async def save_link(self, owner: Owner, link: Link) -> None:
         """An active link is kept until unlinked; one awaiting confirmation for an hour."""
@@ -91,6 +105,24 @@ class Links(RedisBase):
                     continue
                 rotated += await self._call(self._redis.eval(scripts.SWAP, 1, key, blob, fresh))
         return rotated, dropped
+
+    async def sample_tokens(self, limit: int) -> tuple[int, int]:
+        """(opened, unreadable) among up to `limit` sealed records: do the keys still open them?
+        Nothing is changed (`rotate-keys` is what removes the unreadable)."""
+
+        async def sample() -> list[bytes]:
+            blobs: list[bytes] = []
+            for pattern in keys.TOKEN_PATTERNS:
+                async for key in self._redis.scan_iter(match=pattern, count=100):
+                    if len(blobs) >= limit:
+                        return blobs
+                    blob = await self._redis.get(key)
+                    blobs += [] if blob is None else [blob]
+            return blobs
+
+        blobs: list[bytes] = await self._call(sample())
+        opened = sum(1 for blob in blobs if self._cipher.opens(blob))
+        return opened, len(blobs) - opened
 
     async def _token_keys(self) -> list[str]:
         """The key of every sealed record (a SCAN: Redis is never blocked)."""

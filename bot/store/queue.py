@@ -50,6 +50,10 @@ return {0}
 """
 
 
+def _delivery_lock(intent_id: str) -> str:
+    return keys.lock_key(f"deliver:{intent_id}")
+
+
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
@@ -160,10 +164,16 @@ class Queue(RedisBase):
         return False
 
     @asynccontextmanager
-    async def delivering(self, intent_id: str, ttl: float) -> AsyncIterator[None]:
-        """The intent's delivery lock (`Busy` if taken), renewed while its holder runs."""
-        async with lease.held(self._redis, keys.lock_key(f"deliver:{intent_id}"), ttl):
+    async def delivering(self, intent_id: str, ttl: float, until: float) -> AsyncIterator[None]:
+        """The intent's delivery lock (`Busy` if taken), renewed while its holder runs, for
+        `until` seconds at most."""
+        async with lease.held(self._redis, _delivery_lock(intent_id), ttl, until):
             yield
+
+    async def delivery_deadline(self, intent_id: str) -> float | None:
+        """When the intent's delivery lock should be gone (Unix time), None if it is gone."""
+        value = await self._call(self._redis.get(_delivery_lock(intent_id)))
+        return None if value is None else lease.deadline_of(value)
 
     async def outbox_group(self) -> None:
         """Create the consumer group (and the stream) unless they exist."""

@@ -23,4 +23,7 @@ export const api = {
   close: (user, viewId) => post("/sandbox/close", { user, view_id: viewId }),
   shortcut: (user, body) => post("/sandbox/shortcut", { user, ...body }),
   open: (user, tab) => post("/sandbox/open", { user, tab }),
+  react: (user, ts) => post("/sandbox/react", { user, ts }),
+  platforms: () => fetch("/sandbox/platform").then((response) => response.json()),
+  choosePlatform: (platform) => post("/sandbox/platform", { platform }),
 };

@@ -41,7 +41,13 @@ function messageMenu(message) {
     shortcuts.map((shortcut) => h("button", { type: "button", onclick: () => use(shortcut) }, shortcut.name)));
   const toggle = () => { menu.hidden = !menu.hidden; };
   const more = h("button", { type: "button", class: "msg-more", "aria-label": "More actions", onclick: toggle }, "⋯");
-  return h("div", { class: "msg-tools" }, more, menu);
+  const react = async () => {
+    const answer = await api.react(app.me, message.ts);
+    if (!answer.ok) toast(`The app didn't answer: ${answer.error}`);
+  };
+  const clap = h("button", { type: "button", class: "msg-react", title: `React with :${app.directory.reaction}:`,
+    "aria-label": `React with ${app.directory.reaction}`, onclick: react }, "👏");
+  return h("div", { class: "msg-tools" }, clap, more, menu);
 }
 
 function messageNode(message) {
@@ -177,6 +183,20 @@ function setUp() {
   }));
 }
 
+// The platform switch: which simulated platform /recognize and /kudos link use.
+async function setUpPlatforms() {
+  const { platforms, platform } = await api.platforms();
+  const select = $("platform");
+  select.append(...platforms.map((p) => h("option", { value: p.name, text: p.display_name })));
+  select.value = platform;
+  select.addEventListener("change", async () => {
+    const answer = await api.choosePlatform(select.value);
+    if (!answer.ok) { toast(`Not switched: ${answer.error}`); return; }
+    const chosen = platforms.find((p) => p.name === answer.platform);
+    toast(`Now on ${chosen.display_name}: /recognize and /kudos link use it.`);
+  });
+}
+
 async function boot() {
   app.directory = await api.workspace();
   const { bot, channel } = app.directory;
@@ -185,6 +205,7 @@ async function boot() {
   app.people.set(channel.id, { ...channel });
   app.people.set("USLACKBOT", { id: "USLACKBOT", name: "Slackbot", bot: true, avatar: bot.avatar });
   setUp();
+  await setUpPlatforms();
   const saved = localStorage.getItem("sandbox-user");
   if (app.directory.people.some((person) => person.id === saved)) become(saved);
   else $("chooser").hidden = false;

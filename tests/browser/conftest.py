@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
+from sandbox.config import PLATFORMS
 from tests.sandbox_process import SandboxProcess, running_sandbox
 
 CHROMIUM_ARGS = [
@@ -34,9 +35,15 @@ def chromium() -> str:
     return executable
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as running:
+@pytest.fixture(scope="module", params=PLATFORMS)
+def sandbox(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SandboxProcess]:
+    """`python -m bot sandbox --platform <each>`, shared by the module's tests on it."""
+    platform: str = request.param
+    workdir = tmp_path_factory.mktemp(f"sandbox-{platform}")
+    with running_sandbox(workdir, "sandbox", "--platform", platform) as running:
+        running.platform = platform
         yield running
 
 

@@ -1,19 +1,39 @@
-"""The sandbox in a browser: link through the consent page, recognize with Send, see the
-announcement, App Home and the recipient's DM; typed markup shown as text; a declined sign-in;
-the modal with an inline error first. Each test acts as its own person (one shared sandbox)."""
+"""The sandbox in a browser, on each simulated platform (`python -m bot sandbox --platform …`):
+link through the consent page, recognize with Send, see the announcement, App Home and the
+recipient's DM; typed markup shown as text; a declined sign-in; the modal with an inline error
+first; a clap on a message; and the page's platform switch. Each test acts as its own person
+(one sandbox for each platform)."""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.sandbox_process import SandboxProcess
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a platform reads in Slack: its name, what its values are called, and one to pick."""
+
+    name: str
+    value_label: str
+    picked: str
+
+
+SHOWN = {
+    "achievers": Shown("Achievers", "criterion", "Customer Focus"),
+    "sevengeese": Shown("7Geese", "badge", "Customer Love"),
+    "kazoo": Shown("YouEarnedIt", "company value", "Integrity"),
+}
 
 
 def open_as(context: BrowserContext, url: str, name: str) -> Page:
@@ -36,13 +56,13 @@ def message(page: Page, text: str) -> Locator:
     return page.get_by_label("Messages in #general").locator(".msg", has_text=text).last
 
 
-def sign_in(page: Page, context: BrowserContext, name: str, decision: str) -> Page:
+def sign_in(page: Page, context: BrowserContext, name: str, decision: str, on: Shown) -> Page:
     """`/kudos link`, the Link button, and the platform's consent page (a new tab): pick `name`,
     decide. The caller closes the tab (a page left in the background runs slowly)."""
     say(page, "/kudos link")
-    prompt = message(page, "link your Achievers account")
+    prompt = message(page, f"link your {on.name} account")
     with context.expect_page() as opened:
-        prompt.get_by_role("button", name="Link Achievers").click()
+        prompt.get_by_role("button", name=f"Link {on.name}").click()
     consent = opened.value
     expect(
         consent.get_by_role("heading", name="Sign in to continue to Kudos Bridge")
@@ -52,12 +72,12 @@ def sign_in(page: Page, context: BrowserContext, name: str, decision: str) -> Pa
     return consent
 
 
-def link(page: Page, context: BrowserContext, name: str) -> None:
-    consent = sign_in(page, context, name, "Allow")
+def link(page: Page, context: BrowserContext, name: str, on: Shown) -> None:
+    consent = sign_in(page, context, name, "Allow", on)
     expect(consent.get_by_role("heading", name="You're linked")).to_be_visible()
     consent.close()
     page.bring_to_front()
-    expect(message(page, "You're linked")).to_contain_text(f"You're linked to Achievers as {name}")
+    expect(message(page, "You're linked")).to_contain_text(f"You're linked to {on.name} as {name}")
 
 
 def open_app(page: Page, tab: str) -> Locator:
@@ -80,47 +100,50 @@ def save_screenshot(page: Page, tmp_path: Path) -> Path:
 def test_link_recognize_announce_and_home(
     sandbox: SandboxProcess, context: BrowserContext, browser: Browser, tmp_path: Path
 ) -> None:
+    on = SHOWN[sandbox.platform]
     page = open_as(context, sandbox.url, "Ana Lopez")
-    link(page, context, "Ana Lopez")
+    link(page, context, "Ana Lopez", on)
     say(page, "/recognize @bob for the smooth release #teamwork")
     preview = message(page, "Preview")
-    expect(preview).to_contain_text("recognizing @Bob Stone on Achievers")
-    expect(preview).to_contain_text("Criterion: Teamwork")
+    expect(preview).to_contain_text(f"recognizing @Bob Stone on {on.name}")
+    expect(preview).to_contain_text(f"{on.value_label.capitalize()}: Teamwork")
     expect(preview.get_by_role("checkbox", name="Announce it in this channel")).to_be_checked()
     preview.get_by_role("button", name="Send").click()
     expect(message(page, "Recognition sent")).to_contain_text("Recognition sent to @Bob Stone")
     announcement = page.locator(".msg:not(.ephemeral)", has_text="recognized @Bob Stone")
     expect(announcement).to_contain_text("@Ana Lopez recognized @Bob Stone for Teamwork")
-    expect(announcement.get_by_role("link", name="See it on Achievers")).to_be_visible()
-    shot = save_screenshot(page, tmp_path)
-    assert shot.read_bytes().startswith(PNG)
+    expect(announcement.get_by_role("link", name=f"See it on {on.name}")).to_be_visible()
+    if sandbox.platform == "achievers":  # the README's picture
+        assert save_screenshot(page, tmp_path).read_bytes().startswith(PNG)
     home = open_app(page, "Home")
-    expect(home).to_contain_text("Achievers: linked as Ana Lopez (ana@example.com)")
+    expect(home).to_contain_text(f"{on.name}: linked as Ana Lopez (ana@example.com)")
     expect(home.get_by_role("button", name="Unlink")).to_be_visible()
     expect(home).to_contain_text("Carl Diaz → Ana Lopez")
     bob = open_as(browser.new_context(), sandbox.url, "Bob Stone")  # another person, elsewhere
     dm = open_app(bob, "Messages")
-    expect(dm).to_contain_text("@Ana Lopez recognized you on Achievers for Teamwork")
+    expect(dm).to_contain_text(f"@Ana Lopez recognized you on {on.name} for Teamwork")
     bob.context.close()
 
 
 def test_modal_shows_the_inline_error_then_sends(
     sandbox: SandboxProcess, context: BrowserContext
 ) -> None:
+    on = SHOWN[sandbox.platform]
     page = open_as(context, sandbox.url, "Dana Kim")
     say(page, "<b>shown as typed</b> thanks @carl")
     typed = message(page, "shown as typed")
     expect(typed).to_contain_text("<b>shown as typed</b> thanks @Carl Diaz")
     expect(typed.locator(".mrkdwn b")).to_have_count(0)
-    consent = sign_in(page, context, "Dana Kim", "Deny")
+    consent = sign_in(page, context, "Dana Kim", "Deny", on)
     expect(consent.get_by_role("heading", name="Nothing was linked")).to_be_visible()
     consent.close()
     page.bring_to_front()
     expect(message(page, "Linking didn't work")).to_contain_text("cancelled")
-    link(page, context, "Dana Kim")
+    link(page, context, "Dana Kim", on)
     say(page, "/recognize")
     form = page.get_by_role("dialog", name="Give recognition")
-    form.get_by_role("combobox", name="Pick a criterion").select_option(label="Customer Focus")
+    picker = form.get_by_role("combobox", name=f"Pick a {on.value_label}")
+    picker.select_option(label=on.picked)
     form.get_by_role("button", name="Dana Kim").click()
     form.get_by_label("Why").fill("You turned the escalation around in a day.")
     form.get_by_role("button", name="Send").click()
@@ -132,5 +155,40 @@ def test_modal_shows_the_inline_error_then_sends(
     form.get_by_role("button", name="Send").click()
     expect(form).to_be_hidden()
     announcement = page.locator(".msg:not(.ephemeral)", has_text="@Dana Kim recognized")
-    expect(announcement).to_contain_text("@Dana Kim recognized @Bob Stone for Customer Focus")
+    expect(announcement).to_contain_text(f"@Dana Kim recognized @Bob Stone for {on.picked}")
     expect(open_app(page, "Messages")).to_contain_text("Recognition sent to @Bob Stone")
+
+
+def test_a_clap_on_a_message_previews_a_recognition_of_its_author(
+    sandbox: SandboxProcess, context: BrowserContext
+) -> None:
+    on = SHOWN[sandbox.platform]
+    page = open_as(context, sandbox.url, "Carl Diaz")
+    link(page, context, "Carl Diaz", on)
+    assert sandbox.say("U0DANA", "closed the Initech renewal").json()["ok"]
+    said = message(page, "closed the Initech renewal")
+    said.hover()
+    said.get_by_role("button", name="React with clap").click()
+    preview = page.locator(".msg.ephemeral", has_text="recognizing @Dana Kim")
+    expect(preview).to_contain_text("For this message: https://")
+    picker = preview.get_by_role("combobox", name=f"Pick a {on.value_label}")
+    picker.select_option(label=on.picked)
+    chosen = message(page, f"{on.value_label.capitalize()}: {on.picked}")
+    chosen.get_by_role("button", name="Send").click()
+    expect(message(page, "Recognition sent")).to_contain_text("Recognition sent to @Dana Kim")
+
+
+@pytest.mark.parametrize("sandbox", ["achievers"], indirect=True)
+def test_the_page_switches_platform(sandbox: SandboxProcess, context: BrowserContext) -> None:
+    page = open_as(context, sandbox.url, "Carl Diaz")
+    switch = page.get_by_role("combobox", name="Platform")
+    expect(switch).to_have_value("achievers")
+    try:
+        switch.select_option(label="YouEarnedIt")
+        expect(page.get_by_role("status")).to_contain_text("Now on YouEarnedIt")
+        say(page, "/kudos link")
+        prompt = message(page, "link your YouEarnedIt account")
+        expect(prompt.get_by_role("button", name="Link YouEarnedIt")).to_be_visible()
+    finally:
+        switch.select_option("achievers")  # the next test on this sandbox starts on Achievers
+    expect(page.get_by_role("status")).to_contain_text("Now on Achievers")

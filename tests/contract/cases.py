@@ -8,6 +8,9 @@ from typing import Any
 
 from tests.fakes import FakeAchievers, FakeCultureAmp, FakeKazoo, FakeSevenGeese
 
+CLIENT_ID = "kudos-bridge"
+# RFC 6749 §2.3.1 form-encodes the secret before HTTP Basic: "+", "/", "%" and "=" all change.
+CLIENT_SECRET = "Kudos+Bridge/s3cret%21=="
 PEOPLE = [
     ("1001", "Ana", "Lopez", "ana@example.com"),
     ("1002", "Bob", "Stone", "bob@example.com"),
@@ -30,7 +33,7 @@ class Case:
 
 
 def _achievers() -> FakeAchievers:
-    fake = FakeAchievers("client", "secret")
+    fake = FakeAchievers(CLIENT_ID, CLIENT_SECRET)
     for person in PEOPLE:
         fake.add_member(*person)
     return fake
@@ -43,7 +46,7 @@ def _people(fake: Any) -> Any:
 
 
 def _cultureamp() -> FakeCultureAmp:
-    fake = FakeCultureAmp("client", "secret", "ent-1")
+    fake = FakeCultureAmp(CLIENT_ID, CLIENT_SECRET, "ent-1")
     fake.add_employees(250)
     _people(fake)
     return fake
@@ -53,14 +56,14 @@ CASES = [
     Case("achievers", _achievers, listing=("/api/v5/users", {"pageSize": "2"})),
     Case(
         "sevengeese",
-        lambda: _people(FakeSevenGeese("client", "secret")),
+        lambda: _people(FakeSevenGeese(CLIENT_ID, CLIENT_SECRET)),
         rotates=True,
         listing=("/api/v/2.0/recognitions/", {"limit": "2"}),
         sent=3,
     ),
     Case(
         "kazoo",
-        lambda: _people(FakeKazoo("client", "secret")),
+        lambda: _people(FakeKazoo(CLIENT_ID, CLIENT_SECRET)),
         rotates=True,
         listing=("/api/v3/users", {"page_size": "2"}),
     ),

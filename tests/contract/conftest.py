@@ -19,7 +19,7 @@ from bot.providers import Platform, Registry, build_registry
 from bot.settings import Settings
 from bot.store import Store
 from bot.tokens import Tokens
-from tests.contract.cases import CASES, Case
+from tests.contract.cases import CASES, CLIENT_ID, CLIENT_SECRET, Case
 
 REDIRECT = "https://kudos.example.test/oauth/{}/callback"
 ANA = Owner("T1", "U_ANA", "")
@@ -91,8 +91,8 @@ def served(case: Case) -> Iterator[Any]:
 async def wired(case: Case, served: Any, redis_url: str) -> AsyncIterator[Wired]:
     client = {
         "base_url": served.base_url,
-        "client_id": "client",
-        "client_secret": "secret",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
         **case.extra_settings,
     }
     settings = Settings.model_validate(

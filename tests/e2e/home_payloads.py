@@ -3,7 +3,6 @@ tab's buttons (`block_actions` from a view: no response_url, a `view` object ins
 
 from __future__ import annotations
 
-import itertools
 import json
 import secrets
 import time
@@ -13,31 +12,14 @@ from urllib.parse import urlencode
 import httpx
 
 from tests.bot_process import BotProcess
+from tests.e2e.event_payloads import envelope
 from tests.support import sign
-
-_event_ids = itertools.count(1)
 
 
 def home_opened(user_id: str, *, tab: str = "home", team_id: str = "T1") -> bytes:
     """The Events API envelope of `app_home_opened` (the Messages tab sends it too)."""
-    now = int(time.time())
-    envelope = {
-        "token": "deprecated-verification-token",
-        "type": "event_callback",
-        "team_id": team_id,
-        "api_app_id": "A_KUDOS",
-        "event_id": f"Ev{next(_event_ids):08d}{secrets.token_hex(2).upper()}",
-        "event_time": now,
-        "authorizations": [{"team_id": team_id, "user_id": "U_BOT", "is_bot": True}],
-        "event": {
-            "type": "app_home_opened",
-            "user": user_id,
-            "channel": "D1",
-            "tab": tab,
-            "event_ts": f"{now}.000100",
-        },
-    }
-    return json.dumps(envelope).encode()
+    event = {"type": "app_home_opened", "user": user_id, "channel": "D1", "tab": tab}
+    return envelope(event, team_id)
 
 
 def home_view(blocks: list[dict[str, Any]], team_id: str = "T1") -> dict[str, Any]:

@@ -96,6 +96,8 @@ def _entry(element: Json, answers: Json) -> Json:
         wanted = None if given is ... else given
         chosen = [o for o in element["options"] if o["value"] == wanted]
         return {"type": kind, "selected_option": chosen[0] if chosen else None}
+    if kind == "external_select":  # no options in the view: the answer is the option picked
+        return {"type": kind, "selected_option": None if given is ... else given}
     if kind == "plain_text_input":
         return {"type": kind, "value": element.get("initial_value") if given is ... else given}
     if kind == "checkboxes":
@@ -123,3 +125,19 @@ def view_submission(view: Json, user_id: str, *, team_id: str = "T1", **answers:
     }
     payload = _envelope("view_submission", user_id, team_id)
     return payload | {"trigger_id": trigger_id(), "view": submitted, "response_urls": []}
+
+
+def block_suggestion(
+    user_id: str, action_id: str, block_id: str, typed: str, *, view: Json | None = None
+) -> Json:
+    """What Slack sends as someone types into an external select: in a message (the preview)
+    or, given `view`, in a modal."""
+    payload = _envelope("block_suggestion", user_id, "T1")
+    payload |= {"action_id": action_id, "block_id": block_id, "value": typed}
+    if view is not None:
+        return payload | {"container": {"type": "view", "view_id": "VMODAL"}, "view": view}
+    container = {"type": "message", "message_ts": f"{time.time():.6f}", "channel_id": "C1"}
+    return payload | {
+        "container": container | {"is_ephemeral": True},
+        "channel": {"id": "C1", "name": "general"},
+    }

@@ -246,3 +246,26 @@ def test_confirming_in_the_dm_updates_home(launch: Launch, fake_kazoo: FakeKazoo
     assert "You're linked to YouEarnedIt as Ana Lopez" in confirmed["text"]
     after = publish_to(bot.slack, "U_ANA", seen, "linked as Ana Lopez")
     assert buttons(after) == [(GIVE, None), (HOME_UNLINK, "kazoo")]
+
+
+def test_a_link_that_expired_for_good_says_so_with_a_link_button(
+    bot: BotProcess, fake_achievers: FakeAchievers
+) -> None:
+    fake_achievers.token_lifetime = 3.0  # Achievers issues no refresh token
+    link(bot)
+
+    def expired() -> dict[str, Any] | None:
+        reply: dict[str, Any] = command(bot, "status", name="/kudos")
+        return reply if "expired" in text_of(reply) else None
+
+    reply = wait_until(expired)
+    assert "your link as Ana Lopez has expired" in text_of(reply)
+    assert "linked as" not in text_of(reply).replace("your link as", "")
+    home = open_home(bot, "U_ANA", "your link as Ana Lopez has expired")
+    assert (HOME_LINK, "achievers") in buttons(home) and (HOME_UNLINK, "achievers") not in buttons(
+        home
+    )
+    fake_achievers.token_lifetime = 3600.0
+    again = httpx.get(element(reply["blocks"], "link_open")["url"], follow_redirects=True)
+    assert again.status_code == 200 and "linked to Achievers" in again.text
+    assert "linked as Ana Lopez" in status(bot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import httpx
+import pytest
 import redis
 
 from tests.bot_process import BotProcess
@@ -155,3 +156,16 @@ def test_a_platform_error_is_not_a_cancellation(bot: BotProcess) -> None:
     )
     text = came_back(bot, page, "Achievers refused the sign-in")
     assert "cancelled" not in text and "server_error" not in text and "<script>" not in page.text
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_token_endpoint_that_is_down_offers_the_link_button_again(
+    bot: BotProcess, fake_achievers: FakeAchievers, status: int
+) -> None:
+    fake_achievers.fail_next(status, path=TOKEN_PATH)
+    text = came_back(bot, open_link(bot), "Achievers isn't available right now")
+    assert "did not accept" not in text and "Link button in Slack again" in text
+    told = [r for r in bot.slack.responses("U_ANA") if "Linking didn't work" in r["text"]][-1]
+    assert told["replace_original"] is True
+    again = httpx.get(element(told["blocks"], "link_open")["url"], follow_redirects=True)
+    assert again.status_code == 200 and "linked to Achievers as Ana Lopez" in again.text

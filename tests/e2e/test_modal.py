@@ -258,6 +258,22 @@ def test_an_unlinked_user_gets_the_link_button_instead_of_the_form(
     assert fake_slack.calls("views.update") == []
 
 
+def test_after_linking_from_the_form_a_button_opens_it_again(
+    bot: BotProcess, fake_slack: FakeSlack, fake_achievers: FakeAchievers
+) -> None:
+    post(bot, global_shortcut("U_BOB"))
+    shown = opened(fake_slack)["view"]
+    [button] = [e for b in shown["blocks"] for e in b.get("elements", []) if e.get("url")]
+    fake_achievers.logged_in = "1002"
+    assert httpx.get(button["url"], follow_redirects=True).status_code == 200
+    dm = wait_until(
+        lambda: next(
+            (m for m in posted(fake_slack, 1) if "recognition_give" in json.dumps(m)), None
+        )
+    )
+    assert dm["channel"] == "U_BOB" and "linked to Achievers as Bob" in json.dumps(dm)
+
+
 def test_culture_amp_explains_why_there_is_no_form(launch: Launch, fake_slack: FakeSlack) -> None:
     bot = launch("cultureamp")
     post(bot, global_shortcut("U_ANA"))

@@ -237,3 +237,21 @@ def test_a_rate_limited_send_waits_as_long_as_the_platform_asked(
     assert time.monotonic() - told_at > 2.0  # not at the next claim, 1 s later
     assert len(posts(fake_achievers)) == 2
     assert len(fake_achievers.recognitions) == 1
+
+
+def test_a_sender_whose_response_url_slack_refuses_is_told_by_dm(
+    web: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack, redis_url: str
+) -> None:
+    """The Send request took the outcome (so the consumer stays silent), then Slack refused
+    the response_url it shows it through (404, expired or used up): the sender gets a DM."""
+    link(web)
+    draft = send_preview(web)
+    fake_slack.expire_response_url("U_ANA")
+    assert web.post_action(SEND, draft, "U_ANA").status_code == 200
+    wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"))
+    assert ("U_ANA", "expired_url") in fake_slack.refused()
+    with redis.Redis.from_url(redis_url) as client:  # the consumer is done too
+        wait_until(lambda: client.xpending("kb:outbox", "delivery")["pending"] == 0)
+    assert len(dms_to(fake_slack, "U_ANA", "Recognition sent to")) == 1  # told once
+    assert dms_to(fake_slack, "U_BOB", "")  # the recipient heard
+    assert len(fake_achievers.recognitions) == 1

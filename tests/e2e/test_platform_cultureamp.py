@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
+
 from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, text_of
+from tests.e2e.flows import command, element, next_reply, text_of
 from tests.e2e.platform_flows import OPEN, Launch, lookup
 from tests.fakes import FakeAchievers, FakeCultureAmp
-from tests.support import wait_until
 
 WARMING = "still reading the company directory"
 PAGES = 3  # 252 employees, 100 a page
@@ -18,25 +20,52 @@ def whois(bot: BotProcess, who: str) -> Any:
     return lookup(bot, f"whois <@{who}> cultureamp")
 
 
-def test_whois_reads_the_directory_once(launch: Launch, fake_cultureamp: FakeCultureAmp) -> None:
-    fake_cultureamp.latency = 0.5  # the walk that starts with the bot is still on its first page
+def test_the_first_whois_waits_for_the_directory(
+    launch: Launch, fake_cultureamp: FakeCultureAmp
+) -> None:
+    fake_cultureamp.latency = 1.0  # the walk that starts with the bot takes a few seconds
     bot = launch("cultureamp")
-    assert WARMING in text_of(whois(bot, "U_BOB"))
-    fake_cultureamp.latency = 0.0  # from now on a walk takes milliseconds, so a second one shows
-    wait_until(lambda: fake_cultureamp.employee_requests() >= PAGES)
-
-    def answered() -> Any:
-        reply = whois(bot, "U_BOB")
-        return None if WARMING in text_of(reply) else reply
-
-    card = text_of(wait_until(answered))
+    seen = len(bot.slack.responses("U_ANA"))
+    ack = bot.post_command("/kudos", "whois <@U_BOB> cultureamp", "U_ANA")
+    assert "Looking that up" in ack.text and WARMING not in ack.text
+    card = text_of(next_reply(bot.slack, "U_ANA", seen))  # when the walk has ended
     assert "*Bob Stone*" in card and "bob@example.com" in card and "From Culture Amp" in card
+    assert "first lookup after the bot starts" in card
     assert fake_cultureamp.employee_requests() == PAGES
-    assert "*Ana Lopez*" in text_of(whois(bot, "U_ANA"))  # from another page of the same walk
+    fake_cultureamp.latency = 0.0
+    ana = text_of(whois(bot, "U_ANA"))  # from another page of the same walk
+    assert "*Ana Lopez*" in ana and "first lookup" not in ana
     assert "Dan Moss is not on Culture Amp" in text_of(whois(bot, "U_DAN"))
-    assert "*Bob Stone*" in text_of(whois(bot, "U_BOB"))
     assert fake_cultureamp.employee_requests() == PAGES
     assert fake_cultureamp.grant_counts() == {"client_credentials": 1}
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "check"),
+    [
+        (401, "invalid_client", "CULTUREAMP__CLIENT_ID and CULTUREAMP__CLIENT_SECRET"),
+        (400, "invalid_scope", "CULTUREAMP__ENTITY_ID is the id of your Culture Amp account"),
+        (503, "temporarily_unavailable", "reachable from the bot at CULTUREAMP__BASE_URL"),
+    ],
+)
+def test_a_failed_walk_says_what_the_admin_should_check(
+    launch: Launch, fake_cultureamp: FakeCultureAmp, status: int, error: str, check: str
+) -> None:
+    body = json.dumps({"error": error})
+    fake_cultureamp.fail_next(status, 2, body=body, path="/v1/oauth2/token")  # start-up, whois
+    bot = launch("cultureamp")
+    answer = text_of(whois(bot, "U_BOB"))
+    assert "couldn't read the Culture Amp company directory" in answer and check in answer
+    assert WARMING not in answer and "Bob Stone" not in answer
+
+
+def test_credentials_without_the_employees_permission_are_named(
+    launch: Launch, fake_cultureamp: FakeCultureAmp
+) -> None:
+    fake_cultureamp.credential_permissions = set()
+    bot = launch("cultureamp")
+    answer = text_of(whois(bot, "U_BOB"))
+    assert "API credentials have the permission to read employees" in answer
 
 
 def test_no_personal_link_and_no_recognitions(

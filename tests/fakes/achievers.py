@@ -14,7 +14,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.achievers_data import MODULES, Grant, Json, Member, Program, paged
+from tests.fakes.achievers_data import (
+    MODULES,
+    TOKEN_LIFETIME,
+    Grant,
+    Json,
+    Member,
+    Program,
+    paged,
+)
 from tests.fakes.server import FakeServer, RequestLog, base_of, form_fields, json_body, json_error
 
 
@@ -27,6 +35,7 @@ class FakeAchievers(FakeServer):
         self.logged_in: str | None = None
         self.deny = False
         self.expires_as_seconds = False
+        self.token_lifetime: float = TOKEN_LIFETIME  # a new access token's life (no refresh token)
         self.latency = 0.0
         self.requests: list[tuple[str, str, str]] = []
         self.page_cap: int | None = None  # the largest page served, whatever was asked for
@@ -118,7 +127,7 @@ class FakeAchievers(FakeServer):
         else:
             return json_error(400, "unsupported_grant_type")
         with self._lock:
-            token, grant = self._program.issue(member, scope)
+            token, grant = self._program.issue(member, scope, self.token_lifetime)
         expires = grant.expires_at - time.time() if self.expires_as_seconds else grant.expires_at
         answer = {"access_token": token, "expires_in": int(expires), "token_type": "Bearer"}
         return JSONResponse(answer | {"scope": scope})

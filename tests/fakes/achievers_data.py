@@ -75,14 +75,16 @@ class Program:
         self.tokens: dict[str, Grant] = {}
         self.clock_offset = 0.0  # seconds added to the time recognitions are dated
 
-    def issue(self, member: str | None, scope: str) -> tuple[str, Grant]:
+    def issue(
+        self, member: str | None, scope: str, lifetime: float = TOKEN_LIFETIME
+    ) -> tuple[str, Grant]:
         """Reissue a live token for the same grant (as Achievers does) or mint a new one."""
         now = time.time()
         for token, grant in self.tokens.items():
             live = grant.expires_at - now > REISSUE_WINDOW
             if live and (grant.member, grant.scope) == (member, scope):
                 return token, grant
-        token, grant = secrets.token_urlsafe(32), Grant(member, scope, now + TOKEN_LIFETIME)
+        token, grant = secrets.token_urlsafe(32), Grant(member, scope, now + lifetime)
         self.tokens[token] = grant
         return token, grant
 

@@ -32,7 +32,9 @@ PROXY_PAGE = (
 class Fault:
     """One injected failure: an answer (`status`), a `hang` before answering normally, or (status
     0) a reset: the connection is closed without an answer. With `land`, the app handles the
-    request first and its answer is replaced by the failure. `method`/`path` narrow it."""
+    request first and its answer is replaced by the failure. With `held`, the failure comes
+    only after `hang` (the platform sits on the request past the client's read limit).
+    `method`/`path` narrow it."""
 
     status: int = 0
     body: bytes = b""
@@ -41,6 +43,7 @@ class Fault:
     method: str | None = None
     path: str | None = None  # a prefix; None matches every path that isn't exempt
     land: bool = False
+    held: bool = False
 
     def matches(self, method: str, path: str, exempt: bool) -> bool:
         if self.method is not None and self.method != method:
@@ -132,13 +135,14 @@ class FaultInjector:
         fault = self.faults.take(scope["method"], scope["path"], exempt)
         if fault is None:
             await self.app(scope, receive, send)
-        elif fault.hang:
+        elif fault.hang and not fault.held:
             receive = await _buffered(receive)
             await asyncio.sleep(fault.hang)
             await self.app(scope, receive, send)
         else:
             if fault.land:
                 await self.app(scope, receive, _discard)
+            await asyncio.sleep(fault.hang)
             await _fail(fault, send)
 
 
@@ -202,6 +206,21 @@ class Faulty:
     ) -> None:
         """The next `times` matching requests are read, then answered normally after `seconds`."""
         self.faults.add(Fault(hang=seconds, method=method, path=path), times)
+
+    def hold_next(
+        self,
+        seconds: float,
+        times: int = 1,
+        *,
+        land: bool,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        """The next `times` matching requests get no answer for `seconds`, then a 504: with
+        `land` the platform acted on the request at once (stored it), else never."""
+        body, headers = b'{"error": "gateway_timeout"}', ((b"content-type", b"application/json"),)
+        fault = Fault(504, body, headers, seconds, method, path, land=land, held=True)
+        self.faults.add(fault, times)
 
     def reset_next(
         self, times: int = 1, *, method: str | None = None, path: str | None = None

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.kazoo_data import (
+from sandbox.kazoo_data import (
     COMPANY_VALUES,
     TOKEN_PARAMS,
     errors,

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, unquote_plus
+from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sandbox.platform_web import client_auth
 from tests.fakes.faults import Faulty
+
+__all__ = ["client_auth"]  # shared with the sandbox's simulations
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
@@ -119,21 +120,6 @@ class QueryRequestLog:
             with self.lock:
                 self.log.append(entry)
         await self.app(scope, receive, send)
-
-
-def client_auth(request: Request, fields: Mapping[str, str]) -> tuple[str, str] | None:
-    """(client_id, client_secret) from HTTP Basic, else from the body's fields; None if absent."""
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        user, sep, password = decoded.partition(":")
-        return (unquote_plus(user), unquote_plus(password)) if sep else None
-    if "client_id" in fields and "client_secret" in fields:
-        return fields["client_id"], fields["client_secret"]
-    return None
 
 
 def bearer_token(request: Request) -> str:

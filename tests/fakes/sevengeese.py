@@ -10,10 +10,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.server import base_of, client_auth, form_fields, json_body, json_error
-from tests.fakes.server_data import Grant, Issued, PlatformFake
-from tests.fakes.sevengeese_data import (
+from sandbox.sevengeese_data import (
     BADGES,
+    Badge,
     allows,
     created_on,
     drf_page,
@@ -23,11 +22,18 @@ from tests.fakes.sevengeese_data import (
     profile_json,
     recognition_json,
 )
+from tests.fakes.server import base_of, client_auth, form_fields, json_body, json_error
+from tests.fakes.server_data import Grant, Issued, PlatformFake
 
 ACCESS_LIFETIME = 36000
 UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
 VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
+
+
+def numbered_badges(count: int, first_pk: int = 1001) -> list[Badge]:
+    """Active badges "Badge 0001"…, for a network with more than a menu's 100 values."""
+    return [(first_pk + n, f"Badge {n + 1:04d}", True) for n in range(count)]
 
 
 def s256(verifier: str) -> str:

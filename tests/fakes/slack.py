@@ -17,10 +17,23 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.server import FakeServer, form_fields
+from tests.fakes.slack_history import SlackHistory
 from tests.fakes.slack_limits import blocks_problem, content_problem
 
 Params = dict[str, Any]
-JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "outputs")
+# What the installed app's bot token was granted (manifest.yml's bot scopes); Slack names them,
+# comma-separated, in the `x-oauth-scopes` header of every Web API answer to that token.
+GRANTED_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "users:read.email",
+    "reactions:read",
+    "channels:history",
+    "groups:history",
+)
 
 
 class FakeSlack(FakeServer):
@@ -29,23 +42,28 @@ class FakeSlack(FakeServer):
     def __init__(self, bot_token: str, *, team_id: str = "T1", bot_user_id: str = "U_BOT"):
         self.bot_token, self.team_id, self.bot_user_id = bot_token, team_id, bot_user_id
         self.not_in_channel: set[str] = set()
+        self.history = SlackHistory()  # messages people react to; workflow steps completed
+        self.step_tokens: set[str] = set()  # `bot_access_token`s of function executions
+        self.scopes: list[str] = list(GRANTED_SCOPES)
         self._users: dict[str, Params] = {}
         self._calls: list[tuple[str, Params]] = []
         self._responses: list[tuple[str, Any]] = []
         self._refused: list[tuple[str, str]] = []
+        self._tokens: list[tuple[str, str]] = []
+        self._expired: set[str] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(100, 100)
         self._methods: dict[str, Callable[[Params], Params]] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "chat.postMessage": self._post_message,
-            "chat.postEphemeral": lambda p: {"ok": True, "message_ts": self._next_ts()},
+            "chat.postEphemeral": self._post_ephemeral,
             "chat.update": lambda p: {"ok": True, "channel": p.get("channel"), "ts": p.get("ts")},
             "views.open": self._view,
             "views.publish": self._view,
             "views.update": self._view,
             "conversations.open": self._conversations_open,
-        }
+        } | self.history.methods()
         self.app = self._faulty(
             Starlette(
                 routes=[
@@ -84,6 +102,11 @@ class FakeSlack(FakeServer):
         with self._lock:
             return [params for name, params in self._calls if name == method]
 
+    def tokens(self, method: str) -> list[str]:
+        """The token each call of `method` was made with, oldest first."""
+        with self._lock:
+            return [token for name, token in self._tokens if name == method]
+
     def responses(self, key: str) -> list[Any]:
         """Every JSON body posted to `response_url(key)`, oldest first."""
         with self._lock:
@@ -93,6 +116,12 @@ class FakeSlack(FakeServer):
         """(method or response_url key, why) of every message or view refused for its content."""
         with self._lock:
             return list(self._refused)
+
+    def expire_response_url(self, key: str) -> None:
+        """From now on `response_url(key)` answers 404 `expired_url`, as Slack's does once it
+        is 30 minutes old or used up."""
+        with self._lock:
+            self._expired.add(key)
 
     def response_url(self, key: str) -> str:
         """A response_url that records what is posted to it under `key` (needs `base_url`)."""
@@ -107,18 +136,21 @@ class FakeSlack(FakeServer):
             params = await _decode_params(request)
         except ValueError:
             return JSONResponse({"ok": False, "error": "invalid_json"})
-        if _token(request, params) != self.bot_token:
+        token = _token(request, params)
+        if token != self.bot_token and token not in self.step_tokens:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         method = request.path_params["method"]
         with self._lock:
             self._calls.append((method, params))
+            self._tokens.append((method, str(token)))
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
+        scopes = {"x-oauth-scopes": ",".join(self.scopes)}
         refusal = self._refusal(method, params)
         if refusal is not None:
-            return JSONResponse({"ok": False, "error": refusal})
-        return JSONResponse(handler(params))
+            return JSONResponse({"ok": False, "error": refusal}, headers=scopes)
+        return JSONResponse(handler(params), headers=scopes)
 
     def _refusal(self, method: str, params: Params) -> str | None:
         """Slack's error for a message or view whose content breaks a limit, else None."""
@@ -137,6 +169,9 @@ class FakeSlack(FakeServer):
         key = request.path_params["key"]
         problem = blocks_problem(body.get("blocks")) if isinstance(body, dict) else None
         with self._lock:
+            if key in self._expired:
+                self._refused.append((key, "expired_url"))
+                return PlainTextResponse("expired_url", status_code=404)
             if problem is not None:
                 self._refused.append((key, problem))
                 return PlainTextResponse("invalid_blocks", status_code=400)
@@ -180,6 +215,12 @@ class FakeSlack(FakeServer):
         message = {"type": "message", "text": params.get("text", ""), "ts": ts}
         message |= {"user": self.bot_user_id, "bot_id": "B_BOT", "blocks": params.get("blocks")}
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _post_ephemeral(self, params: Params) -> Params:
+        """Only in a channel the bot is in (Slack answers not_in_channel otherwise)."""
+        if str(params.get("channel", "")) in self.not_in_channel:
+            return {"ok": False, "error": "not_in_channel"}
+        return {"ok": True, "message_ts": self._next_ts()}
 
     def _view(self, params: Params) -> Params:
         """Open, publish or update a view; each answer carries a fresh `hash`, as Slack's do."""

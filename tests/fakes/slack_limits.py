@@ -23,6 +23,7 @@ TEXT_LIMITS: dict[tuple[str, str], int] = {
     ("option", "text"): 75,
     ("option", "description"): 75,
     ("static_select", "placeholder"): 150,
+    ("external_select", "placeholder"): 150,
     ("multi_users_select", "placeholder"): 150,
     ("plain_text_input", "placeholder"): 150,
     ("modal", "title"): 24,

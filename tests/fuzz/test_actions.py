@@ -182,3 +182,27 @@ def test_a_selected_option_of_another_shape(target: Target, victim: str, option:
     response = target.signed(on_message(action | {"selected_option": option}, url))
     target.settle()
     target.check(response)
+
+
+@FUZZ
+@given(data=st.data())
+def test_value_searches_of_any_shape_offer_nothing_to_the_unlinked(
+    target: Target, victim: str, data: st.DataObject
+) -> None:
+    """A type-ahead request (block_suggestion) from the user linked nowhere, on Ana's preview or
+    a form, with any typed text and view: an empty list of options, never Ana's values."""
+    block_id = data.draw(block_ids).replace(VICTIM, victim)
+    view = data.draw(json_values | st.fixed_dictionaries({"private_metadata": json_values}))
+    payload: Json = {
+        "type": "block_suggestion",
+        "api_app_id": "A_KUDOS",
+        "user": {"id": FUZZER, "team_id": "T1", "username": "mallory"},
+        "team": {"id": "T1", "domain": "fake-team"},
+        "action_id": data.draw(st.sampled_from([kit.CHOOSE_VALUE, "value"])),
+        "block_id": block_id,
+        "value": data.draw(json_values),
+        "view": view,
+    }
+    response = target.signed(interactive(payload))
+    target.check(response)
+    assert response.json() == {"options": []}

@@ -18,6 +18,12 @@ from tests.fuzz.strategies import recognize_texts
 USER = {"id": FUZZER, "team_id": "T1", "username": "mallory"}
 TEAM = {"id": "T1", "domain": "fake-team"}
 GIVE = {"action_id": kit.GIVE, "type": "button"}
+FILE = {"type": "file", "file": "F1"}
+NO_TS = {"type": "message", "channel": "C1"}
+# A step whose inputs make no sense fails, saying why; nothing is sent.
+STEP = {"type": "function_executed", "function": {"callback_id": "give_recognition"}}
+STEP |= {"function_execution_id": "Fx0FUZZ"}
+MENU = STEP | {"function": {"callback_id": "recognition_values"}}
 
 
 def form(**fields: str) -> bytes:
@@ -38,6 +44,12 @@ SURVIVED = [
     (event({"type": "app_home_opened", "tab": "home"}), JSON),  # nobody opened it
     (event({"type": "app_home_opened", "user": FUZZER}), JSON),  # no tab
     (event({"type": "app_home_opened", "user": FUZZER, "tab": "messages"}), JSON),
+    (event({"type": "reaction_added", "user": FUZZER, "reaction": "clap"}), JSON),  # no item
+    (event({"type": "reaction_added", "user": FUZZER, "reaction": "clap", "item": FILE}), JSON),
+    (event({"type": "reaction_added", "reaction": "clap", "item": NO_TS}), JSON),  # nobody
+    (event(STEP | {"inputs": {"recipients": "U_BOB", "giver": "U_FUZZ"}}), JSON),
+    (event(STEP | {"inputs": None}), JSON),
+    (event(MENU | {"inputs": {"builder": "U_FUZZ"}}), JSON),  # not a user_context
     (interactive({"type": "block_actions", "user": USER, "actions": [GIVE]}), FORM),
     (interactive({"type": "shortcut", "callback_id": kit.GLOBAL_SHORTCUT, "user": USER}), FORM),
 ]
@@ -50,6 +62,12 @@ SURVIVED_IDS = [
     "home-without-user",
     "home-without-tab",
     "messages-tab",
+    "reaction-without-item",
+    "reaction-on-a-file",
+    "reaction-without-user",
+    "step-with-mangled-inputs",
+    "step-without-inputs",
+    "menu-without-builder",
     "action-without-team",
     "shortcut-without-trigger",
 ]

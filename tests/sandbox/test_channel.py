@@ -127,3 +127,20 @@ async def test_state_is_what_the_person_sees(sim: Sim) -> None:
     assert state["messages"] == [] and state["modal"] is None
     people = (await sim.client.get("/sandbox/workspace")).json()["people"]
     assert {p["handle"] for p in people} >= {"ana", "bob"}
+
+
+async def test_the_clap_button_is_a_reaction_added_event_on_that_message(sim: Sim) -> None:
+    posted = sim.workspace.post(CHANNEL_ID, "U0BOB", "shipped it")
+    hidden = sim.workspace.post(CHANNEL_ID, BOT_USER_ID, "only ana", None, "U0ANA")
+    assert (await sim.page("react", user="U0ANA", ts=hidden.ts)).status_code == 404
+    assert sim.bot.received == []
+    assert (await sim.page("react", user="U0ANA", ts=posted.ts)).json()["ok"]
+    envelope = sim.bot.last
+    assert envelope["type"] == "event_callback" and envelope["event_id"].startswith("Ev")
+    assert envelope["event"] == envelope["event"] | {
+        "type": "reaction_added",
+        "user": "U0ANA",
+        "reaction": "clap",
+        "item_user": "U0BOB",
+        "item": {"type": "message", "channel": CHANNEL_ID, "ts": posted.ts},
+    }

@@ -28,16 +28,19 @@ def test_settings_point_at_the_simulations_whatever_the_environment(
     monkeypatch.setenv("REDIS_URL", "redis://production.example:6379/0")
     monkeypatch.setenv("SEVENGEESE__CLIENT_ID", "a-real-client")
     (elsewhere / ".env").write_text("SLACK_API_URL=https://slack.com/api/\n")
-    settings = Sandbox.fresh(3000, 3001, 3002).settings()
+    settings = Sandbox.fresh(3000, (3001, 3003, 3004), 3002, "kazoo").settings()
     assert settings.redis_url is None and settings.token_encryption_keys is None
     assert settings.slack_api_url == "http://127.0.0.1:3000/api/"
     assert settings.public_url == "http://127.0.0.1:3002" and settings.host == "127.0.0.1"
     assert settings.achievers.base_url == "http://127.0.0.1:3001"
-    assert [name for name, p in settings.providers().items() if p.enabled] == ["achievers"]
+    assert settings.sevengeese.base_url == "http://127.0.0.1:3003"
+    assert settings.kazoo.base_url == "http://127.0.0.1:3004"
+    enabled = [name for name, p in settings.providers().items() if p.enabled]
+    assert enabled == ["achievers", "sevengeese", "kazoo"] and settings.default_provider == "kazoo"
 
 
 def test_every_sandbox_has_its_own_secrets() -> None:
-    first, second = Sandbox.fresh(1, 2, 3), Sandbox.fresh(1, 2, 3)
+    first, second = Sandbox.fresh(1, (2, 4, 5), 3), Sandbox.fresh(1, (2, 4, 5), 3)
     assert first.signing_secret != second.signing_secret
     assert first.bot_token != second.bot_token and first.bot_token.startswith("xoxb-")
 

@@ -92,3 +92,20 @@ async def test_response_url_adds_replaces_and_deletes(sim: Sim) -> None:
     assert (used.status_code, used.text) == (200, "ok")
     assert (await sim.client.post(url, json={"text": "too many"})).text == "used_url"
     assert (await sim.client.post("/response/unknown", json={"text": "x"})).status_code == 404
+
+
+async def test_history_replies_and_permalink_find_a_message_people_can_see(sim: Sim) -> None:
+    first = sim.workspace.post(CHANNEL_ID, "U0BOB", "shipped it")
+    sim.workspace.post(CHANNEL_ID, BOT_USER_ID, "only ana", None, "U0ANA")
+    later = sim.workspace.post(CHANNEL_ID, BOT_USER_ID, "announcement")
+    at = {"channel": CHANNEL_ID, "latest": first.ts, "inclusive": "true", "limit": "1"}
+    [found] = (await sim.api("conversations.history", **at))["messages"]
+    assert (found["user"], found["text"], found["ts"]) == ("U0BOB", "shipped it", first.ts)
+    [bots] = (await sim.api("conversations.history", channel=CHANNEL_ID, limit=1))["messages"]
+    assert bots["ts"] == later.ts and bots["bot_id"]  # the ephemeral is never listed
+    [reply] = (await sim.api("conversations.replies", channel=CHANNEL_ID, ts=first.ts))["messages"]
+    assert reply["ts"] == first.ts
+    link = await sim.api("chat.getPermalink", channel=CHANNEL_ID, message_ts=first.ts)
+    assert link["permalink"].endswith(f"/archives/{CHANNEL_ID}/p{first.ts.replace('.', '')}")
+    missing = await sim.api("chat.getPermalink", channel=CHANNEL_ID, message_ts="1.000001")
+    assert missing["error"] == "message_not_found"

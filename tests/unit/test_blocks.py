@@ -181,6 +181,20 @@ def test_link_prompt_button_opens_the_url() -> None:
             ),
             "linked as Ana &lt;A&gt; (ana@example.com)",
         ),
+        (
+            Link(
+                account=Person(id="1", name="Ana <A>", email="ana@example.com"),
+                token=TokenSet(access_token="secret-token", expires_at=1.0),
+            ),
+            "your link as Ana &lt;A&gt; has expired",
+        ),
+        (  # expired, but a refresh token renews it on next use: still linked
+            Link(
+                account=Person(id="1", name="Ana", email="ana@example.com"),
+                token=TokenSet(access_token="secret-token", refresh_token="r", expires_at=1.0),
+            ),
+            "linked as Ana (ana@example.com)",
+        ),
     ],
 )
 def test_status_line(link: Link | None, expected: str) -> None:
@@ -201,3 +215,25 @@ def test_preview_in_a_dm_offers_no_announcement() -> None:
     built = blocks.preview(draft(channel_id=""), SPEC)
     assert not [b for b in built if str(b.get("block_id", "")).startswith("announce:")]
     assert kit.ANNOUNCE not in texts(built)
+
+
+def test_linked_then_puts_the_note_above_the_answer_escaped() -> None:
+    preview = blocks.preview(draft(), SPEC)
+    text, shown = blocks.linked_then(f"You're linked as {EVIL}.", "Preview", preview)
+    assert text == "Preview" and shown[1:] == preview
+    assert shown[0]["type"] == "context" and "<!channel>" not in json.dumps(shown[0])
+    text, shown = blocks.linked_then("linked", "*Achievers*: 3 criteria", None)
+    assert shown[1] == kit.section("*Achievers*: 3 criteria")
+
+
+def test_status_offers_a_link_button_only_where_a_sign_in_is_given() -> None:
+    lapsed = Link(
+        account=Person(id="1", name="Ana", email="ana@example.com"),
+        token=TokenSet(access_token="secret-token", expires_at=1.0),
+    )
+    url = "https://example.sandbox.achievers.com/authorize?state=s1"
+    shown = lookup_blocks.status([(SPEC, lapsed, url), (OPTIONAL, None, None)])
+    assert [block["type"] for block in shown] == ["section", "actions", "section"]
+    [button] = shown[1]["elements"]
+    assert (button["action_id"], button["url"]) == (kit.OPEN_LINK, url)
+    assert "has expired" in shown[0]["text"]["text"] and "secret-token" not in json.dumps(shown)

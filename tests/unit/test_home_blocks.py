@@ -59,6 +59,15 @@ def shown(blocks: Blocks) -> str:
             (kit.HOME_UNLINK, "achievers", "Unlink"),
         ),
         (CULTUREAMP, None, "*Culture Amp*: connected for everyone", None),
+        (  # no refresh token and past its expiry: only a new sign-in helps
+            ACHIEVERS,
+            Link(
+                account=Person(id="1001", name="Ana Lopez", email="ana@example.com"),
+                token=TokenSet(access_token="secret-access", expires_at=1.0),
+            ),
+            "*Achievers*: your link as Ana Lopez has expired",
+            (kit.HOME_LINK, "achievers", "Link"),
+        ),
     ],
 )
 def test_platform_row_shows_link_state_and_one_button(

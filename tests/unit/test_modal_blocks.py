@@ -68,10 +68,15 @@ def test_the_value_is_optional_unless_the_platform_requires_one(spec: Any, optio
     assert max(len(o["text"]["text"]) for o in select["element"]["options"]) == 75
 
 
-def test_at_most_100_values_are_offered() -> None:
-    many = [Value(id=str(n), name=f"V{n}") for n in range(150)]
-    select = inputs(mb.form_view(ACHIEVERS, HERE, values=many))[mb.VALUE]
-    assert len(select["element"]["options"]) == 100
+def test_up_to_100_values_are_a_static_menu_and_more_a_type_ahead() -> None:
+    hundred = [Value(id=str(n), name=f"V{n}") for n in range(100)]
+    static = inputs(mb.form_view(ACHIEVERS, HERE, values=hundred))[mb.VALUE]["element"]
+    assert (static["type"], len(static["options"])) == ("static_select", 100)
+    more = [*hundred, Value(id="100", name="V100")]
+    typed = inputs(mb.form_view(ACHIEVERS, HERE, values=more))[mb.VALUE]
+    assert typed["element"]["type"] == "external_select" and "options" not in typed["element"]
+    assert (typed["element"]["action_id"], typed["element"]["min_query_length"]) == (mb.VALUE, 0)
+    assert typed["optional"] is False
 
 
 @pytest.mark.parametrize(

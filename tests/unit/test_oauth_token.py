@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator, Iterator
@@ -19,14 +20,16 @@ from starlette.routing import Route
 
 from bot import oauth
 from bot.errors import OAuthFailure, ProviderUnavailable
+from bot.limits import Limits
 from bot.providers.achievers import SPEC
 from bot.providers.base import ClientAuth, ProviderSpec, TokenEncoding
 from bot.settings import ProviderSettings
 from tests.fakes.server import serve
 from tests.support import free_port
 
+SECRET = "Kudos+Bridge/s3cret%21=="  # every character RFC 6749 §2.3.1's encoding changes
 CLIENT = ProviderSettings(
-    base_url="http://127.0.0.1", client_id="cid", client_secret=SecretStr("s3cret")
+    base_url="http://127.0.0.1", client_id="cid:1", client_secret=SecretStr(SECRET)
 )
 REDIRECT = "https://bot.example/oauth/achievers/callback"
 
@@ -39,10 +42,12 @@ class TokenServer:
     seen: list[Request] = field(default_factory=list)
     bodies: list[bytes] = field(default_factory=list)
     reply: tuple[int, Any] = (200, {"access_token": "at-1", "expires_in": 3600})
+    hang: float = 0.0  # seconds before answering
 
     async def token(self, request: Request) -> Response:
         self.seen.append(request)
         self.bodies.append(await request.body())
+        await asyncio.sleep(self.hang)
         status, body = self.reply
         if isinstance(body, str):
             return Response(body, status_code=status)
@@ -64,6 +69,7 @@ def server(served: TokenServer) -> TokenServer:
     served.seen.clear()
     served.bodies.clear()
     served.reply = TokenServer.reply
+    served.hang = 0.0
     return served
 
 
@@ -96,7 +102,8 @@ def params_of(encoding: TokenEncoding, request: Request, body: bytes) -> dict[st
 
 ENCODINGS: list[TokenEncoding] = ["json", "form", "query"]
 AUTHS: list[ClientAuth] = ["client_secret_post", "client_secret_basic"]
-BASIC = "Basic " + base64.b64encode(b"cid:s3cret").decode()
+# RFC 6749 §2.3.1: each part form-encoded, then joined with ":" and base64-encoded.
+BASIC = "Basic " + base64.b64encode(b"cid%3A1:Kudos%2BBridge%2Fs3cret%2521%3D%3D").decode()
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -111,7 +118,7 @@ async def test_request_token_encoding_and_client_auth(
     params = params_of(encoding, request, body)
     assert request.headers["accept"] == "application/json"
     if auth == "client_secret_post":
-        assert params == grant | {"client_id": "cid", "client_secret": "s3cret"}
+        assert params == grant | {"client_id": "cid:1", "client_secret": SECRET}
         assert "authorization" not in request.headers
     else:
         assert params == grant
@@ -145,10 +152,6 @@ REJECTIONS = [
     (401, {"error": "invalid_client"}, "client credentials"),
     (400, {"error": "invalid_client"}, "client credentials"),
     (401, "Unauthorized", "client credentials"),
-    (500, "<html>oops</html>", "isn't available right now"),
-    (503, {"error": "temporarily_unavailable"}, "isn't available right now"),
-    (502, {"error": "invalid_grant"}, "isn't available right now"),
-    (429, {"error": "slow_down"}, "isn't available right now"),
     (200, "not json", "did not accept the sign-in"),
     (200, {"token_type": "bearer"}, "did not return a usable token"),
 ]
@@ -167,14 +170,45 @@ async def test_token_errors_become_oauth_failures(
     assert "s3cret" not in raised.value.user_message
 
 
-async def test_connection_refused_is_unavailable_then_a_page(http: httpx.AsyncClient) -> None:
+UNAVAILABLE = [
+    (500, "<html>oops</html>"),
+    (503, {"error": "temporarily_unavailable"}),
+    (502, {"error": "invalid_grant"}),
+    (429, {"error": "slow_down"}),
+]
+
+
+@pytest.mark.parametrize(("status", "body"), UNAVAILABLE)
+async def test_a_platform_away_at_the_code_exchange_is_unavailable_not_a_refusal(
+    server: TokenServer, http: httpx.AsyncClient, status: int, body: Any
+) -> None:
+    server.reply = (status, body)
+    with pytest.raises(ProviderUnavailable) as raised:
+        await oauth.exchange_code(
+            http, spec_for("json", "client_secret_post"), client_for(server), "c", REDIRECT
+        )
+    assert not isinstance(raised.value, OAuthFailure)
+
+
+async def test_connection_refused_is_unavailable(http: httpx.AsyncClient) -> None:
     client = CLIENT.model_copy(update={"base_url": f"http://127.0.0.1:{free_port()}"})
     spec = spec_for("json", "client_secret_post")
     with pytest.raises(ProviderUnavailable):
         await oauth.request_token(http, spec, client, {})
-    with pytest.raises(OAuthFailure) as raised:
+    with pytest.raises(ProviderUnavailable):
         await oauth.exchange_code(http, spec, client, "code", "https://cb")
-    assert "isn't available right now" in raised.value.user_message
+
+
+async def test_a_token_endpoint_that_hangs_is_unavailable(
+    server: TokenServer, http: httpx.AsyncClient
+) -> None:
+    server.hang = 2.0
+    quick = Limits(read=0.2, total=1.0, retry_budget=0.5, attempts=1)
+    with pytest.raises(ProviderUnavailable) as raised:
+        await oauth.request_token(
+            http, spec_for("json", "client_secret_post"), client_for(server), {}, limits=quick
+        )
+    assert raised.value.may_have_landed is True  # it was sent: a code is never presented twice
 
 
 @pytest.mark.parametrize("status", [500, 503])

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from bot.errors import ConfigError
 from bot.settings import ProviderSettings, Settings, check_required, load_settings
+from bot.store.sentinel import primary_options
 
 PREFIXES = ("SLACK_", "ACHIEVERS__", "REDIS_", "TOKEN_", "DEFAULT_PROVIDER", "PUBLIC_URL")
 KEY = "zT0o4mK5yzqfzN3Yl5C3m4q0S3bVv8Q3rS0bC9hJ1kE="
@@ -176,3 +177,46 @@ def test_malformed_redis_url_is_one_clear_line(env: pytest.MonkeyPatch, url: str
 )
 def test_good_redis_urls_pass(env: pytest.MonkeyPatch, url: str) -> None:
     check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))
+
+
+def test_recognize_emoji_is_clap_or_a_list_of_names(env: pytest.MonkeyPatch) -> None:
+    assert with_env(env, {}).recognize_emojis == {"clap"}
+    listed = with_env(env, {"RECOGNIZE_EMOJI": " :clap:, raised_hands ,,tada"})
+    assert listed.recognize_emojis == {"clap", "raised_hands", "tada"}
+
+
+def test_sentinels_are_host_port_pairs(env: pytest.MonkeyPatch) -> None:
+    sentinels = " s1:26379, 10.0.0.2:26380,[::1]:26381 "
+    settings = with_env(env, without("REDIS_URL") | {"REDIS_SENTINELS": sentinels})
+    check_required(settings)
+    assert settings.shared_redis and settings.redis_sentinel_master == "mymaster"
+    assert settings.sentinel_addresses() == [("s1", 26379), ("10.0.0.2", 26380), ("::1", 26381)]
+
+
+@pytest.mark.parametrize("sentinels", ["s1", "s1:port", "s1:26379,", ":26379", "s1:70000"])
+def test_malformed_sentinels_are_one_clear_line(env: pytest.MonkeyPatch, sentinels: str) -> None:
+    settings = with_env(env, without("REDIS_URL") | {"REDIS_SENTINELS": sentinels})
+    with pytest.raises(ConfigError) as raised:
+        check_required(settings)
+    assert raised.value.user_message.startswith("REDIS_SENTINELS must be host:port pairs")
+
+
+def test_with_sentinels_redis_url_gives_only_credentials(env: pytest.MonkeyPatch) -> None:
+    check_required(with_env(env, COMPLETE | {"REDIS_SENTINELS": "s1:26379"}))
+    unix = COMPLETE | {"REDIS_SENTINELS": "s1:26379", "REDIS_URL": "unix:///run/redis.sock"}
+    with pytest.raises(ConfigError) as raised:
+        check_required(with_env(env, unix))
+    assert "With REDIS_SENTINELS, REDIS_URL only gives" in raised.value.user_message
+    assert primary_options("rediss://kb:s3cr3t@ignored:1/2") == {
+        "username": "kb",
+        "password": "s3cr3t",
+        "db": 2,
+        "ssl": True,
+    }
+
+
+def test_sentinels_need_the_encryption_keys(env: pytest.MonkeyPatch) -> None:
+    values = without("REDIS_URL", "TOKEN_ENCRYPTION_KEYS") | {"REDIS_SENTINELS": "s1:26379"}
+    with pytest.raises(ConfigError) as raised:
+        check_required(with_env(env, values))
+    assert "TOKEN_ENCRYPTION_KEYS is required with REDIS_SENTINELS" in raised.value.user_message

@@ -1,4 +1,5 @@
-"""The fake KazooHR / YouEarnedIt's JSON views, paging and validation (v3 paths are ASSUMED)."""
+"""YouEarnedIt's JSON views, paging and validation, as the simulated company (and the tests'
+fake) answer them (v3 paths are ASSUMED)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tests.fakes.server_data import Json, Person
+from sandbox.people import Json, Member
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -33,7 +34,7 @@ LISTING_PARAMS = {"page", "page_size"}  # every paged GET takes these (ASSUMED) 
 FILTERS = {"/api/v3/users": {"email"}, "/api/v3/recognitions": {"user_id"}}  # ... and these
 
 
-def user_json(person: Person, base: str, *, email: bool = True) -> Json:
+def user_json(person: Member, base: str, *, email: bool = True) -> Json:
     """A user (ASSUMED shape); `email` is left out when the platform does not expose it."""
     view: Json = {"id": int(person.id), "first_name": person.first, "last_name": person.last}
     view |= {"title": person.title, "department": person.department}
@@ -72,7 +73,7 @@ def recipients_of(body: Json) -> list[str] | None:
     return list(dict.fromkeys(str(int(i)) for i in ids))
 
 
-def invalid_recognition(body: Json, sender: str, people: Mapping[str, Person]) -> list[str]:
+def invalid_recognition(body: Json, sender: str, people: Mapping[str, Member]) -> list[str]:
     """Why a POSTed recognition is unprocessable (empty when it is valid)."""
     recipients = recipients_of(body)
     if recipients is None:

@@ -1,4 +1,5 @@
-"""The fake 7Geese network's JSON views: profiles, badges, GraphQL answers, DRF pages."""
+"""7Geese's JSON views, as the simulated network (and the tests' fake) answer them: profiles,
+badges, GraphQL answers, DRF pages."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from tests.fakes.server_data import Json, Person
+from sandbox.people import Json, Member
 
 USER_ID_OFFSET = 5000  # user ids differ from profile pks, so mix-ups show
 DEFAULT_LIMIT = 20
@@ -21,6 +22,8 @@ BADGES: list[Badge] = [
     (303, "Customer Love", True),
     (304, "Retired Badge", False),
 ]
+
+
 STRING = r'"((?:[^"\\]|\\.)*)"'
 PROFILES = re.compile(r"\bprofiles\s*\(\s*user_Email\s*:\s*(?:\$(\w+)|" + STRING + r")\s*\)")
 BADGES_QUERY = re.compile(r"\bbadges\s*(?:\(([^)]*)\))?")
@@ -35,7 +38,7 @@ def allows(scope: str, needs: str) -> bool:
     return "all" in granted or needs in granted
 
 
-def user_json(person: Person) -> Json:
+def user_json(person: Member) -> Json:
     """The nested `user` object (snake_case field names are assumed)."""
     return {
         "id": int(person.id) + USER_ID_OFFSET,
@@ -45,11 +48,11 @@ def user_json(person: Person) -> Json:
     }
 
 
-def picture(person: Person, base: str) -> str:
+def picture(person: Member, base: str) -> str:
     return f"{base}/media/avatars/{person.id}.png"
 
 
-def profile_json(person: Person, base: str) -> Json:
+def profile_json(person: Member, base: str) -> Json:
     """GET /api/v/2.0/userprofiles/me/: `id` is the profile pk, `user.id` differs."""
     return {
         "id": int(person.id),
@@ -60,7 +63,7 @@ def profile_json(person: Person, base: str) -> Json:
     }
 
 
-def recognition_json(record: Json, people: Mapping[str, Person], base: str) -> Json:
+def recognition_json(record: Json, people: Mapping[str, Member], base: str) -> Json:
     """A recognition as the list endpoint shows it; `badge` is the badge's URL."""
     [recipient] = record["recipients"]
     badge = record["value"]
@@ -75,7 +78,7 @@ def recognition_json(record: Json, people: Mapping[str, Person], base: str) -> J
 
 
 def invalid_recognition(
-    body: Json, sender: str, people: Mapping[str, Person], badges: list[Badge]
+    body: Json, sender: str, people: Mapping[str, Member], badges: list[Badge]
 ) -> Json:
     """DRF-style field errors of a POSTed recognition, or {} when it is valid."""
     recipient, badge, message = body.get("recipient"), body.get("badge"), body.get("message")
@@ -95,7 +98,7 @@ def invalid_recognition(
 def graphql(
     query: str,
     variables: Mapping[str, Any],
-    people: Iterable[Person],
+    people: Iterable[Member],
     badges: list[Badge],
     base: str,
 ) -> Json:
@@ -155,7 +158,7 @@ def _literal(text: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _profile_node(person: Person, base: str) -> Json:
+def _profile_node(person: Member, base: str) -> Json:
     return {
         "pk": int(person.id),
         "fullName": f"{person.first} {person.last}",

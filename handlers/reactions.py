@@ -1,0 +1,94 @@
+"""Recognize with a reaction: one of RECOGNIZE_EMOJI on a message offers the reactor, privately,
+a ready preview recognizing the message's author, made exactly as `/recognize` makes its own
+(same draft, rules, Send and Cancel)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import slack_messages
+from bot.models import RecognitionRequest, Resume
+from bot.providers import Registry
+from bot.recognitions import Recognitions
+from bot.store import Store
+from handlers import blocks, kit
+from handlers.actions import ack_only
+from handlers.commands import owner_of
+from handlers.errors import Reply, direct_message, settled
+from handlers.parse import announce_channel
+
+log = logging.getLogger(__name__)
+NOTHING: Reply = ("", None)  # the reaction starts no recognition: say nothing
+
+
+async def recognizes(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+    """A RECOGNIZE_EMOJI reaction on a message (not on a file or a file comment)."""
+    emojis: frozenset[str] = context["recognize_emojis"]
+    item = event.get("item") or {}
+    return event.get("reaction") in emojis and item.get("type") == "message"
+
+
+async def recognize_reaction(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    """The preview (or why there is none: no link, nobody to recognize there) to the reactor;
+    the link prompt carries the reaction, so the preview follows the sign-in."""
+    item = event.get("item") or {}
+    channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
+    reactor = context.user_id or ""
+    if not (reactor and channel and ts) or event.get("item_user") == reactor:
+        return  # your own message: nothing to read
+    resume = Resume(kind="reaction", channel_id=channel, message_ts=ts)
+    text, shown = await settled(first_preview(context, channel, ts), context, None, resume)
+    if text:
+        await tell_privately(context.client, channel, reactor, text, shown)
+
+
+async def first_preview(context: AsyncBoltContext, channel: str, ts: str) -> Reply:
+    """Once per person and message (a second reaction gives nothing new)."""
+    store: Store = context["store"]
+    owner = owner_of(context, context["registry"])
+    if not await store.first_reaction(owner.team_id, owner.user_id, channel, ts):
+        return NOTHING
+    return await message_preview(context, channel, ts)
+
+
+async def message_preview(context: AsyncBoltContext, channel: str, ts: str) -> Reply:
+    """Read who wrote the message, and prepare the draft as /recognize does; NOTHING for one
+    that is gone, a bot's or the reactor's own. Also what runs once a missing link is made."""
+    registry: Registry = context["registry"]
+    recognitions: Recognitions = context["recognitions"]
+    client: AsyncWebClient = context.client
+    owner = owner_of(context, registry)
+    message = await slack_messages.fetch(client, channel, ts)
+    if message is None or message.by_bot or message.author in ("", owner.user_id):
+        return NOTHING
+    link = await slack_messages.permalink(client, channel, ts)
+    words = f"For this message: {link}" if link else "For your message in Slack"
+    request = RecognitionRequest(recipient_ids=[message.author], message=words)
+    draft = await recognitions.prepare(owner, announce_channel(channel), request)
+    return "Preview of your recognition", blocks.preview(draft, registry.get(draft.provider).spec)
+
+
+async def tell_privately(
+    client: AsyncWebClient, channel: str, user: str, text: str, shown: list[kit.Block] | None
+) -> None:
+    """Only the reactor sees it: ephemeral where they reacted, else (the bot isn't in that
+    channel, or Slack refuses) a DM. Buttons work in both: their clicks carry a response_url."""
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user, **kit.message(text, shown))
+        return
+    except SlackApiError as error:
+        log.info("no ephemeral preview: %s", error.response.get("error"))
+    except (aiohttp.ClientError, TimeoutError) as error:
+        log.info("no ephemeral preview: %s", type(error).__name__)
+    await direct_message(client, user, text, shown)
+
+
+def register(app: AsyncApp) -> None:
+    app.event("reaction_added", matchers=[recognizes])(ack=ack_only, lazy=[recognize_reaction])

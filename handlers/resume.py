@@ -1,0 +1,73 @@
+"""After a link is made, what the user asked for before it continues by itself: the same code
+path as the command, as the now-linked user (identity from the link's server-side record)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.models import PendingLink, Resume
+from bot.services import Services
+from handlers import home_blocks
+from handlers.commands import preview_of
+from handlers.delivery import sender_notice
+from handlers.errors import Reply, settled
+from handlers.kudos import run
+from handlers.parse import parse_kudos
+from handlers.reactions import message_preview
+from handlers.workflow_step import run_held
+
+FORM_AGAIN = "Your recognition form is one click away."
+REACTED_GONE = "The message you reacted to is gone, so there is nobody to recognize there."
+
+
+def as_user(services: Services, team_id: str, user_id: str) -> AsyncBoltContext:
+    """What a listener of this user's request would be given (see bot/app.py's middleware)."""
+    context = AsyncBoltContext(services.listener_context())
+    context.update(team_id=team_id, user_id=user_id, client=services.slack)
+    return context
+
+
+async def _recognize(resume: Resume, context: AsyncBoltContext) -> Reply:
+    command = {"text": resume.text, "channel_id": resume.channel_id}
+    command["channel_name"] = resume.channel_name
+    return await preview_of(command, context)
+
+
+async def _kudos(resume: Resume, context: AsyncBoltContext) -> Reply:
+    return await run(parse_kudos(resume.text), context, None)
+
+
+async def _form(resume: Resume, context: AsyncBoltContext) -> Reply:
+    """A modal needs a fresh trigger_id (a click): a button that opens the form."""
+    return FORM_AGAIN, home_blocks.give_button()
+
+
+async def _reaction(resume: Resume, context: AsyncBoltContext) -> Reply:
+    """The reaction's preview (its once-per-message check was passed when it was made)."""
+    text, shown = await message_preview(context, resume.channel_id, resume.message_ts)
+    return (text, shown) if text else (REACTED_GONE, None)
+
+
+async def _step(resume: Resume, context: AsyncBoltContext) -> Reply:
+    """The workflow step that waited for the link: sent now, and its step completed or failed."""
+    return sender_notice(*await run_held(resume, context))
+
+
+RUNNERS: dict[str, Callable[[Resume, AsyncBoltContext], Awaitable[Reply]]] = {
+    "recognize": _recognize,
+    "kudos": _kudos,
+    "form": _form,
+    "reaction": _reaction,
+    "step": _step,
+}
+
+
+async def resumed(services: Services, pending: PendingLink) -> Reply | None:
+    """The answer to what the user asked before linking, or None when nothing waits. Never
+    raises: a failure is the sentence that explains it."""
+    if pending.resume is None:
+        return None
+    context = as_user(services, pending.team_id, pending.user_id)
+    return await settled(RUNNERS[pending.resume.kind](pending.resume, context), context, None)

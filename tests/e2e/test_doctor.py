@@ -1,0 +1,139 @@
+"""`python -m bot doctor` against the running bot, a real Redis and the fakes of Slack and the
+platforms: all good exits 0; a Redis without appendonly, a token no key opens, a Slack token
+missing a scope, a platform's credentials refused each get ✗ with what to do; CONFIG refused by
+Redis is `?`, not ✗."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.bot_process import BotProcess
+from tests.e2e.flows import link
+from tests.e2e.platform_flows import Launch
+from tests.fakes import FakeCultureAmp, FakeSlack
+from tests.redis_process import RedisProcess
+
+KEYS = "TOKEN_ENCRYPTION_KEYS"
+DOCTOR_TIMEOUT = 60  # every check has its own limit (5 s): this only stops a hung test
+
+
+def doctor(env: dict[str, str], cwd: Path) -> tuple[int, list[str]]:
+    """Run the doctor like an admin would: its exit status and its lines (stdout then stderr)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=DOCTOR_TIMEOUT,
+        check=False,
+    )
+    return done.returncode, (done.stdout + done.stderr).splitlines()
+
+
+def lines_for(lines: list[str], subject: str) -> str:
+    [found] = [line for line in lines if line[2:].startswith(f"{subject}:")]
+    return found
+
+
+@pytest.fixture
+def durable_redis(tmp_path: Path) -> Iterator[RedisProcess]:
+    """appendonly yes and noeviction, as the README asks."""
+    with RedisProcess(tmp_path / "redis", durable=True) as server:
+        yield server
+
+
+@pytest.fixture
+def bot_env(bot_env: dict[str, str], durable_redis: RedisProcess) -> dict[str, str]:
+    return bot_env | {"REDIS_URL": durable_redis.url}
+
+
+@pytest.fixture
+def running(launch: Launch) -> BotProcess:
+    """The bot with Achievers (personal links) and Culture Amp (client credentials); Ana linked."""
+    bot = launch("achievers", "cultureamp", default="achievers")
+    link(bot)
+    return bot
+
+
+def test_all_good_passes_every_check(running: BotProcess, tmp_path: Path) -> None:
+    status, lines = doctor(running.env, tmp_path)
+    assert status == 0, lines
+    assert [line[0] for line in lines[:-1]] == ["✓"] * (len(lines) - 1), lines
+    assert "answers through REDIS_URL, version" in lines_for(lines, "Redis")
+    assert re.search(r": open all [12] stored tokens sampled$", lines_for(lines, KEYS))  # + app's
+    assert "every scope manifest.yml asks for" in lines_for(lines, "Slack")
+    assert "answers (400 without credentials)" in lines_for(lines, "Achievers")
+    assert "issued an app-level token" in lines_for(lines, "Culture Amp")
+    assert "/healthz and /readyz answer 200" in lines_for(lines, "PUBLIC_URL")
+    assert "/oauth/achievers/callback answers a page" in lines_for(lines, "OAuth callback")
+    assert lines[-1] == f"{len(lines) - 1} of {len(lines) - 1} checks passed."
+
+
+def test_each_problem_is_a_cross_with_what_to_do(
+    running: BotProcess,
+    durable_redis: RedisProcess,
+    fake_slack: FakeSlack,
+    fake_cultureamp: FakeCultureAmp,
+    tmp_path: Path,
+) -> None:
+    durable_redis.configure(appendonly="no", **{"maxmemory-policy": "allkeys-lru"})
+    fake_slack.scopes.remove("users:read.email")
+    env = running.env | {
+        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),  # not the key that sealed them
+        "CULTUREAMP__CLIENT_SECRET": "not-the-secret",
+    }
+    status, lines = doctor(env, tmp_path)
+    assert status == 1
+    assert lines_for(lines, "Redis appendonly") == (
+        "✗ Redis appendonly: is no: a restarted Redis comes back empty (links, queued "
+        "recognitions) → set `appendonly yes` in redis.conf, or now: CONFIG SET appendonly yes"
+    )
+    assert "CONFIG SET maxmemory-policy noeviction" in lines_for(lines, "Redis maxmemory-policy")
+    assert re.search(r"no key opens ([12]) of the \1 stored", lines_for(lines, KEYS))
+    assert "lacks users:read.email → add the scopes" in lines_for(lines, "Slack")
+    assert "✗ Culture Amp: refused the client credentials" in lines_for(lines, "Culture Amp")
+    assert lines[-1] == f"5 of {len(lines) - 1} checks failed (✗)."
+
+
+def test_redis_refusing_config_is_unknown_not_a_failure(
+    running: BotProcess, durable_redis: RedisProcess, tmp_path: Path
+) -> None:
+    durable_redis.acl("default", "-config")  # as managed Redis services do
+    status, lines = doctor(running.env, tmp_path)
+    assert status == 0, lines
+    assert lines_for(lines, "Redis appendonly").startswith(
+        "? Redis appendonly: could not check: this Redis refuses CONFIG GET"
+    )
+    assert "make sure maxmemory-policy is noeviction" in lines_for(lines, "Redis maxmemory-policy")
+    assert lines[-1].endswith("; 2 could not be checked (?).")
+
+
+def test_redis_away_fails_its_checks_and_settings_come_first(
+    running: BotProcess, durable_redis: RedisProcess, tmp_path: Path
+) -> None:
+    durable_redis.stop()
+    status, lines = doctor(running.env, tmp_path)
+    assert status == 1
+    assert "✗ Redis: no answer through REDIS_URL → check REDIS_URL (host" in lines_for(
+        lines, "Redis"
+    )
+    assert (
+        lines_for(lines, "Redis appendonly")
+        == "? Redis appendonly: not checked: Redis did not answer"
+    )
+    assert "/readyz answered 503: the bot there does not reach Redis" in lines_for(
+        lines, "PUBLIC_URL"
+    )
+
+    env = {k: v for k, v in running.env.items() if k != "SLACK_SIGNING_SECRET"}
+    status, lines = doctor(env, tmp_path)
+    assert status == 1 and len(lines) == 1, lines
+    assert lines[0].startswith("✗ Settings: SLACK_SIGNING_SECRET is not set")
