@@ -145,7 +145,7 @@ def build_app(services: Services) -> Starlette:
         ]
         yield
         stop.set()
-        await tasks.stop(*background)
+        await asyncio.gather(tasks.stop(*background), services.lazy_work.stop())  # both bounded
         await services.aclose()
 
     app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})

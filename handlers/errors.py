@@ -139,6 +139,13 @@ async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltCont
     await reply(respond, text, shown, replace_original=False)
 
 
+def lazy_work_of(context: AsyncBoltContext) -> LazyWork:
+    """The process's bound on work after acks (bot/lazy_work.py): every listener that runs
+    after its ack takes a slot there."""
+    work: LazyWork = context.get("lazy_work") or UNBOUNDED
+    return work
+
+
 def reports_errors(listener: LazyListener) -> LazyListener:
     """Wrap a lazy listener (Bolt only logs their failures) so the user always hears back; it
     runs in one of the process's slots for work after the ack (bot/lazy_work.py)."""
@@ -146,9 +153,8 @@ def reports_errors(listener: LazyListener) -> LazyListener:
     @functools.wraps(listener)
     async def wrapper(**kwargs: Any) -> None:
         respond: AsyncRespond = kwargs["respond"]
-        work: LazyWork = kwargs["context"].get("lazy_work") or UNBOUNDED
         try:
-            async with work.slot():
+            async with lazy_work_of(kwargs["context"]).slot():
                 await listener(**kwargs)
         except Exception as error:  # the boundary: every failure ends in a message
             if respond.response_url is None:  # nowhere to answer (Slack always sends one)
