@@ -20,11 +20,13 @@ import pytest
 from bench import cpu
 from bench.load import HarnessError
 from bench.measure import Context, Result, Target
+from bench.noise import cpu_hog
 from bench.options import Options, parse
+from bench.outage import outage
 from bench.platform_calls import platform_calls
 from bench.redis_count import RedisCounter
 from bench.report import Report, table, write_json
-from bench.scenarios import NoDrafts, burst, preview, send, status, warm_up
+from bench.scenarios import NoDrafts, burst, overload, preview, send, status, warm_up
 from bench.stack import (
     bot_env,
     link_senders,
@@ -44,8 +46,9 @@ HARNESS_ERRORS = (
     subprocess.SubprocessError,
     pytest.fail.Exception,  # tests.bot_process / tests.redis_process: a process never came up
 )
-FLOOR_SCENARIOS = ("status", "preview", "throughput", "send")
-BOT_SCENARIOS = ("status", "send", "preview", "burst", "throughput")
+FLOOR_SCENARIOS = ("status", "preview", "burst", "overload", "throughput", "send")
+BOT_SCENARIOS = ("status", "send", "preview", "burst", "overload", "throughput")
+SCALED = (2, 4)  # server processes compared with one, on status throughput
 STARTED = time.monotonic()
 
 
@@ -69,6 +72,7 @@ def run_one(context: Context, target: Target, name: str) -> Result:
     if name == "throughput":
         return status(context, target, throughput=True)
     runners = {"status": status, "preview": preview, "burst": burst, "send": send}
+    runners["overload"] = overload
     return runners[name](context, target)
 
 
@@ -112,28 +116,48 @@ def run_bot(context: Context, env: dict[str, str], workdir: Path, report: Report
 
 
 def run_scaled(context: Context, env: dict[str, str], workdir: Path, report: Report) -> None:
-    """Status throughput with WEB_CONCURRENCY=2 (the links are already in Redis)."""
+    """Status throughput with WEB_CONCURRENCY=2 and 4 (the links are already in Redis)."""
     if "throughput" not in context.options.scenarios:
         return
-    progress("starting the bot with WEB_CONCURRENCY=2")
+    for processes in SCALED:
+        run_processes(context, env, workdir, report, processes)
+
+
+def run_processes(
+    context: Context, env: dict[str, str], workdir: Path, report: Report, processes: int
+) -> None:
+    progress(f"starting the bot with WEB_CONCURRENCY={processes}")
     with ExitStack() as stack:
         try:
-            scaled = running_bot(env, workdir / "bot-x2", context.fakes.slack, 2)
+            scaled = running_bot(env, workdir / f"bot-x{processes}", context.fakes.slack, processes)
             server = stack.enter_context(scaled)
         except pytest.fail.Exception as error:  # the bot's failure, not the harness's
             first = " / ".join(str(error).splitlines()[:3])
-            report.notes.append(f"the bot with WEB_CONCURRENCY=2 did not start: {first}")
+            report.notes.append(f"the bot with WEB_CONCURRENCY={processes} did not start: {first}")
             return
         stack.enter_context(diagnosed(server))
         workers = len(cpu.children(server.process.pid))
-        if workers < 2:
+        if workers < processes:
             report.notes.append(
-                f"WEB_CONCURRENCY=2 started {workers} child processes: 'bot x2' is one server "
-                "process, so its throughput ratio says nothing about scaling yet"
+                f"WEB_CONCURRENCY={processes} started {workers} child processes: its "
+                "throughput ratio says nothing about scaling yet"
             )
-        target = Target("bot x2", server, counted=True)
+        target = Target(f"bot x{processes}", server, counted=True)
         warm_up(context, target)  # once more: each process warms up on its own
         report.results.append(run_one(context, target, "throughput"))
+
+
+def run_outage(
+    context: Context, env: dict[str, str], workdir: Path, redis: RedisProcess
+) -> list[Result]:
+    """Last, as it stops Redis (which loses what it held): every command hears 'unavailable'."""
+    if "outage" not in context.options.scenarios:
+        return []
+    with bot_for(context, env, workdir, "outage") as server:
+        target = Target("bot", server, counted=True)
+        warm_up(context, target)
+        progress("outage on bot (Redis stopped)")
+        return [outage(context, target, redis)]
 
 
 def run(options: Options) -> Report:
@@ -143,6 +167,7 @@ def run(options: Options) -> Report:
         tempfile.TemporaryDirectory(prefix="kudos-bench-") as temp,
         RedisProcess(Path(temp) / "redis") as redis_server,
         serving_fakes(senders) as fakes,
+        cpu_hog(options.noisy),
     ):
         assert redis_server.process is not None
         counter = RedisCounter(redis_server.url)
@@ -151,6 +176,7 @@ def run(options: Options) -> Report:
         report.results += run_floor(context, env, Path(temp))
         run_bot(context, env, Path(temp), report)
         run_scaled(context, env, Path(temp), report)
+        report.results += run_outage(context, env, Path(temp), redis_server)
         counter.close()
     report.notes += standing_notes(options)
     return report

@@ -50,6 +50,7 @@ class Sample:
     seconds: float
     status: int
     error: str = ""
+    text: str = ""  # what the ack said (its `text`), when it said anything
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def run_load(job: Job) -> LoadRun:
         tail = completed.stderr.decode(errors="replace")[-2000:]
         raise HarnessError(f"the load generator exited with {completed.returncode}:\n{tail}")
     result = json.loads(completed.stdout)
-    samples = [Sample(float(s), int(code), str(err)) for s, code, err in result["samples"]]
+    samples = [Sample(float(s), int(c), str(e), str(t)) for s, c, e, t in result["samples"]]
     return LoadRun(samples, float(result["elapsed_s"]), dict(result["cpu_s"]))
 
 

@@ -14,6 +14,7 @@ installed: Slack's SDK runs on it) drives ~950 requests/s with 0.4 of a core."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import resource
 import sys
@@ -26,7 +27,8 @@ from bench.cpu import own_cpu_s, tree_cpu_s
 from bench.load import Job, Watched
 from tests.support import sign
 
-Row = tuple[float, int, str]
+Row = tuple[float, int, str, str]
+SHOWN = 120  # characters of an ack's text kept
 OPEN_LOOP_CONNECTIONS = 512  # open loop: connections grow while the server falls behind
 
 
@@ -45,17 +47,26 @@ async def _fire_one(session: aiohttp.ClientSession, job: Job, body: bytes) -> Ro
     started = time.perf_counter()
     try:
         async with session.post(job.url, data=body, headers=headers) as response:
-            await response.read()
-            return (time.perf_counter() - started, response.status, "")
+            raw = await response.read()
+            return (time.perf_counter() - started, response.status, "", _ack_text(raw))
     except (aiohttp.ClientError, TimeoutError) as error:
-        return (time.perf_counter() - started, 0, type(error).__name__)
+        return (time.perf_counter() - started, 0, type(error).__name__, "")
+
+
+def _ack_text(raw: bytes) -> str:
+    """An ack's `text` (JSON) or its plain body, shortened."""
+    text = raw.decode(errors="replace")
+    if text.startswith("{"):
+        with contextlib.suppress(ValueError, AttributeError):
+            text = str(json.loads(text).get("text", ""))
+    return text[:SHOWN]
 
 
 async def fire(job: Job) -> dict[str, Any]:
     """Fire the job; the result as the JSON-able dict the bench reads back."""
     bodies = [body.encode() for body in job.bodies]
     width = max(1, min(job.concurrency, len(bodies)))
-    rows: list[Row] = [(0.0, 0, "not sent")] * len(bodies)
+    rows: list[Row] = [(0.0, 0, "not sent", "")] * len(bodies)
     turns = iter(range(len(bodies)))  # shared by the workers: each takes the next body
     connector = aiohttp.TCPConnector(limit=OPEN_LOOP_CONNECTIONS if job.rate > 0 else width)
     timeout = aiohttp.ClientTimeout(total=job.timeout_s)

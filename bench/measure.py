@@ -5,12 +5,15 @@ from __future__ import annotations
 import itertools
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.cpu import tree_cpu_s
 from bench.load import Job, Watched, run_load
 from bench.options import Options
+from bench.profile import profiled
 from bench.redis_count import PerRequest, RedisCounter, per_request
 from bench.stack import Fakes
 from bench.stats import Latency, cores
@@ -77,6 +80,11 @@ class Result:
     arrival_s: float | None = None  # from the last ack until they had all arrived
     notes: list[str] = field(default_factory=list)
     rate: float = 0.0  # requests per second offered (open loop); 0: `concurrency` in flight
+    # Server CPU (all its processes) from the first request until the last reply arrived,
+    # per request: stable on a shared machine, unlike times
+    cpu_ms_per_request: float | None = None
+    acks: dict[str, int] = field(default_factory=dict)  # what acks said (non-empty), how often
+    told: dict[str, int] = field(default_factory=dict)  # answers saying "very busy", "unavailable"
 
 
 def wait_for(arrived: Callable[[], int], expected: int, within: float) -> tuple[int, float]:
@@ -107,9 +115,10 @@ def _job(
     return Job(url, secret, bodies, concurrency, timeout, watched(context, target), rate)
 
 
-def fire(context: Context, target: Target, bodies: list[str], concurrency: int) -> Latency:
-    """Fire without measuring anything else (warm-up, making drafts)."""
-    return Latency.of(run_load(_job(context, target, bodies, concurrency)))
+def fire(context: Context, target: Target, bodies: list[str], concurrency: int) -> int:
+    """Fire without measuring anything else (warm-up, making drafts); how many acks answered."""
+    run = run_load(_job(context, target, bodies, concurrency))
+    return sum(1 for sample in run.samples if sample.text)
 
 
 def measure(
@@ -126,11 +135,18 @@ def measure(
     background = context.counter.background(context.options.idle_s) if counted else None
     calls_before = len(context.fakes.achievers.requests)
     before = context.counter.snapshot()
-    run = run_load(_job(context, target, bodies, concurrency, rate))
-    result = Result(scenario, target.label, concurrency, Latency.of(run), cores(run), rate=rate)
-    if arrived is not None:
-        result.expected = len(bodies)
-        result.arrived, result.arrival_s = wait_for(arrived, len(bodies), context.options.settle_s)
+    pid = target.server.process.pid
+    with profiled(context.options.profile, pid, f"{scenario}-{target.label}"):
+        cpu_before = tree_cpu_s(pid)
+        run = run_load(_job(context, target, bodies, concurrency, rate))
+        result = Result(scenario, target.label, concurrency, Latency.of(run), cores(run), rate=rate)
+        result.acks = dict(Counter(sample.text for sample in run.samples if sample.text))
+        if arrived is not None:
+            result.expected, answered_in_ack = len(bodies), sum(result.acks.values())
+            waited = wait_for(arrived, len(bodies) - answered_in_ack, context.options.settle_s)
+            result.arrived, result.arrival_s = waited
+        used_ms = (tree_cpu_s(pid) - cpu_before) * 1000
+    result.cpu_ms_per_request = round(used_ms / max(1, len(bodies)), 3)
     if background is not None:
         used = RedisCounter.between(before, context.counter.snapshot())
         result.redis = per_request(used, background, len(bodies))

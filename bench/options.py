@@ -6,7 +6,16 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
-SCENARIOS = ("platform-calls", "status", "preview", "burst", "throughput", "send")
+SCENARIOS = (
+    "platform-calls",
+    "status",
+    "preview",
+    "burst",
+    "overload",
+    "throughput",
+    "send",
+    "outage",
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,8 @@ class Options:
     throughput_concurrency: int = 64
     send_requests: int = 100
     burst: int = 1000
+    overload: int = 5000
+    outage: int = 50
     latency_ms: int = 500
     senders: int = 8
     repeats: int = 3
@@ -29,6 +40,8 @@ class Options:
     settle_s: float = 60.0
     timeout_s: float = 10.0
     quick: bool = False
+    profile: str = ""  # a directory: py-spy samples the server in every scenario
+    noisy: bool = False  # a CPU hog on one core while measuring, as on a shared host
 
     @property
     def latency_s(self) -> float:
@@ -44,6 +57,8 @@ HELP = {
     "throughput_concurrency": "requests in flight in throughput runs (enough to saturate)",
     "send_requests": "Send clicks (each one delivery to the platform)",
     "burst": "concurrent /recognize in the burst, all at once",
+    "overload": "concurrent /recognize in the overload, all at once (beyond the lazy-work queue)",
+    "outage": "commands sent while the bench has Redis stopped (each must hear 'unavailable')",
     "latency_ms": "the platform's latency on every API call",
     "senders": "linked users the requests come from, in turn",
     "repeats": "repeat recognitions to the same person in platform-calls",
@@ -59,6 +74,8 @@ QUICK = Options(
     throughput_requests=300,
     send_requests=4,
     burst=100,
+    overload=1000,
+    outage=10,
     senders=2,
     repeats=1,
     warmup=30,
@@ -66,7 +83,8 @@ QUICK = Options(
     settle_s=20.0,
     quick=True,
 )
-SIZES = [f.name for f in fields(Options) if f.name not in ("scenarios", "quick")]
+FLAGS = ("scenarios", "quick", "profile", "noisy")
+SIZES = [f.name for f in fields(Options) if f.name not in FLAGS]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,6 +101,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--quick", action="store_true", help="small sizes: a smoke run of under a minute"
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        default="",
+        help="sample the server with py-spy in every scenario; collapsed stacks go to DIR",
+    )
+    parser.add_argument(
+        "--noisy",
+        action="store_true",
+        help="a CPU hog process busy on one core while each scenario runs (a shared host)",
     )
     for name in SIZES:
         kind = float if isinstance(getattr(Options(), name), float) else int
@@ -102,6 +131,7 @@ def parse(argv: Sequence[str]) -> Options:
     args = _parser().parse_args(list(argv))
     chosen = QUICK if args.quick else Options()
     given = {name: getattr(args, name) for name in SIZES if getattr(args, name) is not None}
+    given |= {"profile": args.profile, "noisy": args.noisy}
     if args.scenarios:
         given["scenarios"] = tuple(s for s in SCENARIOS if s in args.scenarios)
     return replace(chosen, **given)

@@ -94,7 +94,7 @@ def write_json(report: Report) -> Path:
 HEADER = (
     f"{'scenario':<11}{'server':<8}{'n':>6}{'load':>7}{'p50':>9}{'p95':>9}{'p99':>9}"
     f"{'max':>9}{'req/s':>8}{'err':>5}{'rt/req':>8}{'cmd/req':>8}{'plat/req':>9}"
-    f"{'arrived':>12}  cpu cores"
+    f"{'arrived':>12}{'cpu ms/req':>11}  cpu cores"
 )
 
 
@@ -108,12 +108,14 @@ def _row(result: Result) -> str:
         else f"{result.platform_calls_per_request:.2f}"
     )
     arrived = "-" if result.arrived is None else f"{result.arrived}/{result.expected}"
+    cpu = "-" if result.cpu_ms_per_request is None else f"{result.cpu_ms_per_request:.3f}"
     use = " ".join(f"{name}={value:.2f}" for name, value in result.cores.items())
     load = f"{result.rate:g}/s" if result.rate else f"c{result.concurrency}"
     return (
         f"{result.scenario:<11}{result.server:<8}{lat.requests:>6}{load:>7}"
         f"{lat.p50_ms:>9.1f}{lat.p95_ms:>9.1f}{lat.p99_ms:>9.1f}{lat.max_ms:>9.1f}"
-        f"{lat.throughput_rps:>8.0f}{lat.errors:>5}{trips:>8}{cmds:>8}{plat:>9}{arrived:>12}  {use}"
+        f"{lat.throughput_rps:>8.0f}{lat.errors:>5}{trips:>8}{cmds:>8}{plat:>9}{arrived:>12}"
+        f"{cpu:>11}  {use}"
     )
 
 
@@ -124,12 +126,18 @@ def _notes(result: Result) -> list[str]:
         return result.notes
     named = " ".join(f"{name}={calls:g}" for name, calls in redis.by_command.items())
     opened = f"; connections opened per request: {redis.connections:g}"
+    if result.told:
+        opened += "; answers saying " + ", ".join(f"{k!r}: {n}" for k, n in result.told.items())
     return [*result.notes, f"Redis commands per request: {named or 'none'}{opened}"]
 
 
 def table(report: Report) -> str:
     """The figures, the targets, and notes, as printed at the end of a run."""
-    lines = ["ack latency in ms (time to the HTTP 200); rt = Redis round trips", HEADER]
+    lines = [
+        "ack latency in ms (time to the HTTP 200); rt = Redis round trips; cpu ms/req = server "
+        "CPU (all its processes) from the first request until the last reply, per request",
+        HEADER,
+    ]
     lines += [_row(result) for result in report.results]
     for result in report.results:
         lines += [f"  {result.scenario} {result.server}: {note}" for note in _notes(result)]

@@ -13,6 +13,7 @@ from tests.e2e.flows import elements
 
 RECOGNIZE_TEXT = f"<@{RECIPIENT}> for the smooth release #teamwork"
 PREVIEW = "Preview of your recognition"
+BUSY, UNAVAILABLE = "very busy", "temporarily unavailable"  # what the bot may say instead
 BURST_ACK_LIMIT_MS = 3000.0
 Message = dict[str, Any]
 
@@ -27,9 +28,13 @@ def is_answer(message: Message) -> bool:
 
 
 def recount(result: Result, replies: Replies, good: Callable[[Message], bool]) -> None:
-    """Count only the good replies as arrived; name the others in a note."""
-    messages = [message for _, message in replies.all()]
+    """Count only the good replies (in acks or later) as arrived; name the others in a note."""
+    acked = [{"text": text} for text, n in result.acks.items() for _ in range(n)]
+    messages = acked + [message for _, message in replies.all()]
     result.arrived = sum(1 for message in messages if good(message))
+    texts = [str(message.get("text", "")) for message in messages]
+    told = {phrase: sum(phrase in text for text in texts) for phrase in (BUSY, UNAVAILABLE)}
+    result.told = told
     others = Counter(str(m.get("text", ""))[:90] for m in messages if not good(m))
     if others:
         shown = "; ".join(f"{n} x {text!r}" for text, n in others.most_common(3))
@@ -41,9 +46,9 @@ def warm_up(context: Context, target: Target) -> None:
     replies = Replies(context, "warmup")
     count = context.options.warmup
     bodies = commands("/kudos", "status", context.senders, count, replies.url)
-    fire(context, target, bodies, context.options.concurrency)
+    answered = fire(context, target, bodies, context.options.concurrency)
     if target.counted:
-        wait_for(replies.count, count, context.options.settle_s)
+        wait_for(replies.count, count - answered, context.options.settle_s)
 
 
 def status(context: Context, target: Target, *, throughput: bool = False) -> Result:
@@ -83,15 +88,20 @@ def preview(context: Context, target: Target) -> Result:
     )
 
 
-def burst(context: Context, target: Target) -> Result:
-    """Every `/recognize` of the burst at once: every ack < 3 s, every preview delivered."""
-    count = context.options.burst
-    result = recognize(context, target, "burst", count, count)
+def burst(context: Context, target: Target, name: str = "burst") -> Result:
+    """Every `/recognize` of the burst at once: every ack < 3 s, every preview delivered, and
+    what the others were told (busy, or unavailable: Redis is up all along)."""
+    count = getattr(context.options, name)
+    result = recognize(context, target, name, count, count)
     slowest = result.latency.max_ms
     every = slowest < BURST_ACK_LIMIT_MS and not result.latency.errors
     result.notes.append(f"every ack < 3 s: {'yes' if every else 'no'} (max {slowest:.0f} ms)")
     result.notes.append(f"previews delivered: {result.arrived}/{count}")
     return result
+
+
+def overload(context: Context, target: Target) -> Result:
+    return burst(context, target, "overload")
 
 
 def send_value(message: Message) -> str | None:

@@ -12,6 +12,7 @@ RATIO_LIMIT = 1.15
 ACK_PATH_ROUND_TRIPS = 2.0
 BURST_ACK_MS = 3000.0
 SCALE_OUT = 1.7
+CPU_LIMITS = {"status": 1.5, "preview": 2.5, "burst": 2.5}  # bot CPU per request / bare's
 THE_POST = "POST /api/v5/recognitions"
 NO_TARGET = "none (for information)"
 
@@ -52,6 +53,21 @@ def ratio_checks(results: list[Result]) -> list[Check]:
             target = f"<= {RATIO_LIMIT}" if has_target else NO_TARGET
             name = f"{scenario} ack {field[:3]} bot / bare"
             found.append(Check(name, target, f"{ratio}", met))
+    return found
+
+
+def cpu_checks(results: list[Result]) -> list[Check]:
+    """Server CPU per request against the floor's on the same scenario in the same run."""
+    found = []
+    for scenario, limit in CPU_LIMITS.items():
+        bot, bare = _find(results, scenario, "bot"), _find(results, scenario, "bare")
+        if not (bot and bare and bot.cpu_ms_per_request and bare.cpu_ms_per_request):
+            continue
+        ratio = round(bot.cpu_ms_per_request / bare.cpu_ms_per_request, 2)
+        value = f"{ratio}x ({bare.cpu_ms_per_request:.3f} -> {bot.cpu_ms_per_request:.3f} ms)"
+        found.append(
+            Check(f"{scenario} CPU per request bot / bare", f"<= {limit}x", value, ratio <= limit)
+        )
     return found
 
 
@@ -97,6 +113,7 @@ def platform_checks(calls: dict[str, Any] | None) -> list[Check]:
 
 def scale_checks(results: list[Result]) -> list[Check]:
     one, two = _find(results, "throughput", "bot"), _find(results, "throughput", "bot x2")
+    four = _find(results, "throughput", "bot x4")
     name, target = "2 server processes vs 1, status throughput", f">= {SCALE_OUT}x"
     if one is None:
         return []
@@ -105,12 +122,18 @@ def scale_checks(results: list[Result]) -> list[Check]:
     before, after = one.latency.throughput_rps, two.latency.throughput_rps
     ratio = round(after / before, 2)
     value = f"{ratio}x ({before:.0f} -> {after:.0f} req/s)"
-    return [Check(name, target, value, ratio >= SCALE_OUT)]
+    found = [Check(name, target, value, ratio >= SCALE_OUT)]
+    if four is not None:
+        quad = round(four.latency.throughput_rps / before, 2)
+        value = f"{quad}x ({before:.0f} -> {four.latency.throughput_rps:.0f} req/s)"
+        found.append(Check("4 server processes vs 1, status throughput", NO_TARGET, value, None))
+    return found
 
 
 def checks(results: list[Result], calls: dict[str, Any] | None) -> list[Check]:
     return [
         *ratio_checks(results),
+        *cpu_checks(results),
         *burst_checks(results),
         *round_trip_checks(results),
         *platform_checks(calls),

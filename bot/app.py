@@ -7,9 +7,12 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any, cast
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -17,7 +20,7 @@ from starlette.routing import Route
 
 import handlers
 from bot import logs, metrics, scrape, slack_workspaces, tasks
-from bot.errors import KudosError
+from bot.errors import KudosError, Overloaded
 from bot.installed_only import InstalledOnly, told_in_workspace
 from bot.outbox import Consumer
 from bot.services import Services, build_services
@@ -27,8 +30,36 @@ from bot.slack_request import dispatch, install_step, observed
 from bot.store import Store
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
+from handlers.errors import on_error
 
 log = logging.getLogger(__name__)
+
+
+class ProvideServices(AsyncMiddleware):
+    """Hands the services to listeners through the context. A class, not a function: Bolt
+    builds every injectable argument for a function middleware on each request (see README,
+    Performance). While the queue of work after acks is full, a slash command is answered in
+    its ack that the bot is busy, and nothing else runs for it (no listener, no copy)."""
+
+    def __init__(self, services: Services) -> None:
+        self._services, self._named = services, services.listener_context()
+        self._multi = services.settings.multi_workspace
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
+    ) -> BoltResponse | None:
+        if self._services.lazy_work.full and "command" in req.body:
+            return await on_error(Overloaded(), req.body)
+        context, session = req.context, self._services.slack_session
+        context.update(self._named)
+        if context.function_bot_access_token is None:  # a workflow step keeps its own token
+            context["client"] = self._services.slack  # one pooled client, lazy listeners too
+        if session is not None:
+            context["respond"] = PooledRespond(response_url=context.response_url, session=session)
+        if self._multi:  # the shared client speaks with this request's installation token
+            org_team = context.team_id if context.is_enterprise_install else None
+            act_for_request(context.bot_token, org_team)
+        return cast(BoltResponse | None, await next())
 
 
 def build_bolt(services: Services) -> AsyncApp:
@@ -41,22 +72,7 @@ def build_bolt(services: Services) -> AsyncApp:
         **slack_workspaces.bolt_options(settings, services.store, services.workspaces),
     )
 
-    @app.middleware
-    async def provide_services(
-        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-    ) -> None:
-        context.update(services.listener_context())
-        if context.function_bot_access_token is None:  # a workflow step keeps its own token
-            context["client"] = services.slack  # one pooled client, shared by lazy listeners too
-        if services.slack_session is not None:
-            context["respond"] = PooledRespond(
-                response_url=context.response_url, session=services.slack_session
-            )
-        if settings.multi_workspace:
-            org_team = context.team_id if context.is_enterprise_install else None
-            act_for_request(context.bot_token, org_team)
-        await next()
-
+    app.use(ProvideServices(services))
     handlers.register(app)
     return app
 
@@ -181,7 +197,7 @@ def build_app(services: Services) -> Starlette:
         ]
         yield
         stop.set()
-        await tasks.stop(*background)
+        await asyncio.gather(tasks.stop(*background), services.lazy_work.stop())  # both bounded
         await services.aclose()
         metrics.process_stopped()
 

@@ -140,3 +140,18 @@ class StoreUnavailable(KudosError):
     """Redis did not answer."""
 
     user_message = "Kudos Bridge is temporarily unavailable. Please try again in a minute."
+
+
+class Overloaded(KudosError):
+    """This process has more waiting than it can do soon: said plainly, and nothing was done.
+    Not an outage: Redis and the platform may be fine."""
+
+    user_message = (
+        "Kudos Bridge is very busy right now and couldn't get to this. "
+        "Please try again in a minute."
+    )
+
+
+class StoreBusy(Overloaded, StoreUnavailable):
+    """Redis answered too late, or every connection to it was in use: this process is busy,
+    Redis is not known to be down (only a refused or failed connection says that)."""

@@ -15,10 +15,11 @@ from contextlib import suppress
 
 from bot import logs, metrics, tasks
 from bot.delivery import Deliverer, give_up_at
-from bot.errors import Busy, DraftGone, InvalidInput, KudosError
+from bot.errors import Busy, DraftGone, InvalidInput, KudosError, StoreBusy
 from bot.models import Draft, Intent
 from bot.shared import Shared
 from bot.store import Store
+from bot.store.queue import WAKE_SLICE
 
 log = logging.getLogger(__name__)
 OnOutcome = Callable[[Intent, bool], Awaitable[None]]  # a final intent; sender told?
@@ -53,18 +54,22 @@ class Outbox(Shared):
             raise DraftGone()
         return intent
 
-    async def outcome(self, intent: Intent, poll: float = 0.05, poll_max: float = 0.5) -> Intent:
+    async def outcome(self, intent: Intent) -> Intent:
         """The intent once final, or once an attempt failed for now, or when the watch ends.
         One side tells the sender a final outcome: this request if it took the outcome the
-        consumer handed over before the watch ended, else the consumer, later, by DM."""
+        consumer handed over before the watch ended, else the consumer, later, by DM. It blocks
+        on the intent's news (no polling: see bot/store/queue.py)."""
         deadline = time.monotonic() + self._watch
         current = intent
-        while time.monotonic() < deadline:
-            current = await self._store.load_intent(intent.id) or intent
-            if current.final or current.reason:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                news = await self._store.news(intent.id, min(left, WAKE_SLICE))
+            except StoreBusy:
+                continue  # a wait read late by a busy process; the hand-over is not lost
+            if isinstance(news, Intent):
+                current = news  # an attempt failed for now: say so at once
+            if news is not None:
                 break
-            await asyncio.sleep(poll)
-            poll = min(poll * 1.5, poll_max)  # quick for a quick platform, few reads for a slow one
         if taken := await self._store.stop_watching(intent.id):
             return taken
         return current if not current.final else current.model_copy(update={"status": "pending"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -16,6 +16,7 @@ from redis.backoff import NoBackoff
 from bot.crypto import TokenCipher, parse_keys
 from bot.delivery import Deliverer
 from bot.directory import Directory
+from bot.lazy_work import LazyWork
 from bot.limits import PLATFORM_LIMITS, PLATFORM_POOL
 from bot.linking import Linker
 from bot.lookups import Lookups
@@ -23,6 +24,7 @@ from bot.notify import Notifier
 from bot.outbox import Outbox
 from bot.providers import Registry, build_registry
 from bot.recognitions import Recognitions
+from bot.redis_connection import timed_for_url
 from bot.settings import Settings
 from bot.slack_authorize import Workspaces, workspaces_of
 from bot.slack_http import SLACK_TIMEOUT, SlackClient, open_session
@@ -59,6 +61,7 @@ class Services:
     deliverer: Deliverer
     slack_session: aiohttp.ClientSession | None = None  # opened inside the event loop: `start`
     workspaces: Workspaces | None = None  # multi-workspace mode: the installations
+    lazy_work: LazyWork = field(default_factory=LazyWork)  # the bound on work after acks
 
     def listener_context(self) -> dict[str, Any]:
         """The names listeners may ask for, e.g. `async def f(ack, linker): …`."""
@@ -73,6 +76,7 @@ class Services:
             "outbox": self.outbox,
             "recognitions": self.recognitions,
             "recognize_emojis": self.settings.recognize_emojis,
+            "lazy_work": self.lazy_work,
         }
 
     async def start(self) -> None:
@@ -113,7 +117,9 @@ def connect_redis(settings: Settings) -> tuple[Redis, TokenCipher]:
     assert url is not None
     # A bounded pool: a burst of requests waits briefly for a connection instead of opening
     # hundreds of new ones at once (each a handshake, and a timeout under load).
-    return Redis(connection_pool=BlockingConnectionPool.from_url(url, **_pool_options())), cipher
+    timed = timed_for_url(url)
+    pool = BlockingConnectionPool.from_url(url, connection_class=timed, **_pool_options())
+    return Redis(connection_pool=pool), cipher
 
 
 def _connection_options() -> dict[str, Any]:

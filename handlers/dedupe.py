@@ -9,6 +9,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.errors import StoreUnavailable
@@ -18,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 async def drop_redeliveries(
-    body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
 ) -> BoltResponse | None:
     """Let an `event_callback` through only the first time its `event_id` is seen."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -40,5 +42,15 @@ async def drop_redeliveries(
     return BoltResponse(status=200, body="")
 
 
+class DropRedeliveries(AsyncMiddleware):
+    """`drop_redeliveries` as a class: Bolt builds every injectable argument for a function
+    middleware on each request (see README, Performance)."""
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
+    ) -> BoltResponse | None:
+        return await drop_redeliveries(req.body, req.context, next)
+
+
 def register(app: AsyncApp) -> None:
-    app.middleware(drop_redeliveries)
+    app.use(DropRedeliveries())

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import DirectoryCause, DirectoryFailed, KudosError, NotLinked
+from bot.lazy_work import LazyWork
 from bot.linking import Linker
 from bot.models import Resume
 from bot.providers import Registry
@@ -29,6 +30,7 @@ NOT_SHOWN = ":warning: Slack couldn't show the details of this answer."
 REFUSED_BLOCKS = ("invalid_blocks", "invalid_blocks_format", "msg_too_long")
 LazyListener = Callable[..., Awaitable[None]]
 Reply = tuple[str, list[kit.Block] | None]
+UNBOUNDED = LazyWork(in_flight=1 << 30)  # listeners run outside the bot's app (unit tests)
 
 
 ADMIN_CHECKS: dict[DirectoryCause, str] = {
@@ -138,14 +140,23 @@ async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltCont
     await reply(respond, text, shown, replace_original=False)
 
 
+def lazy_work_of(context: AsyncBoltContext) -> LazyWork:
+    """The process's bound on work after acks (bot/lazy_work.py): every listener that runs
+    after its ack takes a slot there."""
+    work: LazyWork = context.get("lazy_work") or UNBOUNDED
+    return work
+
+
 def reports_errors(listener: LazyListener) -> LazyListener:
-    """Wrap a lazy listener (Bolt only logs their failures) so the user always hears back."""
+    """Wrap a lazy listener (Bolt only logs their failures) so the user always hears back; it
+    runs in one of the process's slots for work after the ack (bot/lazy_work.py)."""
 
     @functools.wraps(listener)
     async def wrapper(**kwargs: Any) -> None:
         respond: AsyncRespond = kwargs["respond"]
         try:
-            await listener(**kwargs)
+            async with lazy_work_of(kwargs["context"]).slot():
+                await listener(**kwargs)
         except Exception as error:  # the boundary: every failure ends in a message
             if respond.response_url is None:  # nowhere to answer (Slack always sends one)
                 log.warning("could not report %s: no response_url", type(error).__name__)

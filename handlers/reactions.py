@@ -21,7 +21,7 @@ from bot.store import Store
 from handlers import blocks, kit
 from handlers.actions import ack_only
 from handlers.commands import owner_of
-from handlers.errors import Reply, direct_message, settled
+from handlers.errors import Reply, direct_message, lazy_work_of, settled
 from handlers.parse import announce_channel
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ async def recognize_reaction(event: dict[str, Any], context: AsyncBoltContext) -
     if not (reactor and channel and ts) or event.get("item_user") == reactor:
         return  # your own message: nothing to read
     resume = Resume(kind="reaction", channel_id=channel, message_ts=ts)
-    text, shown = await settled(first_preview(context, channel, ts), context, None, resume)
+    preview = lazy_work_of(context).run(lambda: first_preview(context, channel, ts))
+    text, shown = await settled(preview, context, None, resume)  # busy, too, is said
     if text:
         await tell_privately(context.client, channel, reactor, text, shown)
 

@@ -19,6 +19,7 @@ from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
 from bot.providers.base import ProviderSpec
 from bot.store import Store
 from handlers import step_values
+from handlers.errors import lazy_work_of
 from handlers.modal_desk import Desk
 from handlers.parse import MAX_RECIPIENTS
 from handlers.step_kit import USER_ID, settle, user_in
@@ -82,7 +83,8 @@ async def give_recognition(
         desk = Desk.of(context, client)
         runner = Owner(desk.owner.team_id, runner_of(given), desk.spec.name)
         desk = dataclasses.replace(desk, owner=runner)
-        await send_and_settle(desk, store, given, step, complete, fail)
+        async with lazy_work_of(context).slot():  # past its bound, the step fails as busy
+            await send_and_settle(desk, store, given, step, complete, fail)
     except NotLinked as error:
         if not await desk.tell_failure(error, LINK_FIRST, held(given, step)):
             await settle(fail(not_linked(desk.owner.user_id, desk.spec)))

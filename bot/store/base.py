@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot import metrics
 from bot.crypto import TokenCipher
-from bot.errors import Busy, StoreUnavailable
+from bot.errors import Busy, StoreBusy, StoreUnavailable
 from bot.shared import Shared
 from bot.store import keys, scripts
+
+POOL_EXHAUSTED = "No connection available."  # redis-py's BlockingConnectionPool, after its wait
+ALIVE_WINDOW = 1.0  # Redis answered a command this recently: a timeout is ours, not its
+# A 1 s timeout (services.REDIS_TIMEOUT, REDIS_POOL_WAIT) that fired this late: the event loop
+# was too busy to run it on time, so it was busy to read Redis's answer too
+STARVED_AFTER = 1.3
 
 
 class RedisBase(Shared):
@@ -22,6 +31,7 @@ class RedisBase(Shared):
     def __init__(self, redis: Redis, cipher: TokenCipher) -> None:
         self._redis = redis
         self._cipher = cipher
+        self._answered_at = -ALIVE_WINDOW  # when Redis last answered a command (monotonic)
 
     async def ping(self) -> bool:
         try:
@@ -75,11 +85,26 @@ class RedisBase(Shared):
     async def _set(self, key: str, value: str | bytes, ttl: int) -> None:
         await self._call(self._redis.set(key, value, ex=ttl))
 
-    @staticmethod
-    async def _call(awaitable: Any) -> Any:
-        """Await a Redis command; connection trouble becomes `StoreUnavailable`."""
+    async def _call(self, awaitable: Any) -> Any:
+        """Await a Redis command; connection trouble becomes `StoreUnavailable`. A command that
+        timed out, or found no free connection, becomes `StoreBusy` instead when the fault is
+        this process's: other commands got answers within the last ALIVE_WINDOW seconds, or the
+        timeout itself fired late (the event loop was starved). Under a burst the loop or the
+        pool is slow, not Redis; a stopped or frozen Redis answers nothing, on time."""
+        started = time.monotonic()
         try:
-            return await awaitable
+            answer = await awaitable
+        except (RedisTimeoutError, TimeoutError, RedisConnectionError) as error:
+            raise self._failure(error, time.monotonic() - started) from error
         except (RedisError, OSError) as error:
             metrics.redis_error(error)
             raise StoreUnavailable() from error
+        self._answered_at = time.monotonic()
+        return answer
+
+    def _failure(self, error: Exception, took: float) -> StoreUnavailable:
+        refused = isinstance(error, RedisConnectionError) and str(error) != POOL_EXHAUSTED
+        if refused:
+            return StoreUnavailable()
+        alive = time.monotonic() - self._answered_at < ALIVE_WINDOW
+        return StoreBusy() if alive or took > STARVED_AFTER else StoreUnavailable()

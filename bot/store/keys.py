@@ -86,6 +86,16 @@ def watch_key(intent_id: str) -> str:
     return f"{PREFIX}:watch:{intent_id}"
 
 
+def news_key(intent_id: str) -> str:
+    """A list the Send request blocks on: the consumer pushes the news of its intent there."""
+    return f"{PREFIX}:news:{intent_id}"
+
+
+def taken_key(intent_id: str) -> str:
+    """A list the consumer blocks on: the request pushes there that it took the outcome."""
+    return f"{PREFIX}:taken:{intent_id}"
+
+
 def draft_key(team_id: str, user_id: str, draft_id: str) -> str:
     # The owner is part of the key: a user can only ever reach their own drafts.
     return f"{PREFIX}:draft:{team_id}:{user_id}:{draft_id}"

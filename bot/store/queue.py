@@ -2,11 +2,14 @@
 
 The watch key says who tells the sender a final outcome: "1" while the Send request watches,
 "final" once the consumer handed the outcome over, "taken" once the request has it in hand. The
-consumer stays silent only on "taken"; a watch that lapses otherwise leaves the DM to it."""
+consumer stays silent only on "taken"; a watch that lapses otherwise leaves the DM to it.
+
+Neither side polls: each change the other waits for is pushed, in the same atomic step, onto a
+list the other blocks on (BLPOP): the hand-over and an attempt that failed for now onto the
+intent's news list, the taking onto its taken list. A wait ends at once when the news comes."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,10 +25,14 @@ from bot.store.base import RedisBase
 Entry = tuple[str, str]  # outbox stream entry id, intent id
 WATCHING, HANDED_OVER, TAKEN = "1", "final", "taken"  # the watch key's values
 STALE_WORKER = 60.0  # a worker silent this long is dropped from the heartbeats
+NEWS_TTL = 60  # seconds news nobody waits for stays (a watch lasts 15)
+WAKE_SLICE = 0.8  # one blocking wait, under the client's socket timeout (1 s)
 # The consumer: hand the final outcome over, but only to a request still watching.
 HAND_OVER = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
 return 1
 """
 # The watching request: take a handed-over outcome (with the intent), else end the watch so it
@@ -35,6 +42,8 @@ local now = redis.call('TIME')
 if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[1]) then return {-1} end
 if redis.call('GET', KEYS[1]) == ARGV[2] then
   redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+  redis.call('RPUSH', KEYS[3], ARGV[3])
+  redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[1]))
   return {1, redis.call('GET', KEYS[2])}
 end
 redis.call('DEL', KEYS[1])
@@ -54,7 +63,25 @@ class Queue(RedisBase):
     """Delivery records and the consumer-group stream."""
 
     async def save_intent(self, intent: Intent) -> None:
-        await self._set(keys.intent_key(intent.id), intent.model_dump_json(), keys.INTENT_TTL)
+        """Save it; an attempt that failed for now is also news for the request watching."""
+        if not intent.reason:
+            await self._set(keys.intent_key(intent.id), intent.model_dump_json(), keys.INTENT_TTL)
+            return
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
+        pipe.rpush(keys.news_key(intent.id), intent.model_dump_json())
+        pipe.expire(keys.news_key(intent.id), NEWS_TTL)
+        await self._call(pipe.execute())
+
+    async def news(self, intent_id: str, wait: float) -> Intent | str | None:
+        """Block up to `wait` s (under the socket timeout) for news of the watched intent:
+        HANDED_OVER (`stop_watching` takes it), the intent after an attempt that failed for now,
+        or None when nothing came."""
+        popped = await self._call(self._redis.blpop([keys.news_key(intent_id)], timeout=wait))
+        if popped is None:
+            return None
+        news = _text(popped[1])
+        return HANDED_OVER if news == HANDED_OVER else Intent.model_validate_json(news)
 
     async def load_intent(self, intent_id: str) -> Intent | None:
         raw = await self._call(self._redis.get(keys.intent_key(intent_id)))
@@ -88,6 +115,7 @@ class Queue(RedisBase):
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
         pipe.set(keys.watch_key(intent.id), WATCHING, px=max(1, int(watch * 1000)))
+        pipe.delete(keys.news_key(intent.id), keys.taken_key(intent.id))  # an earlier watch's
         pipe.xadd(keys.OUTBOX, {"intent": intent.id})
         await self._call(pipe.execute())
 
@@ -98,7 +126,8 @@ class Queue(RedisBase):
         them up."""
         draft = intent.draft
         pipe = self._redis.pipeline(transaction=True)
-        pipe.eval(HAND_OVER, 1, keys.watch_key(intent.id), WATCHING, HANDED_OVER)
+        names = (keys.watch_key(intent.id), keys.news_key(intent.id))
+        pipe.eval(HAND_OVER, 2, *names, WATCHING, HANDED_OVER)
         pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
         if intent.status == "failed":
             for recipient in draft.recipients:
@@ -109,9 +138,9 @@ class Queue(RedisBase):
     async def stop_watching(self, intent_id: str) -> Intent | None:
         """End the watch: the final intent if it was handed over first (the caller now tells
         the sender), else None (the consumer will)."""
-        names = [keys.watch_key(intent_id), keys.intent_key(intent_id)]
+        names = [keys.watch_key(intent_id), keys.intent_key(intent_id), keys.taken_key(intent_id)]
         args: list[str | int] = [await self._deadline(), HANDED_OVER, TAKEN]
-        answer = await self._call(self._redis.eval(END_WATCH, 2, *names, *args))
+        answer = await self._call(self._redis.eval(END_WATCH, 3, *names, *args))
         if answer[0] == -1:
             raise StoreUnavailable()  # Redis stalled past the deadline: nothing changed
         raw = answer[1] if answer[0] == 1 and len(answer) > 1 else None
@@ -120,17 +149,19 @@ class Queue(RedisBase):
     async def taken_by_watcher(self, intent_id: str, within: float) -> bool:
         """After a hand-over: True once the watching request has taken the outcome; False if
         its watch lapsed first (it died, or lost Redis) or Redis can't say: then the caller
-        tells the sender (told twice, at worst, rather than never)."""
-        deadline, pause = time.monotonic() + within, 0.02
-        while time.monotonic() < deadline:
-            try:
+        tells the sender (told twice, at worst, rather than never). Blocks on the taken list;
+        reads the watch key only when a wait ends without news."""
+        deadline = time.monotonic() + within
+        taken = [keys.taken_key(intent_id)]
+        try:
+            while time.monotonic() < deadline:
+                if await self._call(self._redis.blpop(taken, timeout=WAKE_SLICE)) is not None:
+                    return True
                 value = await self._call(self._redis.get(keys.watch_key(intent_id)))
-            except StoreUnavailable:
-                return False
-            if value is None or _text(value) != HANDED_OVER:
-                return value is not None and _text(value) == TAKEN
-            await asyncio.sleep(pause)
-            pause = min(pause * 1.5, 0.5)
+                if value is None or _text(value) != HANDED_OVER:
+                    return value is not None and _text(value) == TAKEN
+        except StoreUnavailable:
+            return False
         return False
 
     @asynccontextmanager

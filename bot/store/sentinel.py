@@ -6,14 +6,30 @@ from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.connection import SSLConnection, parse_url
-from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
+from redis.asyncio.sentinel import (
+    Sentinel,
+    SentinelConnectionPool,
+    SentinelManagedConnection,
+    SentinelManagedSSLConnection,
+)
+
+from bot.redis_connection import timed
 
 
 class BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
     """Sentinel's pool, bounded and blocking like the REDIS_URL pool.
 
     Every new connection asks the sentinels where the primary is, and connections to a primary
-    that was replaced are dropped, so a failover is followed without a restart."""
+    that was replaced are dropped, so a failover is followed without a restart. Its connections
+    bound writes as the REDIS_URL pool's do (bot/redis_connection.py), and its errors are the
+    same, so bot/store/base.py tells busy from unavailable alike during a failover."""
+
+    def __init__(self, service_name: str, sentinel_manager: Sentinel, **kwargs: Any) -> None:
+        tls = kwargs.pop("ssl", False)
+        managed = SentinelManagedSSLConnection if tls else SentinelManagedConnection
+        super().__init__(  # type: ignore[no-untyped-call]
+            service_name, sentinel_manager, connection_class=timed(managed), **kwargs
+        )
 
 
 def primary_through_sentinels(

@@ -76,7 +76,7 @@ async def test_a_watcher_that_took_the_outcome_is_left_to_tell_it(kit: Kit) -> N
     await kit.store.outbox_group()
     [entry] = await kit.store.outbox_next("c", 60_000, 10)
     delivering = asyncio.create_task(kit.consumer().handle(*entry))
-    shown = await outbox.outcome(intent, poll=0.01)
+    shown = await outbox.outcome(intent)
     await asyncio.wait_for(delivering, 5)
     assert shown.status == "done"
     [(_, told)] = kit.told

@@ -36,7 +36,7 @@ def delivered(intent: Intent) -> Intent:
 async def test_finished_during_the_watch_the_request_tells_the_sender(store: Store) -> None:
     outbox = Outbox(store, watch=SHORT_WATCH)
     intent = await outbox.submit(DRAFT)
-    watching = asyncio.create_task(outbox.outcome(intent, poll=0.01))
+    watching = asyncio.create_task(outbox.outcome(intent))
     handed = await store.finish_intent(delivered(intent))
     shown = await watching
     assert handed is True
@@ -47,7 +47,7 @@ async def test_finished_during_the_watch_the_request_tells_the_sender(store: Sto
 async def test_finished_after_the_watch_the_consumer_tells_the_sender(store: Store) -> None:
     outbox = Outbox(store, watch=SHORT_WATCH)
     intent = await outbox.submit(DRAFT)
-    shown = await outbox.outcome(intent, poll=0.01)
+    shown = await outbox.outcome(intent)
     told_by_request = await store.finish_intent(delivered(intent))
     assert shown.status == "pending"
     assert told_by_request is False
@@ -63,7 +63,7 @@ async def test_a_final_intent_not_handed_over_is_shown_as_still_pending(
     async with Redis.from_url(redis_url) as raw:
         await raw.delete(keys.watch_key(intent.id))
     assert await store.finish_intent(delivered(intent)) is False
-    shown = await outbox.outcome(intent, poll=0.01)
+    shown = await outbox.outcome(intent)
     assert shown.status == "pending"
 
 
