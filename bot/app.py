@@ -43,7 +43,7 @@ class ProvideServices(AsyncMiddleware):
 
     def __init__(self, services: Services) -> None:
         self._services, self._named = services, services.listener_context()
-        self._multi = services.settings.multi_workspace
+        self._multi = services.workspaces is not None  # several workspaces: installations
 
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]

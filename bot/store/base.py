@@ -95,6 +95,7 @@ class RedisBase(Shared):
         try:
             answer = await awaitable
         except (RedisTimeoutError, TimeoutError, RedisConnectionError) as error:
+            metrics.redis_error(error)
             raise self._failure(error, time.monotonic() - started) from error
         except (RedisError, OSError) as error:
             metrics.redis_error(error)

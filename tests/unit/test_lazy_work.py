@@ -95,7 +95,7 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
 async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None:
     work = LazyWork(in_flight=1, queued=0)
     services = SimpleNamespace(
-        lazy_work=work, listener_context=dict, slack=None, slack_session=None
+        lazy_work=work, listener_context=dict, slack=None, slack_session=None, workspaces=None
     )
     middleware = ProvideServices(services)  # type: ignore[arg-type]
     passed: list[str] = []
