@@ -30,6 +30,7 @@ WATCH_GRACE = 10.0
 HEARTBEAT = 5.0  # seconds between a worker's heartbeats
 IN_FLIGHT = 16  # deliveries one consumer runs at once
 STOP_GRACE = 3.0  # seconds deliveries under way may take to finish at shutdown
+STOPPED_WITHIN = STOP_GRACE + tasks.CANCELS * tasks.GRACE  # a consumer's stop, all told
 ALIVE = 3 * HEARTBEAT
 # The per-intent delivery lock: renewed every third of this while its consumer runs; lost this
 # long after a consumer died.
@@ -112,10 +113,21 @@ class Consumer:
         self.name = f"{'worker' if worker else 'web'}-{socket.gethostname()}-{os.getpid()}"
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop`: deliver what is queued, up to IN_FLIGHT at once (each mostly waits on a
-        platform). The web process stands aside while workers live."""
-        beat, ready = 0.0, False
+        """Until `stop`: deliver what is queued, then let deliveries under way finish for
+        STOP_GRACE. Cancelled (a shutdown that can't wait), it stops them first, in bounded time:
+        none outlives the consumer."""
         running: set[asyncio.Task[None]] = set()
+        try:
+            await self._consume(stop, running)
+            await _finish(running)
+        except asyncio.CancelledError:
+            await tasks.stop(*running)
+            raise
+
+    async def _consume(self, stop: asyncio.Event, running: set[asyncio.Task[None]]) -> None:
+        """Up to IN_FLIGHT deliveries at once (each mostly waits on a platform), in `running`.
+        The web process stands aside while workers live."""
+        beat, ready = 0.0, False
         while not stop.is_set():
             try:
                 if self._worker and time.time() - beat > HEARTBEAT:
@@ -142,7 +154,6 @@ class Consumer:
                 log.warning("outbox: %s", error.user_message)
                 ready = False  # a Redis that lost its data lost the group too
                 await _pause(stop, 1.0)
-        await _finish(running)
 
     async def _deliver(self, entry_id: str, intent_id: str) -> None:
         try:
