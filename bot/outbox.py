@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import os
 import socket
 import time
@@ -202,8 +203,9 @@ class Consumer:
 
     async def _watch(self, intent_id: str) -> None:
         """The watchdog, on an intent someone else holds: a lock alive past the deadline it
-        carries, or a pending intent locked long after it should have failed, is a stuck
-        delivery. Logged (by a hash of its id) and counted once per intent."""
+        carries is a stuck delivery; so is, under a lock that names none (an older version's),
+        a pending intent locked a lease after it should have failed. Logged (by a hash of its id)
+        and counted once per intent."""
         try:
             lock_ends = await self._store.delivery_deadline(intent_id)
             intent = None if lock_ends is None else await self._store.load_intent(intent_id)
@@ -211,7 +213,8 @@ class Consumer:
             return
         if lock_ends is None or intent is None or intent.final:
             return
-        overdue_at = min(lock_ends + CLOCK_SKEW, give_up_at(intent) + self.lease)
+        named = math.isfinite(lock_ends)
+        overdue_at = lock_ends + CLOCK_SKEW if named else give_up_at(intent) + self.lease
         digest = hashlib.sha256(intent_id.encode()).hexdigest()[:12]
         if time.time() > overdue_at and digest not in self.stuck:
             self.stuck.add(digest)

@@ -128,6 +128,23 @@ async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadli
     assert kit.posts() == 0  # a watchdog only watches
 
 
+async def test_the_watchdog_trusts_a_lock_that_names_its_deadline(kit: Kit, raw: Redis) -> None:
+    """An intent near its 15 minutes, locked by an attempt that began just now and is within its
+    deadline, is healthy. Only a lock from an older version, which names no deadline, is judged by
+    when the intent should have failed."""
+    consumer = kit.consumer()
+    old = time.time() - 20 * 60  # queued 20 minutes ago: it fails at the end of this attempt
+    entry = await kit.queued(Intent(id="near-its-end", draft=a_draft(), queued_at=old))
+    lock = keys.lock_key("deliver:near-its-end")
+    await raw.set(lock, lease.token(time.time() + 60), px=60_000)
+    await consumer.handle(*entry)
+    assert consumer.stuck == set()
+    await raw.set(lock, "a-uuid-from-an-older-version", px=60_000)
+    await consumer.handle(*entry)
+    assert len(consumer.stuck) == 1
+    assert kit.posts() == 0
+
+
 def stuck_count() -> float:
     value: float = metrics.STUCK._value.get()  # this process's kudos_outbox_stuck_total
     return value
