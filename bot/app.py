@@ -22,7 +22,7 @@ import handlers
 from bot import logs, metrics, scrape, slack_workspaces, tasks
 from bot.errors import KudosError, Overloaded
 from bot.installed_only import InstalledOnly, told_in_workspace
-from bot.outbox import Consumer
+from bot.outbox import STOPPED_WITHIN, Consumer
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack_http import PooledRespond, act_for_request
@@ -173,6 +173,12 @@ def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
     return Consumer(services.store, deliverer, tell, worker=worker, retry_after=retry)
 
 
+async def _settle(consumer: asyncio.Task[None]) -> None:
+    """Let a stopping consumer finish its deliveries (bot/outbox), then stop what is left."""
+    await asyncio.wait({consumer}, timeout=STOPPED_WITHIN)
+    await tasks.stop(consumer)
+
+
 async def count_links(store: Store) -> None:
     """Links made before `kudos_links` existed: counted once per deployment, in the background."""
     try:
@@ -190,14 +196,15 @@ def build_app(services: Services) -> Starlette:
         stop = asyncio.Event()
         await services.start()
         metrics.process_started("web")
+        consumer = asyncio.create_task(outbox_consumer(services, worker=False).run(stop))
         background = [
             asyncio.create_task(services.directory.keep_fresh()),
-            asyncio.create_task(outbox_consumer(services, worker=False).run(stop)),
             asyncio.create_task(count_links(services.store)),
         ]
         yield
-        stop.set()
-        await asyncio.gather(tasks.stop(*background), services.lazy_work.stop())  # both bounded
+        stop.set()  # the consumer's deliveries finish, or are stopped, before the services close
+        ending = [_settle(consumer), tasks.stop(*background), services.lazy_work.stop()]
+        await asyncio.gather(*ending)  # each bounded
         await services.aclose()
         metrics.process_stopped()
 

@@ -25,9 +25,10 @@ from bot.tokens import Tokens
 SaveIntent = Callable[[Intent], Awaitable[None]]
 GIVE_UP_AFTER = 15 * 60.0  # seconds from Send: then the intent fails and the user may retry
 LONGEST_WAIT = 24 * 3600.0  # a platform asking us to wait longer than this (from Send): fail now
-# One attempt at most: a reconciling read and the POST, each with a token refresh and a replay
-# (each call is bounded by bot/limits.py on its own). The delivery lock's lease covers it
-# (bot/outbox), and it ends by then even if a cancellation is lost (bot/tasks).
+# One attempt at most: a reconciling read and the POST (and, after a partial send, reading back
+# who got it), each with a token refresh and a replay (each call is bounded by bot/limits.py on
+# its own). The delivery lock's lease covers it (bot/outbox), and it ends by then even if a
+# cancellation is lost (bot/tasks).
 ATTEMPT_DEADLINE = 60.0
 # Failures after which the intent stays pending: the platform or our own Redis is away for now.
 FOR_NOW = (ProviderUnavailable, StoreUnavailable, Busy)
@@ -49,7 +50,9 @@ class Deliverer(Shared):
 
     async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
         """`save` is called before the POST, so a crash after it is known to need reconciling.
-        The whole attempt ends within the deadline; cut off, it may have landed."""
+        The whole attempt, reading back a partial send included, ends within the one deadline;
+        cut off, it may have landed."""
+        ends = time.monotonic() + self.deadline
         reconcile = intent.attempts > 0
         intent = intent.model_copy(update={"attempts": intent.attempts + 1})
         try:
@@ -57,7 +60,7 @@ class Deliverer(Shared):
         except TimeoutError:
             return later(intent, unconfirmed(self._name(intent)))
         except PartiallySent as error:
-            return await self._partly(intent, error)
+            return await self._partly(intent, error, ends - time.monotonic())
         except NotLinked as error:
             return failed(intent, error.user_message, relink=True)
         except FOR_NOW as error:
@@ -81,14 +84,15 @@ class Deliverer(Shared):
             draft.owner, lambda token: adapter.send(token, people, draft.message, draft.value)
         )
 
-    async def _partly(self, intent: Intent, error: PartiallySent) -> Intent:
+    async def _partly(self, intent: Intent, error: PartiallySent, left: float) -> Intent:
         """Some recipients have it. The platform away: try the others later (reconciling first
-        skips who has it). The platform refusing: fail, saying who got it and who didn't."""
+        skips who has it). The platform refusing: fail, saying who got it and who didn't (if
+        the attempt's `left` seconds are enough to read it back)."""
         if isinstance(error.__cause__, ProviderUnavailable):
             return later(intent, error)
         people = [recipient.person_id for recipient in intent.draft.recipients]
         try:
-            _, missing = await tasks.within(self.deadline, self._reconciler.landed(intent, people))
+            _, missing = await tasks.within(left, self._reconciler.landed(intent, people))
         except (KudosError, TimeoutError):
             return failed(intent, error.user_message)
         return failed(intent, partial_reason(self._name(intent), intent, missing, error))

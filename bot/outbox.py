@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import os
 import socket
 import time
@@ -30,6 +31,7 @@ WATCH_GRACE = 10.0
 HEARTBEAT = 5.0  # seconds between a worker's heartbeats
 IN_FLIGHT = 16  # deliveries one consumer runs at once
 STOP_GRACE = 3.0  # seconds deliveries under way may take to finish at shutdown
+STOPPED_WITHIN = STOP_GRACE + tasks.CANCELS * tasks.GRACE  # a consumer's stop, all told
 ALIVE = 3 * HEARTBEAT
 # The per-intent delivery lock: renewed every third of this while its consumer runs; lost this
 # long after a consumer died.
@@ -112,10 +114,21 @@ class Consumer:
         self.name = f"{'worker' if worker else 'web'}-{socket.gethostname()}-{os.getpid()}"
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop`: deliver what is queued, up to IN_FLIGHT at once (each mostly waits on a
-        platform). The web process stands aside while workers live."""
-        beat, ready = 0.0, False
+        """Until `stop`: deliver what is queued, then let deliveries under way finish for
+        STOP_GRACE. Cancelled (a shutdown that can't wait), it stops them first, in bounded time:
+        none outlives the consumer."""
         running: set[asyncio.Task[None]] = set()
+        try:
+            await self._consume(stop, running)
+            await _finish(running)
+        except asyncio.CancelledError:
+            await tasks.stop(*running)
+            raise
+
+    async def _consume(self, stop: asyncio.Event, running: set[asyncio.Task[None]]) -> None:
+        """Up to IN_FLIGHT deliveries at once (each mostly waits on a platform), in `running`.
+        The web process stands aside while workers live."""
+        beat, ready = 0.0, False
         while not stop.is_set():
             try:
                 if self._worker and time.time() - beat > HEARTBEAT:
@@ -142,7 +155,6 @@ class Consumer:
                 log.warning("outbox: %s", error.user_message)
                 ready = False  # a Redis that lost its data lost the group too
                 await _pause(stop, 1.0)
-        await _finish(running)
 
     async def _deliver(self, entry_id: str, intent_id: str) -> None:
         try:
@@ -191,8 +203,9 @@ class Consumer:
 
     async def _watch(self, intent_id: str) -> None:
         """The watchdog, on an intent someone else holds: a lock alive past the deadline it
-        carries, or a pending intent locked long after it should have failed, is a stuck
-        delivery. Logged (by a hash of its id) and counted once per intent."""
+        carries is a stuck delivery; so is, under a lock that names none (an older version's),
+        a pending intent locked a lease after it should have failed. Logged (by a hash of its id)
+        and counted once per intent."""
         try:
             lock_ends = await self._store.delivery_deadline(intent_id)
             intent = None if lock_ends is None else await self._store.load_intent(intent_id)
@@ -200,7 +213,8 @@ class Consumer:
             return
         if lock_ends is None or intent is None or intent.final:
             return
-        overdue_at = min(lock_ends + CLOCK_SKEW, give_up_at(intent) + self.lease)
+        named = math.isfinite(lock_ends)
+        overdue_at = lock_ends + CLOCK_SKEW if named else give_up_at(intent) + self.lease
         digest = hashlib.sha256(intent_id.encode()).hexdigest()[:12]
         if time.time() > overdue_at and digest not in self.stuck:
             self.stuck.add(digest)

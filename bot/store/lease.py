@@ -65,7 +65,8 @@ def deadline_of(value: bytes | str) -> float:
 
 async def _renew(lock: Lock, ttl: float, ends: float) -> None:
     """Reset the TTL to what is left of the lease (at most `ttl`) until `ends` (monotonic), then
-    stop by itself; stop too if the lock was lost (it lapsed meanwhile)."""
+    stop by itself; stop too if the lock was lost (it lapsed meanwhile) or released (a renewal
+    that lost its cancellations outlives its holder)."""
     while (left := ends - time.monotonic()) > 0:
         await asyncio.sleep(min(ttl / RENEWALS_PER_TTL, left))
         left = ends - time.monotonic()
@@ -76,5 +77,7 @@ async def _renew(lock: Lock, ttl: float, ends: float) -> None:
         except LockNotOwnedError:
             log.warning("a delivery lock lapsed while its holder was still running")
             return
-        except (LockError, RedisError, OSError) as error:
+        except LockError:  # raised before any call to Redis: the holder released the lock
+            return
+        except (RedisError, OSError) as error:
             log.info("could not renew a lock: %s", type(error).__name__)

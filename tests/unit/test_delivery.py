@@ -3,13 +3,22 @@ and waits the platform asks for (Retry-After)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 
 from bot.delivery import GIVE_UP_AFTER, LONGEST_WAIT, later
-from bot.errors import Busy, KudosError, ProviderUnavailable, RateLimited, StoreUnavailable
-from bot.models import Intent
+from bot.errors import (
+    Busy,
+    KudosError,
+    PartiallySent,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    StoreUnavailable,
+)
+from bot.models import Intent, Sent
 from handlers import blocks
 from handlers.kit import Block
 from tests.fakes.faults import http_date
@@ -31,6 +40,26 @@ async def test_an_attempt_is_cut_off_at_its_deadline_and_reconciled_next_time(ki
     assert after.status == "pending"
     assert after.attempts == 1  # the next attempt reads the platform before any POST
     assert "can't tell yet whether it went through" in (after.reason or "")
+
+
+async def test_a_partly_sent_attempt_reads_back_within_the_same_deadline(kit: Kit) -> None:
+    """Some recipients got it late in the attempt, then the read-back of who did hangs: the
+    attempt still ends at its one deadline, not a second one counted from the read-back."""
+    deliverer = kit.deliverer(deadline=1.0)
+
+    async def send_partly(intent: Intent, people: list[str]) -> Sent:
+        await asyncio.sleep(0.8)
+        raise PartiallySent("Sent to 1 of 2 people, then the platform refused the rest.") from (
+            ProviderError()
+        )
+
+    deliverer._send = send_partly  # type: ignore[method-assign]
+    kit.fake.hang_next(5.0, method="GET", path=RECOGNITIONS)  # the read-back of who has it
+    started = time.monotonic()
+    after = await deliverer.attempt(Intent(id="i1", draft=a_draft()), kit.store.save_intent)
+    assert time.monotonic() - started < 1.0 + 0.5
+    assert after.status == "failed"
+    assert after.reason == "Sent to 1 of 2 people, then the platform refused the rest."
 
 
 @pytest.mark.parametrize("error", [StoreUnavailable(), Busy()], ids=["redis-away", "busy"])

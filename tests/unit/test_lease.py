@@ -4,6 +4,7 @@ whose holder gets out in bounded time even when the renewal loses its cancellati
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -45,6 +46,22 @@ async def test_a_renewal_that_loses_its_cancel_neither_holds_the_holder_nor_the_
     assert not await raw.exists(KEY)
     async with asyncio.timeout(GUARD):  # and the renewal loop ended: nothing renews a lock gone
         await asyncio.gather(*renewals(), return_exceptions=True)
+
+
+async def test_a_renewal_that_outlives_its_release_ends_at_its_next_turn(
+    raw: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Where a renewal that lost its cancellations finds itself once the holder released the
+    lock (redis-py forgets the token): it ends at once, rather than failing, logged, every
+    ttl/3 until the lease ends."""
+    lock = raw.lock(KEY, timeout=1.0)
+    assert await lock.acquire(blocking=False)
+    await lock.release()
+    with caplog.at_level(logging.DEBUG, logger="bot.store.lease"):
+        async with asyncio.timeout(GUARD):
+            await lease._renew(lock, ttl=0.3, ends=time.monotonic() + 3 * GUARD)
+    assert caplog.records == []
+    assert not await raw.exists(KEY)
 
 
 async def test_no_renewal_extends_a_lock_past_its_lease(raw: Redis) -> None:

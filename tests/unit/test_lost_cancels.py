@@ -66,6 +66,43 @@ async def test_a_consumer_stops_in_bounded_time_when_a_delivery_loses_its_cancel
     assert kit.told == []
 
 
+async def test_the_web_process_lets_its_deliveries_finish_and_stops_them_in_bounded_time(
+    kit: Kit, redis_url: str
+) -> None:
+    """The web process's own consumer (no worker), stopped as the lifespan stops it: its delivery
+    under way gets STOP_GRACE, then is stopped though it loses a cancel, before the services
+    close. Before, the consumer was cancelled at once and left the delivery running."""
+    services, attempt = build_services(a_settings(redis_url)), Deaf(lose=1)
+    services.deliverer.attempt = attempt  # type: ignore[method-assign]
+    app = build_app(services)
+    await kit.store.enqueue(Intent(id="web-1", draft=a_draft()), 0.001)
+    async with asyncio.timeout(GUARD):
+        async with app.router.lifespan_context(app):
+            await attempt.started.wait()
+            began = time.monotonic()
+    assert STOP_GRACE <= time.monotonic() - began < STOP_GRACE + BOUND
+    assert attempt.ended.is_set() and attempt.lost == 1
+    assert kit.told == []
+
+
+async def test_a_consumer_cancelled_stops_its_deliveries_first(kit: Kit) -> None:
+    """A shutdown that can't wait for the grace: the delivery under way is stopped with the
+    consumer (it loses a cancel), not left running."""
+    deliverer, attempt = kit.deliverer(), Deaf(lose=1)
+    deliverer.attempt = attempt  # type: ignore[method-assign]
+    consumer = Consumer(
+        kit.store, deliverer, kit.consumer()._on_outcome, worker=False, retry_after=60
+    )
+    await kit.store.enqueue(Intent(id="i2", draft=a_draft()), 0.001)
+    running = asyncio.create_task(consumer.run(asyncio.Event()))
+    async with asyncio.timeout(GUARD):
+        await attempt.started.wait()
+        began = time.monotonic()
+        assert not await tasks.stop(running)
+    assert time.monotonic() - began < BOUND
+    assert attempt.ended.is_set() and attempt.lost == 1
+
+
 async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadline(
     kit: Kit, raw: Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -89,6 +126,23 @@ async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadli
     ) == 1
     assert "intent-secret-id" not in caplog.text
     assert kit.posts() == 0  # a watchdog only watches
+
+
+async def test_the_watchdog_trusts_a_lock_that_names_its_deadline(kit: Kit, raw: Redis) -> None:
+    """An intent near its 15 minutes, locked by an attempt that began just now and is within its
+    deadline, is healthy. Only a lock from an older version, which names no deadline, is judged by
+    when the intent should have failed."""
+    consumer = kit.consumer()
+    old = time.time() - 20 * 60  # queued 20 minutes ago: it fails at the end of this attempt
+    entry = await kit.queued(Intent(id="near-its-end", draft=a_draft(), queued_at=old))
+    lock = keys.lock_key("deliver:near-its-end")
+    await raw.set(lock, lease.token(time.time() + 60), px=60_000)
+    await consumer.handle(*entry)
+    assert consumer.stuck == set()
+    await raw.set(lock, "a-uuid-from-an-older-version", px=60_000)
+    await consumer.handle(*entry)
+    assert len(consumer.stuck) == 1
+    assert kit.posts() == 0
 
 
 def stuck_count() -> float:
@@ -128,15 +182,7 @@ async def test_a_modal_that_cannot_open_stops_loading_its_values(kit: Kit) -> No
 async def test_the_web_process_shuts_down_when_background_work_loses_its_cancel(
     redis_url: str,
 ) -> None:
-    settings = Settings.model_validate(
-        {
-            "slack_signing_secret": "s",
-            "slack_bot_token": "xoxb-t",
-            "redis_url": redis_url,
-            "token_encryption_keys": Fernet.generate_key().decode(),
-        }
-    )
-    services, keep_fresh = build_services(settings), Deaf(lose=1)
+    services, keep_fresh = build_services(a_settings(redis_url)), Deaf(lose=1)
     services.directory.keep_fresh = keep_fresh  # type: ignore[method-assign]
     app = build_app(services)
     async with asyncio.timeout(GUARD):
@@ -145,3 +191,15 @@ async def test_the_web_process_shuts_down_when_background_work_loses_its_cancel(
             began = time.monotonic()
     assert time.monotonic() - began < BOUND
     assert keep_fresh.lost == 1
+
+
+def a_settings(redis_url: str) -> Settings:
+    """A web process's settings on the test Redis."""
+    return Settings.model_validate(
+        {
+            "slack_signing_secret": "s",
+            "slack_bot_token": "xoxb-t",
+            "redis_url": redis_url,
+            "token_encryption_keys": Fernet.generate_key().decode(),
+        }
+    )
