@@ -8,6 +8,7 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
@@ -17,13 +18,17 @@ from redis.backoff import NoBackoff
 from redis.exceptions import TimeoutError as RedisTimeout
 
 from bot import metric_files, metrics
+from bot.api import PlatformApi
 from bot.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
+from bot.providers import kazoo
 from bot.scrape import authorized, exposition
 from bot.services import connect_redis
 from bot.settings import Settings
+from bot.slack_request import _listener
 from bot.store import Store, keys, sentinel
+from tests.fakes.kazoo import FakeKazoo
 from tests.support import free_port
 from tests.unit.test_store import DRAFT, LINK, OWNER
 
@@ -186,3 +191,40 @@ async def test_links_made_before_counting_are_counted_once(store: Store, raw: Re
     await store.delete_link(OWNER)
     assert await store.count_links_once() == 0  # once per deployment: the sets are kept from now
     assert (await store.stats(["achievers"], [])).links == {"achievers": 0}
+
+
+@pytest.mark.parametrize(
+    ("body", "listener"),
+    [
+        (
+            {"type": "block_suggestion", "action_id": "recipient", "view": {"callback_id": "send"}},
+            "recipient",
+        ),
+        ({"type": "block_suggestion", "action_id": "value"}, "value"),
+        ({"type": "view_submission", "view": {"callback_id": "send"}}, "send"),
+        (
+            {
+                "type": "block_actions",
+                "actions": [{"action_id": "go"}],
+                "view": {"callback_id": "m"},
+            },
+            "go",
+        ),
+    ],
+)
+def test_the_listener_of_a_menu_inside_a_modal_is_its_action(
+    body: dict[str, object], listener: str
+) -> None:
+    assert _listener(body) == listener
+
+
+async def test_a_platform_call_by_user_id_is_labelled_by_its_path_template() -> None:
+    """`GET /api/v3/users/jdoe` (an id with no digit) is counted as `/users/{id}`, never by id."""
+    fake = FakeKazoo("id", "secret")
+    with fake.serving():
+        async with httpx.AsyncClient() as http:
+            api = PlatformApi(http, fake.base_url, "YouEarnedIt", name="kazoo")
+            assert await kazoo.adapter(api)._names("t", ["jdoe"]) == {}  # 404: no name
+    assert counted(metrics.PLATFORM_CALLS, "kazoo", "GET /api/v3/users/{id}", "4xx") >= 1
+    families = metrics.PLATFORM_CALLS.collect()
+    assert not any("jdoe" in str(sample.labels) for f in families for sample in f.samples)
