@@ -100,7 +100,7 @@ def worker(services: Services) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        metrics.process_started("worker")
+        metrics.process_started("worker", services.registry)
         try:
             async with worker_metrics.serving(services):
                 await outbox_consumer(services, worker=True).run(stop)

@@ -189,7 +189,7 @@ def build_app(services: Services) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         await services.start()
-        metrics.process_started("web")
+        metrics.process_started("web", services.registry)
         background = [
             asyncio.create_task(services.directory.keep_fresh()),
             asyncio.create_task(outbox_consumer(services, worker=False).run(stop)),

@@ -78,6 +78,18 @@ def test_a_send_moves_the_counters_and_the_gauges(
     assert value(scrape(bot), "kudos_links", platform="achievers") == 0
 
 
+def test_each_enabled_platform_exports_its_outcomes_at_zero_from_the_start(bot: BotProcess) -> None:
+    """A first failure must be an increase rate() and increase() see, not a series appearing."""
+    samples = scrape(bot)
+    for outcome in ("done", "failed"):
+        labels = frozenset({"platform": "achievers", "outcome": outcome}.items())
+        assert samples[("kudos_outbox_deliveries_total", labels)] == 0
+    for outcome in ("ok", "revoked", "unavailable", "error"):
+        labels = frozenset({"platform": "achievers", "outcome": outcome}.items())
+        assert samples[("kudos_token_refreshes_total", labels)] == 0
+    assert samples[("kudos_outbox_retries_total", frozenset({("platform", "achievers")}))] == 0
+
+
 def test_a_platform_call_that_fails_counts_by_status_class(
     bot: BotProcess, fake_achievers: FakeAchievers
 ) -> None:
@@ -176,6 +188,9 @@ def test_a_directory_platform_reports_its_age_and_its_app_token(
     employees = {"platform": "cultureamp", "operation": "GET /v1/employees", "status": "2xx"}
     assert value(samples, "kudos_platform_calls_total", **employees) == 3  # three pages
     assert not [name for name, _ in samples if name == "kudos_links"]  # nobody links to it
+    failed = frozenset({"platform": "cultureamp", "outcome": "revoked"}.items())
+    assert samples[("kudos_token_refreshes_total", failed)] == 0  # there from the start
+    assert not [name for name, _ in samples if name == "kudos_outbox_deliveries_total"]
 
 
 def test_a_worker_with_no_shared_directory_serves_its_own_metrics(
