@@ -17,13 +17,13 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from bot import metric_files, metrics
+from bot import metric_files, metrics, scrape
 from bot.api import PlatformApi
 from bot.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
 from bot.providers import kazoo
-from bot.scrape import authorized, exposition
+from bot.scrape import authorized, exposition, read_stats
 from bot.services import connect_redis
 from bot.settings import Settings
 from bot.slack_request import _listener
@@ -90,6 +90,17 @@ async def test_stats_of_an_empty_store(store: Store) -> None:
     stats = await store.stats(["achievers"], ["cultureamp"])
     assert stats.links == {"achievers": 0} and stats.outbox_pending == 0
     assert stats.oldest_pending_seconds == 0 and stats.directory_age_seconds == {}
+
+
+async def test_a_directory_never_built_is_as_old_as_the_process(store: Store) -> None:
+    """Else `kudos_directory_age_seconds` would be absent and KudosDirectoryStale never fire."""
+    await store.directory_replace("cultureamp", [])
+    stats = await read_stats(store, [], ["cultureamp", "acme"])
+    assert stats is not None
+    ages = stats.directory_age_seconds
+    assert ages["cultureamp"] < 5  # built just now
+    assert ages["acme"] == pytest.approx(time.monotonic() - scrape.STARTED, abs=5)
+    assert ages["acme"] > 0
 
 
 async def test_a_record_rotate_keys_drops_no_longer_counts(store: Store, raw: Redis) -> None:
