@@ -181,11 +181,11 @@ def test_a_directory_platform_reports_its_age_and_its_app_token(
     launch: Launch, fake_cultureamp: FakeCultureAmp
 ) -> None:
     bot = launch("cultureamp")
-    wait_until(lambda: value(scrape(bot), "kudos_directory_age_seconds", platform="cultureamp"))
+    employees = {"platform": "cultureamp", "operation": "GET /v1/employees", "status": "2xx"}
+    wait_until(lambda: value(scrape(bot), "kudos_platform_calls_total", **employees) == 3)
     samples = scrape(bot)
     assert 0 < value(samples, "kudos_directory_age_seconds", platform="cultureamp") < 60
     assert value(samples, "kudos_token_refreshes_total", platform="cultureamp", outcome="ok") == 1
-    employees = {"platform": "cultureamp", "operation": "GET /v1/employees", "status": "2xx"}
     assert value(samples, "kudos_platform_calls_total", **employees) == 3  # three pages
     assert not [name for name, _ in samples if name == "kudos_links"]  # nobody links to it
     failed = frozenset({"platform": "cultureamp", "outcome": "revoked"}.items())
