@@ -30,7 +30,9 @@ chromium:
 	    fonts-noto-color-emoji) >/dev/null \
 	  || { echo "could not install chromium; install it and re-run" >&2; exit 1; }; }
 
-# promtool (Debian's prometheus package) checks docs/monitoring/alerts.yml in the tests.
+# promtool (Debian's prometheus package) checks docs/monitoring/alerts.yml in the tests. Debian
+# ships promtool only in that package, whose install also starts a Prometheus server on :9090
+# where systemd runs: `sudo systemctl disable --now prometheus` stops it (README, The two commands).
 promtool:
 	@command -v promtool >/dev/null 2>&1 || { \
 	  echo "installing promtool (prometheus) with apt-get"; \

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from bot import doctor, logs, metric_files, metrics
+from bot import doctor, logs, metric_files, metrics, worker_metrics
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
@@ -100,9 +100,10 @@ def worker(services: Services) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        metrics.process_started("worker")
+        metrics.process_started("worker", services.registry)
         try:
-            await outbox_consumer(services, worker=True).run(stop)
+            async with worker_metrics.serving(services):
+                await outbox_consumer(services, worker=True).run(stop)
         finally:
             await services.aclose()
             metrics.process_stopped()

@@ -89,13 +89,23 @@ class PlatformApi:
         return f"{self._base_url}{path}"
 
     async def call(
-        self, method: str, path: str, token: str, *, idempotent: bool | None = None, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        idempotent: bool | None = None,
+        template: str | None = None,
+        **kwargs: Any,
     ) -> Any:
-        """Send once, or with retries when `idempotent` (by default: GET, HEAD, OPTIONS)."""
+        """Send once, or with retries when `idempotent` (by default: GET, HEAD, OPTIONS).
+
+        `template`: the path before ids were filled in, its metrics label (else `path`)."""
         method = method.upper()
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         what = f"{method} {path.split('?', 1)[0]}"  # never the query: it may hold personal data
-        with metrics.platform_call(self._name, metrics.operation(method, path)) as status:
+        operation = metrics.operation(method, template or path)
+        with metrics.platform_call(self._name, operation) as status:
             try:
                 attempts = self._attempts(method, path, token, safe, what, kwargs)
                 response = await tasks.within(self._limits.total, attempts)

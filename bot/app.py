@@ -195,7 +195,7 @@ def build_app(services: Services) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         await services.start()
-        metrics.process_started("web")
+        metrics.process_started("web", services.registry)
         consumer = asyncio.create_task(outbox_consumer(services, worker=False).run(stop))
         background = [
             asyncio.create_task(services.directory.keep_fresh()),

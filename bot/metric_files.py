@@ -43,7 +43,11 @@ def _directory() -> tuple[str, str | None]:
     return given, None
 
 
+_GIVEN = bool(os.environ.get(ENV, "").strip())
 DIRECTORY, UNUSABLE = _directory()
+# Set by whoever started the bot: a directory other processes may share (web and worker on one
+# host). Else a private one, which only this process and its children see.
+SHARED = _GIVEN and not UNUSABLE
 _identity = ""  # a suffix to this process's id in file names; `private` changes it
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import httpx
 from prometheus_client import Counter, Gauge, Histogram
@@ -20,9 +21,14 @@ from redis.exceptions import TimeoutError as RedisTimeout
 from bot import metric_files
 from bot.errors import GrantRevoked, ProviderUnavailable
 
+if TYPE_CHECKING:
+    from bot.providers import Registry
+
 # Bounded label values only: these tuples are every value a label may take.
 KINDS = ("command", "action", "view", "shortcut", "event", "options", "other")
 OUTCOMES = ("ok", "unsigned", "unreadable", "unhandled", "error")
+DELIVERY_OUTCOMES = ("done", "failed")
+REFRESH_OUTCOMES = ("ok", "revoked", "unavailable", "error")
 LATENCY = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0)
 
 SLACK_REQUESTS = Counter(
@@ -159,10 +165,18 @@ def token_refresh(platform: str) -> Iterator[None]:
         TOKEN_REFRESHES.labels(platform, outcome).inc()
 
 
-def process_started(role: str) -> None:
-    """Count this process among the live ones of its role (`kudos_processes`)."""
+def process_started(role: str, registry: Registry | None = None) -> None:
+    """Count this process among the live ones of its role (`kudos_processes`), and export the
+    enabled platforms' outcome series at 0 (as STUCK): a first failure is then an increase."""
     metric_files.forget_dead_processes()
     PROCESSES.labels(role).set(1)
+    for spec in (registry.get(name).spec for name in registry.names()) if registry else ():
+        for outcome in REFRESH_OUTCOMES:
+            TOKEN_REFRESHES.labels(spec.name, outcome)
+        if spec.per_user:  # people send recognitions through it
+            RETRIES.labels(spec.name)
+            for outcome in DELIVERY_OUTCOMES:
+                DELIVERIES.labels(spec.name, outcome)
 
 
 def process_stopped() -> None:

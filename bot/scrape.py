@@ -4,7 +4,9 @@ now: readiness, links, the outbox, directory ages. Optionally behind METRICS_TOK
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -17,6 +19,7 @@ from bot.errors import StoreUnavailable
 from bot.store import Stats, Store
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # the text format every Prometheus 2.x reads
+STARTED = time.monotonic()  # about when this process started
 
 
 def authorized(header: str | None, token: SecretStr | None) -> bool:
@@ -29,11 +32,15 @@ def authorized(header: str | None, token: SecretStr | None) -> bool:
 
 
 async def read_stats(store: Store, platforms: list[str], directories: list[str]) -> Stats | None:
-    """The shared state, or None when Redis doesn't answer (then the bot is not ready)."""
+    """The shared state, or None when Redis doesn't answer (then the bot is not ready).
+
+    A directory never built is as old as this process: its stale alert fires all the same."""
     try:
-        return await store.stats(platforms, directories)
+        stats = await store.stats(platforms, directories)
     except StoreUnavailable:
         return None
+    never_built = dict.fromkeys(directories, time.monotonic() - STARTED)
+    return replace(stats, directory_age_seconds=never_built | stats.directory_age_seconds)
 
 
 class SharedState(Collector):
@@ -63,7 +70,7 @@ class SharedState(Collector):
         )
         ages = GaugeMetricFamily(
             "kudos_directory_age_seconds",
-            "Seconds since a directory platform's people were last read.",
+            "Seconds since a directory platform's people were last read (never: since start-up).",
             labels=["platform"],
         )
         for platform, age in stats.directory_age_seconds.items():

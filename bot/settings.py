@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     metrics_token: SecretStr | None = None  # when set, GET /metrics needs it as a bearer token
+    metrics_port: int = Field(default=9102, ge=1, le=65535)  # a worker's own /metrics, if private
 
     @property
     def recognize_emojis(self) -> frozenset[str]:

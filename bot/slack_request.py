@@ -91,10 +91,13 @@ def describe(seen: Seen, request: AsyncBoltRequest) -> None:
 
 
 def _listener(body: Mapping[str, Any]) -> Any:
-    """An action's id, a view's or shortcut's callback id, an event's type."""
+    """An action's id (a menu's options too, even inside a modal), a view's or shortcut's
+    callback id, an event's type."""
     actions = body.get("actions")
     if isinstance(actions, list) and actions and isinstance(actions[0], Mapping):
         return actions[0].get("action_id")
+    if body.get("type") == "block_suggestion":
+        return body.get("action_id")
     view = body.get("view")
     if isinstance(view, Mapping) and "callback_id" in view:
         return view.get("callback_id")

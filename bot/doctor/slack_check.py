@@ -55,7 +55,10 @@ async def token_works(services: Services) -> Result:
     team, bot = answer.get("team") or "?", answer.get("user") or "?"
     header = answer.headers.get(SCOPES_HEADER)
     if header is None:
-        return passed(f"works as {bot} in {team} (Slack did not list its scopes)")
+        raise NotChecked(
+            f"works as {bot} in {team}, but Slack did not list its scopes (no {SCOPES_HEADER})",
+            f"compare its scopes on {TOKEN_PAGE} with manifest.yml's",
+        )
     missing = BOT_SCOPES - {scope.strip() for scope in str(header).split(",")}
     if missing:
         return failed(

@@ -16,6 +16,7 @@ from bot.services import Services
 
 PROBE_TIMEOUT = 4.0  # one HTTP request; each check as a whole has the runner's limit
 NOT_HERE = (404, 405)  # a route that is not there (a wrong BASE_URL or a proxy's default site)
+UNSIGNED_STATUS, UNSIGNED_ANSWER = 401, "invalid request"  # bot/app.py's to an unsigned request
 
 
 async def _issues_token(http: httpx.AsyncClient, platform: Platform) -> Result:
@@ -68,11 +69,11 @@ def platform_checks(registry: Registry) -> list[Check]:
     ]
 
 
-async def _get(services: Services, path: str) -> httpx.Response | None:
-    """GET a route of the bot at PUBLIC_URL; None when nothing answers."""
+async def _get(services: Services, path: str, method: str = "GET") -> httpx.Response | None:
+    """Ask a route of the bot at PUBLIC_URL; None when nothing answers."""
     url = f"{services.settings.public_url.rstrip('/')}{path}"
     try:
-        return await services.http.get(url, timeout=PROBE_TIMEOUT)
+        return await services.http.request(method, url, timeout=PROBE_TIMEOUT)
     except httpx.HTTPError:
         return None
 
@@ -115,4 +116,24 @@ async def callback(services: Services) -> Result:
     return passed(f"{path} answers a page")
 
 
-CHECKS = (Check("PUBLIC_URL", routes), Check("OAuth callback", callback))
+async def slack_events(services: Services) -> Result:
+    """An unsigned POST to /slack/events gets the bot's own refusal: Slack's requests reach it
+    (a proxy that answers POSTs itself, or drops them, would pass /healthz all the same)."""
+    answer = await _get(services, "/slack/events", method="POST")
+    if answer is None:
+        raise NotChecked("not checked: PUBLIC_URL does not answer")
+    if answer.status_code == UNSIGNED_STATUS and answer.text == UNSIGNED_ANSWER:
+        return passed("POST /slack/events reaches the bot (it refused an unsigned one)")
+    return failed(
+        f"an unsigned POST /slack/events answered {answer.status_code}, not the bot's own "
+        f'{UNSIGNED_STATUS} "{UNSIGNED_ANSWER}"',
+        "route POST /slack/events at PUBLIC_URL to the bot, its body and X-Slack-* headers "
+        "unchanged",
+    )
+
+
+CHECKS = (
+    Check("PUBLIC_URL", routes),
+    Check("Slack events", slack_events),
+    Check("OAuth callback", callback),
+)

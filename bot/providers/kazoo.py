@@ -184,7 +184,9 @@ class Kazoo:
         """A user's name, or None when the platform won't say (the item then says "someone")."""
         path = A["user"].format(id=quote(user_id, safe=""))
         try:
-            return user_id, to_person(_body(await self._api.call("GET", path, token))).name
+            return user_id, to_person(
+                _body(await self._api.call("GET", path, token, template=A["user"]))
+            ).name
         except ProviderUnauthorized:
             raise
         except ProviderError:

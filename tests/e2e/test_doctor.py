@@ -11,8 +11,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography.fernet import Fernet
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from tests.bot_process import BotProcess
 from tests.e2e.flows import link
@@ -20,6 +25,7 @@ from tests.e2e.install_flows import install
 from tests.e2e.platform_flows import Launch
 from tests.e2e.test_metrics import scrape, value
 from tests.fakes import FakeCultureAmp, FakeSlack
+from tests.fakes.server import serve
 from tests.fakes.slack_oauth import Consent
 from tests.redis_process import RedisProcess
 
@@ -78,6 +84,7 @@ def test_all_good_passes_every_check(running: BotProcess, tmp_path: Path) -> Non
     assert "answers (400 without credentials)" in lines_for(lines, "Achievers")
     assert "issued an app-level token" in lines_for(lines, "Culture Amp")
     assert "/healthz and /readyz answer 200" in lines_for(lines, "PUBLIC_URL")
+    assert "POST /slack/events reaches the bot" in lines_for(lines, "Slack events")
     assert "/oauth/achievers/callback answers a page" in lines_for(lines, "OAuth callback")
     assert lines[-1] == f"{len(lines) - 1} of {len(lines) - 1} checks passed."
 
@@ -172,3 +179,49 @@ def test_with_several_workspaces_slack_is_checked_with_an_installed_workspace_to
     assert "every scope manifest.yml asks for" in lines_for(lines, "Slack"), lines
     (token,) = multi_bot.slack.installs.tokens_of("T_A")
     assert multi_bot.slack.tokens("auth.test")[-1] == token
+
+
+def proxy_answering_posts_itself(bot: BotProcess) -> Starlette:
+    """A proxy that passes GETs on to the bot but answers every POST with its own page."""
+
+    async def passed_on(request: Request) -> Response:
+        async with httpx.AsyncClient() as http:
+            answer = await http.get(f"{bot.base_url}{request.url.path}")
+        kind = answer.headers.get("content-type", "text/plain")
+        return Response(answer.content, answer.status_code, media_type=kind)
+
+    async def own_page(request: Request) -> Response:
+        return Response("<html>Welcome to nginx!</html>", media_type="text/html")
+
+    return Starlette(
+        routes=[
+            Route("/{path:path}", passed_on, methods=["GET"]),
+            Route("/{path:path}", own_page, methods=["POST"]),
+        ]
+    )
+
+
+def test_a_proxy_that_does_not_pass_slack_events_on_is_a_cross(
+    running: BotProcess, tmp_path: Path
+) -> None:
+    with serve(proxy_answering_posts_itself(running)) as proxy:
+        status, lines = doctor(running.env | {"PUBLIC_URL": proxy}, tmp_path)
+    assert status == 1, lines
+    assert lines_for(lines, "PUBLIC_URL").startswith("✓")  # its GETs reach the bot
+    assert lines_for(lines, "Slack events") == (
+        "✗ Slack events: an unsigned POST /slack/events answered 200, not the bot's own 401 "
+        '"invalid request" → route POST /slack/events at PUBLIC_URL to the bot, its body and '
+        "X-Slack-* headers unchanged"
+    )
+
+
+def test_slack_not_listing_the_token_scopes_is_unknown_not_a_pass(
+    running: BotProcess, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    fake_slack.lists_scopes = False
+    status, lines = doctor(running.env, tmp_path)
+    assert status == 0, lines
+    assert lines_for(lines, "Slack").startswith(
+        "? Slack: works as kudosbot in Fake Team, but Slack did not list its scopes (no "
+        "x-oauth-scopes)"
+    ), lines

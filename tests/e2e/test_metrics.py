@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.bot_process import BotProcess, start_bot, stop_process
@@ -20,16 +21,17 @@ from tests.e2e.test_outbox import SEND, send_preview, start_worker
 from tests.fakes import FakeCultureAmp
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
-from tests.support import sign, slash_command, wait_until
+from tests.support import free_port, sign, slash_command, wait_until
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 SERVER_PROCESS = re.compile(r"Started server process \[(\d+)\]")
 
 
-def scrape(bot: BotProcess, token: str | None = None) -> Samples:
-    """Every sample of one scrape, by name and labels."""
+def scrape(bot: BotProcess | str, token: str | None = None) -> Samples:
+    """Every sample of one scrape (of the bot, or of a base URL), by name and labels."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    answer = httpx.get(f"{bot.base_url}/metrics", headers=headers)
+    base_url = bot if isinstance(bot, str) else bot.base_url
+    answer = httpx.get(f"{base_url}/metrics", headers=headers)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
     return {
@@ -74,6 +76,18 @@ def test_a_send_moves_the_counters_and_the_gauges(
 
     assert "Unlinked" in text_of(command(bot, "unlink", name="/kudos"))
     assert value(scrape(bot), "kudos_links", platform="achievers") == 0
+
+
+def test_each_enabled_platform_exports_its_outcomes_at_zero_from_the_start(bot: BotProcess) -> None:
+    """A first failure must be an increase rate() and increase() see, not a series appearing."""
+    samples = scrape(bot)
+    for outcome in ("done", "failed"):
+        labels = frozenset({"platform": "achievers", "outcome": outcome}.items())
+        assert samples[("kudos_outbox_deliveries_total", labels)] == 0
+    for outcome in ("ok", "revoked", "unavailable", "error"):
+        labels = frozenset({"platform": "achievers", "outcome": outcome}.items())
+        assert samples[("kudos_token_refreshes_total", labels)] == 0
+    assert samples[("kudos_outbox_retries_total", frozenset({("platform", "achievers")}))] == 0
 
 
 def test_a_platform_call_that_fails_counts_by_status_class(
@@ -167,10 +181,46 @@ def test_a_directory_platform_reports_its_age_and_its_app_token(
     launch: Launch, fake_cultureamp: FakeCultureAmp
 ) -> None:
     bot = launch("cultureamp")
-    wait_until(lambda: value(scrape(bot), "kudos_directory_age_seconds", platform="cultureamp"))
+    employees = {"platform": "cultureamp", "operation": "GET /v1/employees", "status": "2xx"}
+    wait_until(lambda: value(scrape(bot), "kudos_platform_calls_total", **employees) == 3)
     samples = scrape(bot)
     assert 0 < value(samples, "kudos_directory_age_seconds", platform="cultureamp") < 60
     assert value(samples, "kudos_token_refreshes_total", platform="cultureamp", outcome="ok") == 1
-    employees = {"platform": "cultureamp", "operation": "GET /v1/employees", "status": "2xx"}
     assert value(samples, "kudos_platform_calls_total", **employees) == 3  # three pages
     assert not [name for name, _ in samples if name == "kudos_links"]  # nobody links to it
+    failed = frozenset({"platform": "cultureamp", "outcome": "revoked"}.items())
+    assert samples[("kudos_token_refreshes_total", failed)] == 0  # there from the start
+    assert not [name for name, _ in samples if name == "kudos_outbox_deliveries_total"]
+
+
+def test_a_worker_with_no_shared_directory_serves_its_own_metrics(
+    bot_env: dict[str, str], tmp_path: Path, fake_slack: FakeSlack, redis_url: str
+) -> None:
+    """Web and worker apart (no PROMETHEUS_MULTIPROC_DIR, as in two containers): the worker's
+    deliveries are on its own /metrics at METRICS_PORT, behind METRICS_TOKEN like the web's."""
+    port = free_port()
+    env = bot_env | {"METRICS_PORT": str(port), "METRICS_TOKEN": "s3cret-scrape"}
+    worker_log = tmp_path / "worker.log"
+    worker = start_worker(env, worker_log)
+    own = f"http://127.0.0.1:{port}"
+    with redis.Redis.from_url(redis_url) as client:  # alive, so the web leaves the queue to it
+        wait_until(lambda: client.zcard("kb:workers") >= 1, timeout=20)
+    web = start_bot(env, tmp_path / "web", fake_slack)
+    try:
+        assert "worker metrics: GET /metrics on port" in worker_log.read_text()
+        assert httpx.get(f"{own}/metrics").status_code == 401
+        assert value(scrape(own, "s3cret-scrape"), "kudos_processes", role="worker") == 1
+        link(web)
+        web.post_action(SEND, send_preview(web), "U_ANA")
+        done = {"platform": "achievers", "outcome": "done"}
+        delivered = wait_until(
+            lambda: (
+                value(scrape(own, "s3cret-scrape"), "kudos_outbox_deliveries_total", **done) or None
+            ),
+            timeout=20,
+        )
+        assert delivered == 1
+        assert value(scrape(web, "s3cret-scrape"), "kudos_outbox_deliveries_total", **done) == 0
+    finally:
+        stop_process(web.process)
+        stop_process(worker)

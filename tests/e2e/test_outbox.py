@@ -164,6 +164,12 @@ def test_a_platform_that_is_down_queues_then_delivers_and_dms(
     assert fake_achievers.recognitions == []
     wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
     assert len(fake_achievers.recognitions) == 1
+    from tests.e2e.test_metrics import scrape, value  # it imports this module's helpers
+
+    samples = scrape(web)
+    assert value(samples, "kudos_outbox_retries_total", platform="achievers") == 2
+    done = {"platform": "achievers", "outcome": "done"}
+    assert value(samples, "kudos_outbox_deliveries_total", **done) == 1
 
 
 def test_deliveries_to_a_slow_platform_run_side_by_side(
@@ -221,6 +227,10 @@ def test_a_recognition_that_landed_before_its_answer_failed_is_sent_once(
     wait_until(lambda: dms_to(fake_slack, "U_ANA", "Recognition sent to"), timeout=30)
     assert len(fake_achievers.recognitions) == 1
     assert len(posts(fake_achievers)) == 1
+    from tests.e2e.test_metrics import scrape, value  # it imports this module's helpers
+
+    landed = {"platform": "achievers", "result": "landed"}
+    assert value(scrape(web), "kudos_outbox_reconciliations_total", **landed) == 1
 
 
 def test_a_rate_limited_send_waits_as_long_as_the_platform_asked(

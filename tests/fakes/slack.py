@@ -34,6 +34,7 @@ class FakeSlack(FakeServer):
         self.history = SlackHistory()  # messages people react to; workflow steps completed
         self.step_tokens: set[str] = set()  # `bot_access_token`s of function executions
         self.scopes: list[str] = list(GRANTED_SCOPES)
+        self.lists_scopes = True  # False: answers carry no x-oauth-scopes header
         self._users: dict[str, Params] = {}
         self.installs = SlackInstalls()  # multi-workspace mode: the apps installed, their tokens
         self._calls: list[tuple[str, Params]] = []
@@ -145,7 +146,7 @@ class FakeSlack(FakeServer):
         handler = self._methods.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
-        scopes = {"x-oauth-scopes": ",".join(self.scopes)}
+        scopes = {"x-oauth-scopes": ",".join(self.scopes)} if self.lists_scopes else {}
         refusal = self._refusal(method, params)
         if refusal is not None:
             return JSONResponse({"ok": False, "error": refusal}, headers=scopes)

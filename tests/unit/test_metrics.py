@@ -8,6 +8,7 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
@@ -16,14 +17,18 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from bot import metric_files, metrics
+from bot import metric_files, metrics, scrape
+from bot.api import PlatformApi
 from bot.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
-from bot.scrape import authorized, exposition
+from bot.providers import kazoo
+from bot.scrape import authorized, exposition, read_stats
 from bot.services import connect_redis
 from bot.settings import Settings
+from bot.slack_request import _listener
 from bot.store import Store, keys, sentinel
+from tests.fakes.kazoo import FakeKazoo
 from tests.support import free_port
 from tests.unit.test_store import DRAFT, LINK, OWNER
 
@@ -85,6 +90,17 @@ async def test_stats_of_an_empty_store(store: Store) -> None:
     stats = await store.stats(["achievers"], ["cultureamp"])
     assert stats.links == {"achievers": 0} and stats.outbox_pending == 0
     assert stats.oldest_pending_seconds == 0 and stats.directory_age_seconds == {}
+
+
+async def test_a_directory_never_built_is_as_old_as_the_process(store: Store) -> None:
+    """Else `kudos_directory_age_seconds` would be absent and KudosDirectoryStale never fire."""
+    await store.directory_replace("cultureamp", [])
+    stats = await read_stats(store, [], ["cultureamp", "acme"])
+    assert stats is not None
+    ages = stats.directory_age_seconds
+    assert ages["cultureamp"] < 5  # built just now
+    assert ages["acme"] == pytest.approx(time.monotonic() - scrape.STARTED, abs=5)
+    assert ages["acme"] > 0
 
 
 async def test_a_record_rotate_keys_drops_no_longer_counts(store: Store, raw: Redis) -> None:
@@ -186,3 +202,40 @@ async def test_links_made_before_counting_are_counted_once(store: Store, raw: Re
     await store.delete_link(OWNER)
     assert await store.count_links_once() == 0  # once per deployment: the sets are kept from now
     assert (await store.stats(["achievers"], [])).links == {"achievers": 0}
+
+
+@pytest.mark.parametrize(
+    ("body", "listener"),
+    [
+        (
+            {"type": "block_suggestion", "action_id": "recipient", "view": {"callback_id": "send"}},
+            "recipient",
+        ),
+        ({"type": "block_suggestion", "action_id": "value"}, "value"),
+        ({"type": "view_submission", "view": {"callback_id": "send"}}, "send"),
+        (
+            {
+                "type": "block_actions",
+                "actions": [{"action_id": "go"}],
+                "view": {"callback_id": "m"},
+            },
+            "go",
+        ),
+    ],
+)
+def test_the_listener_of_a_menu_inside_a_modal_is_its_action(
+    body: dict[str, object], listener: str
+) -> None:
+    assert _listener(body) == listener
+
+
+async def test_a_platform_call_by_user_id_is_labelled_by_its_path_template() -> None:
+    """`GET /api/v3/users/jdoe` (an id with no digit) is counted as `/users/{id}`, never by id."""
+    fake = FakeKazoo("id", "secret")
+    with fake.serving():
+        async with httpx.AsyncClient() as http:
+            api = PlatformApi(http, fake.base_url, "YouEarnedIt", name="kazoo")
+            assert await kazoo.adapter(api)._names("t", ["jdoe"]) == {}  # 404: no name
+    assert counted(metrics.PLATFORM_CALLS, "kazoo", "GET /api/v3/users/{id}", "4xx") >= 1
+    families = metrics.PLATFORM_CALLS.collect()
+    assert not any("jdoe" in str(sample.labels) for f in families for sample in f.samples)
