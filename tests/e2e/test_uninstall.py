@@ -59,12 +59,15 @@ def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
             assert install(bot, Consent(team)).status_code == 200
             link_in(bot, Where(team))
         answer(bot, A, "/recognize", RECOGNIZE, "U_ANA")  # a preview left open
-        fake_achievers.fail_next(429, retry_after=4, method="POST", path=RECOGNITIONS)
+        # refused for now twice: the second time after the Send stopped watching (5 s), so its
+        # news waits for nobody, and names the workspace, its people and their words
+        fake_achievers.fail_next(429, 2, retry_after=6, method="POST", path=RECOGNITIONS)
         queued = answer(bot, A, "/recognize", RECOGNIZE, "U_ANA")
         assert action_from(bot, A, SEND, draft_id(queued), "U_ANA").status_code == 200
-        wait_until(lambda: _attempted(fake_achievers))  # refused for now: queued, retried later
+        wait_until(lambda: _attempted(fake_achievers) == 2, 15)
         with redis.Redis.from_url(redis_url) as client:
             assert _of_a(client)  # the queued recognition's record names the workspace
+            wait_until(lambda: [k for k in client.scan_iter("kb:news:*") if _of(client, k)])
         (token_a,) = fake_slack.installs.tokens_of("T_A")
         fake_slack.installs.uninstall("T_A")
         assert event_from(bot, A, {"type": "app_uninstalled"}).status_code == 200
@@ -85,8 +88,12 @@ def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
         stop_process(bot.process)
 
 
-def _attempted(fake: FakeAchievers) -> bool:
-    return any(method == "POST" and path == RECOGNITIONS for method, path, *_ in fake.requests)
+def _attempted(fake: FakeAchievers) -> int:
+    return sum(method == "POST" and path == RECOGNITIONS for method, path, *_ in fake.requests)
+
+
+def _of(client: redis.Redis, key: bytes) -> bool:
+    return b"T_A" in _contents(client, key)
 
 
 def _of_a(client: redis.Redis) -> list[bytes]:
