@@ -15,7 +15,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.installed import Installed, workspace_of
+from bot.installed import REVOKED, UNINSTALLED, Installed, workspace_of
 from bot.settings import Settings
 from bot.shared import Shared
 from bot.singleflight import SingleFlight
@@ -93,6 +93,12 @@ class Workspaces(Shared):
         if installed is not None and installed.expiring(REFRESH_MARGIN):
             installed = await self._rotation.fresh(installed)
         return installed
+
+    async def why_gone(self, workspace: str) -> str:
+        """Why the app no longer acts in a workspace where it was: removed, or only its token
+        revoked (the installation dropped by `tokens_revoked`), in the sender's words."""
+        removed = await self._store.uninstalled_lately(workspace)
+        return UNINSTALLED if removed else REVOKED
 
     async def token(self, workspace: str) -> str | None:
         installed = await self.current(workspace)

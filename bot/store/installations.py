@@ -67,6 +67,10 @@ class Installations(RedisBase):
     async def delete_install(self, workspace: str) -> None:
         await self._call(self._redis.delete(keys.install_key(workspace)))
 
+    async def uninstalled_lately(self, workspace: str) -> bool:
+        """True within an hour of the app's removal from the workspace (see `purge_workspace`)."""
+        return bool(await self._call(self._redis.exists(keys.uninstalled_key(workspace))))
+
     async def issue_install_state(self) -> str:
         """A random "Add to Slack" state, good for ten minutes."""
         state = secrets.token_urlsafe(32)

@@ -118,6 +118,7 @@ async def test_work_in_flight_at_uninstall_re_creates_nothing_until_a_reinstall(
     draft = a_draft()
     intent = Intent(id="i1", draft=draft)
     await store.purge_workspace(draft.team_id)
+    assert await store.uninstalled_lately(draft.team_id)  # a delivery says "removed", not "revoked"
     await store.put_draft(draft)
     await store.save_intent(intent.model_copy(update={"reason": "busy, try later"}))
     assert not await store.finish_intent(intent.model_copy(update={"status": "failed"}))
@@ -125,6 +126,7 @@ async def test_work_in_flight_at_uninstall_re_creates_nothing_until_a_reinstall(
     assert left == [keys.uninstalled_key(draft.team_id).encode()]  # a digest only
     assert draft.team_id.encode() not in left[0]
     await RedisInstallationStore(store).async_save(_installation(team_id=draft.team_id))
+    assert not await store.uninstalled_lately(draft.team_id)
     await store.put_draft(draft)
     await store.save_intent(intent)
     assert await store.get_draft(draft.team_id, draft.user_id, draft.id) == draft
