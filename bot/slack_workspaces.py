@@ -91,6 +91,6 @@ def bolt_options(settings: Settings, store: Store, workspaces: Workspaces | None
         return {}
     return {
         "oauth_settings": install_settings(settings, store),
-        "authorize": InstallationAuthorize(workspaces),
+        "authorize": InstallationAuthorize(workspaces, NOT_INSTALLED),
         "user_facing_authorize_error_message": NOT_INSTALLED,
     }

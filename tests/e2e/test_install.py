@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from pathlib import Path
 
 import httpx
@@ -9,11 +11,13 @@ import pytest
 import redis
 
 from tests.bot_process import BotProcess, start_bot
+from tests.e2e.event_payloads import function_executed
 from tests.e2e.install_flows import (
     COOKIE,
     Where,
     answer,
     approve,
+    event_from,
     install,
     link_in,
     multi_workspace_env,
@@ -22,6 +26,7 @@ from tests.e2e.install_flows import (
 )
 from tests.fakes import FakeSlack
 from tests.fakes.slack_oauth import Consent
+from tests.support import wait_until
 
 A = Where("T_A")
 
@@ -46,6 +51,21 @@ def test_a_workspace_without_the_app_gets_a_polite_answer(multi_bot: BotProcess)
     reply = answer(multi_bot, Where("T_NOPE"), "/kudos", "help", "U_ANA")
     assert "isn't installed in this workspace" in said(reply), reply
     assert not multi_bot.slack.calls("users.info")
+
+
+def test_a_workflow_step_run_where_the_app_is_not_installed_fails_at_once(
+    multi_bot: BotProcess,
+) -> None:
+    """Slack is told the run failed, with the run's own token, instead of waiting it out."""
+    slack = multi_bot.slack
+    token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
+    slack.step_tokens.add(token)
+    step = json.loads(function_executed({"recipients": ["U_BOB"]}, token, execution))["event"]
+    assert event_from(multi_bot, A, step).status_code == 200
+    [failed] = wait_until(lambda: slack.calls("functions.completeError") or None)
+    assert failed["function_execution_id"] == execution
+    assert "isn't installed in this workspace" in str(failed["error"])
+    assert slack.tokens("functions.completeError") == [token]
 
 
 def test_the_install_state_is_single_use_bound_to_the_browser_and_expires(
