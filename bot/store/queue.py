@@ -40,6 +40,16 @@ redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[2]))
 return 1
 """
+# Queue an intent again (Retry), unless its workspace's uninstall mark is there. KEYS mark,
+# intent, watch, news, taken, outbox; ARGV intent, intent TTL, watching, watch ms, intent id.
+ENQUEUE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+redis.call('DEL', KEYS[4], KEYS[5])
+redis.call('XADD', KEYS[6], '*', 'intent', ARGV[5])
+return 1
+"""
 # The watching request: take a handed-over outcome (with the intent), else end the watch so it
 # can no longer be handed over. Refused, changing nothing, when it reaches Redis past ARGV[1].
 END_WATCH = """
@@ -116,13 +126,16 @@ class Queue(RedisBase):
         return bool(queued == 1)
 
     async def enqueue(self, intent: Intent, watch: float) -> None:
-        """Record the intent, mark it watched for `watch` s, queue it (one round trip)."""
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
-        pipe.set(keys.watch_key(intent.id), WATCHING, px=max(1, int(watch * 1000)))
-        pipe.delete(keys.news_key(intent.id), keys.taken_key(intent.id))  # an earlier watch's
-        pipe.xadd(keys.OUTBOX, {"intent": intent.id})
-        await self._call(pipe.execute())
+        """Record the intent, mark it watched for `watch` s, queue it (one round trip); not
+        once the app was uninstalled from its workspace."""
+        names = [
+            keys.uninstalled_key(intent.draft.team_id),
+            *keys.intent_keys(intent.id),  # an earlier watch's news and taking go
+            keys.OUTBOX,
+        ]
+        watch_ms = max(1, int(watch * 1000))
+        args = (intent.model_dump_json(), keys.INTENT_TTL, WATCHING, watch_ms, intent.id)
+        await self._call(self._redis.eval(ENQUEUE, len(names), *names, *args))
 
     async def finish_intent(self, intent: Intent) -> bool:
         """Save a final intent and, in the same step, hand it to the request watching it;

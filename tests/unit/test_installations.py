@@ -122,6 +122,7 @@ async def test_work_in_flight_at_uninstall_re_creates_nothing_until_a_reinstall(
     await store.put_draft(draft)
     await store.save_intent(intent.model_copy(update={"reason": "busy, try later"}))
     assert not await store.finish_intent(intent.model_copy(update={"status": "failed"}))
+    await store.enqueue(intent, watch=5)  # a Retry pressed just before
     left = [key async for key in raw.scan_iter()]
     assert left == [keys.uninstalled_key(draft.team_id).encode()]  # a digest only
     assert draft.team_id.encode() not in left[0]
