@@ -7,6 +7,10 @@ import time
 from pydantic import BaseModel, Field
 
 UNINSTALLED = "Kudos Bridge was removed from this workspace, so the recognition was not sent."
+REVOKED = (
+    "Kudos Bridge's access to this workspace was revoked, so the recognition was not sent. "
+    "An admin can add the app again from its install page."
+)
 
 
 class Installed(BaseModel):

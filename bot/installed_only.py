@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import ParamSpec
 
 from bot.delivery import Deliverer, SaveIntent
-from bot.installed import UNINSTALLED
 from bot.models import Intent
 from bot.outbox import OnOutcome
 from bot.slack_authorize import Workspaces
@@ -19,7 +18,8 @@ P = ParamSpec("P")
 
 
 class InstalledOnly(Deliverer):
-    """A recognition queued in a workspace the app has since left ends as failed, with why.
+    """A recognition queued in a workspace the app has since left, or whose bot token was
+    revoked, ends as failed, with which of the two.
     (It wraps a Deliverer; `due` is the Deliverer's own, a static method.)"""
 
     def __init__(self, deliverer: Deliverer, workspaces: Workspaces) -> None:
@@ -27,8 +27,10 @@ class InstalledOnly(Deliverer):
         self.deadline = deliverer.deadline  # the Consumer's lease is measured from it
 
     async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
-        if await self._workspaces.current(intent.draft.team_id) is None:
-            return intent.model_copy(update={"status": "failed", "reason": UNINSTALLED})
+        workspace = intent.draft.team_id
+        if await self._workspaces.current(workspace) is None:
+            reason = await self._workspaces.why_gone(workspace)
+            return intent.model_copy(update={"status": "failed", "reason": reason})
         return await self._deliverer.attempt(intent, save)
 
 

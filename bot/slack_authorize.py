@@ -15,7 +15,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.installed import Installed, workspace_of
+from bot import tasks
+from bot.installed import REVOKED, UNINSTALLED, Installed, workspace_of
 from bot.settings import Settings
 from bot.shared import Shared
 from bot.singleflight import SingleFlight
@@ -23,6 +24,7 @@ from bot.store import Store, keys
 
 log = logging.getLogger(__name__)
 REFRESH_MARGIN = 2 * 3600.0  # Slack's rotating tokens live 12 h; renew in their last two
+STEP_FAIL_TIMEOUT = 1.5  # seconds: the request is acked after it, within Slack's 3
 
 
 class TokenRotation:
@@ -94,6 +96,12 @@ class Workspaces(Shared):
             installed = await self._rotation.fresh(installed)
         return installed
 
+    async def why_gone(self, workspace: str) -> str:
+        """Why the app no longer acts in a workspace where it was: removed, or only its token
+        revoked (the installation dropped by `tokens_revoked`), in the sender's words."""
+        removed = await self._store.uninstalled_lately(workspace)
+        return UNINSTALLED if removed else REVOKED
+
     async def token(self, workspace: str) -> str | None:
         installed = await self.current(workspace)
         return None if installed is None else installed.bot_token
@@ -103,8 +111,8 @@ class InstallationAuthorize(AsyncAuthorize):
     """The stored installation, as Bolt's AuthorizeResult: no `auth.test` per request (the
     bot's ids were kept at install time). No installation: None (Bolt answers politely)."""
 
-    def __init__(self, workspaces: Workspaces) -> None:
-        self._workspaces = workspaces
+    def __init__(self, workspaces: Workspaces, not_installed: str) -> None:
+        self._workspaces, self._not_installed = workspaces, not_installed
 
     async def __call__(
         self,
@@ -118,6 +126,7 @@ class InstallationAuthorize(AsyncAuthorize):
         workspace = workspace_of(enterprise_id, team_id, context.is_enterprise_install)
         installed = await self._workspaces.current(workspace)
         if installed is None:
+            await self._fail_step(context)
             return None
         return AuthorizeResult(
             enterprise_id=enterprise_id,
@@ -128,6 +137,22 @@ class InstallationAuthorize(AsyncAuthorize):
             bot_scopes=installed.bot_scopes,
             user_id=user_id,
         )
+
+    async def _fail_step(self, context: AsyncBoltContext) -> None:
+        """A workflow step run (`function_executed`) is failed at once, with the token Slack
+        gave that run, instead of hanging until Slack gives up on it."""
+        token, execution = context.function_bot_access_token, context.function_execution_id
+        if not (token and execution):
+            return
+        client, why = context.client, self._not_installed
+        run = AsyncWebClient(token=token, base_url=client.base_url, session=client.session)
+        try:
+            failing = run.functions_completeError(function_execution_id=execution, error=why)
+            await tasks.within(STEP_FAIL_TIMEOUT, failing)
+        except SlackApiError as error:
+            log.warning("Slack refused to fail a step run: %s", error.response.get("error"))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("could not fail a step run: %s", type(error).__name__)
 
 
 def workspaces_of(settings: Settings, store: Store, slack: AsyncWebClient) -> Workspaces | None:

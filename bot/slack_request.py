@@ -26,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot import logs, metrics
+from bot.errors import StoreUnavailable
+from bot.slack_workspaces import unavailable_page
 
 log = logging.getLogger(__name__)
 # An interactive payload's `type` → the request's kind (bounded: a metrics label).
@@ -163,6 +165,9 @@ async def install_step(flow: AsyncOAuthFlow, request: Request) -> Response:
     bolt_request = AsyncBoltRequest(
         body="", query=str(request.query_params), headers=dict(request.headers)
     )
-    if request.url.path == flow.install_path:
-        return to_starlette_response(await flow.handle_installation(bolt_request))
-    return to_starlette_response(await flow.handle_callback(bolt_request))
+    try:
+        if request.url.path == flow.install_path:
+            return to_starlette_response(await flow.handle_installation(bolt_request))
+        return to_starlette_response(await flow.handle_callback(bolt_request))
+    except StoreUnavailable as error:  # the state is kept in Redis
+        return to_starlette_response(unavailable_page(error))

@@ -14,6 +14,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_utils import OAuthStateUtils
 
+from bot.errors import StoreUnavailable
 from bot.pages import page
 from bot.settings import Settings
 from bot.slack_authorize import InstallationAuthorize, Workspaces
@@ -85,12 +86,18 @@ async def failed_page(args: AsyncFailureArgs) -> BoltResponse:
     return _html(page("Not installed", message, False), status)
 
 
+def unavailable_page(error: StoreUnavailable) -> BoltResponse:
+    """Redis away mid-install: the same kind of page, still a 503, and nothing was installed."""
+    message = f"{error.user_message} Then start again from the install page."
+    return _html(page("Not installed", message, False), 503)
+
+
 def bolt_options(settings: Settings, store: Store, workspaces: Workspaces | None) -> dict[str, Any]:
     """AsyncApp's arguments for multi-workspace mode (none for one workspace)."""
     if workspaces is None:
         return {}
     return {
         "oauth_settings": install_settings(settings, store),
-        "authorize": InstallationAuthorize(workspaces),
+        "authorize": InstallationAuthorize(workspaces, NOT_INSTALLED),
         "user_facing_authorize_error_message": NOT_INSTALLED,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bot.models import Draft, Person
-from bot.store import keys
+from bot.store import keys, scripts
 from bot.store.base import RedisBase
 
 
@@ -23,8 +23,15 @@ class Drafts(RedisBase):
         return bool(await self._call(self._redis.set(key, "1", nx=True, ex=keys.REACTION_TTL)))
 
     async def put_draft(self, draft: Draft) -> None:
-        key = keys.draft_key(draft.team_id, draft.user_id, draft.id)
-        await self._set(key, draft.model_dump_json(), keys.DRAFT_TTL)
+        """Keep the preview, unless the app was uninstalled from its workspace meanwhile."""
+        names = (
+            keys.uninstalled_key(draft.team_id),
+            keys.draft_key(draft.team_id, draft.user_id, draft.id),
+        )
+        script = scripts.SET_UNLESS_UNINSTALLED
+        await self._call(
+            self._redis.eval(script, 2, *names, draft.model_dump_json(), keys.DRAFT_TTL)
+        )
 
     async def get_draft(self, team_id: str, user_id: str, draft_id: str) -> Draft | None:
         raw = await self._call(self._redis.get(keys.draft_key(team_id, user_id, draft_id)))

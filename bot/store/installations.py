@@ -23,7 +23,10 @@ class Installations(RedisBase):
     async def save_install(self, installed: Installed) -> None:
         workspace = installed.workspace
         blob = self._cipher.seal(_install_owner(workspace), json.loads(installed.model_dump_json()))
-        await self._call(self._redis.set(keys.install_key(workspace), blob))
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(keys.install_key(workspace), blob)
+        pipe.delete(keys.uninstalled_key(workspace))  # installed again: its records may be kept
+        await self._call(pipe.execute())
 
     async def load_install_version(self, workspace: str) -> tuple[bytes, Installed] | None:
         """The installation and its exact stored bytes (for `swap_install`); None when not
@@ -64,6 +67,10 @@ class Installations(RedisBase):
     async def delete_install(self, workspace: str) -> None:
         await self._call(self._redis.delete(keys.install_key(workspace)))
 
+    async def uninstalled_lately(self, workspace: str) -> bool:
+        """True within an hour of the app's removal from the workspace (see `purge_workspace`)."""
+        return bool(await self._call(self._redis.exists(keys.uninstalled_key(workspace))))
+
     async def issue_install_state(self) -> str:
         """A random "Add to Slack" state, good for ten minutes."""
         state = secrets.token_urlsafe(32)
@@ -76,7 +83,9 @@ class Installations(RedisBase):
 
     async def purge_workspace(self, workspace: str) -> int:
         """Delete the installation and everything kept for the workspace's people: links,
-        cached values and recipients, drafts. Returns how many keys went."""
+        cached values and recipients, drafts. Returns how many keys went. It leaves a mark for
+        an hour: a delivery attempt or a listener still running then writes nothing of the
+        workspace (the store's writes of recognitions and drafts check it)."""
 
         async def scan() -> list[bytes | str]:
             found: list[bytes | str] = [keys.install_key(workspace)]
@@ -86,17 +95,19 @@ class Installations(RedisBase):
 
         found = await self._call(scan())
         pipe = self._redis.pipeline(transaction=True)
+        pipe.set(keys.uninstalled_key(workspace), "1", ex=keys.UNINSTALLED_TTL)
         pipe.delete(*found)
         for key in found:  # its people no longer count as linked (`kudos_links`)
             if owner := keys.link_owner(key if isinstance(key, str) else key.decode()):
                 pipe.srem(keys.linked_key(owner.provider), owner.key)
-        deleted, *_ = await self._call(pipe.execute())
+        _, deleted, *_ = await self._call(pipe.execute())
         return int(deleted)
 
     async def end_queued(self, workspace: str) -> int:
         """Every recognition of the workspace goes: one still on its way ends unsent (the
-        consumer drops an entry whose record is gone), a final one is forgotten, so nothing
-        naming the workspace, its people or their words is kept. Returns how many were queued."""
+        consumer drops an entry whose record is gone), a final one is forgotten, and so is the
+        news of its hand-over, so nothing naming the workspace, its people or their words is
+        kept. Returns how many were queued."""
 
         async def scan() -> list[bytes | str]:
             return [key async for key in self._redis.scan_iter(match=keys.INTENTS, count=500)]
@@ -107,6 +118,6 @@ class Installations(RedisBase):
             intent = None if raw is None else Intent.model_validate_json(raw)
             if intent is None or intent.draft.team_id != workspace:
                 continue
-            await self._call(self._redis.delete(key))
+            await self._call(self._redis.delete(*keys.intent_keys(intent.id)))
             ended += not intent.final
         return ended

@@ -14,6 +14,7 @@ REACTION_TTL = 600  # a second reaction on the same message by the same person g
 EVENT_TTL = 900  # Slack retries an event for a few minutes; remember ids well beyond that
 VALUES_TTL = 600  # a platform's values change rarely; a user's list is re-read after this
 RECIPIENT_TTL = 3600  # Slack user → platform person; also dropped when a delivery fails
+UNINSTALLED_TTL = 3600  # longer than any delivery attempt or lazy listener still running
 LOCK_TTL = 20.0  # longer than any token request may take
 LOCK_WAIT = 15.0
 PREFIX = "kb"
@@ -118,6 +119,17 @@ def install_lock(workspace: str) -> str:
 def install_state_key(state: str) -> str:
     """An "Add to Slack" state; only a digest is kept, as for platform states."""
     return f"{PREFIX}:installstate:{hashlib.sha256(state.encode()).hexdigest()}"
+
+
+def uninstalled_key(workspace: str) -> str:
+    """The mark an uninstall leaves, so work still in flight re-creates nothing of the
+    workspace; only a digest of its id is kept (a scan after uninstall finds nothing of it)."""
+    return f"{PREFIX}:uninstalled:{hashlib.sha256(workspace.encode()).hexdigest()}"
+
+
+def intent_keys(intent_id: str) -> tuple[str, ...]:
+    """Every key of one recognition: its record, its watch and the lists of its hand-over."""
+    return intent_key(intent_id), watch_key(intent_id), news_key(intent_id), taken_key(intent_id)
 
 
 def workspace_patterns(workspace: str) -> tuple[str, ...]:

@@ -27,12 +27,27 @@ WATCHING, HANDED_OVER, TAKEN = "1", "final", "taken"  # the watch key's values
 STALE_WORKER = 60.0  # a worker silent this long is dropped from the heartbeats
 NEWS_TTL = 60  # seconds news nobody waits for stays (a watch lasts 15)
 WAKE_SLICE = 0.8  # one blocking wait, under the client's socket timeout (1 s)
-# The consumer: hand the final outcome over, but only to a request still watching.
-HAND_OVER = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
+# The consumer: save a final intent and hand it over, but only to a request still watching;
+# nothing at all once the workspace's uninstall mark is there. KEYS mark, watch, news, intent,
+# recipients to forget...; ARGV watching, handed over, intent, intent TTL. 1 if handed over.
+FINISH = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[4])
+for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'KEEPTTL')
+redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[2]))
+return 1
+"""
+# Queue an intent again (Retry), unless its workspace's uninstall mark is there. KEYS mark,
+# intent, watch, news, taken, outbox; ARGV intent, intent TTL, watching, watch ms, intent id.
+ENQUEUE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+redis.call('DEL', KEYS[4], KEYS[5])
+redis.call('XADD', KEYS[6], '*', 'intent', ARGV[5])
 return 1
 """
 # The watching request: take a handed-over outcome (with the intent), else end the watch so it
@@ -63,15 +78,15 @@ class Queue(RedisBase):
     """Delivery records and the consumer-group stream."""
 
     async def save_intent(self, intent: Intent) -> None:
-        """Save it; an attempt that failed for now is also news for the request watching."""
-        if not intent.reason:
-            await self._set(keys.intent_key(intent.id), intent.model_dump_json(), keys.INTENT_TTL)
-            return
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
-        pipe.rpush(keys.news_key(intent.id), intent.model_dump_json())
-        pipe.expire(keys.news_key(intent.id), NEWS_TTL)
-        await self._call(pipe.execute())
+        """Save it; an attempt that failed for now is also news for the request watching.
+        Nothing is written once the app was uninstalled from the intent's workspace."""
+        names = [keys.uninstalled_key(intent.draft.team_id), keys.intent_key(intent.id)]
+        args: list[str | int] = [intent.model_dump_json(), keys.INTENT_TTL]
+        if intent.reason:
+            names.append(keys.news_key(intent.id))
+            args.append(NEWS_TTL)
+        script = scripts.SET_UNLESS_UNINSTALLED
+        await self._call(self._redis.eval(script, len(names), *names, *args))
 
     async def news(self, intent_id: str, wait: float) -> Intent | str | None:
         """Block up to `wait` s (under the socket timeout) for news of the watched intent:
@@ -111,29 +126,34 @@ class Queue(RedisBase):
         return bool(queued == 1)
 
     async def enqueue(self, intent: Intent, watch: float) -> None:
-        """Record the intent, mark it watched for `watch` s, queue it (one round trip)."""
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
-        pipe.set(keys.watch_key(intent.id), WATCHING, px=max(1, int(watch * 1000)))
-        pipe.delete(keys.news_key(intent.id), keys.taken_key(intent.id))  # an earlier watch's
-        pipe.xadd(keys.OUTBOX, {"intent": intent.id})
-        await self._call(pipe.execute())
+        """Record the intent, mark it watched for `watch` s, queue it (one round trip); not
+        once the app was uninstalled from its workspace."""
+        names = [
+            keys.uninstalled_key(intent.draft.team_id),
+            *keys.intent_keys(intent.id),  # an earlier watch's news and taking go
+            keys.OUTBOX,
+        ]
+        watch_ms = max(1, int(watch * 1000))
+        args = (intent.model_dump_json(), keys.INTENT_TTL, WATCHING, watch_ms, intent.id)
+        await self._call(self._redis.eval(ENQUEUE, len(names), *names, *args))
 
     async def finish_intent(self, intent: Intent) -> bool:
         """Save a final intent and, in the same step, hand it to the request watching it;
         True if one was (see `taken_by_watcher`), False if nobody watches (the caller tells the
         sender). A failed one also drops its recipients from the cache: the next try looks
-        them up."""
+        them up. Nothing is written once the app was uninstalled from its workspace."""
         draft = intent.draft
-        pipe = self._redis.pipeline(transaction=True)
-        names = (keys.watch_key(intent.id), keys.news_key(intent.id))
-        pipe.eval(HAND_OVER, 2, *names, WATCHING, HANDED_OVER)
-        pipe.set(keys.intent_key(intent.id), intent.model_dump_json(), ex=keys.INTENT_TTL)
+        names = [
+            keys.uninstalled_key(draft.team_id),
+            *(keys.watch_key(intent.id), keys.news_key(intent.id), keys.intent_key(intent.id)),
+        ]
         if intent.status == "failed":
-            for recipient in draft.recipients:
-                pipe.delete(keys.recipient_key(draft.team_id, draft.provider, recipient.slack_id))
-        handed, *_ = await self._call(pipe.execute())
-        return bool(handed)
+            names += [
+                keys.recipient_key(draft.team_id, draft.provider, r.slack_id)
+                for r in draft.recipients
+            ]
+        args = (WATCHING, HANDED_OVER, intent.model_dump_json(), keys.INTENT_TTL)
+        return bool(await self._call(self._redis.eval(FINISH, len(names), *names, *args)))
 
     async def stop_watching(self, intent_id: str) -> Intent | None:
         """End the watch: the final intent if it was handed over first (the caller now tells

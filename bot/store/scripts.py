@@ -37,3 +37,15 @@ redis.call('DEL', KEYS[1])
 return 1
 """
 TAKE_WINDOW_US = 500_000  # must stay below the client's socket timeout (services.REDIS_TIMEOUT)
+# Write a record of a workspace unless the app was uninstalled from it meanwhile (KEYS[1], the
+# uninstall mark): work still in flight then re-creates nothing. KEYS mark, record[, news list];
+# ARGV value, TTL[, news TTL]: with a news list, the value is pushed onto it too. 1 if written.
+SET_UNLESS_UNINSTALLED = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+if KEYS[3] then
+  redis.call('RPUSH', KEYS[3], ARGV[1])
+  redis.call('EXPIRE', KEYS[3], ARGV[3])
+end
+return 1
+"""

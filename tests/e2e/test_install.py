@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from pathlib import Path
 
 import httpx
 import pytest
 import redis
 
-from tests.bot_process import BotProcess, start_bot
+from tests.bot_process import BotProcess, start_bot, stop_process
+from tests.e2e.event_payloads import function_executed
 from tests.e2e.install_flows import (
     COOKIE,
     Where,
     answer,
     approve,
+    event_from,
     install,
     link_in,
     multi_workspace_env,
@@ -22,6 +26,8 @@ from tests.e2e.install_flows import (
 )
 from tests.fakes import FakeSlack
 from tests.fakes.slack_oauth import Consent
+from tests.redis_process import RedisProcess
+from tests.support import wait_until
 
 A = Where("T_A")
 
@@ -46,6 +52,21 @@ def test_a_workspace_without_the_app_gets_a_polite_answer(multi_bot: BotProcess)
     reply = answer(multi_bot, Where("T_NOPE"), "/kudos", "help", "U_ANA")
     assert "isn't installed in this workspace" in said(reply), reply
     assert not multi_bot.slack.calls("users.info")
+
+
+def test_a_workflow_step_run_where_the_app_is_not_installed_fails_at_once(
+    multi_bot: BotProcess,
+) -> None:
+    """Slack is told the run failed, with the run's own token, instead of waiting it out."""
+    slack = multi_bot.slack
+    token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
+    slack.step_tokens.add(token)
+    step = json.loads(function_executed({"recipients": ["U_BOB"]}, token, execution))["event"]
+    assert event_from(multi_bot, A, step).status_code == 200
+    [failed] = wait_until(lambda: slack.calls("functions.completeError") or None)
+    assert failed["function_execution_id"] == execution
+    assert "isn't installed in this workspace" in str(failed["error"])
+    assert slack.tokens("functions.completeError") == [token]
 
 
 def test_the_install_state_is_single_use_bound_to_the_browser_and_expires(
@@ -88,3 +109,28 @@ def test_both_a_bot_token_and_client_credentials_stop_the_start(
     with pytest.raises(pytest.fail.Exception) as failed:
         start_bot(env, tmp_path / "bot", fake_slack)
     assert "remove SLACK_BOT_TOKEN" in str(failed.value)
+
+
+def test_with_redis_down_both_install_steps_answer_a_page_saying_to_try_again(
+    bot_env: dict[str, str], fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    with RedisProcess(tmp_path / "redis") as server:
+        env = multi_workspace_env(bot_env, fake_slack) | {"REDIS_URL": server.url}
+        bot = start_bot(env, tmp_path / "bot", fake_slack)
+        try:
+            fake_slack.installs.consent = Consent("T_A")
+            consent_url, state = start_install(bot)
+            back = approve(consent_url)
+            server.stop()
+            for answered in (httpx.get(back, cookies={COOKIE: state}), _started(bot)):
+                assert answered.status_code == 503, answered.text
+                assert answered.headers["content-type"].startswith("text/html")
+                assert "temporarily unavailable" in answered.text, answered.text
+                assert "start again from the install page" in answered.text
+        finally:
+            stop_process(bot.process)
+    assert not fake_slack.installs.tokens_of("T_A")
+
+
+def _started(bot: BotProcess) -> httpx.Response:
+    return httpx.get(f"{bot.base_url}/slack/install")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import redis
 
+from bot.models import Intent
 from tests.bot_process import BotProcess, start_bot, stop_process
 from tests.e2e.install_flows import (
     Where,
@@ -59,12 +60,15 @@ def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
             assert install(bot, Consent(team)).status_code == 200
             link_in(bot, Where(team))
         answer(bot, A, "/recognize", RECOGNIZE, "U_ANA")  # a preview left open
-        fake_achievers.fail_next(429, retry_after=4, method="POST", path=RECOGNITIONS)
+        # refused for now twice: the second time after the Send stopped watching (5 s), so its
+        # news waits for nobody, and names the workspace, its people and their words
+        fake_achievers.fail_next(429, 2, retry_after=6, method="POST", path=RECOGNITIONS)
         queued = answer(bot, A, "/recognize", RECOGNIZE, "U_ANA")
         assert action_from(bot, A, SEND, draft_id(queued), "U_ANA").status_code == 200
-        wait_until(lambda: _attempted(fake_achievers))  # refused for now: queued, retried later
+        wait_until(lambda: _attempted(fake_achievers) == 2, 15)
         with redis.Redis.from_url(redis_url) as client:
             assert _of_a(client)  # the queued recognition's record names the workspace
+            wait_until(lambda: [k for k in client.scan_iter("kb:news:*") if _of(client, k)])
         (token_a,) = fake_slack.installs.tokens_of("T_A")
         fake_slack.installs.uninstall("T_A")
         assert event_from(bot, A, {"type": "app_uninstalled"}).status_code == 200
@@ -85,8 +89,12 @@ def test_app_uninstalled_purges_the_workspace_and_ends_its_queued_recognitions(
         stop_process(bot.process)
 
 
-def _attempted(fake: FakeAchievers) -> bool:
-    return any(method == "POST" and path == RECOGNITIONS for method, path, *_ in fake.requests)
+def _attempted(fake: FakeAchievers) -> int:
+    return sum(method == "POST" and path == RECOGNITIONS for method, path, *_ in fake.requests)
+
+
+def _of(client: redis.Redis, key: bytes) -> bool:
+    return b"T_A" in _contents(client, key)
 
 
 def _of_a(client: redis.Redis) -> list[bytes]:
@@ -105,6 +113,40 @@ def test_tokens_revoked_drops_the_bot_token_and_keeps_the_links(
         wait_until(lambda: not client.keys("kb:install:T_A"))
         assert client.keys("kb:link:T_A:U_ANA:*")
     assert "isn't installed" in said(answer(multi_bot, A, "/kudos", "status", "U_ANA"))
+
+
+def test_a_recognition_queued_when_the_bot_token_is_revoked_ends_failed_saying_so(
+    bot_env: dict[str, str],
+    fake_slack: FakeSlack,
+    fake_achievers: FakeAchievers,
+    redis_url: str,
+    tmp_path: Path,
+) -> None:
+    env = multi_workspace_env(bot_env, fake_slack) | {"OUTBOX_RETRY_SECONDS": "1"}
+    bot = start_bot(env, tmp_path / "bot", fake_slack)
+    try:
+        assert install(bot, Consent("T_A")).status_code == 200
+        link_in(bot, A)
+        fake_achievers.fail_next(429, retry_after=3, method="POST", path=RECOGNITIONS)
+        queued = answer(bot, A, "/recognize", RECOGNIZE, "U_ANA")
+        assert action_from(bot, A, SEND, draft_id(queued), "U_ANA").status_code == 200
+        wait_until(lambda: _attempted(fake_achievers) == 1)  # refused for now: queued
+        (token_a,) = fake_slack.installs.tokens_of("T_A")
+        fake_slack.installs.uninstall("T_A")  # Slack refuses the token from now on
+        revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U_BOT_T_A"]}}
+        assert event_from(bot, A, revoked).status_code == 200
+        with redis.Redis.from_url(redis_url) as client:
+            ended = wait_until(lambda: _failed(client), 15)  # taken up again after the wait
+        assert ended.reason and "access to this workspace was revoked" in ended.reason
+        assert _attempted(fake_achievers) == 1  # never sent
+        assert token_a not in fake_slack.tokens("(refused)")  # nobody told with the dead token
+    finally:
+        stop_process(bot.process)
+
+
+def _failed(client: redis.Redis) -> Intent | None:
+    intents = [Intent.model_validate_json(_get(client, k)) for k in client.scan_iter("kb:intent:*")]
+    return next((intent for intent in intents if intent.status == "failed"), None)
 
 
 def _get(client: redis.Redis, key: bytes) -> bytes:

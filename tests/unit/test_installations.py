@@ -11,10 +11,12 @@ from slack_sdk.oauth.installation_store import Installation
 
 from bot.crypto import TokenCipher
 from bot.errors import ConfigError
+from bot.models import Intent
 from bot.settings import Settings, check_required
 from bot.slack_install import RedisInstallationStore, RedisStateStore
-from bot.store import Store
+from bot.store import Store, keys
 from handlers.workspace import owner_of
+from tests.unit.delivery_kit import a_draft
 
 BASE = {"slack_signing_secret": "s", "slack_client_id": "1.2", "slack_client_secret": "c"}
 
@@ -106,3 +108,27 @@ async def test_rotate_keys_re_encrypts_installations_too(raw: Redis) -> None:
     assert await Store(raw, TokenCipher([new, old])).rotate_tokens() == (1, 0)
     installed = await Store(raw, TokenCipher([new])).load_install("T1")
     assert installed is not None and installed.bot_token == "xoxb-SECRET"
+
+
+async def test_work_in_flight_at_uninstall_re_creates_nothing_until_a_reinstall(
+    store: Store, raw: Redis
+) -> None:
+    """A delivery or a listener still running when the purge ran writes nothing of the
+    workspace afterwards; installed again, its records are kept as before."""
+    draft = a_draft()
+    intent = Intent(id="i1", draft=draft)
+    await store.purge_workspace(draft.team_id)
+    assert await store.uninstalled_lately(draft.team_id)  # a delivery says "removed", not "revoked"
+    await store.put_draft(draft)
+    await store.save_intent(intent.model_copy(update={"reason": "busy, try later"}))
+    assert not await store.finish_intent(intent.model_copy(update={"status": "failed"}))
+    await store.enqueue(intent, watch=5)  # a Retry pressed just before
+    left = [key async for key in raw.scan_iter()]
+    assert left == [keys.uninstalled_key(draft.team_id).encode()]  # a digest only
+    assert draft.team_id.encode() not in left[0]
+    await RedisInstallationStore(store).async_save(_installation(team_id=draft.team_id))
+    assert not await store.uninstalled_lately(draft.team_id)
+    await store.put_draft(draft)
+    await store.save_intent(intent)
+    assert await store.get_draft(draft.team_id, draft.user_id, draft.id) == draft
+    assert await store.load_intent(intent.id) == intent
