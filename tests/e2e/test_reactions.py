@@ -137,3 +137,18 @@ def test_in_the_sandbox_a_clap_reads_the_message_and_answers_only_the_reactor(
         [prompt] = wait_until(lambda: [m for m in sandbox.messages("U0ANA") if m["ephemeral"]])
         assert "Link Achievers" in json.dumps(prompt["blocks"])
         assert [m for m in sandbox.messages("U0BOB") if m["ephemeral"]] == []
+
+
+def test_a_reaction_slack_couldnt_show_may_be_made_again_and_then_previews(
+    bot: BotProcess, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    refused = '{"ok": false, "error": "internal_error"}'  # Slack has a bad moment, once
+    fake_slack.fail_next(200, body=refused, path="/api/conversations.history")
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    [sorry] = ephemerals(fake_slack, 1)
+    assert "try again in a moment" in text_of(sorry)
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    shown = ephemerals(fake_slack, 2)
+    assert "<@U_BOB>" in text_of(shown[1]) and PERMALINK in text_of(shown[1])
