@@ -14,7 +14,15 @@ from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import RECIPIENTS, VALUE, InvalidInput, KudosError, NotLinked
+from bot.errors import (
+    MESSAGE,
+    RECIPIENTS,
+    VALUE,
+    InvalidInput,
+    KudosError,
+    NotLinked,
+    SelfRecognition,
+)
 from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
 from bot.providers.base import ProviderSpec
 from bot.store import Store
@@ -48,6 +56,8 @@ def step_request(inputs: dict[str, Any]) -> RecognitionRequest:
         raise InvalidInput(f"A recognition can go to up to {MAX_RECIPIENTS} people.", RECIPIENTS)
     value = str(inputs.get("value") or "").strip().lstrip("#")
     message = str(inputs.get("message") or "")
+    if not message.strip():
+        raise InvalidInput("Set the step's Message to a few words saying what they did.", MESSAGE)
     return RecognitionRequest(recipient_ids=ids, message=message, hashtags=[value] if value else [])
 
 
@@ -145,8 +155,21 @@ def held(inputs: dict[str, Any], step: str | None) -> Resume:
     )
 
 
+FOR_AUTHORS: dict[type[KudosError], str] = {  # what the runner hears, as the author reads it
+    SelfRecognition: (
+        "The person running the workflow is among the step's Recipients; nobody can recognize "
+        "themselves. Leave them out of the Recipients."
+    ),
+}
+
+
 def failure(error: KudosError) -> str:
-    return f"Recognition not sent: {error.user_message}"
+    """The error in a workflow author's words: the step's own where /recognize's address the
+    person typing (by the error's type, never its text)."""
+    words = next(
+        (said for kind, said in FOR_AUTHORS.items() if isinstance(error, kind)), error.user_message
+    )
+    return f"Recognition not sent: {words}"
 
 
 def not_linked(user_id: str, spec: ProviderSpec) -> str:
