@@ -4,6 +4,7 @@ the runner's own link, and `functions.completeSuccess` / `functions.completeErro
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
 import httpx
@@ -17,12 +18,19 @@ from tests.fakes.slack import FakeSlack
 from tests.support import wait_until
 
 
-def run_step(slack: FakeSlack, bot: BotProcess, runner: str, **inputs: Any) -> tuple[str, str]:
-    """Run the step as `runner` (Slack fills the user_context itself): execution id, token."""
+def step_run(slack: FakeSlack, runner: str, **inputs: Any) -> tuple[bytes, str, str]:
+    """A run of the step as `runner` (Slack fills the user_context itself): the signed body's
+    payload, the execution id and its token."""
     token, execution = f"xwfp-{secrets.token_hex(8)}", f"Fx0{secrets.token_hex(5).upper()}"
     slack.step_tokens.add(token)
     giver = {"id": runner, "secret": secrets.token_hex(16)}
-    deliver(bot, function_executed(inputs | {"giver": giver}, token, execution))
+    return function_executed(inputs | {"giver": giver}, token, execution), execution, token
+
+
+def run_step(slack: FakeSlack, bot: BotProcess, runner: str, **inputs: Any) -> tuple[str, str]:
+    """Run the step as `runner`: its execution id and token."""
+    body, execution, token = step_run(slack, runner, **inputs)
+    deliver(bot, body)
     return execution, token
 
 
@@ -32,6 +40,11 @@ def values_menu(slack: FakeSlack, bot: BotProcess, builder: str) -> None:
     slack.step_tokens.add(token)
     inputs = {"builder": {"id": builder, "secret": secrets.token_hex(16)}}
     deliver(bot, function_executed(inputs, token, execution, callback_id="recognition_values"))
+
+
+def completions(slack: FakeSlack, count: int) -> list[dict[str, Any]] | None:
+    calls = slack.calls("functions.completeSuccess")
+    return calls if len(calls) >= count else None
 
 
 def outcome(slack: FakeSlack, method: str) -> dict[str, Any]:
@@ -132,3 +145,37 @@ def test_an_unlinked_builder_is_told_to_link_for_the_menu(
     values_menu(fake_slack, bot, "U_BOB")
     [failed] = fake_slack.calls("functions.completeError")
     assert "Link your Achievers account" in failed["error"]
+
+
+def test_the_step_is_acked_at_once_while_the_platform_is_slow(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_achievers.latency = 4.0  # every platform call: the step's work takes far past 3 s
+    body, execution, _ = step_run(
+        fake_slack, "U_ANA", recipients=["U_BOB"], message="thanks", value="Teamwork"
+    )
+    started = time.monotonic()
+    deliver(bot, body)
+    assert time.monotonic() - started < 1.5  # Slack retries (and runs it again) after 3 s
+    done = wait_until(lambda: completions(fake_slack, 1), timeout=30)
+    assert done[0]["function_execution_id"] == execution and fake_achievers.recognitions
+
+
+def test_a_redelivered_run_recognizes_and_completes_once(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    body, execution, _ = step_run(
+        fake_slack, "U_ANA", recipients=["U_BOB"], message="thanks", value="Teamwork"
+    )
+    deliver(bot, body)
+    deliver(bot, body, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    outcome(fake_slack, "functions.completeSuccess")
+    later, _ = run_step(  # runs after the redelivery was handled: its outcome marks the end
+        fake_slack, bot, "U_ANA", recipients=["U_CARL"], message="also", value="Teamwork"
+    )
+    completed = wait_until(lambda: completions(fake_slack, 2))
+    assert [c["function_execution_id"] for c in completed] == [execution, later]
+    assert [r["nominees"] for r in fake_achievers.recognitions] == [["1002"], ["1003"]]
+    assert fake_slack.calls("functions.completeError") == []
