@@ -39,15 +39,20 @@ def envelope(event: dict[str, Any], team_id: str = "T1") -> bytes:
 def reaction_added(
     user: str, channel: str, ts: str, item_user: str, reaction: str = "clap"
 ) -> bytes:
-    return envelope(
-        {
-            "type": "reaction_added",
-            "user": user,
-            "reaction": reaction,
-            "item_user": item_user,
-            "item": {"type": "message", "channel": channel, "ts": ts},
-        }
-    )
+    return envelope(reaction_event(user, channel, ts, item_user, reaction))
+
+
+def reaction_event(
+    user: str, channel: str, ts: str, item_user: str, reaction: str = "clap"
+) -> dict[str, Any]:
+    """The `reaction_added` event itself (for an envelope of another workspace's)."""
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+    }
 
 
 def function_executed(
