@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -128,7 +129,7 @@ def test_where_the_bot_may_not_post_the_preview_comes_by_dm(
     assert dm["channel"] == "U_ANA" and PERMALINK in text_of(dm)
 
 
-def test_in_the_sandbox_a_clap_reads_the_message_and_answers_only_the_reactor(
+def test_in_the_sandbox_a_clap_links_then_previews_by_dm_and_only_once(
     tmp_path: Path,
 ) -> None:
     with running_sandbox(tmp_path) as sandbox:
@@ -140,6 +141,23 @@ def test_in_the_sandbox_a_clap_reads_the_message_and_answers_only_the_reactor(
         [prompt] = wait_until(lambda: [m for m in sandbox.messages("U0ANA") if m["ephemeral"]])
         assert "Link Achievers" in json.dumps(prompt["blocks"])
         assert [m for m in sandbox.messages("U0BOB") if m["ephemeral"]] == []
+        shown: list[dict[str, Any]] = prompt["blocks"]  # type: ignore[assignment]
+        url = str(element(shown, OPEN_LINK)["url"])  # Ana signs in as herself
+        form = {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+        signed_in = {"decision": "allow", "account": "1001"}
+        page = httpx.post(url.split("?")[0], data=form | signed_in, follow_redirects=True)
+        assert page.status_code == 200, page.text
+
+        def previews() -> list[dict[str, object]]:
+            return [m for m in sandbox.messages("U0ANA") if "Preview" in str(m["text"])]
+
+        [preview] = wait_until(previews)  # by DM once linked, recognizing Bob
+        assert (preview["channel"], preview["ephemeral"]) == ("D0ANA", False)
+        assert "U0BOB" in json.dumps(preview["blocks"])
+        assert httpx.post(f"{sandbox.url}sandbox/react", json=react).json()["ok"]  # again
+        assert sandbox.say("U0ANA", "/kudos status").json()["ok"]  # handled after it
+        wait_until(lambda: [m for m in sandbox.messages("U0ANA") if "linked as" in str(m["text"])])
+        assert len(previews()) == 1
 
 
 def test_a_reaction_slack_couldnt_show_may_be_made_again_and_then_previews(
