@@ -21,7 +21,6 @@ from bot.errors import (
     InvalidInput,
     KudosError,
     NotLinked,
-    SelfRecognition,
 )
 from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
 from bot.providers.base import ProviderSpec
@@ -30,7 +29,7 @@ from handlers import step_values
 from handlers.errors import lazy_work_of
 from handlers.modal_desk import Desk
 from handlers.parse import MAX_RECIPIENTS
-from handlers.step_kit import USER_ID, settle, user_in
+from handlers.step_kit import USER_ID, failure, not_linked, settle, user_in
 
 log = logging.getLogger(__name__)
 STEP = "give_recognition"  # the function's callback_id in manifest.yml
@@ -152,30 +151,6 @@ def held(inputs: dict[str, Any], step: str | None) -> Resume:
         text=request.message,
         recipients=request.recipient_ids,
         value=value,
-    )
-
-
-FOR_AUTHORS: dict[type[KudosError], str] = {  # what the runner hears, as the author reads it
-    SelfRecognition: (
-        "The person running the workflow is among the step's Recipients; nobody can recognize "
-        "themselves. Leave them out of the Recipients."
-    ),
-}
-
-
-def failure(error: KudosError) -> str:
-    """The error in a workflow author's words: the step's own where /recognize's address the
-    person typing (by the error's type, never its text)."""
-    words = next(
-        (said for kind, said in FOR_AUTHORS.items() if isinstance(error, kind)), error.user_message
-    )
-    return f"Recognition not sent: {words}"
-
-
-def not_linked(user_id: str, spec: ProviderSpec) -> str:
-    return (
-        f"<@{user_id}> hasn't linked a {spec.display_name} account to Slack yet: they should "
-        "run `/kudos link`, then the workflow again."
     )
 
 

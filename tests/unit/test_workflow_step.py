@@ -10,8 +10,9 @@ from bot.errors import MESSAGE, RECIPIENTS, InvalidInput, SelfRecognition
 from bot.models import Intent, Value
 from bot.outbox import Consumer
 from handlers.delivery import tell_outcome
+from handlers.step_kit import failure
 from handlers.value_select import options
-from handlers.workflow_step import failure, runner_of, step_request
+from handlers.workflow_step import runner_of, step_request
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack import FakeSlack
 from tests.unit.delivery_kit import RECOGNITIONS, Kit, a_draft, achievers, kit
