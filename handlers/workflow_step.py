@@ -4,6 +4,7 @@ recognition's link and id, or fails it in words a workflow author can act on."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from typing import Any
@@ -24,7 +25,8 @@ from bot.errors import (
 )
 from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
 from bot.providers.base import ProviderSpec
-from bot.store import Store
+from bot.store import STATE_TTL, Store
+from bot.store.held_steps import HeldStep
 from handlers import step_values
 from handlers.errors import lazy_work_of
 from handlers.modal_desk import Desk
@@ -34,6 +36,7 @@ from handlers.step_kit import USER_ID, failure, not_linked, settle, user_in
 log = logging.getLogger(__name__)
 STEP = "give_recognition"  # the function's callback_id in manifest.yml
 LINK_FIRST = "Your workflow's recognition will be sent, and its step go on, once you're linked. "
+RUN_ENDED = "The workflow's run waited too long for your link and has ended: run it again."
 
 
 def runner_of(inputs: dict[str, Any]) -> str:
@@ -95,7 +98,7 @@ async def give_recognition(
         async with lazy_work_of(context).slot():  # past its bound, the step fails as busy
             await send_and_settle(desk, store, given, step, complete, fail)
     except NotLinked as error:
-        if not await desk.tell_failure(error, LINK_FIRST, held(given, step)):
+        if not await hold(desk, store, step, error, held(given, step)):
             await settle(fail(not_linked(desk.owner.user_id, desk.spec)))
     except KudosError as error:
         await settle(fail(failure(error)))
@@ -106,6 +109,8 @@ async def run_held(resume: Resume, context: AsyncBoltContext) -> tuple[Intent, P
     completed or failed as it would have been. A rule it breaks is raised for the runner too."""
     client: AsyncWebClient = context.client
     desk = Desk.of(context, client)
+    if await context["store"].claim_step(resume.step) is None:
+        raise InvalidInput(RUN_ENDED)  # its link button expired and the step failed meanwhile
     inputs = {"recipients": resume.recipients, "message": resume.text, "value": resume.value}
     complete, fail = AsyncComplete(client, resume.step), AsyncFail(client, resume.step)
     try:
@@ -114,6 +119,27 @@ async def run_held(resume: Resume, context: AsyncBoltContext) -> tuple[Intent, P
         await settle(fail(failure(error)))
         raise
     return intent, desk.spec
+
+
+async def hold(
+    desk: Desk, store: Store, step: str | None, error: NotLinked, resume: Resume
+) -> bool:
+    """Keep the step for its runner's sign-in (it fails when the link button expires unused:
+    handlers/step_expiry.py), and send them the button. False when either could not be done."""
+    owner = desk.owner
+    kept = HeldStep(
+        step=step or "", team_id=owner.team_id, user_id=owner.user_id, provider=owner.provider
+    )
+    try:
+        await store.hold_step(kept, STATE_TTL)
+    except KudosError as failed:
+        log.info("step not held: %s", type(failed).__name__)
+        return False
+    if await desk.tell_failure(error, LINK_FIRST, resume):
+        return True
+    with contextlib.suppress(KudosError):  # else the sweep fails it again: Slack refuses
+        await store.claim_step(kept.step)  # no button: the step fails now
+    return False
 
 
 async def send_and_settle(

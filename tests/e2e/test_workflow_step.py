@@ -9,7 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 
+from bot.store import keys
 from tests.bot_process import BotProcess
 from tests.e2e.event_payloads import deliver, function_executed
 from tests.e2e.flows import element, link, text_of
@@ -95,6 +97,28 @@ def test_an_unlinked_runners_step_waits_for_the_link_then_sends_and_completes(
     )
     assert told[0]["channel"] == "U_ANA" and "linked to Achievers" in text_of(told[0])
     assert calls("functions.completeError") == []
+
+
+def test_a_step_whose_runner_never_signs_in_fails_when_the_link_button_expires(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack, redis_url: str
+) -> None:
+    execution, _ = run_step(
+        fake_slack, bot, "U_ANA", recipients=["U_BOB"], message="thanks", value="Teamwork"
+    )
+    calls = fake_slack.calls
+    [prompt] = wait_until(lambda: [c for c in calls("chat.postMessage") if c["channel"] == "U_ANA"])
+    with redis.Redis.from_url(redis_url) as store:  # ten minutes on: the button has expired
+        assert store.zadd(keys.HELD_DEADLINES, {execution: 1.0}, xx=True) == 0
+    failed = outcome(fake_slack, "functions.completeError")
+    assert failed["function_execution_id"] == execution
+    assert "<@U_ANA> hasn't linked a Achievers account" in failed["error"]
+    page = httpx.get(element(prompt["blocks"], "link_open")["url"], follow_redirects=True)
+    assert page.status_code == 200, page.text  # a late sign-in (we kept the button valid) …
+    told = wait_until(
+        lambda: [c for c in calls("chat.postMessage") if "run it again" in text_of(c)]
+    )
+    assert told[0]["channel"] == "U_ANA"  # … sends nothing: the run has ended
+    assert fake_achievers.recognitions == [] and calls("functions.completeSuccess") == []
 
 
 REFUSED = [  # what the step is given, and what its failure says
