@@ -31,6 +31,7 @@ from bot.store import Store
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
 from handlers.errors import on_error
+from handlers.step_expiry import fail_expired_steps
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,7 @@ def build_app(services: Services) -> Starlette:
         background = [
             asyncio.create_task(services.directory.keep_fresh()),
             asyncio.create_task(count_links(services.store)),
+            asyncio.create_task(fail_expired_steps(services)),
         ]
         yield
         stop.set()  # the consumer's deliveries finish, or are stopped, before the services close

@@ -16,6 +16,7 @@ from bot.errors import (
     VALUE,
     DraftGone,
     InvalidInput,
+    SelfRecognition,
 )
 from bot.models import Draft, Owner, Recipient, RecognitionRequest, Value
 from bot.providers import Registry
@@ -80,11 +81,7 @@ class Recognitions(Shared):
         if not platform.spec.can_recognize:
             raise InvalidInput(cannot_recognize(self._registry, owner.provider))
         if owner.user_id in request.recipient_ids:
-            raise InvalidInput(
-                "Nice try! You can't recognize yourself, but you can make someone's day: "
-                "mention a teammate instead.",
-                RECIPIENTS,
-            )
+            raise SelfRecognition()
         values, recipients = await self._lookups(owner, request.recipient_ids)
         value, used = chosen_value(request, values)
         names = {recipient.slack_id: recipient.name for recipient in recipients}

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import slack_messages
+from bot.errors import KudosError, NotLinked
 from bot.models import RecognitionRequest, Resume
 from bot.providers import Registry
 from bot.recognitions import Recognitions
@@ -51,12 +52,20 @@ async def recognize_reaction(event: dict[str, Any], context: AsyncBoltContext) -
 
 
 async def first_preview(context: AsyncBoltContext, channel: str, ts: str) -> Reply:
-    """Once per person and message (a second reaction gives nothing new)."""
+    """Once per person and message (a second reaction gives nothing new); a reaction whose
+    preview failed (Slack didn't show the message, the platform was down) may be made again."""
     store: Store = context["store"]
     owner = owner_of(context, context["registry"])
-    if not await store.first_reaction(owner.team_id, owner.user_id, channel, ts):
+    mark = (owner.team_id, owner.user_id, channel, ts)
+    if not await store.first_reaction(*mark):
         return NOTHING
-    return await message_preview(context, channel, ts)
+    try:
+        return await message_preview(context, channel, ts)
+    except NotLinked:
+        raise  # the link prompt carries the reaction: the preview follows the sign-in
+    except KudosError:
+        await store.forget_reaction(*mark)
+        raise
 
 
 async def message_preview(context: AsyncBoltContext, channel: str, ts: str) -> Reply:

@@ -1,5 +1,5 @@
-"""What both custom steps share: who a `user_context` input names, and completing or failing a
-step whatever Slack answers."""
+"""What the custom steps share: who a `user_context` input names, completing or failing a step
+whatever Slack answers, and a failure in the words of the workflow's author."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from collections.abc import Awaitable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+
+from bot.errors import KudosError, SelfRecognition
+from bot.providers.base import ProviderSpec
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")
@@ -29,3 +32,27 @@ async def settle(completing: Awaitable[object]) -> None:
         log.warning("workflow step not completed: %s", error.response.get("error"))
     except (aiohttp.ClientError, TimeoutError) as error:
         log.warning("workflow step not completed: %s", type(error).__name__)
+
+
+FOR_AUTHORS: dict[type[KudosError], str] = {  # what the runner hears, as the author reads it
+    SelfRecognition: (
+        "The person running the workflow is among the step's Recipients; nobody can recognize "
+        "themselves. Leave them out of the Recipients."
+    ),
+}
+
+
+def failure(error: KudosError) -> str:
+    """The error in a workflow author's words: the step's own where /recognize's address the
+    person typing (by the error's type, never its text)."""
+    words = next(
+        (said for kind, said in FOR_AUTHORS.items() if isinstance(error, kind)), error.user_message
+    )
+    return f"Recognition not sent: {words}"
+
+
+def not_linked(user_id: str, spec: ProviderSpec) -> str:
+    return (
+        f"<@{user_id}> hasn't linked a {spec.display_name} account to Slack yet: they should "
+        "run `/kudos link`, then the workflow again."
+    )

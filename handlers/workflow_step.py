@@ -4,6 +4,7 @@ recognition's link and id, or fails it in words a workflow author can act on."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from typing import Any
@@ -14,19 +15,28 @@ from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import RECIPIENTS, VALUE, InvalidInput, KudosError, NotLinked
+from bot.errors import (
+    MESSAGE,
+    RECIPIENTS,
+    VALUE,
+    InvalidInput,
+    KudosError,
+    NotLinked,
+)
 from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
 from bot.providers.base import ProviderSpec
-from bot.store import Store
+from bot.store import STATE_TTL, Store
+from bot.store.held_steps import HeldStep
 from handlers import step_values
 from handlers.errors import lazy_work_of
 from handlers.modal_desk import Desk
 from handlers.parse import MAX_RECIPIENTS
-from handlers.step_kit import USER_ID, settle, user_in
+from handlers.step_kit import USER_ID, failure, not_linked, settle, user_in
 
 log = logging.getLogger(__name__)
 STEP = "give_recognition"  # the function's callback_id in manifest.yml
 LINK_FIRST = "Your workflow's recognition will be sent, and its step go on, once you're linked. "
+RUN_ENDED = "The workflow's run waited too long for your link and has ended: run it again."
 
 
 def runner_of(inputs: dict[str, Any]) -> str:
@@ -48,6 +58,8 @@ def step_request(inputs: dict[str, Any]) -> RecognitionRequest:
         raise InvalidInput(f"A recognition can go to up to {MAX_RECIPIENTS} people.", RECIPIENTS)
     value = str(inputs.get("value") or "").strip().lstrip("#")
     message = str(inputs.get("message") or "")
+    if not message.strip():
+        raise InvalidInput("Set the step's Message to a few words saying what they did.", MESSAGE)
     return RecognitionRequest(recipient_ids=ids, message=message, hashtags=[value] if value else [])
 
 
@@ -86,7 +98,7 @@ async def give_recognition(
         async with lazy_work_of(context).slot():  # past its bound, the step fails as busy
             await send_and_settle(desk, store, given, step, complete, fail)
     except NotLinked as error:
-        if not await desk.tell_failure(error, LINK_FIRST, held(given, step)):
+        if not await hold(desk, store, step, error, held(given, step)):
             await settle(fail(not_linked(desk.owner.user_id, desk.spec)))
     except KudosError as error:
         await settle(fail(failure(error)))
@@ -97,6 +109,8 @@ async def run_held(resume: Resume, context: AsyncBoltContext) -> tuple[Intent, P
     completed or failed as it would have been. A rule it breaks is raised for the runner too."""
     client: AsyncWebClient = context.client
     desk = Desk.of(context, client)
+    if await context["store"].claim_step(resume.step) is None:
+        raise InvalidInput(RUN_ENDED)  # its link button expired and the step failed meanwhile
     inputs = {"recipients": resume.recipients, "message": resume.text, "value": resume.value}
     complete, fail = AsyncComplete(client, resume.step), AsyncFail(client, resume.step)
     try:
@@ -105,6 +119,27 @@ async def run_held(resume: Resume, context: AsyncBoltContext) -> tuple[Intent, P
         await settle(fail(failure(error)))
         raise
     return intent, desk.spec
+
+
+async def hold(
+    desk: Desk, store: Store, step: str | None, error: NotLinked, resume: Resume
+) -> bool:
+    """Keep the step for its runner's sign-in (it fails when the link button expires unused:
+    handlers/step_expiry.py), and send them the button. False when either could not be done."""
+    owner = desk.owner
+    kept = HeldStep(
+        step=step or "", team_id=owner.team_id, user_id=owner.user_id, provider=owner.provider
+    )
+    try:
+        await store.hold_step(kept, STATE_TTL)
+    except KudosError as failed:
+        log.info("step not held: %s", type(failed).__name__)
+        return False
+    if await desk.tell_failure(error, LINK_FIRST, resume):
+        return True
+    with contextlib.suppress(KudosError):  # else the sweep fails it again: Slack refuses
+        await store.claim_step(kept.step)  # no button: the step fails now
+    return False
 
 
 async def send_and_settle(
@@ -142,17 +177,6 @@ def held(inputs: dict[str, Any], step: str | None) -> Resume:
         text=request.message,
         recipients=request.recipient_ids,
         value=value,
-    )
-
-
-def failure(error: KudosError) -> str:
-    return f"Recognition not sent: {error.user_message}"
-
-
-def not_linked(user_id: str, spec: ProviderSpec) -> str:
-    return (
-        f"<@{user_id}> hasn't linked a {spec.display_name} account to Slack yet: they should "
-        "run `/kudos link`, then the workflow again."
     )
 
 

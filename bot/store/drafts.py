@@ -22,6 +22,11 @@ class Drafts(RedisBase):
         key = keys.reaction_key(team_id, user_id, channel_id, ts)
         return bool(await self._call(self._redis.set(key, "1", nx=True, ex=keys.REACTION_TTL)))
 
+    async def forget_reaction(self, team_id: str, user_id: str, channel_id: str, ts: str) -> None:
+        """The reaction started nothing after all (Slack didn't show the message): the next one
+        tries again."""
+        await self._call(self._redis.delete(keys.reaction_key(team_id, user_id, channel_id, ts)))
+
     async def put_draft(self, draft: Draft) -> None:
         """Keep the preview, unless the app was uninstalled from its workspace meanwhile."""
         names = (

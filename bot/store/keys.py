@@ -152,6 +152,8 @@ INTENTS = f"{PREFIX}:intent:*"
 OUTBOX = f"{PREFIX}:outbox"  # a Redis Stream of intent ids
 OUTBOX_GROUP = "delivery"
 WORKERS = f"{PREFIX}:workers"  # worker name → last heartbeat (sorted set)
+HELD_STEPS = f"{PREFIX}:held_steps"  # workflow step waiting for its runner's link → HeldStep
+HELD_DEADLINES = f"{PREFIX}:held_deadlines"  # the same steps → when their link button expires
 
 
 def reaction_key(team_id: str, user_id: str, channel_id: str, ts: str) -> str:

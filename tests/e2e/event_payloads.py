@@ -7,15 +7,17 @@ import itertools
 import json
 import secrets
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 from tests.bot_process import BotProcess
 from tests.support import sign
 
 _event_ids = itertools.count(1)
-STEP_INPUTS = ("recipients", "message", "value", "giver")
+MANIFEST = Path(__file__).parents[2] / "manifest.yml"
 
 
 def envelope(event: dict[str, Any], team_id: str = "T1") -> bytes:
@@ -37,22 +39,27 @@ def envelope(event: dict[str, Any], team_id: str = "T1") -> bytes:
 def reaction_added(
     user: str, channel: str, ts: str, item_user: str, reaction: str = "clap"
 ) -> bytes:
-    return envelope(
-        {
-            "type": "reaction_added",
-            "user": user,
-            "reaction": reaction,
-            "item_user": item_user,
-            "item": {"type": "message", "channel": channel, "ts": ts},
-        }
-    )
+    return envelope(reaction_event(user, channel, ts, item_user, reaction))
+
+
+def reaction_event(
+    user: str, channel: str, ts: str, item_user: str, reaction: str = "clap"
+) -> dict[str, Any]:
+    """The `reaction_added` event itself (for an envelope of another workspace's)."""
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+    }
 
 
 def function_executed(
     inputs: dict[str, Any], token: str, execution_id: str, callback_id: str = "give_recognition"
 ) -> bytes:
     """A run of a custom step; `token` is the execution's `bot_access_token`."""
-    parameters = [{"type": "string", "name": name, "is_required": False} for name in STEP_INPUTS]
+    parameters = declared_inputs(callback_id)
     function = {
         "id": "Fn0KUDOS",
         "callback_id": callback_id,
@@ -78,8 +85,19 @@ def function_executed(
     )
 
 
-def deliver(bot: BotProcess, body: bytes) -> httpx.Response:
-    headers = sign(bot.signing_secret, body) | {"Content-Type": "application/json"}
+def declared_inputs(callback_id: str) -> list[dict[str, Any]]:
+    """The function's `input_parameters` as Slack echoes them: typed as manifest.yml declares
+    (`array` of `slack#/types/user_id`, `slack#/types/user_context`, …), each with its name."""
+    functions = yaml.safe_load(MANIFEST.read_text())["functions"]
+    declared: dict[str, dict[str, Any]] = functions[callback_id]["input_parameters"]
+    return [{"name": name} | spec for name, spec in declared.items()]
+
+
+def deliver(bot: BotProcess, body: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
+    """Post a signed body; `headers` add to the signature's (e.g. X-Slack-Retry-Num)."""
+    headers = (
+        sign(bot.signing_secret, body) | {"Content-Type": "application/json"} | (headers or {})
+    )
     response = httpx.post(f"{bot.base_url}/slack/events", content=body, headers=headers)
     assert response.status_code == 200, response.text
     return response

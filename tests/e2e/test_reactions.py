@@ -7,18 +7,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from tests.bot_process import BotProcess
-from tests.e2e.event_payloads import deliver, reaction_added
+from tests.e2e.event_payloads import deliver, reaction_added, reaction_event
 from tests.e2e.flows import element, link, press, text_of
+from tests.e2e.install_flows import Where, event_from, install, link_in
 from tests.fakes.achievers import FakeAchievers
 from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_oauth import Consent
 from tests.sandbox_process import running_sandbox
 from tests.support import wait_until
 
-SEND, VALUE, OPEN_LINK = "recognition_send", "recognition_value", "link_open"
+SEND, CANCEL, VALUE = "recognition_send", "recognition_cancel", "recognition_value"
+OPEN_LINK = "link_open"
 PERMALINK = "https://fake-team.slack.com/archives/C1/p1700000001000100"
 
 
@@ -125,7 +129,7 @@ def test_where_the_bot_may_not_post_the_preview_comes_by_dm(
     assert dm["channel"] == "U_ANA" and PERMALINK in text_of(dm)
 
 
-def test_in_the_sandbox_a_clap_reads_the_message_and_answers_only_the_reactor(
+def test_in_the_sandbox_a_clap_links_then_previews_by_dm_and_only_once(
     tmp_path: Path,
 ) -> None:
     with running_sandbox(tmp_path) as sandbox:
@@ -137,3 +141,66 @@ def test_in_the_sandbox_a_clap_reads_the_message_and_answers_only_the_reactor(
         [prompt] = wait_until(lambda: [m for m in sandbox.messages("U0ANA") if m["ephemeral"]])
         assert "Link Achievers" in json.dumps(prompt["blocks"])
         assert [m for m in sandbox.messages("U0BOB") if m["ephemeral"]] == []
+        shown: list[dict[str, Any]] = prompt["blocks"]  # type: ignore[assignment]
+        url = str(element(shown, OPEN_LINK)["url"])  # Ana signs in as herself
+        form = {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+        signed_in = {"decision": "allow", "account": "1001"}
+        page = httpx.post(url.split("?")[0], data=form | signed_in, follow_redirects=True)
+        assert page.status_code == 200, page.text
+
+        def previews() -> list[dict[str, object]]:
+            return [m for m in sandbox.messages("U0ANA") if "Preview" in str(m["text"])]
+
+        [preview] = wait_until(previews)  # by DM once linked, recognizing Bob
+        assert (preview["channel"], preview["ephemeral"]) == ("D0ANA", False)
+        assert "U0BOB" in json.dumps(preview["blocks"])
+        assert httpx.post(f"{sandbox.url}sandbox/react", json=react).json()["ok"]  # again
+        assert sandbox.say("U0ANA", "/kudos status").json()["ok"]  # handled after it
+        wait_until(lambda: [m for m in sandbox.messages("U0ANA") if "linked as" in str(m["text"])])
+        assert len(previews()) == 1
+
+
+def test_a_reaction_slack_couldnt_show_may_be_made_again_and_then_previews(
+    bot: BotProcess, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    refused = '{"ok": false, "error": "internal_error"}'  # Slack has a bad moment, once
+    fake_slack.fail_next(200, body=refused, path="/api/conversations.history")
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    [sorry] = ephemerals(fake_slack, 1)
+    assert "try again in a moment" in text_of(sorry)
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    shown = ephemerals(fake_slack, 2)
+    assert "<@U_BOB>" in text_of(shown[1]) and PERMALINK in text_of(shown[1])
+
+
+def test_cancel_on_a_reactions_preview_sends_nothing(
+    bot: BotProcess, fake_achievers: FakeAchievers, fake_slack: FakeSlack
+) -> None:
+    link(bot)
+    fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    deliver(bot, reaction_added("U_ANA", "C1", "1700000001.000100", item_user="U_BOB"))
+    [shown] = ephemerals(fake_slack, 1)
+    draft = str(element(shown["blocks"], CANCEL)["value"])
+    assert "nothing was sent" in text_of(press(bot, CANCEL, draft))
+    assert "no longer active" in text_of(press(bot, SEND, draft))
+    assert fake_achievers.recognitions == []
+
+
+def test_reactions_in_two_workspaces_answer_each_with_its_own_install_and_link(
+    multi_bot: BotProcess, fake_slack: FakeSlack
+) -> None:
+    for team in ("T_A", "T_B"):
+        assert install(multi_bot, Consent(team)).status_code == 200
+    link_in(multi_bot, Where("T_A"))  # Ana is linked in A only
+    fake_slack.history.add("C1", "1700000001.000100", "Shipped the fix!", user="U_BOB")
+    clap = reaction_event("U_ANA", "C1", "1700000001.000100", item_user="U_BOB")
+    for team in ("T_A", "T_B"):
+        assert event_from(multi_bot, Where(team), clap).status_code == 200
+    shown = ephemerals(fake_slack, 2)
+    by_token = dict(zip(fake_slack.tokens("chat.postEphemeral"), shown, strict=True))
+    token_a, token_b = (fake_slack.installs.tokens_of(team)[0] for team in ("T_A", "T_B"))
+    assert "<@U_BOB>" in text_of(by_token[token_a]) and PERMALINK in text_of(by_token[token_a])
+    assert element(by_token[token_b]["blocks"], OPEN_LINK)  # B: not linked there, a prompt
+    assert set(fake_slack.tokens("conversations.history")) == {token_a, token_b}

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import InvalidInput
+from bot.errors import MESSAGE, RECIPIENTS, InvalidInput, SelfRecognition
 from bot.models import Intent, Value
 from bot.outbox import Consumer
 from handlers.delivery import tell_outcome
+from handlers.step_kit import failure
 from handlers.value_select import options
 from handlers.workflow_step import runner_of, step_request
 from tests.conftest import BOT_TOKEN
@@ -79,3 +80,15 @@ def test_the_value_menu_keeps_within_block_kit_limits() -> None:
     shown = options(values)
     assert len(shown) == 100 and shown[0]["value"] == "0"
     assert all(len(option["text"]["text"]) <= 75 for option in shown)
+
+
+def test_step_failures_are_worded_for_the_workflows_author() -> None:
+    mine = failure(SelfRecognition())
+    assert "running the workflow is among the step's Recipients" in mine
+    assert "Nice try" not in mine
+    bot = InvalidInput("Bob is a bot; bots can't receive recognitions.", RECIPIENTS)
+    assert failure(bot) == "Recognition not sent: Bob is a bot; bots can't receive recognitions."
+    for blank in ("", "  ", None):
+        with pytest.raises(InvalidInput) as raised:
+            step_request({"recipients": ["U1B"], "message": blank})
+        assert raised.value.field == MESSAGE and "step's Message" in raised.value.user_message
