@@ -24,6 +24,7 @@ async def uninstalled(context: AsyncBoltContext, store: Store) -> None:
     org) go; queued recognitions end unsent (bot/installed_only.py fails those in flight)."""
     gone = await store.purge_workspace(workspace(context))
     ended = await store.end_queued(workspace(context))
+    gone += await store.forget_steps_of(workspace(context))
     log.info("app uninstalled: %d record(s) deleted, %d recognition(s) ended", gone, ended)
 
 

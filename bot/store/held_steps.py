@@ -36,6 +36,21 @@ class HeldSteps(RedisBase):
         raw, removed, _ = await self._call(pipe.execute())
         return HeldStep.model_validate_json(raw) if removed and raw is not None else None
 
+    async def forget_steps_of(self, workspace: str) -> int:
+        """Drop the held steps of an uninstalled workspace (or org); returns how many went."""
+        held = await self._call(self._redis.hgetall(keys.HELD_STEPS))
+        ids = [
+            step
+            for step, raw in held.items()
+            if HeldStep.model_validate_json(raw).team_id == workspace
+        ]
+        if ids:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.hdel(keys.HELD_STEPS, *ids)
+            pipe.zrem(keys.HELD_DEADLINES, *ids)
+            await self._call(pipe.execute())
+        return len(ids)
+
     async def expired_steps(self, limit: int = 50) -> list[str]:
         due = self._redis.zrangebyscore(keys.HELD_DEADLINES, 0, time.time(), start=0, num=limit)
         return [

@@ -15,6 +15,7 @@ from bot.models import Intent
 from bot.settings import Settings, check_required
 from bot.slack_install import RedisInstallationStore, RedisStateStore
 from bot.store import Store, keys
+from bot.store.held_steps import HeldStep
 from handlers.workspace import owner_of
 from tests.unit.delivery_kit import a_draft
 
@@ -132,3 +133,13 @@ async def test_work_in_flight_at_uninstall_re_creates_nothing_until_a_reinstall(
     await store.save_intent(intent)
     assert await store.get_draft(draft.team_id, draft.user_id, draft.id) == draft
     assert await store.load_intent(intent.id) == intent
+
+
+async def test_an_uninstall_forgets_the_workspaces_held_steps_only(store: Store) -> None:
+    """A step waiting for its runner's link names the workspace: it goes with the uninstall."""
+    for step, team in (("Fx1", "T_A"), ("Fx2", "T_A"), ("Fx3", "T_B")):
+        await store.hold_step(HeldStep(step=step, team_id=team, user_id="U1", provider="p"), 600)
+    assert await store.forget_steps_of("T_A") == 2
+    assert await store.claim_step("Fx1") is None
+    kept = await store.claim_step("Fx3")
+    assert kept is not None and kept.team_id == "T_B"
