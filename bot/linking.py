@@ -24,6 +24,7 @@ EXPIRED = OAuthFailure(
     "The link was already used or is more than 10 minutes old. "
     "Run /kudos link in Slack to get a fresh one.",
 )
+NO_LINK_WAITING = InvalidInput("There is no link waiting for confirmation. Run /kudos link again.")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ class Linker(Shared):
         self, pending: PendingLink, account: Person, token: TokenSet, name: str
     ) -> LinkResult:
         """No e-mail to compare: keep the link inactive until the user confirms it in Slack."""
-        link = Link(account=account, token=token, confirmed=False)
+        waiting = pending.model_copy(update={"code_verifier": None})  # continued on confirm
+        link = Link(account=account, token=token, confirmed=False, waiting=waiting)
         await self._store.save_link(pending.owner, link)
         message = f"{name} didn't tell us your e-mail address. Confirm the account in Slack."
         return LinkResult(
@@ -182,15 +184,23 @@ class Linker(Shared):
                 "as your Slack profile, so nothing was linked. Sign in to your own account.",
             )
 
-    async def confirm(self, owner: Owner) -> Link:
-        """The user says the account shown is theirs: the link becomes active."""
-        link = await self._store.load_link(owner)
-        if link is None:
-            raise InvalidInput("There is no link waiting for confirmation. Run /kudos link again.")
-        if not link.confirmed:
-            link = link.model_copy(update={"confirmed": True})
-            await self._store.save_link(owner, link)
-        return link
+    async def confirm(self, owner: Owner) -> tuple[Link, PendingLink | None]:
+        """The user says the account shown is theirs: the link becomes active, and what waited
+        for it is handed back once (to a second or concurrent click: None)."""
+        loaded = await self._store.load_link_version(owner)
+        if loaded is None:
+            raise NO_LINK_WAITING
+        stored, link = loaded
+        if link.confirmed:
+            return link, None
+        active = link.model_copy(update={"confirmed": True, "waiting": None})
+        if not await self._store.swap_link(owner, stored, active):  # another click came first
+            again = await self._store.load_link(owner)
+            if again is None or not again.confirmed:
+                raise NO_LINK_WAITING
+            return again, None
+        await self._store.save_link(owner, active)  # kept for good now, and counted as linked
+        return active, link.waiting
 
     async def unlink(self, owner: Owner) -> bool:
         return await self._store.delete_link(owner)

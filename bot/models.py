@@ -89,6 +89,8 @@ class Link(BaseModel):
     token: TokenSet
     confirmed: bool = True
     linked_at: float = Field(default_factory=time.time)
+    # While unconfirmed: what the user asked before linking, and where (continued on confirm).
+    waiting: PendingLink | None = Field(default=None, repr=False)
 
     @property
     def lapsed(self) -> bool:

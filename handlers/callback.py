@@ -14,7 +14,7 @@ from bot.pages import page
 from bot.services import Services
 from handlers import blocks, kit
 from handlers.home import Home
-from handlers.resume import resumed
+from handlers.resume import continue_after_link
 
 
 async def oauth_callback(request: Request) -> Response:
@@ -31,7 +31,7 @@ async def oauth_callback(request: Request) -> Response:
     after = BackgroundTasks()  # once the page has gone out
     if result.pending is not None:
         if result.ok and not result.needs_confirmation:
-            resume = in_workspace(services.workspaces, workspace, continue_request)
+            resume = in_workspace(services.workspaces, workspace, continue_after_link)
             after.add_task(resume, services, result.pending, result.message)
         home = Home.of(services)  # Home reflects the new state
         show = in_workspace(services.workspaces, workspace, home.show)
@@ -56,14 +56,6 @@ async def tell_in_slack(services: Services, result: LinkResult) -> None:
             shown = await _link_again(services, pending, text)
     message = kit.message(text, shown)
     await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
-
-
-async def continue_request(services: Services, pending: PendingLink, linked: str) -> None:
-    """What the user asked for before linking, answered in the same place (see resume.py)."""
-    answer = await resumed(services, pending)
-    if answer is not None:
-        message = kit.message(*blocks.linked_then(linked, *answer))
-        await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
 
 
 async def _link_again(

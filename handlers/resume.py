@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.models import PendingLink, Resume
+from bot.notify import Notifier
 from bot.services import Services
-from handlers import home_blocks
+from handlers import blocks, home_blocks, kit
 from handlers.commands import preview_of
 from handlers.delivery import sender_notice
 from handlers.errors import Reply, settled
@@ -70,8 +71,27 @@ RUNNERS: dict[str, Callable[[Resume, AsyncBoltContext], Awaitable[Reply]]] = {
 async def resumed(services: Services, pending: PendingLink) -> Reply | None:
     """The answer to what the user asked before linking, or None when nothing waits. Never
     raises: a failure is the sentence that explains it."""
-    if pending.resume is None:
+    return await answered(as_user(services, pending.team_id, pending.user_id), pending.resume)
+
+
+async def answered(context: AsyncBoltContext, resume: Resume | None) -> Reply | None:
+    """`resume` run in `context`: a request of the user who now holds the link."""
+    if resume is None:
         return None
-    context, resume = as_user(services, pending.team_id, pending.user_id), pending.resume
-    answering = services.lazy_work.run(lambda: RUNNERS[resume.kind](resume, context))
+    answering = context["lazy_work"].run(lambda: RUNNERS[resume.kind](resume, context))
     return await settled(answering, context, None)  # past the bound of work: busy, said
+
+
+async def continue_request(context: AsyncBoltContext, pending: PendingLink, linked: str) -> None:
+    """What the user asked for before linking, answered in the same place (or by DM)."""
+    answer = await answered(context, pending.resume)
+    if answer is not None:
+        message = kit.message(*blocks.linked_then(linked, *answer))
+        notifier = Notifier(context.client)
+        await notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+
+
+async def continue_after_link(services: Services, pending: PendingLink, linked: str) -> None:
+    """From the OAuth callback: no Slack request, so the context is made for the link's owner."""
+    context = as_user(services, pending.team_id, pending.user_id)
+    await continue_request(context, pending, linked)
