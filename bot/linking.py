@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -18,11 +18,17 @@ from bot.slack_people import SlackPeople
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+Installed = Callable[[str], Awaitable[bool]]  # is the app installed in this workspace (or org)?
 
 EXPIRED = OAuthFailure(
     "This link has expired",
     "The link was already used or is more than 10 minutes old. "
     "Run /kudos link in Slack to get a fresh one.",
+)
+REMOVED = OAuthFailure(
+    "Kudos Bridge was removed from this workspace",
+    "Kudos Bridge was removed from this Slack workspace after this link was started, so nothing "
+    "was linked. Once your Slack admin adds it again, run /kudos link in Slack.",
 )
 NO_LINK_WAITING = InvalidInput("There is no link waiting for confirmation. Run /kudos link again.")
 
@@ -82,11 +88,16 @@ class Linker(Shared):
         redirect = self._settings.redirect_uri(owner.provider)
         return oauth.authorize_url(platform.spec, platform.client, redirect, state, verifier)
 
-    async def complete(self, provider: str, query: Mapping[str, str]) -> LinkResult:
-        """Handle the platform's redirect back; every outcome is a result, never an exception."""
+    async def complete(
+        self, provider: str, query: Mapping[str, str], installed: Installed | None = None
+    ) -> LinkResult:
+        """Handle the platform's redirect back; every outcome is a result, never an exception.
+        With several workspaces, `installed` says whether the app is still in the state's one."""
         pending: PendingLink | None = None
         try:
             pending = await self._claim(provider, query.get("state", ""))
+            if installed is not None and not await installed(pending.team_id):
+                raise REMOVED  # before any code is exchanged: no token for a workspace that left
             return await self._finish(pending, query)
         except ProviderUnavailable:  # away or busy (5xx, timeout, unreachable): not a refusal
             title, message = _unavailable(self._registry.get(provider).spec.display_name)
