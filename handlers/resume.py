@@ -4,14 +4,16 @@ path as the command, as the now-linked user (identity from the link's server-sid
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.models import PendingLink, Resume
+from bot.errors import InvalidInput
+from bot.models import PendingLink, RecognitionRequest, Resume
 from bot.notify import Notifier
 from bot.services import Services
 from handlers import blocks, home_blocks, kit
-from handlers.commands import preview_of
+from handlers.commands import preview_for, preview_of
 from handlers.delivery import sender_notice
 from handlers.errors import Reply, settled
 from handlers.kudos import run
@@ -44,7 +46,17 @@ async def _kudos(resume: Resume, context: AsyncBoltContext) -> Reply:
 
 
 async def _form(resume: Resume, context: AsyncBoltContext) -> Reply:
-    """A modal needs a fresh trigger_id (a click): a button that opens the form."""
+    """A form submitted unlinked: its preview, checked like /recognize's. A bare one, or one
+    the checks refuse: a modal needs a fresh trigger_id (a click), so a button that opens it."""
+    if resume.recipients:
+        request = RecognitionRequest(
+            recipient_ids=resume.recipients,
+            message=resume.text,
+            value_id=resume.value or None,
+            announce=bool(resume.channel_id),
+        )
+        with suppress(InvalidInput):
+            return await preview_for(context, resume.channel_id, request)
     return FORM_AGAIN, home_blocks.give_button()
 
 
