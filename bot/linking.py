@@ -10,6 +10,7 @@ import httpx
 
 from bot import oauth
 from bot.errors import InvalidInput, KudosError, OAuthFailure, ProviderUnavailable
+from bot.link_failures import EXPIRED, NO_LINK_WAITING, REMOVED, refusal, unavailable
 from bot.models import Link, Owner, PendingLink, Person, Resume, TokenSet
 from bot.providers import Platform, Registry
 from bot.settings import Settings
@@ -19,18 +20,6 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 Installed = Callable[[str], Awaitable[bool]]  # is the app installed in this workspace (or org)?
-
-EXPIRED = OAuthFailure(
-    "This link has expired",
-    "The link was already used or is more than 10 minutes old. "
-    "Run /kudos link in Slack to get a fresh one.",
-)
-REMOVED = OAuthFailure(
-    "Kudos Bridge was removed from this workspace",
-    "Kudos Bridge was removed from this Slack workspace after this link was started, so nothing "
-    "was linked. Once your Slack admin adds it again, run /kudos link in Slack.",
-)
-NO_LINK_WAITING = InvalidInput("There is no link waiting for confirmation. Run /kudos link again.")
 
 
 @dataclass(frozen=True)
@@ -100,7 +89,7 @@ class Linker(Shared):
                 raise REMOVED  # before any code is exchanged: no token for a workspace that left
             return await self._finish(pending, query)
         except ProviderUnavailable:  # away or busy (5xx, timeout, unreachable): not a refusal
-            title, message = _unavailable(self._registry.get(provider).spec.display_name)
+            title, message = unavailable(self._registry.get(provider).spec.display_name)
             return LinkResult(title, message, ok=False, pending=pending, retry=True)
         except KudosError as failure:
             title = failure.title if isinstance(failure, OAuthFailure) else "Nothing was linked"
@@ -124,7 +113,7 @@ class Linker(Shared):
         platform = self._registry.get(pending.provider)
         name = platform.spec.display_name
         if query.get("error"):
-            raise _refusal(query["error"], name)
+            raise refusal(query["error"], name)
         code = query.get("code")
         if not code:
             raise OAuthFailure("Nothing was linked", f"{name} did not send a sign-in code.")
@@ -215,28 +204,3 @@ class Linker(Shared):
 
     async def unlink(self, owner: Owner) -> bool:
         return await self._store.delete_link(owner)
-
-
-def _refusal(error: str, name: str) -> OAuthFailure:
-    """The platform sent the user back with `error=`: only `access_denied` is the user's choice.
-    The raw value is never shown (it is not ours, and it is not escaped anywhere near here)."""
-    if error == "access_denied":
-        return OAuthFailure(
-            "Nothing was linked", f"The {name} sign-in was cancelled, so nothing was linked."
-        )
-    log.info("the %s sign-in came back with an error", name)
-    return OAuthFailure(
-        "Nothing was linked",
-        f"{name} refused the sign-in, so nothing was linked. Run /kudos link in Slack to try "
-        "again; if it keeps happening, tell your Slack admin.",
-    )
-
-
-def _unavailable(name: str) -> tuple[str, str]:
-    """The platform could not take the sign-in now (5xx, timeout, unreachable): its link button
-    works again (the Slack message carries a fresh one)."""
-    return (
-        f"{name} isn't available right now",
-        f"{name} isn't available right now, so nothing was linked. Use the Link button in "
-        "Slack again in a few minutes.",
-    )
