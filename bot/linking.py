@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
 
 from bot import oauth
 from bot.errors import InvalidInput, KudosError, OAuthFailure, ProviderUnavailable
+from bot.link_failures import EXPIRED, NO_LINK_WAITING, REMOVED, refusal, unavailable
 from bot.models import Link, Owner, PendingLink, Person, Resume, TokenSet
 from bot.providers import Platform, Registry
 from bot.settings import Settings
@@ -18,12 +19,7 @@ from bot.slack_people import SlackPeople
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-
-EXPIRED = OAuthFailure(
-    "This link has expired",
-    "The link was already used or is more than 10 minutes old. "
-    "Run /kudos link in Slack to get a fresh one.",
-)
+Installed = Callable[[str], Awaitable[bool]]  # is the app installed in this workspace (or org)?
 
 
 @dataclass(frozen=True)
@@ -81,14 +77,19 @@ class Linker(Shared):
         redirect = self._settings.redirect_uri(owner.provider)
         return oauth.authorize_url(platform.spec, platform.client, redirect, state, verifier)
 
-    async def complete(self, provider: str, query: Mapping[str, str]) -> LinkResult:
-        """Handle the platform's redirect back; every outcome is a result, never an exception."""
+    async def complete(
+        self, provider: str, query: Mapping[str, str], installed: Installed | None = None
+    ) -> LinkResult:
+        """Handle the platform's redirect back; every outcome is a result, never an exception.
+        With several workspaces, `installed` says whether the app is still in the state's one."""
         pending: PendingLink | None = None
         try:
             pending = await self._claim(provider, query.get("state", ""))
+            if installed is not None and not await installed(pending.team_id):
+                raise REMOVED  # before any code is exchanged: no token for a workspace that left
             return await self._finish(pending, query)
         except ProviderUnavailable:  # away or busy (5xx, timeout, unreachable): not a refusal
-            title, message = _unavailable(self._registry.get(provider).spec.display_name)
+            title, message = unavailable(self._registry.get(provider).spec.display_name)
             return LinkResult(title, message, ok=False, pending=pending, retry=True)
         except KudosError as failure:
             title = failure.title if isinstance(failure, OAuthFailure) else "Nothing was linked"
@@ -112,7 +113,7 @@ class Linker(Shared):
         platform = self._registry.get(pending.provider)
         name = platform.spec.display_name
         if query.get("error"):
-            raise _refusal(query["error"], name)
+            raise refusal(query["error"], name)
         code = query.get("code")
         if not code:
             raise OAuthFailure("Nothing was linked", f"{name} did not send a sign-in code.")
@@ -137,7 +138,8 @@ class Linker(Shared):
         self, pending: PendingLink, account: Person, token: TokenSet, name: str
     ) -> LinkResult:
         """No e-mail to compare: keep the link inactive until the user confirms it in Slack."""
-        link = Link(account=account, token=token, confirmed=False)
+        waiting = pending.model_copy(update={"code_verifier": None})  # continued on confirm
+        link = Link(account=account, token=token, confirmed=False, waiting=waiting)
         await self._store.save_link(pending.owner, link)
         message = f"{name} didn't tell us your e-mail address. Confirm the account in Slack."
         return LinkResult(
@@ -182,40 +184,23 @@ class Linker(Shared):
                 "as your Slack profile, so nothing was linked. Sign in to your own account.",
             )
 
-    async def confirm(self, owner: Owner) -> Link:
-        """The user says the account shown is theirs: the link becomes active."""
-        link = await self._store.load_link(owner)
-        if link is None:
-            raise InvalidInput("There is no link waiting for confirmation. Run /kudos link again.")
-        if not link.confirmed:
-            link = link.model_copy(update={"confirmed": True})
-            await self._store.save_link(owner, link)
-        return link
+    async def confirm(self, owner: Owner) -> tuple[Link, PendingLink | None]:
+        """The user says the account shown is theirs: the link becomes active, and what waited
+        for it is handed back once (to a second or concurrent click: None)."""
+        loaded = await self._store.load_link_version(owner)
+        if loaded is None:
+            raise NO_LINK_WAITING
+        stored, link = loaded
+        if link.confirmed:
+            return link, None
+        active = link.model_copy(update={"confirmed": True, "waiting": None})
+        if not await self._store.swap_link(owner, stored, active):  # another click came first
+            again = await self._store.load_link(owner)
+            if again is None or not again.confirmed:
+                raise NO_LINK_WAITING
+            return again, None
+        await self._store.save_link(owner, active)  # kept for good now, and counted as linked
+        return active, link.waiting
 
     async def unlink(self, owner: Owner) -> bool:
         return await self._store.delete_link(owner)
-
-
-def _refusal(error: str, name: str) -> OAuthFailure:
-    """The platform sent the user back with `error=`: only `access_denied` is the user's choice.
-    The raw value is never shown (it is not ours, and it is not escaped anywhere near here)."""
-    if error == "access_denied":
-        return OAuthFailure(
-            "Nothing was linked", f"The {name} sign-in was cancelled, so nothing was linked."
-        )
-    log.info("the %s sign-in came back with an error", name)
-    return OAuthFailure(
-        "Nothing was linked",
-        f"{name} refused the sign-in, so nothing was linked. Run /kudos link in Slack to try "
-        "again; if it keeps happening, tell your Slack admin.",
-    )
-
-
-def _unavailable(name: str) -> tuple[str, str]:
-    """The platform could not take the sign-in now (5xx, timeout, unreachable): its link button
-    works again (the Slack message carries a fresh one)."""
-    return (
-        f"{name} isn't available right now",
-        f"{name} isn't available right now, so nothing was linked. Use the Link button in "
-        "Slack again in a few minutes.",
-    )

@@ -89,6 +89,8 @@ class Link(BaseModel):
     token: TokenSet
     confirmed: bool = True
     linked_at: float = Field(default_factory=time.time)
+    # While unconfirmed: what the user asked before linking, and where (continued on confirm).
+    waiting: PendingLink | None = Field(default=None, repr=False)
 
     @property
     def lapsed(self) -> bool:
@@ -106,7 +108,7 @@ class Resume(BaseModel):
     channel_name: str = ""
     message_ts: str = ""  # the message reacted to (in channel_id)
     step: str = ""  # the workflow step waiting for the link (its function_execution_id)
-    recipients: list[str] = Field(default_factory=list)  # the step's inputs, checked already
+    recipients: list[str] = Field(default_factory=list)  # a step's or a filled form's inputs
     value: str = ""
 
 

@@ -8,13 +8,13 @@ from starlette.responses import HTMLResponse, Response
 
 from bot.errors import KudosError
 from bot.installed_only import in_workspace
-from bot.linking import LinkResult
+from bot.linking import Installed, LinkResult
 from bot.models import PendingLink
 from bot.pages import page
 from bot.services import Services
 from handlers import blocks, kit
 from handlers.home import Home
-from handlers.resume import resumed
+from handlers.resume import continue_after_link
 
 
 async def oauth_callback(request: Request) -> Response:
@@ -23,7 +23,8 @@ async def oauth_callback(request: Request) -> Response:
     if provider not in services.registry.names():
         html = page("Unknown link", "This address doesn't belong to a platform we use.", False)
         return HTMLResponse(html, status_code=404)
-    result = await services.linker.complete(provider, dict(request.query_params))
+    query = dict(request.query_params)
+    result = await services.linker.complete(provider, query, _installed_check(services))
     workspace = result.pending.team_id if result.pending is not None else ""
     await in_workspace(services.workspaces, workspace, tell_in_slack)(services, result)
     ending = " You can close this tab." if result.ok and not result.needs_confirmation else ""
@@ -31,7 +32,7 @@ async def oauth_callback(request: Request) -> Response:
     after = BackgroundTasks()  # once the page has gone out
     if result.pending is not None:
         if result.ok and not result.needs_confirmation:
-            resume = in_workspace(services.workspaces, workspace, continue_request)
+            resume = in_workspace(services.workspaces, workspace, continue_after_link)
             after.add_task(resume, services, result.pending, result.message)
         home = Home.of(services)  # Home reflects the new state
         show = in_workspace(services.workspaces, workspace, home.show)
@@ -58,12 +59,16 @@ async def tell_in_slack(services: Services, result: LinkResult) -> None:
     await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
 
 
-async def continue_request(services: Services, pending: PendingLink, linked: str) -> None:
-    """What the user asked for before linking, answered in the same place (see resume.py)."""
-    answer = await resumed(services, pending)
-    if answer is not None:
-        message = kit.message(*blocks.linked_then(linked, *answer))
-        await services.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+def _installed_check(services: Services) -> Installed | None:
+    """Several workspaces: a link started before the app was removed must not complete."""
+    workspaces = services.workspaces
+    if workspaces is None:
+        return None
+
+    async def installed(workspace: str) -> bool:
+        return await workspaces.current(workspace) is not None
+
+    return installed
 
 
 async def _link_again(

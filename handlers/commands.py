@@ -1,6 +1,6 @@
 """Slash commands. `/recognize` acks at once and previews lazily; a `/kudos` lookup answers in
 its ack when it can (a command's ack message can't be replaced later, so a note saying
-"working" stays on screen above the answer)."""
+"working" stays on screen above the answer), except a link prompt, which the link replaces."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
-from bot.models import Owner, Resume
+from bot.models import Owner, RecognitionRequest, Resume
 from bot.providers import Registry
 from bot.recognitions import Recognitions
 from handlers import blocks, kit, views, workspace
@@ -54,14 +54,19 @@ async def ack_recognize(ack: AsyncAck, command: dict[str, Any]) -> None:
 async def preview_of(command: Mapping[str, Any], context: AsyncBoltContext) -> Reply:
     """`/recognize <text>` as the asker (from `context`): the private preview with Send. Also
     what runs once a missing link is made (handlers/resume.py)."""
+    request = parse_recognize(command.get("text", ""))
+    channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
+    return await preview_for(context, channel, request)
+
+
+async def preview_for(
+    context: AsyncBoltContext, channel_id: str, request: RecognitionRequest
+) -> Reply:
+    """The private preview with Send of `request`, checked like any, as the asker."""
     registry: Registry = context["registry"]
     recognitions: Recognitions = context["recognitions"]
-    request = parse_recognize(command.get("text", ""))
-    owner = owner_of(context, registry)
-    channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
-    draft = await recognitions.prepare(owner, channel, request)
-    spec = registry.get(draft.provider).spec
-    return "Preview of your recognition", blocks.preview(draft, spec)
+    draft = await recognitions.prepare(owner_of(context, registry), channel_id, request)
+    return "Preview of your recognition", blocks.preview(draft, registry.get(draft.provider).spec)
 
 
 def resume_of(command: Mapping[str, Any]) -> Resume:
@@ -94,8 +99,8 @@ async def answer_kudos(
     """A lookup (or status) is answered in the ack itself when ready within LOOKUP_BUDGET
     (Slack waits 3 s, and can't replace a command's ack later); slower, a working note now and
     the answer as a new message when ready (this runs on after the ack: Bolt runs it as a task).
-    The other subcommands answer through the response_url, so that the link prompt can give way
-    to "linked" after the sign-in."""
+    The other subcommands, and any link prompt, answer through the response_url, so that the
+    prompt can give way to "linked" (and the answer) after the sign-in."""
     request = parse_kudos(command.get("text", ""))
     if request.action not in SUBCOMMANDS:
         registry: Registry = context["registry"]
@@ -108,11 +113,23 @@ async def answer_kudos(
     answering = asyncio.ensure_future(settled(run(request, context, url), context, url, resume))
     if request.action in IN_ACK:
         done, _ = await asyncio.wait({answering}, timeout=LOOKUP_BUDGET)
-        if done:
+        if done and not asks_to_link(answering.result()):
             await ack(**kit.message(*answering.result()))
             return
-    await ack(text=WORKING if request.action in LOOKUPS else "")
-    text, shown = await answering
+    late = request.action in LOOKUPS and not answering.done()  # a link prompt acks empty
+    await ack(text=WORKING if late else "")
+    await _answer(respond, *await answering)
+
+
+def asks_to_link(answer: Reply) -> bool:
+    """A reply with a Link button: "linked", and what it was for, replace it later."""
+    _, shown = answer
+    actions = [block for block in shown or () if block.get("type") == "actions"]
+    return any(e.get("action_id") == kit.OPEN_LINK for b in actions for e in b["elements"])
+
+
+async def _answer(respond: AsyncRespond, text: str, shown: list[kit.Block] | None) -> None:
+    """A /kudos answer as a new message behind the command's response_url."""
     try:
         await reply(respond, text, shown, replace_original=False)
     except Exception as error:  # Slack unreachable: nobody left to tell

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import KudosError, NotLinked
 from bot.linking import Linker
 from bot.lookups import Lookups
-from bot.models import Owner, Recognition
+from bot.models import Owner, PendingLink, Recognition
 from bot.paging import NextPage
 from bot.providers import Registry
 from bot.services import Services
@@ -32,6 +32,7 @@ from handlers.actions import ack_only, owner_for
 from handlers.errors import reply, user_message
 from handlers.home_blocks import MAX_RECENT, PlatformRow, Received, Shown
 from handlers.kit import escape
+from handlers.resume import continue_request
 from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
@@ -133,11 +134,15 @@ class Home:
             return Shown(notice=f"Unlinked from {name}; your tokens are deleted.")
         return Shown(notice=f"You weren't linked to {name}.")
 
-    async def confirm(self, owner: Owner) -> Shown:
-        """Yes, that's me: the account the platform showed without an e-mail address."""
+    async def confirm(self, owner: Owner) -> tuple[Shown, Confirmed | None]:
+        """Yes, that's me: the account the platform showed without an e-mail address. With
+        what waited for the link, handed back once."""
         name = self.registry.get(owner.provider).spec.display_name
-        link = await self.linker.confirm(owner)
-        return Shown(notice=f":white_check_mark: You're linked to {name} as {link.account.name}.")
+        link, waiting = await self.linker.confirm(owner)
+        linked = f"You're linked to {name} as {link.account.name}."
+        return Shown(notice=f":white_check_mark: {linked}"), (
+            None if waiting is None else Confirmed(waiting, linked)
+        )
 
     async def reject(self, owner: Owner) -> Shown:
         spec = self.registry.get(owner.provider).spec
@@ -177,18 +182,36 @@ async def change_from_home(
     )
 
 
+@dataclass(frozen=True)
+class Confirmed:
+    """A link confirmed in Slack, and the request that waited for it."""
+
+    waiting: PendingLink
+    linked: str
+
+
 async def answer_link_question(
     action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond, registry: Registry
 ) -> None:
     """Confirm or reject a pending link, from the DM that asked (answered in place) or from
-    Home; Home is published again either way."""
-    home = Home.of_request(context)
-    change = home.confirm if action.get("action_id") == kit.CONFIRM_LINK else home.reject
-    shown = await applied(lambda: change(owner_for(context, registry, action)))
+    Home; Home is published again either way. A confirmed link continues what it was made for."""
+    home, confirmed = Home.of_request(context), []
+
+    async def confirm() -> Shown:
+        shown, then = await home.confirm(owner_for(context, registry, action))
+        confirmed.extend([then] if then is not None else [])
+        return shown
+
+    async def reject() -> Shown:
+        return await home.reject(owner_for(context, registry, action))
+
+    shown = await applied(confirm if action.get("action_id") == kit.CONFIRM_LINK else reject)
     if respond.response_url and shown.notice:  # the question stays when the answer failed
         with suppress(Exception):  # Home below still says it
             await reply(respond, escape(shown.notice), replace_original=not shown.failed)
     await home.publish(workspace(context), context.user_id or "", shown)
+    for then in confirmed:  # as the clicker: the link's owner, from this signed request
+        await continue_request(context, then.waiting, then.linked)
 
 
 def register(app: AsyncApp) -> None:

@@ -51,8 +51,10 @@ class Desk:
         tools = (context[name] for name in names)
         return cls(client, owner, spec, registry, *tools)
 
-    async def link_view(self, origin: mb.Origin, reason: str) -> dict[str, Any]:
-        url = await self.linker.start(self.owner, resume=FORM)
+    async def link_view(
+        self, origin: mb.Origin, reason: str, resume: Resume = FORM
+    ) -> dict[str, Any]:
+        url = await self.linker.start(self.owner, resume=resume)
         return mb.link_view(url, self.spec, reason, origin)
 
     async def dm(self, text: str, shown: list[kit.Block] | None = None) -> None:

@@ -4,13 +4,16 @@ path as the command, as the now-linked user (identity from the link's server-sid
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.models import PendingLink, Resume
+from bot.errors import InvalidInput
+from bot.models import PendingLink, RecognitionRequest, Resume
+from bot.notify import Notifier
 from bot.services import Services
-from handlers import home_blocks
-from handlers.commands import preview_of
+from handlers import blocks, home_blocks, kit
+from handlers.commands import preview_for, preview_of
 from handlers.delivery import sender_notice
 from handlers.errors import Reply, settled
 from handlers.kudos import run
@@ -43,7 +46,17 @@ async def _kudos(resume: Resume, context: AsyncBoltContext) -> Reply:
 
 
 async def _form(resume: Resume, context: AsyncBoltContext) -> Reply:
-    """A modal needs a fresh trigger_id (a click): a button that opens the form."""
+    """A form submitted unlinked: its preview, checked like /recognize's. A bare one, or one
+    the checks refuse: a modal needs a fresh trigger_id (a click), so a button that opens it."""
+    if resume.recipients:
+        request = RecognitionRequest(
+            recipient_ids=resume.recipients,
+            message=resume.text,
+            value_id=resume.value or None,
+            announce=bool(resume.channel_id),
+        )
+        with suppress(InvalidInput):
+            return await preview_for(context, resume.channel_id, request)
     return FORM_AGAIN, home_blocks.give_button()
 
 
@@ -70,8 +83,27 @@ RUNNERS: dict[str, Callable[[Resume, AsyncBoltContext], Awaitable[Reply]]] = {
 async def resumed(services: Services, pending: PendingLink) -> Reply | None:
     """The answer to what the user asked before linking, or None when nothing waits. Never
     raises: a failure is the sentence that explains it."""
-    if pending.resume is None:
+    return await answered(as_user(services, pending.team_id, pending.user_id), pending.resume)
+
+
+async def answered(context: AsyncBoltContext, resume: Resume | None) -> Reply | None:
+    """`resume` run in `context`: a request of the user who now holds the link."""
+    if resume is None:
         return None
-    context, resume = as_user(services, pending.team_id, pending.user_id), pending.resume
-    answering = services.lazy_work.run(lambda: RUNNERS[resume.kind](resume, context))
+    answering = context["lazy_work"].run(lambda: RUNNERS[resume.kind](resume, context))
     return await settled(answering, context, None)  # past the bound of work: busy, said
+
+
+async def continue_request(context: AsyncBoltContext, pending: PendingLink, linked: str) -> None:
+    """What the user asked for before linking, answered in the same place (or by DM)."""
+    answer = await answered(context, pending.resume)
+    if answer is not None:
+        message = kit.message(*blocks.linked_then(linked, *answer))
+        notifier = Notifier(context.client)
+        await notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+
+
+async def continue_after_link(services: Services, pending: PendingLink, linked: str) -> None:
+    """From the OAuth callback: no Slack request, so the context is made for the link's owner."""
+    context = as_user(services, pending.team_id, pending.user_id)
+    await continue_request(context, pending, linked)

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import tasks
 from bot.errors import InvalidInput, KudosError, NotLinked
-from bot.models import Draft, Value
+from bot.models import Draft, Resume, Value
 from bot.recognitions import cannot_recognize
 from handlers import kit
 from handlers import modal_blocks as mb
@@ -131,7 +131,7 @@ async def submit(
     done, _ = await asyncio.wait({preparing}, timeout=PREPARE_BUDGET)
     if not done:
         await ack(response_action="update", view=mb.sending_view(form.origin))
-        await finish(desk, preparing)
+        await finish(desk, form, preparing)
         return
     try:
         draft = preparing.result()
@@ -145,19 +145,31 @@ async def submit(
 async def refusal(desk: Desk, form: Form, error: KudosError) -> dict[str, Any]:
     """The ack when the platform checks refuse: inline on the field, or a link prompt."""
     if isinstance(error, NotLinked):
-        view = await desk.link_view(form.origin, error.user_message)
+        view = await desk.link_view(form.origin, error.user_message, filled(form))
         return {"response_action": "update", "view": view}
     field = error.field if isinstance(error, InvalidInput) else None
     block = field if field in FIELDS else mb.RECIPIENTS
     return {"response_action": "errors", "errors": {block: error.user_message}}
 
 
-async def finish(desk: Desk, preparing: asyncio.Future[Draft]) -> None:
+def filled(form: Form) -> Resume:
+    """A form submitted unlinked: once linked, it comes back as its preview (see resume.py)."""
+    request = form.request()
+    return Resume(
+        kind="form",
+        recipients=request.recipient_ids,
+        value=request.value_id or "",
+        text=request.message,
+        channel_id=form.origin.channel_id if request.announce else "",
+    )
+
+
+async def finish(desk: Desk, form: Form, preparing: asyncio.Future[Draft]) -> None:
     """After a "Sending…" ack: the outcome reaches the user by DM."""
     try:
         draft = await preparing
     except Exception as error:
-        await desk.tell_failure(error, "Your recognition wasn't sent. ")
+        await desk.tell_failure(error, "Your recognition wasn't sent. ", filled(form))
         return
     await deliver(desk, draft)
 

@@ -104,3 +104,16 @@ def test_a_replayed_or_tampered_state_resumes_nothing(bot: BotProcess) -> None:
     previews = [r for r in bot.slack.responses("U_ANA") if "Preview" in text_of(r)]
     assert len(previews) == 1
     assert len(bot.slack.responses("U_ANA")) == seen
+
+
+def test_a_lookups_link_prompt_comes_through_the_response_url(bot: BotProcess) -> None:
+    """A command's ack can't be replaced later: the prompt the link replaces is not in it."""
+    seen = len(bot.slack.responses("U_ANA"))
+    ack = bot.post_command("/kudos", "values", "U_ANA")
+    assert ack.status_code == 200 and ack.content == b""
+    prompt = reply_saying(bot, seen, "Sign in to Achievers")
+    assert prompt["replace_original"] is False  # a new message, which the link then replaces
+    seen = len(bot.slack.responses("U_ANA"))
+    prompt_then_sign_in(bot, prompt)
+    resumed = reply_saying(bot, seen, "Teamwork")
+    assert resumed["replace_original"] is True

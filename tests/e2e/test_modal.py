@@ -293,3 +293,52 @@ def test_a_link_gone_at_submit_is_dmed_with_a_link_button(
     [dm] = wait_until(lambda: texts_to(fake_slack, "U_ANA"), timeout=15)
     assert "was not delivered" in dm and "link_open" in dm and "recognition_retry" not in dm
     assert fake_achievers.recognitions == []
+
+
+def unlinked_submission(bot: BotProcess, fake_slack: FakeSlack, **answers: Any) -> None:
+    """The form opened in C9 while linked, submitted after an unlink; then the link made again."""
+    link(bot)
+    shortcut = message_shortcut(
+        "U_ANA", author="U_BOB", channel_id="C9", ts="1700000000.000300", text="shipped"
+    )
+    assert post(bot, shortcut).status_code == 200
+    form = filled(fake_slack)
+    assert bot.post_command("/kudos", "unlink", "U_ANA").status_code == 200
+    answer = submit(bot, form, **answers).json()
+    assert answer["response_action"] == "update" and '"submit"' not in json.dumps(answer)
+    [button] = [e for b in answer["view"]["blocks"] for e in b.get("elements", []) if e.get("url")]
+    assert httpx.get(button["url"], follow_redirects=True).status_code == 200
+
+
+def dm_saying(slack: FakeSlack, says: str) -> View:
+    def found() -> View | None:
+        return next((m for m in slack.calls("chat.postMessage") if says in json.dumps(m)), None)
+
+    message: View = wait_until(found)
+    assert message["channel"] == "U_ANA"
+    return message
+
+
+def test_a_form_submitted_unlinked_comes_back_as_its_preview(
+    bot: BotProcess, fake_slack: FakeSlack, fake_achievers: FakeAchievers
+) -> None:
+    unlinked_submission(bot, fake_slack, static_select="603", plain_text_input="for the launch")
+    preview = dm_saying(fake_slack, "Preview")
+    assert "for the launch" in json.dumps(preview)
+    send = next(e for b in preview["blocks"] for e in b.get("elements", []) if e.get("value"))
+    assert bot.post_action("recognition_send", send["value"], "U_ANA").status_code == 200
+    [sent] = wait_until(lambda: fake_achievers.recognitions or None)
+    assert (sent["nominees"], sent["criterionId"], sent["text"]) == (
+        ["1002"],
+        603,
+        "for the launch",
+    )
+    wait_until(lambda: texts_to(fake_slack, "C9"))  # announced where the form was opened
+
+
+def test_a_form_the_checks_refuse_after_the_link_comes_back_as_its_button(
+    bot: BotProcess, fake_slack: FakeSlack, fake_achievers: FakeAchievers
+) -> None:
+    unlinked_submission(bot, fake_slack, multi_users_select=["U_NOBODY"], static_select="603")
+    assert "recognition_give" in json.dumps(dm_saying(fake_slack, "one click away"))
+    assert fake_achievers.recognitions == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
 import redis
 
 from tests.bot_process import BotProcess
 from tests.e2e.flows import command, element, press, preview, text_of
 from tests.e2e.platform_flows import CONFIRM, OPEN, REJECT, SEND, Launch, draft_id, open_link_on
 from tests.fakes import FakeKazoo, FakeSlack
+from tests.support import wait_until
 
 RECOGNIZE = "<@U_BOB> thanks for the review #integrity"
 
@@ -92,3 +94,30 @@ def test_the_confirmation_question_can_be_found_again(
     again = command(bot, "link kazoo", name="/kudos")
     assert "Is this your YouEarnedIt account" in text_of(again)
     assert element(again["blocks"], "link_confirm")["value"] == "kazoo"
+
+
+def test_a_confirmed_link_continues_the_command_that_needed_it(
+    launch: Launch, fake_kazoo: FakeKazoo
+) -> None:
+    fake_kazoo.me_has_email = False
+    bot = launch("kazoo")
+    prompt = command(bot, RECOGNIZE)
+    page = httpx.get(element(prompt["blocks"], OPEN)["url"], follow_redirects=True)
+    assert page.status_code == 200 and "One more step" in page.text
+    assert "Is this your YouEarnedIt account" in text_of(bot.slack.responses("U_ANA")[-1])
+    seen = len(bot.slack.responses("U_ANA"))
+    press(bot, CONFIRM, "kazoo")
+    resumed = wait_until(
+        lambda: next(
+            (r for r in bot.slack.responses("U_ANA")[seen:] if "Preview" in text_of(r)), None
+        )
+    )
+    assert resumed["replace_original"] is True  # where the prompt was
+    assert "You're linked to YouEarnedIt as Ana Lopez" in text_of(resumed)
+    assert "thanks for the review" in text_of(resumed)
+    press(bot, SEND, element(resumed["blocks"], SEND)["value"])
+    [sent] = wait_until(lambda: fake_kazoo.recognitions or None)
+    assert (sent["recipients"], sent["message"]) == (["202"], "thanks for the review")
+    again = press(bot, CONFIRM, "kazoo")  # the same button again: the request is not run twice
+    assert "You're linked" in text_of(again)
+    assert sum("Preview" in text_of(r) for r in bot.slack.responses("U_ANA")[seen:]) == 1

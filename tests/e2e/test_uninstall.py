@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import redis
 
 from bot.models import Intent
 from tests.bot_process import BotProcess, start_bot, stop_process
+from tests.e2e.flows import element
 from tests.e2e.install_flows import (
     Where,
     action_from,
@@ -165,3 +167,19 @@ def test_uninstalling_an_org_wide_install_purges_the_org(
     with redis.Redis.from_url(redis_url) as client:
         wait_until(lambda: not [k for k in client.scan_iter("*") if b"E_ORG" in k])
     assert "isn't installed" in said(answer(multi_bot, here, "/kudos", "status", "U_ANA"))
+
+
+def test_a_link_started_before_app_uninstalled_does_not_complete(
+    multi_bot: BotProcess, fake_achievers: FakeAchievers, redis_url: str
+) -> None:
+    assert install(multi_bot, Consent("T_A")).status_code == 200
+    prompt = answer(multi_bot, A, "/kudos", "link", "U_ANA")
+    assert event_from(multi_bot, A, {"type": "app_uninstalled"}).status_code == 200
+    with redis.Redis.from_url(redis_url) as client:
+        wait_until(lambda: not client.keys("kb:install:T_A"))
+        page = httpx.get(element(prompt["blocks"], "link_open")["url"], follow_redirects=True)
+        assert page.status_code == 400
+        assert "Kudos Bridge was removed from this workspace" in page.text
+        assert not any(b"T_A" in key for key in client.scan_iter("kb:link:*"))
+    token_calls = [p for m, p, *_ in fake_achievers.requests if m == "POST" and "token" in p]
+    assert token_calls == []  # the code was never exchanged

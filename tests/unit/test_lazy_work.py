@@ -185,7 +185,7 @@ async def test_a_workflow_step_past_the_bound_fails_as_busy(
 
 async def test_what_waited_for_a_link_past_the_bound_is_told_busy() -> None:
     work = LazyWork(in_flight=1, queued=0)
-    services = SimpleNamespace(lazy_work=work, listener_context=dict, slack=None)
+    services = SimpleNamespace(listener_context=lambda: {"lazy_work": work}, slack=None)
     pending = PendingLink(
         team_id="T1", user_id="U_ANA", provider="achievers", resume=Resume(kind="form")
     )

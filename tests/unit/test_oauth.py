@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import tomllib
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from packaging.requirements import Requirement
 from pydantic import SecretStr
 
 from bot import oauth
@@ -127,3 +130,11 @@ def test_read_token_without_access_token(body: dict[str, Any]) -> None:
     with pytest.raises(OAuthFailure) as raised:
         read_token(SPEC, body)
     assert "did not return a usable token" in raised.value.user_message
+
+
+def test_authlib_pin_excludes_the_releases_that_encoded_client_credentials_themselves() -> None:
+    """Authlib 1.3.0/1.3.1 form-encoded the Basic credentials (reverted in 1.3.2): ours doubled."""
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    pins = [Requirement(d) for d in project["project"]["dependencies"]]
+    authlib = next(pin for pin in pins if pin.name == "authlib")
+    assert not authlib.specifier.contains("1.3.1") and authlib.specifier.contains("1.3.2")
