@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import secrets
 from html import escape
 from urllib.parse import urlencode
@@ -13,6 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.pages import page
+from sandbox.platform_web import client_auth
 from sandbox.slack_records import APP_ID, BOT_USER_ID, TEAM_ID, TEAM_NAME, Json
 
 SCOPES = "commands,chat:write,chat:write.public,users:read,users:read.email"
@@ -44,7 +44,8 @@ class SlackInstalls:
 
     def access(self, request: Request, params: Json) -> Json:
         """oauth.v2.access: a code from the consent page, once, for the workspace's bot token."""
-        if _basic(request) != (self.client_id, self.client_secret):
+        fields = {key: str(value) for key, value in params.items()}  # or HTTP Basic
+        if client_auth(request, fields) != (self.client_id, self.client_secret):
             return {"ok": False, "error": "invalid_client_id"}
         code = str(params.get("code", ""))
         if code not in self._codes:
@@ -62,11 +63,3 @@ class SlackInstalls:
             "enterprise": None,
             "is_enterprise_install": False,
         }
-
-
-def _basic(request: Request) -> tuple[str, str] | None:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    user, _, password = base64.b64decode(value).decode().partition(":")
-    return user, password

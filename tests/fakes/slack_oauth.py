@@ -3,7 +3,6 @@ response shapes (workspace install, org-wide install, token rotation), and the t
 
 from __future__ import annotations
 
-import base64
 import secrets
 import threading
 from dataclasses import dataclass
@@ -12,6 +11,8 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from sandbox.platform_web import client_auth
 
 Params = dict[str, Any]
 CLIENT_ID = "111.222"
@@ -93,7 +94,8 @@ class SlackInstalls:
 
     def access(self, request: Request, params: Params) -> Params:
         """oauth.v2.access: a code for a bot token, or (rotation) a refresh token for a new one."""
-        if _basic(request) != (self.client_id, self.client_secret):
+        fields = {key: str(value) for key, value in params.items()}  # or HTTP Basic
+        if client_auth(request, fields) != (self.client_id, self.client_secret):
             return {"ok": False, "error": "invalid_client_id"}
         if params.get("grant_type") == "refresh_token":
             return self._refreshed(str(params.get("refresh_token", "")))
@@ -157,11 +159,3 @@ def _workspace(consent: Consent) -> str:
 
 def _plain_token() -> str:
     return f"xoxb-{secrets.randbelow(10**12)}-{secrets.token_hex(12)}"
-
-
-def _basic(request: Request) -> tuple[str, str] | None:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    user, _, password = base64.b64decode(value).decode().partition(":")
-    return user, password
