@@ -1,0 +1,1 @@
+"""The event loop's discipline: bounded cancels, the lazy-work queue, single-flight, shared services."""
