@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot import oauth
+from bot.accounts import oauth
+from bot.accounts.link_failures import EXPIRED, NO_LINK_WAITING, REMOVED, refusal, unavailable
 from bot.errors import InvalidInput, KudosError, OAuthFailure, ProviderUnavailable
-from bot.link_failures import EXPIRED, NO_LINK_WAITING, REMOVED, refusal, unavailable
 from bot.models import Link, Owner, PendingLink, Person, Resume, TokenSet
-from bot.providers import Platform, Registry
+from bot.platforms.registry import Platform, Registry
+from bot.runtime.shared import Shared
 from bot.settings import Settings
-from bot.shared import Shared
-from bot.slack_people import SlackPeople
+from bot.slack.people import SlackPeople
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from bot import metrics, tasks
+from bot.accounts.token_formats import CLIENT_AUTH, ENCODERS, Params, read_token
 from bot.errors import (
     ClientRefused,
     GrantRevoked,
@@ -19,11 +19,12 @@ from bot.errors import (
     ProviderError,
     ProviderUnavailable,
 )
-from bot.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.models import TokenSet
-from bot.providers.base import ProviderSpec
+from bot.platforms.limits import NOT_SENT, TOKEN_LIMITS, Limits
+from bot.platforms.spec import ProviderSpec
+from bot.runtime import tasks
 from bot.settings import ProviderSettings
-from bot.token_formats import CLIENT_AUTH, ENCODERS, Params, read_token
+from bot.telemetry import metrics
 
 log = logging.getLogger(__name__)
 TOKEN_OPERATION = "POST token"  # the label of token requests in metrics

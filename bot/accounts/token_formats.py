@@ -11,7 +11,7 @@ from authlib.oauth2.auth import ClientAuth as OAuthClientAuth
 
 from bot.errors import OAuthFailure
 from bot.models import TokenSet
-from bot.providers.base import ClientAuth, ExpiryStyle, ProviderSpec, TokenEncoding
+from bot.platforms.spec import ClientAuth, ExpiryStyle, ProviderSpec, TokenEncoding
 from bot.settings import ProviderSettings
 
 TEN_YEARS = 10 * 365 * 24 * 3600

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import httpx
 
-from bot import metrics, oauth
+from bot.accounts import oauth
 from bot.errors import (
     ClientRefused,
     GrantRevoked,
@@ -18,9 +18,10 @@ from bot.errors import (
     TokenUnreadable,
 )
 from bot.models import Link, Owner, TokenSet
-from bot.providers import Platform, Registry
-from bot.shared import Shared
+from bot.platforms.registry import Platform, Registry
+from bot.runtime.shared import Shared
 from bot.store import Store, keys
+from bot.telemetry import metrics
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

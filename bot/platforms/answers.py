@@ -24,7 +24,7 @@ from bot.errors import (
     RateLimited,
     UnreadableAnswer,
 )
-from bot.limits import NOT_SENT
+from bot.platforms.limits import NOT_SENT
 
 BUSY = frozenset({429, 503})  # the platform turned the request away: it took no effect
 DELTA_SECONDS = re.compile(r"\d{1,9}(?:\.\d{1,6})?")  # integers per RFC 9110; fractions tolerated

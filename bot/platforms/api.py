@@ -15,9 +15,10 @@ from typing import Any
 
 import httpx
 
-from bot import metrics, tasks
-from bot.limits import NOT_SENT, PLATFORM_LIMITS, TRANSIENT, Limits
-from bot.platform_errors import answer_error, retry_after, unreachable, unreadable
+from bot.platforms.answers import answer_error, retry_after, unreachable, unreadable
+from bot.platforms.limits import NOT_SENT, PLATFORM_LIMITS, TRANSIENT, Limits
+from bot.runtime import tasks
+from bot.telemetry import metrics
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from bot.api import PlatformApi
 from bot.errors import InvalidInput
+from bot.platforms.api import PlatformApi
 
 PagingStyle = Literal["achievers", "drf", "kazoo", "cultureamp"]
 Params = dict[str, str]

@@ -9,13 +9,13 @@ from types import ModuleType
 
 import httpx
 
-from bot import oauth
-from bot.api import PlatformApi
+from bot.accounts import oauth
 from bot.errors import ConfigError, InvalidInput, KudosError
-from bot.providers import achievers, cultureamp, kazoo, sevengeese
-from bot.providers.base import Provider, ProviderSpec
+from bot.platforms.api import PlatformApi
+from bot.platforms.providers import achievers, cultureamp, kazoo, sevengeese
+from bot.platforms.spec import Provider, ProviderSpec
+from bot.runtime.shared import Shared
 from bot.settings import ProviderSettings, Settings
-from bot.shared import Shared
 
 MODULES: tuple[ModuleType, ...] = (achievers, sevengeese, kazoo, cultureamp)
 

@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from bot.api import PlatformApi
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import NextPage, PagingStyle, fetch_page
-from bot.providers.fields import created_at
+from bot.platforms.api import PlatformApi
+from bot.platforms.fields import created_at
+from bot.platforms.paging import NextPage, PagingStyle, fetch_page
 
 Grant = Literal["authorization_code", "client_credentials"]
 TokenEncoding = Literal["json", "form", "query"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from bot import tasks
+from bot.accounts.tokens import Tokens
 from bot.errors import (
     Busy,
     KudosError,
@@ -16,19 +16,19 @@ from bot.errors import (
     StoreUnavailable,
 )
 from bot.models import Intent, Recipient, Sent
-from bot.platform_errors import unconfirmed
-from bot.providers import Registry
-from bot.reconcile import Reconciler
-from bot.shared import Shared
-from bot.tokens import Tokens
+from bot.platforms.answers import unconfirmed
+from bot.platforms.registry import Registry
+from bot.recognition.reconcile import Reconciler
+from bot.runtime import tasks
+from bot.runtime.shared import Shared
 
 SaveIntent = Callable[[Intent], Awaitable[None]]
 GIVE_UP_AFTER = 15 * 60.0  # seconds from Send: then the intent fails and the user may retry
 LONGEST_WAIT = 24 * 3600.0  # a platform asking us to wait longer than this (from Send): fail now
 # One attempt at most: a reconciling read and the POST (and, after a partial send, reading back
-# who got it), each with a token refresh and a replay (each call is bounded by bot/limits.py on
-# its own). The delivery lock's lease covers it (bot/outbox), and it ends by then even if a
-# cancellation is lost (bot/tasks).
+# who got it), each with a token refresh and a replay (each call is bounded by
+# bot/platforms/limits.py on its own). The delivery lock's lease covers it (the outbox), and it
+# ends by then even if a cancellation is lost (bot/runtime/tasks.py).
 ATTEMPT_DEADLINE = 60.0
 # Failures after which the intent stays pending: the platform or our own Redis is away for now.
 FOR_NOW = (ProviderUnavailable, StoreUnavailable, Busy)

@@ -8,7 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 
-from bot import tasks
+from bot.accounts.tokens import Tokens
 from bot.errors import (
     Busy,
     ClientRefused,
@@ -20,10 +20,10 @@ from bot.errors import (
     UnreadableAnswer,
 )
 from bot.models import Owner, Person
-from bot.providers import Registry
-from bot.shared import Shared
+from bot.platforms.registry import Registry
+from bot.runtime import tasks
+from bot.runtime.shared import Shared
 from bot.store import APP, Store
-from bot.tokens import Tokens
 
 log = logging.getLogger(__name__)
 

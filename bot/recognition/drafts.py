@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Sequence
 from functools import partial
 
-from bot.directory import Directory
+from bot.accounts.tokens import Tokens
 from bot.errors import (
     MESSAGE,
     RECIPIENTS,
@@ -19,12 +19,12 @@ from bot.errors import (
     SelfRecognition,
 )
 from bot.models import Draft, Owner, Recipient, RecognitionRequest, Value
-from bot.providers import Registry
-from bot.shared import Shared
-from bot.singleflight import SingleFlight
-from bot.slack_people import SlackPeople
+from bot.platforms.registry import Registry
+from bot.recognition.directory import Directory
+from bot.runtime.shared import Shared
+from bot.runtime.singleflight import SingleFlight
+from bot.slack.people import SlackPeople
 from bot.store import Store
-from bot.tokens import Tokens
 
 log = logging.getLogger(__name__)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot.directory import Directory
+from bot.accounts.tokens import Tokens
 from bot.errors import InvalidInput, NotLinked
 from bot.models import Owner, Person, Value
-from bot.paging import NextPage
-from bot.providers import Registry
-from bot.providers.base import RecentPage
-from bot.shared import Shared
-from bot.slack_people import SlackPeople
-from bot.tokens import Tokens
+from bot.platforms.paging import NextPage
+from bot.platforms.registry import Registry
+from bot.platforms.spec import RecentPage
+from bot.recognition.directory import Directory
+from bot.runtime.shared import Shared
+from bot.slack.people import SlackPeople
 
 
 class Lookups(Shared):

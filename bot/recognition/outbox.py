@@ -14,13 +14,14 @@ from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
-from bot import logs, metrics, tasks
-from bot.delivery import Deliverer, give_up_at
 from bot.errors import Busy, DraftGone, InvalidInput, KudosError, StoreBusy
 from bot.models import Draft, Intent
-from bot.shared import Shared
+from bot.recognition.delivery import Deliverer, give_up_at
+from bot.runtime import tasks
+from bot.runtime.shared import Shared
 from bot.store import Store
 from bot.store.queue import WAKE_SLICE
+from bot.telemetry import logs, metrics
 
 log = logging.getLogger(__name__)
 OnOutcome = Callable[[Intent, bool], Awaitable[None]]  # a final intent; sender told?

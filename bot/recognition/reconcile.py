@@ -7,12 +7,12 @@ import logging
 import re
 import unicodedata
 
-from bot import metrics
+from bot.accounts.tokens import Tokens
 from bot.models import Intent, Recognition, Sent
-from bot.providers import Registry
-from bot.providers.base import dated_since
-from bot.shared import Shared
-from bot.tokens import Tokens
+from bot.platforms.registry import Registry
+from bot.platforms.spec import dated_since
+from bot.runtime.shared import Shared
+from bot.telemetry import metrics
 
 log = logging.getLogger(__name__)
 CLOCK_SKEW = 120.0  # the platform's clock may run this far behind ours

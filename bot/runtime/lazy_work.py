@@ -1,7 +1,7 @@
 """A bound on the work listeners do after the ack: a burst queues for a slot instead of
 crowding the event loop and the Redis pool, and past the queue's bound it is told plainly
 that the bot is busy (never that Redis is down). At shutdown the work queued or running is
-stopped in bounded time (bot/tasks.py)."""
+stopped in bounded time (bot/runtime/tasks.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from bot import tasks
 from bot.errors import Overloaded
-from bot.shared import Shared
+from bot.runtime import tasks
+from bot.runtime.shared import Shared
 
 T = TypeVar("T")
 IN_FLIGHT = 64  # lazy listeners running at once per process (each mostly waits on I/O)
@@ -66,7 +66,8 @@ class LazyWork(Shared):
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         """At shutdown: new work is turned away; work queued or running has `grace` seconds to
-        finish, then is stopped (bot/tasks.py bounds that too, whatever it does with a cancel)."""
+        finish, then is stopped (bot/runtime/tasks.py bounds that too, whatever it does with a
+        cancel)."""
         self._stopping = True
         if self._holders:
             _, late = await asyncio.wait(set(self._holders), timeout=grace)

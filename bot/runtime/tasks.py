@@ -5,7 +5,8 @@ through) returns its inner result instead of raising when the cancel lands as th
 (CPython gh-86296, fixed in 3.12), and `asyncio.timeout` relies on the same cancel. So nothing here
 awaits a cancelled task without a bound: `stop` cancels, waits at most `grace`, cancels again,
 waits again, then logs the task and returns; `within` is a deadline built on it. Every cancel in
-bot/, handlers/ and sandbox/ goes through this module (tests/unit/test_tasks.py checks the code)."""
+bot/, handlers/ and sandbox/ goes through this module (tests/unit/runtime/test_tasks.py checks
+the code)."""
 
 from __future__ import annotations
 

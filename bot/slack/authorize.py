@@ -15,11 +15,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import tasks
-from bot.installed import REVOKED, UNINSTALLED, Installed, workspace_of
+from bot.runtime import tasks
+from bot.runtime.shared import Shared
+from bot.runtime.singleflight import SingleFlight
 from bot.settings import Settings
-from bot.shared import Shared
-from bot.singleflight import SingleFlight
+from bot.slack.installed import REVOKED, UNINSTALLED, Installed, workspace_of
 from bot.store import Store, keys
 
 log = logging.getLogger(__name__)

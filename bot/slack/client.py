@@ -20,7 +20,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.shared import Shared
+from bot.runtime.shared import Shared
 
 SLACK_CONNECTIONS = 100  # concurrent connections to Slack per process
 SLACK_TIMEOUT = 5  # seconds for one call to Slack, all of it (slack_sdk's `timeout` is an int)

@@ -9,8 +9,8 @@ from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot.installed import Installed, workspace_of
-from bot.shared import Shared
+from bot.runtime.shared import Shared
+from bot.slack.installed import Installed, workspace_of
 from bot.store import Store
 
 

@@ -7,11 +7,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import ParamSpec
 
-from bot.delivery import Deliverer, SaveIntent
 from bot.models import Intent
-from bot.outbox import OnOutcome
-from bot.slack_authorize import Workspaces
-from bot.slack_http import acting_for
+from bot.recognition.delivery import Deliverer, SaveIntent
+from bot.recognition.outbox import OnOutcome
+from bot.slack.authorize import Workspaces
+from bot.slack.client import acting_for
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")

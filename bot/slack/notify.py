@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.shared import Shared
+from bot.runtime.shared import Shared
 
 log = logging.getLogger(__name__)
 

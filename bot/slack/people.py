@@ -10,9 +10,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import RECIPIENTS, InvalidInput, KudosError
-from bot.shared import Shared
-from bot.slack_authorize import Workspaces
-from bot.slack_http import acting_for
+from bot.runtime.shared import Shared
+from bot.slack.authorize import Workspaces
+from bot.slack.client import acting_for
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import logs, metrics
 from bot.errors import StoreUnavailable
-from bot.slack_workspaces import unavailable_page
+from bot.slack.workspaces import unavailable_page
+from bot.telemetry import logs, metrics
 
 log = logging.getLogger(__name__)
 # An interactive payload's `type` → the request's kind (bounded: a metrics label).

@@ -15,10 +15,10 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_utils import OAuthStateUtils
 
 from bot.errors import StoreUnavailable
-from bot.pages import page
 from bot.settings import Settings
-from bot.slack_authorize import InstallationAuthorize, Workspaces
-from bot.slack_install import RedisInstallationStore, RedisStateStore
+from bot.slack.authorize import InstallationAuthorize, Workspaces
+from bot.slack.install_store import RedisInstallationStore, RedisStateStore
+from bot.slack.pages import page
 from bot.store import Store, keys
 
 INSTALL_PATH = "/slack/install"

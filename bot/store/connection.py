@@ -8,7 +8,7 @@ errors, with one timer in the caller's own task: no inner task whose result coul
 the cancel. The cancel reaches the awaited write itself, or, when the write has just completed,
 is raised at the task's next step (`Task.cancel` sets `_must_cancel`), so it is never lost.
 redis-py already bounds reads and connects this way. This is why this module, alone in bot/, may
-use `asyncio.timeout` (pyproject.toml; tests/unit/test_redis_connection.py lands the cancel as a
+use `asyncio.timeout` (pyproject.toml; tests/unit/store/test_connection.py lands the cancel as a
 write completes)."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Prometheus metrics, shared by every process on the host through prometheus_client's
 multiprocess mode: each process writes its own files under PROMETHEUS_MULTIPROC_DIR (see
-bot/metric_files.py) and `GET /metrics` in any web process adds them all up (web processes and
-`python -m bot worker`). Every code path (one process, several, the embedded store) is the same
-multiprocess one."""
+bot/telemetry/metric_files.py) and `GET /metrics` in any web process adds them all up (web
+processes and `python -m bot worker`). Every code path (one process, several, the embedded
+store) is the same multiprocess one."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ import httpx
 from prometheus_client import Counter, Gauge, Histogram
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from bot import metric_files
 from bot.errors import GrantRevoked, ProviderUnavailable
+from bot.telemetry import metric_files
 
 if TYPE_CHECKING:
-    from bot.providers import Registry
+    from bot.platforms.registry import Registry
 
 # Bounded label values only: these tuples are every value a label may take.
 KINDS = ("command", "action", "view", "shortcut", "event", "options", "other")

@@ -14,9 +14,9 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from pydantic import SecretStr
 
-from bot import metric_files
 from bot.errors import StoreUnavailable
 from bot.store import Stats, Store
+from bot.telemetry import metric_files
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # the text format every Prometheus 2.x reads
 STARTED = time.monotonic()  # about when this process started

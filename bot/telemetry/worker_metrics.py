@@ -13,9 +13,9 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot import metric_files
 from bot.app import metrics_page
 from bot.services import Services
+from bot.telemetry import metric_files
 
 log = logging.getLogger("bot")
 

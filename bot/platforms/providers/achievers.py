@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.api import PlatformApi
 from bot.errors import InvalidInput
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import NextPage, fetch_page, iterate
-from bot.providers.base import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
-from bot.providers.fields import full_name, obj, objects, require_object, text
+from bot.platforms.api import PlatformApi
+from bot.platforms.fields import full_name, obj, objects, require_object, text
+from bot.platforms.paging import NextPage, fetch_page, iterate
+from bot.platforms.spec import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 
 SPEC = ProviderSpec(
     name="achievers",

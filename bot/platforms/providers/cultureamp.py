@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.api import PlatformApi
 from bot.errors import InvalidInput
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import NextPage, iterate
-from bot.providers.base import ProviderSpec, RecentPage
-from bot.providers.fields import require_object, text
+from bot.platforms.api import PlatformApi
+from bot.platforms.fields import require_object, text
+from bot.platforms.paging import NextPage, iterate
+from bot.platforms.spec import ProviderSpec, RecentPage
 
 SPEC = ProviderSpec(
     name="cultureamp",
@@ -72,7 +72,8 @@ class CultureAmp:
         raise InvalidInput("Culture Amp needs no personal link: the app reads it for everyone.")
 
     async def find_by_email(self, token: str, email: str) -> Person | None:
-        """A full walk; the bot answers from its directory instead (see bot/directory.py)."""
+        """A full walk; the bot answers from its directory instead (see
+        bot/recognition/directory.py)."""
         async for person in self.everyone(token):
             if person.email and person.email.casefold() == email.casefold():
                 return person

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from bot.api import PlatformApi
 from bot.errors import ProviderError, ProviderUnauthorized
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import KAZOO_PAGE_PARAM, NextPage, fetch_page, iterate
-from bot.providers.base import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
-from bot.providers.fields import full_name, require_object, text
+from bot.platforms.api import PlatformApi
+from bot.platforms.fields import full_name, require_object, text
+from bot.platforms.paging import KAZOO_PAGE_PARAM, NextPage, fetch_page, iterate
+from bot.platforms.spec import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 
 SPEC = ProviderSpec(
     name="kazoo",

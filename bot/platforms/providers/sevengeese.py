@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.api import PlatformApi
 from bot.errors import KudosError, PartiallySent
 from bot.models import Person, Recognition, Sent, Value
-from bot.paging import NextPage, fetch_page
-from bot.providers import sevengeese_graphql as graph
-from bot.providers.base import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
-from bot.providers.fields import full_name, obj, require_object, text
+from bot.platforms.api import PlatformApi
+from bot.platforms.fields import full_name, obj, require_object, text
+from bot.platforms.paging import NextPage, fetch_page
+from bot.platforms.providers import sevengeese_graphql as graph
+from bot.platforms.spec import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 
 SPEC = ProviderSpec(
     name="sevengeese",

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.errors import ProviderError
 from bot.models import Person
-from bot.providers.fields import obj, objects, text
+from bot.platforms.fields import obj, objects, text
 
 # Assumed (seen in public client code, not in the reference): kept here, listed in the README.
 ASSUMED = {

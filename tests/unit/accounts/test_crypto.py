@@ -1,4 +1,4 @@
-"""Token encryption (bot/crypto.py): MultiFernet, newest key first, owner sealed inside."""
+"""Token encryption (bot/accounts/crypto.py): MultiFernet, newest key first, owner sealed inside."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.crypto import TokenCipher, parse_keys
+from bot.accounts.crypto import TokenCipher, parse_keys
 from bot.errors import ConfigError, TokenUnreadable
 from bot.models import Owner
 

@@ -1,4 +1,4 @@
-"""bot/oauth.py, the pure parts: authorize URLs, scopes, state, token responses."""
+"""bot/accounts/oauth.py, the pure parts: authorize URLs, scopes, state, token responses."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ import pytest
 from packaging.requirements import Requirement
 from pydantic import SecretStr
 
-from bot import oauth
+from bot.accounts import oauth
+from bot.accounts.token_formats import TEN_YEARS, read_token
 from bot.errors import OAuthFailure
-from bot.providers.achievers import SPEC
-from bot.providers.base import ProviderSpec
-from bot.providers.cultureamp import SPEC as CULTUREAMP
+from bot.platforms.providers.achievers import SPEC
+from bot.platforms.providers.cultureamp import SPEC as CULTUREAMP
+from bot.platforms.spec import ProviderSpec
 from bot.settings import ProviderSettings
-from bot.token_formats import TEN_YEARS, read_token
 
 BASE = "https://example.sandbox.achievers.com"
 CLIENT = ProviderSettings(base_url=BASE, client_id="cid", client_secret=SecretStr("s3cret"))
@@ -134,7 +134,7 @@ def test_read_token_without_access_token(body: dict[str, Any]) -> None:
 
 def test_authlib_pin_excludes_the_releases_that_encoded_client_credentials_themselves() -> None:
     """Authlib 1.3.0/1.3.1 form-encoded the Basic credentials (reverted in 1.3.2): ours doubled."""
-    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    project = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
     pins = [Requirement(d) for d in project["project"]["dependencies"]]
     authlib = next(pin for pin in pins if pin.name == "authlib")
     assert not authlib.specifier.contains("1.3.1") and authlib.specifier.contains("1.3.2")

@@ -1,4 +1,5 @@
-"""bot/oauth.py token requests, against a loopback token endpoint that records each request."""
+"""bot/accounts/oauth.py token requests, against a loopback token endpoint that records each
+request."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import oauth
+from bot.accounts import oauth
 from bot.errors import OAuthFailure, ProviderUnavailable
-from bot.limits import Limits
-from bot.providers.achievers import SPEC
-from bot.providers.base import ClientAuth, ProviderSpec, TokenEncoding
+from bot.platforms.limits import Limits
+from bot.platforms.providers.achievers import SPEC
+from bot.platforms.spec import ClientAuth, ProviderSpec, TokenEncoding
 from bot.settings import ProviderSettings
 from tests.fakes.server import serve
 from tests.support import free_port

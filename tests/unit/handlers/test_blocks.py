@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.models import Draft, Link, Person, Recipient, Sent, TokenSet, Value
-from bot.providers.achievers import SPEC
-from bot.recognitions import final_message
+from bot.platforms.providers.achievers import SPEC
+from bot.recognition.drafts import final_message
 from handlers import blocks, kit, lookup_blocks
 from handlers.parse import parse_recognize
 

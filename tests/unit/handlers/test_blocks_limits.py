@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from bot.models import Draft, Intent, Link, Person, Recipient, Recognition, Sent, TokenSet, Value
-from bot.paging import NextPage
-from bot.providers import achievers, sevengeese
-from bot.providers.base import RecentPage
+from bot.platforms.paging import NextPage
+from bot.platforms.providers import achievers, sevengeese
+from bot.platforms.spec import RecentPage
 from handlers import blocks, errors, home_blocks, kit, lookup_blocks
 from handlers import modal_blocks as mb
 from handlers.home_blocks import PlatformRow, Received
 from tests.fakes.slack_limits import blocks_problem, view_problem
-from tests.unit import test_blocks
+from tests.unit.handlers import test_blocks
 
 Blocks = list[dict[str, Any]]
 HOSTILE = "&<>\n" * 700  # 2,800 characters; 9,800 once escaped
@@ -39,7 +39,7 @@ PERSON = Person(
 
 
 def draft(**changes: Any) -> Draft:
-    """The ordinary test draft (tests/unit/test_blocks.py), at every limit."""
+    """The ordinary test draft (tests/unit/handlers/test_blocks.py), at every limit."""
     recipients = [Recipient(slack_id=f"U{n:03}", name=LONG, person_id=str(n)) for n in range(40)]
     hostile: dict[str, Any] = {
         "recipients": recipients,

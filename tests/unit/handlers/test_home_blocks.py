@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.models import Link, Person, Recognition, TokenSet
-from bot.providers import achievers, cultureamp, sevengeese
+from bot.platforms.providers import achievers, cultureamp, sevengeese
 from handlers import home_blocks, kit
 from handlers.home_blocks import PlatformRow, Received
 

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.models import Draft, Person, Recognition, Sent, Value
-from bot.providers import achievers
+from bot.platforms.providers import achievers
 from handlers import blocks, kit, lookup_blocks
 from handlers.errors import NOT_SHOWN, direct_message, reply
 from handlers.kudos import help_text

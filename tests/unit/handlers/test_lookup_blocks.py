@@ -8,9 +8,9 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.models import Person, Recognition, Value
-from bot.paging import NextPage
-from bot.providers.achievers import SPEC
-from bot.providers.base import RecentPage
+from bot.platforms.paging import NextPage
+from bot.platforms.providers.achievers import SPEC
+from bot.platforms.spec import RecentPage
 from handlers import kit, lookup_blocks
 
 ANA = Person(id="1001", name="Ana <Lopez>", email="ana@example.com")

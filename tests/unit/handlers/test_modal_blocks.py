@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.models import Value
-from bot.providers import achievers
-from bot.recognitions import final_message
+from bot.platforms.providers import achievers
+from bot.recognition.drafts import final_message
 from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.modal_form import Form, form_errors, read_form

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.models import Draft, Value
-from bot.providers.achievers import SPEC
+from bot.platforms.providers.achievers import SPEC
 from handlers import blocks, kit
 from handlers.value_select import suggestions, value_select
 from tests.fakes.slack_limits import blocks_problem

@@ -1,4 +1,5 @@
-"""bot/api.py against a loopback platform that fails on demand: retries, honesty, typed errors."""
+"""bot/platforms/api.py against a loopback platform that fails on demand: retries, honesty, typed
+errors."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.api import PlatformApi
 from bot.errors import (
     ProviderError,
     ProviderUnavailable,
     RateLimited,
 )
-from bot.providers.sevengeese import SevenGeese
+from bot.platforms.api import PlatformApi
+from bot.platforms.providers.sevengeese import SevenGeese
 from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 from tests.support import async_wait_until, free_port
 from tests.unit.stub_api import TOKEN, create

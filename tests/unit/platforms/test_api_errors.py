@@ -1,4 +1,5 @@
-"""bot/api.py's errors: 403 names the scope, unreadable answers, nothing raw; token calls too."""
+"""bot/platforms/api.py's errors: 403 names the scope, unreadable answers, nothing raw; token
+calls too."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot import oauth
-from bot.api import PlatformApi
+from bot.accounts import oauth
 from bot.errors import KudosError, PermissionMissing, ProviderUnavailable, UnreadableAnswer
 from bot.models import TokenSet
-from bot.providers.achievers import SPEC
+from bot.platforms.api import PlatformApi
+from bot.platforms.providers.achievers import SPEC
 from bot.settings import ProviderSettings
 from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 from tests.support import free_port

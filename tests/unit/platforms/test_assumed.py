@@ -8,9 +8,9 @@ from types import ModuleType
 
 import pytest
 
-from bot.providers import MODULES
+from bot.platforms.registry import MODULES
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 SECTION = "## What the bot assumes about each platform"
 CODE = re.compile(r"`([^`]+)`")
 

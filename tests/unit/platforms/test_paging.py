@@ -1,4 +1,4 @@
-"""bot/paging.py: next links stay on the platform's host; pages are walked to the end."""
+"""bot/platforms/paging.py: next links stay on the platform's host; pages are walked to the end."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.api import PlatformApi
-from bot.paging import iterate, same_host_path
+from bot.platforms.api import PlatformApi
+from bot.platforms.paging import iterate, same_host_path
 from tests.fakes.server import serve
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 QUERY_LINK = "evil.example/api?next=https://x.example"
 SAME_HOST: list[tuple[str | None, str | None]] = [
     (None, None),
@@ -125,8 +125,8 @@ async def test_iterate_stops_at_max_pages(api: PlatformApi, pages: Pages, max_pa
 
 def test_paging_imports_on_its_own() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", "import bot.paging"],
-        cwd=Path(__file__).resolve().parents[2],
+        [sys.executable, "-c", "import bot.platforms.paging"],
+        cwd=Path(__file__).resolve().parents[3],
         capture_output=True,
         check=False,
     )

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.directory import Directory
 from bot.models import Person
+from bot.recognition.directory import Directory
 from handlers.lookup_blocks import person_card
 from tests.contract.cases import CASES, Case
 from tests.contract.conftest import Wired, case, served, wired

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from bot.errors import ConfigError, InvalidInput
-from bot.providers import MODULES, build_registry
-from bot.recognitions import cannot_recognize
+from bot.platforms.registry import MODULES, build_registry
+from bot.recognition.drafts import cannot_recognize
 from bot.settings import Settings
 
 SLACK = {"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"}

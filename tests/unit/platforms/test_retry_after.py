@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.api import PlatformApi
 from bot.errors import ProviderUnavailable, RateLimited
-from bot.platform_errors import parse_retry_after, wait_words
+from bot.platforms.answers import parse_retry_after, wait_words
+from bot.platforms.api import PlatformApi
 from tests.fakes.faults import http_date
 from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from bot.delivery import GIVE_UP_AFTER, LONGEST_WAIT, later
 from bot.errors import (
     Busy,
     KudosError,
@@ -19,6 +18,7 @@ from bot.errors import (
     StoreUnavailable,
 )
 from bot.models import Intent, Sent
+from bot.recognition.delivery import GIVE_UP_AFTER, LONGEST_WAIT, later
 from handlers import blocks
 from handlers.kit import Block
 from tests.fakes.faults import http_date

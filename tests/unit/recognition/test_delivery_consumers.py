@@ -11,10 +11,10 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable
 from bot.models import Intent
-from bot.outbox import Outbox
+from bot.recognition.outbox import Outbox
 from bot.store import Store, keys
 from tests.support import async_wait_until, free_port
 from tests.unit.delivery_kit import RECOGNITIONS, Kit, a_draft, achievers, kit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.models import Person
 from bot.store import Store, keys
 

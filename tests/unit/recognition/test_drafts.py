@@ -1,4 +1,4 @@
-"""The pure parts of bot/recognitions.py: value matching and the final message."""
+"""The pure parts of bot/recognition/drafts.py: value matching and the final message."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.models import Value
-from bot.recognitions import MAX_MESSAGE, check_message, final_message, pick_value, squash
+from bot.recognition.drafts import MAX_MESSAGE, check_message, final_message, pick_value, squash
 
 VALUES = [
     Value(id="1", name="Teamwork"),

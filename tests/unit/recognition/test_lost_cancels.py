@@ -1,5 +1,5 @@
 """Every place that cancels work, with the cancellation lost at the worst moment (as 3.11's
-wait_for loses it, see lost_cancel.py): each still ends in bounded time. Before bot/tasks.py
+wait_for loses it, see lost_cancel.py): each still ends in bounded time. Before bot/runtime/tasks.py
 each of these hung (or, for the modal, leaked the work)."""
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 from slack_sdk.errors import SlackApiError
 
-from bot import metrics, tasks
 from bot.app import build_app
 from bot.models import Intent, Link, Owner, Person, TokenSet
-from bot.outbox import STOP_GRACE, Consumer
+from bot.recognition.outbox import STOP_GRACE, Consumer
+from bot.runtime import tasks
 from bot.services import build_services
 from bot.settings import Settings
 from bot.store import keys, lease
+from bot.telemetry import metrics
 from handlers import modal_blocks as mb
 from handlers.modal_desk import Desk
 from handlers.views import open_modal
@@ -116,7 +117,7 @@ async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadli
     await consumer.handle(*entry)  # busy, and within its deadline: nothing to say
     assert consumer.stuck == set() and stuck_count() == before
     await raw.set(lock, lease.token(time.time() - 60), px=60_000)
-    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+    with caplog.at_level(logging.WARNING, logger="bot.recognition.outbox"):
         await consumer.handle(*entry)
         await consumer.handle(*entry)
     [digest] = consumer.stuck

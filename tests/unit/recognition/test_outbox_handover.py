@@ -10,12 +10,12 @@ import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.models import Intent, Sent
-from bot.outbox import WATCH_GRACE, Outbox
+from bot.recognition.outbox import WATCH_GRACE, Outbox
 from bot.store import Store, keys
 from bot.store.queue import END_WATCH
-from tests.unit.test_store import DRAFT
+from tests.unit.store.test_store import DRAFT
 
 SHORT_WATCH = 0.3
 

@@ -8,12 +8,12 @@ import asyncio
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.models import Intent, Sent
-from bot.outbox import Outbox
+from bot.recognition.outbox import Outbox
 from bot.store import Store
-from tests.unit.test_directory_scale import commands_run
-from tests.unit.test_store import DRAFT
+from tests.unit.recognition.test_directory_scale import commands_run
+from tests.unit.store.test_store import DRAFT
 
 
 async def blocked_on_blpop(raw: Redis, within: float = 5.0) -> None:

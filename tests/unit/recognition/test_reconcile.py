@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import Deliverer
 from bot.models import Draft, Intent, Recipient, Recognition, Value
-from bot.providers import MODULES
-from bot.reconcile import Reconciler, is_this
+from bot.platforms.registry import MODULES
+from bot.recognition.delivery import Deliverer
+from bot.recognition.reconcile import Reconciler, is_this
 from tests.contract.cases import CASES, Case
 from tests.contract.conftest import Wired, served, wired
 

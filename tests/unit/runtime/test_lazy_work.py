@@ -18,12 +18,12 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import tasks
+from bot.accounts.crypto import TokenCipher
 from bot.app import ProvideServices
-from bot.crypto import TokenCipher
 from bot.errors import Overloaded, StoreBusy, StoreUnavailable
-from bot.lazy_work import LazyWork
 from bot.models import PendingLink, Resume
+from bot.runtime import tasks
+from bot.runtime.lazy_work import LazyWork
 from bot.store import Store
 from handlers.reactions import recognize_reaction
 from handlers.resume import FORM_AGAIN, resumed
@@ -122,7 +122,7 @@ async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None
 
 async def test_at_shutdown_work_queued_or_running_is_stopped_in_bounded_time() -> None:
     """One job in the slot loses its first cancel, one waits its turn: stop ends both within
-    its grace and bot/tasks.py's bound, and turns new work away."""
+    its grace and bot/runtime/tasks.py's bound, and turns new work away."""
     work = LazyWork(in_flight=1, queued=5)
     deaf = Deaf(lose=1)
     running = asyncio.create_task(work.run(deaf))

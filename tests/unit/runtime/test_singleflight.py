@@ -1,4 +1,4 @@
-"""bot/singleflight.py: concurrent callers of one key share one call."""
+"""bot/runtime/singleflight.py: concurrent callers of one key share one call."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.singleflight import SingleFlight
+from bot.runtime.singleflight import SingleFlight
 
 
 class Counted:

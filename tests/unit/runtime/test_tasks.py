@@ -1,4 +1,4 @@
-"""bot/tasks.py: every cancel ends in bounded time, even when the task loses it; and no code
+"""bot/runtime/tasks.py: every cancel ends in bounded time, even when the task loses it; and no code
 cancels a task any other way."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import tasks
+from bot.runtime import tasks
 from tests.unit.lost_cancel import GUARD, Deaf
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GRACE = 0.1
 
 
@@ -36,7 +36,7 @@ async def test_stop_gives_up_in_bounded_time_on_a_task_that_ignores_every_cancel
     task = asyncio.create_task(work(), name="deaf worker")
     await work.started.wait()
     began = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="bot.tasks"):
+    with caplog.at_level(logging.WARNING, logger="bot.runtime.tasks"):
         async with asyncio.timeout(GUARD):
             still = await tasks.stop(task, grace=GRACE)
     assert time.monotonic() - began < tasks.CANCELS * GRACE + 0.2
@@ -103,8 +103,8 @@ def test_no_code_cancels_a_task_except_through_bot_tasks() -> None:
         f"{path.relative_to(ROOT)}:{number}"
         for folder in ("bot", "handlers", "sandbox")
         for path in sorted((ROOT / folder).rglob("*.py"))
-        if path != ROOT / "bot" / "tasks.py"
+        if path != ROOT / "bot" / "runtime" / "tasks.py"
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if re.search(r"\.cancel\(\)", line)
     ]
-    assert found == [], "cancel through bot.tasks.stop, which bounds the wait"
+    assert found == [], "cancel through bot.runtime.tasks.stop, which bounds the wait"

@@ -9,11 +9,11 @@ from redis.asyncio import Redis
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.errors import ConfigError
 from bot.models import Intent
 from bot.settings import Settings, check_required
-from bot.slack_install import RedisInstallationStore, RedisStateStore
+from bot.slack.install_store import RedisInstallationStore, RedisStateStore
 from bot.store import Store, keys
 from bot.store.held_steps import HeldStep
 from handlers.workspace import owner_of

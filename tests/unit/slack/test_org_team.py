@@ -7,7 +7,7 @@ import contextlib
 
 from slack_sdk.errors import SlackApiError
 
-from bot.slack_http import SlackClient, acting_for, takes_team_id
+from bot.slack.client import SlackClient, acting_for, takes_team_id
 from tests.conftest import BOT_TOKEN
 from tests.fakes import FakeSlack
 

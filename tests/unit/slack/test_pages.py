@@ -1,10 +1,10 @@
-"""bot/pages.py: the callback page reflects nothing raw."""
+"""bot/slack/pages.py: the callback page reflects nothing raw."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.pages import page
+from bot.slack.pages import page
 
 HOSTILE = [
     ("<script>alert(1)</script>", "fine", "&lt;script&gt;alert(1)&lt;/script&gt;"),

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.errors import KudosError
-from bot.slack_http import SLACK_TIMEOUT, SlackClient, open_session
-from bot.slack_people import SlackPeople
+from bot.slack.client import SLACK_TIMEOUT, SlackClient, open_session
+from bot.slack.people import SlackPeople
 from tests.fakes.slack import FakeSlack
 
 TOKEN = "xoxb-unit"

@@ -1,4 +1,4 @@
-"""bot/slack_request.py: a form body is read by its fields, whatever words it contains."""
+"""bot/slack/requests.py: a form body is read by its fields, whatever words it contains."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.slack_request import SlackRequest
+from bot.slack.requests import SlackRequest
 
 
 def request(body: str) -> SlackRequest:

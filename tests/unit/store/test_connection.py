@@ -1,4 +1,4 @@
-"""bot/redis_connection.py: a Redis write bounded by `asyncio.timeout` in the caller's task loses
+"""bot/store/connection.py: a Redis write bounded by `asyncio.timeout` in the caller's task loses
 no cancel and ends in bounded time, even when the cancel lands just as the write completes (the
 moment 3.11's `wait_for`, which redis-py bounds writes with, loses it: CPython gh-86296)."""
 
@@ -14,8 +14,8 @@ from redis.asyncio.connection import AbstractConnection, Connection, SSLConnecti
 from redis.asyncio.sentinel import SentinelManagedConnection, SentinelManagedSSLConnection
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.redis_connection import TimedWrites, timed, timed_for_url
 from bot.store import sentinel
+from bot.store.connection import TimedWrites, timed, timed_for_url
 from tests.unit.lost_cancel import GUARD
 
 TIMEOUT = 0.2

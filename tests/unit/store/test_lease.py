@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot import tasks
 from bot.errors import Busy
+from bot.runtime import tasks
 from bot.store import lease
 from tests.unit.lost_cancel import GUARD, DeafRedis
 

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from bot.models import Intent
 from bot.store import Store, keys
 from bot.store.queue import STALE_WORKER
-from tests.unit.test_store import DRAFT
+from tests.unit.store.test_store import DRAFT
 
 
 async def test_an_acknowledged_entry_leaves_the_stream(store: Store, raw: Redis) -> None:

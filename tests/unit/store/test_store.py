@@ -10,7 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable, TokenUnreadable
 from bot.models import Draft, Link, Owner, PendingLink, Person, Recipient, TokenSet
 from bot.store import STATE_TTL, UNCONFIRMED_TTL, Store

@@ -1,4 +1,4 @@
-"""bot/logs.py: secrets are masked in every log line, exception texts included."""
+"""bot/telemetry/logs.py: secrets are masked in every log line, exception texts included."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import (
+from bot.telemetry.logs import (
     CURRENT,
     JsonFormatter,
     RedactingFilter,

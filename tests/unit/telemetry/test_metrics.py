@@ -1,5 +1,6 @@
-"""bot/metrics.py and bot/scrape.py: bounded labels, the token check, what the scrape reads from
-Redis (no SCAN), refresh and Redis-error counting, and dead processes leaving the live gauges."""
+"""bot/telemetry/metrics.py and bot/telemetry/scrape.py: bounded labels, the token check, what
+the scrape reads from Redis (no SCAN), refresh and Redis-error counting, and dead processes
+leaving the live gauges."""
 
 from __future__ import annotations
 
@@ -17,20 +18,20 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from bot import metric_files, metrics, scrape
-from bot.api import PlatformApi
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
-from bot.providers import kazoo
-from bot.scrape import authorized, exposition, read_stats
+from bot.platforms.api import PlatformApi
+from bot.platforms.providers import kazoo
 from bot.services import connect_redis
 from bot.settings import Settings
-from bot.slack_request import _listener
+from bot.slack.requests import _listener
 from bot.store import Store, keys, sentinel
+from bot.telemetry import metric_files, metrics, scrape
+from bot.telemetry.scrape import authorized, exposition, read_stats
 from tests.fakes.kazoo import FakeKazoo
 from tests.support import free_port
-from tests.unit.test_store import DRAFT, LINK, OWNER
+from tests.unit.store.test_store import DRAFT, LINK, OWNER
 
 
 @pytest.mark.parametrize(
