@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import uvicorn
 
-from bot import doctor, logs, metric_files, metrics, worker_metrics
+from bot import doctor
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
 from bot.settings import Settings, load_settings
+from bot.telemetry import logs, metric_files, metrics, worker_metrics
 from sandbox import run as sandbox
 
 log = logging.getLogger("bot")

@@ -19,15 +19,17 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot import logs, metrics, scrape, slack_workspaces, tasks
 from bot.errors import KudosError, Overloaded
-from bot.installed_only import InstalledOnly, told_in_workspace
-from bot.outbox import STOPPED_WITHIN, Consumer
+from bot.recognition.outbox import STOPPED_WITHIN, Consumer
+from bot.runtime import tasks
 from bot.services import Services, build_services
 from bot.settings import load_settings
-from bot.slack_http import PooledRespond, act_for_request
-from bot.slack_request import dispatch, install_step, observed
+from bot.slack import workspaces
+from bot.slack.client import PooledRespond, act_for_request
+from bot.slack.installed_only import InstalledOnly, told_in_workspace
+from bot.slack.requests import dispatch, install_step, observed
 from bot.store import Store
+from bot.telemetry import logs, metrics, scrape
 from handlers.callback import oauth_callback
 from handlers.delivery import tell_outcome
 from handlers.errors import on_error
@@ -70,7 +72,7 @@ def build_bolt(services: Services) -> AsyncApp:
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=services.slack.unpooled(),  # Bolt copies it per request, session included
         process_before_response=False,
-        **slack_workspaces.bolt_options(settings, services.store, services.workspaces),
+        **workspaces.bolt_options(settings, services.store, services.workspaces),
     )
 
     app.use(ProvideServices(services))
@@ -155,8 +157,8 @@ async def unexpected(request: Request, error: Exception) -> Response:
 ROUTES = [
     Route("/slack/events", slack_events, methods=["POST"]),
     Route("/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
-    Route(slack_workspaces.INSTALL_PATH, slack_install, methods=["GET"]),
-    Route(slack_workspaces.REDIRECT_PATH, slack_install, methods=["GET"]),
+    Route(workspaces.INSTALL_PATH, slack_install, methods=["GET"]),
+    Route(workspaces.REDIRECT_PATH, slack_install, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
     Route("/metrics", metrics_page, methods=["GET"]),

@@ -13,28 +13,28 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from bot.crypto import TokenCipher, parse_keys
-from bot.delivery import Deliverer
-from bot.directory import Directory
-from bot.lazy_work import LazyWork
-from bot.limits import PLATFORM_LIMITS, PLATFORM_POOL
-from bot.linking import Linker
-from bot.lookups import Lookups
-from bot.notify import Notifier
-from bot.outbox import Outbox
-from bot.providers import Registry, build_registry
-from bot.recognitions import Recognitions
-from bot.redis_connection import timed_for_url
+from bot.accounts.crypto import TokenCipher, parse_keys
+from bot.accounts.linking import Linker
+from bot.accounts.tokens import Tokens
+from bot.platforms.limits import PLATFORM_LIMITS, PLATFORM_POOL
+from bot.platforms.registry import Registry, build_registry
+from bot.recognition.delivery import Deliverer
+from bot.recognition.directory import Directory
+from bot.recognition.drafts import Recognitions
+from bot.recognition.lookups import Lookups
+from bot.recognition.outbox import Outbox
+from bot.runtime.lazy_work import LazyWork
 from bot.settings import Settings
-from bot.slack_authorize import Workspaces, workspaces_of
-from bot.slack_http import SLACK_TIMEOUT, SlackClient, open_session
-from bot.slack_people import SlackPeople
+from bot.slack.authorize import Workspaces, workspaces_of
+from bot.slack.client import SLACK_TIMEOUT, SlackClient, open_session
+from bot.slack.notify import Notifier
+from bot.slack.people import SlackPeople
 from bot.store import Store, sentinel
-from bot.tokens import Tokens
+from bot.store.connection import timed_for_url
 
 log = logging.getLogger(__name__)
 
-PLATFORM_TIMEOUT = PLATFORM_LIMITS.timeout  # every number lives in bot/limits.py
+PLATFORM_TIMEOUT = PLATFORM_LIMITS.timeout  # every number lives in bot/platforms/limits.py
 REDIS_TIMEOUT = 1.0  # well under Slack's 3-second budget
 REDIS_CONNECTIONS = 256  # per process
 REDIS_POOL_WAIT = 1.0  # a saturated process queues briefly for a connection: wait + command < 3 s

@@ -12,13 +12,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.accounts.linking import Linker
 from bot.errors import DraftGone
-from bot.linking import Linker
-from bot.lookups import Lookups
 from bot.models import Intent, Owner
-from bot.outbox import Outbox
-from bot.providers import Registry
-from bot.recognitions import Recognitions
+from bot.platforms.registry import Registry
+from bot.recognition.drafts import Recognitions
+from bot.recognition.lookups import Lookups
+from bot.recognition.outbox import Outbox
 from handlers import blocks, kit, lookup_blocks
 from handlers.delivery import relink_url, sender_notice
 from handlers.errors import direct_message, reply, reports_errors

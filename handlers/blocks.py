@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.models import Draft, Intent, Person, Sent
-from bot.platform_errors import wait_words
-from bot.providers.base import ProviderSpec
+from bot.platforms.answers import wait_words
+from bot.platforms.spec import ProviderSpec
 from handlers.kit import (
     ANNOUNCE,
     CANCEL,

@@ -6,12 +6,12 @@ from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from bot.accounts.linking import Installed, LinkResult
 from bot.errors import KudosError
-from bot.installed_only import in_workspace
-from bot.linking import Installed, LinkResult
 from bot.models import PendingLink
-from bot.pages import page
 from bot.services import Services
+from bot.slack.installed_only import in_workspace
+from bot.slack.pages import page
 from handlers import blocks, kit
 from handlers.home import Home
 from handlers.resume import continue_after_link

@@ -17,8 +17,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
 from bot.models import Owner, RecognitionRequest, Resume
-from bot.providers import Registry
-from bot.recognitions import Recognitions
+from bot.platforms.registry import Registry
+from bot.recognition.drafts import Recognitions
 from handlers import blocks, kit, views, workspace
 from handlers.errors import Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run

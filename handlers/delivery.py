@@ -8,12 +8,12 @@ import time
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.accounts.linking import Linker
 from bot.errors import KudosError
-from bot.linking import Linker
 from bot.models import Draft, Intent, Sent
-from bot.outbox import OnOutcome
-from bot.providers import Registry
-from bot.providers.base import ProviderSpec
+from bot.platforms.registry import Registry
+from bot.platforms.spec import ProviderSpec
+from bot.recognition.outbox import OnOutcome
 from handlers import blocks, workflow_step
 from handlers.errors import direct_message
 from handlers.kit import Block

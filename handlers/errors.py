@@ -15,11 +15,11 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.accounts.linking import Linker
 from bot.errors import DirectoryCause, DirectoryFailed, KudosError, NotLinked
-from bot.lazy_work import LazyWork
-from bot.linking import Linker
 from bot.models import Resume
-from bot.providers import Registry
+from bot.platforms.registry import Registry
+from bot.runtime.lazy_work import LazyWork
 from handlers import blocks, kit
 from handlers.kit import escape, section
 from handlers.workspace import owner_of, workspace
@@ -141,7 +141,7 @@ async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltCont
 
 
 def lazy_work_of(context: AsyncBoltContext) -> LazyWork:
-    """The process's bound on work after acks (bot/lazy_work.py): every listener that runs
+    """The process's bound on work after acks (bot/runtime/lazy_work.py): every listener that runs
     after its ack takes a slot there."""
     work: LazyWork = context.get("lazy_work") or UNBOUNDED
     return work
@@ -149,7 +149,7 @@ def lazy_work_of(context: AsyncBoltContext) -> LazyWork:
 
 def reports_errors(listener: LazyListener) -> LazyListener:
     """Wrap a lazy listener (Bolt only logs their failures) so the user always hears back; it
-    runs in one of the process's slots for work after the ack (bot/lazy_work.py)."""
+    runs in one of the process's slots for work after the ack (bot/runtime/lazy_work.py)."""
 
     @functools.wraps(listener)
     async def wrapper(**kwargs: Any) -> None:

@@ -19,14 +19,14 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.accounts.linking import Linker
+from bot.accounts.tokens import Tokens
 from bot.errors import KudosError, NotLinked
-from bot.linking import Linker
-from bot.lookups import Lookups
 from bot.models import Owner, PendingLink, Recognition
-from bot.paging import NextPage
-from bot.providers import Registry
+from bot.platforms.paging import NextPage
+from bot.platforms.registry import Registry
+from bot.recognition.lookups import Lookups
 from bot.services import Services
-from bot.tokens import Tokens
 from handlers import home_blocks, kit
 from handlers.actions import ack_only, owner_for
 from handlers.errors import reply, user_message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.models import Link, Recognition
-from bot.providers.base import ProviderSpec
+from bot.platforms.spec import ProviderSpec
 from handlers.kit import (
     CONFIRM_LINK,
     GIVE,

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.directory import Directory
+from bot.accounts.linking import Linker
+from bot.accounts.tokens import Tokens
 from bot.errors import InvalidInput
-from bot.linking import Linker
-from bot.lookups import Lookups
 from bot.models import Owner
-from bot.providers import Registry
-from bot.providers.base import ProviderSpec
-from bot.slack_people import SlackPeople
-from bot.tokens import Tokens
+from bot.platforms.registry import Registry
+from bot.platforms.spec import ProviderSpec
+from bot.recognition.directory import Directory
+from bot.recognition.lookups import Lookups
+from bot.slack.people import SlackPeople
 from handlers import blocks, lookup_blocks
 from handlers.errors import Reply
 from handlers.kit import context, escape, section

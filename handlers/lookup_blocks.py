@@ -6,8 +6,8 @@ import json
 
 from bot.errors import InvalidInput
 from bot.models import Link, Person, Recognition, Value
-from bot.paging import NextPage
-from bot.providers.base import ProviderSpec, RecentPage
+from bot.platforms.paging import NextPage
+from bot.platforms.spec import ProviderSpec, RecentPage
 from handlers.kit import (
     ALT_TEXT,
     MESSAGE_BLOCKS,

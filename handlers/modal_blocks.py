@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Value
-from bot.providers.base import ProviderSpec
-from bot.recognitions import MAX_MESSAGE
+from bot.platforms.spec import ProviderSpec
+from bot.recognition.drafts import MAX_MESSAGE
 from handlers.blocks import link_prompt
 from handlers.kit import MODAL, Block, context, escape, section
 from handlers.parse import MAX_RECIPIENTS, announce_channel

@@ -12,14 +12,14 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.accounts.linking import Linker
+from bot.accounts.tokens import Tokens
 from bot.errors import NotLinked
-from bot.linking import Linker
 from bot.models import Owner, Resume
-from bot.outbox import Outbox
-from bot.providers import Registry
-from bot.providers.base import ProviderSpec
-from bot.recognitions import Recognitions
-from bot.tokens import Tokens
+from bot.platforms.registry import Registry
+from bot.platforms.spec import ProviderSpec
+from bot.recognition.drafts import Recognitions
+from bot.recognition.outbox import Outbox
 from handlers import blocks, kit
 from handlers import modal_blocks as mb
 from handlers.errors import LazyListener, direct_message, user_message

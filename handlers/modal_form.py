@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import RecognitionRequest
-from bot.providers.base import ProviderSpec
-from bot.recognitions import MAX_MESSAGE, final_message
+from bot.platforms.spec import ProviderSpec
+from bot.recognition.drafts import MAX_MESSAGE, final_message
 from handlers.kit import escape
 from handlers.modal_blocks import (
     ANNOUNCE,

@@ -13,11 +13,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import slack_messages
 from bot.errors import KudosError, NotLinked
 from bot.models import RecognitionRequest, Resume
-from bot.providers import Registry
-from bot.recognitions import Recognitions
+from bot.platforms.registry import Registry
+from bot.recognition.drafts import Recognitions
+from bot.slack import messages
 from bot.store import Store
 from handlers import blocks, kit
 from handlers.actions import ack_only
@@ -75,10 +75,10 @@ async def message_preview(context: AsyncBoltContext, channel: str, ts: str) -> R
     recognitions: Recognitions = context["recognitions"]
     client: AsyncWebClient = context.client
     owner = owner_of(context, registry)
-    message = await slack_messages.fetch(client, channel, ts)
+    message = await messages.fetch(client, channel, ts)
     if message is None or message.by_bot or message.author in ("", owner.user_id):
         return NOTHING
-    link = await slack_messages.permalink(client, channel, ts)
+    link = await messages.permalink(client, channel, ts)
     words = f"For this message: {link}" if link else "For your message in Slack"
     request = RecognitionRequest(recipient_ids=[message.author], message=words)
     draft = await recognitions.prepare(owner, announce_channel(channel), request)

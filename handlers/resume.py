@@ -10,8 +10,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.errors import InvalidInput
 from bot.models import PendingLink, RecognitionRequest, Resume
-from bot.notify import Notifier
 from bot.services import Services
+from bot.slack.notify import Notifier
 from handlers import blocks, home_blocks, kit
 from handlers.commands import preview_for, preview_of
 from handlers.delivery import sender_notice

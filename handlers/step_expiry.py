@@ -9,8 +9,8 @@ import logging
 from slack_bolt.context.fail.async_fail import AsyncFail
 
 from bot.errors import KudosError
-from bot.installed_only import in_workspace
 from bot.services import Services
+from bot.slack.installed_only import in_workspace
 from bot.store.held_steps import HeldStep
 from handlers.step_kit import not_linked, settle
 

@@ -11,7 +11,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import KudosError, SelfRecognition
-from bot.providers.base import ProviderSpec
+from bot.platforms.spec import ProviderSpec
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")

@@ -13,11 +13,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
 
-from bot import tasks
 from bot.errors import KudosError, NotLinked
-from bot.lookups import Lookups
 from bot.models import Owner
-from bot.providers import Registry
+from bot.platforms.registry import Registry
+from bot.recognition.lookups import Lookups
+from bot.runtime import tasks
 from handlers.step_kit import settle, user_in
 from handlers.value_select import options
 from handlers.workspace import workspace

@@ -10,11 +10,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot import tasks
 from bot.errors import KudosError
 from bot.models import Owner, Value
-from bot.providers import Registry
-from bot.recognitions import Recognitions
+from bot.platforms.registry import Registry
+from bot.recognition.drafts import Recognitions
+from bot.runtime import tasks
 from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.value_select import suggestions

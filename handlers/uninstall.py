@@ -21,7 +21,7 @@ async def ack_only(ack: AsyncAck) -> None:
 
 async def uninstalled(context: AsyncBoltContext, store: Store) -> None:
     """The installation, every link, draft, cache and recognition record of the workspace (or
-    org) go; queued recognitions end unsent (bot/installed_only.py fails those in flight)."""
+    org) go; queued recognitions end unsent (bot/slack/installed_only.py fails those in flight)."""
     gone = await store.purge_workspace(workspace(context))
     ended = await store.end_queued(workspace(context))
     gone += await store.forget_steps_of(workspace(context))

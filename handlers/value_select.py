@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import Value
-from bot.recognitions import squash
+from bot.recognition.drafts import squash
 from handlers.kit import OPTION_TEXT, OPTION_VALUE, Block, clip
 
 MAX_OPTIONS = 100  # Slack's most for a static menu, and for one options answer

@@ -19,10 +19,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import tasks
 from bot.errors import InvalidInput, KudosError, NotLinked
 from bot.models import Draft, Resume, Value
-from bot.recognitions import cannot_recognize
+from bot.recognition.drafts import cannot_recognize
+from bot.runtime import tasks
 from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.actions import ack_only

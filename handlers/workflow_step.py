@@ -24,7 +24,7 @@ from bot.errors import (
     NotLinked,
 )
 from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
-from bot.providers.base import ProviderSpec
+from bot.platforms.spec import ProviderSpec
 from bot.store import STATE_TTL, Store
 from bot.store.held_steps import HeldStep
 from handlers import step_values

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.installed import workspace_of
 from bot.models import Owner
+from bot.slack.installed import workspace_of
 
 
 def workspace(context: AsyncBoltContext) -> str:

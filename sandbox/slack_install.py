@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.pages import page
+from bot.slack.pages import page
 from sandbox.platform_web import client_auth
 from sandbox.slack_records import APP_ID, BOT_USER_ID, TEAM_ID, TEAM_NAME, Json
 

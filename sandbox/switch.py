@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.errors import KudosError
-from bot.providers import Registry
+from bot.platforms.registry import Registry
 from sandbox.page_io import refused
 
 UNKNOWN = "unknown platform: pick one the sandbox simulates"

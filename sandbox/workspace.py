@@ -11,7 +11,7 @@ import secrets
 import time
 from typing import Any
 
-from bot import tasks
+from bot.runtime import tasks
 from sandbox.elements import with_ids
 from sandbox.signing import trigger_id
 from sandbox.slack_records import (

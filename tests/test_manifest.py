@@ -13,12 +13,12 @@ import pytest
 import yaml
 from starlette.routing import Route
 
-from bot import slack_workspaces
 from bot.app import build_app
 from bot.doctor.slack_check import BOT_SCOPES
 from bot.services import build_services
 from bot.settings import Settings
-from bot.slack_workspaces import REDIRECT_PATH
+from bot.slack import workspaces
+from bot.slack.workspaces import REDIRECT_PATH
 from handlers import kit, step_values, workflow_step
 from tests.fakes.slack_oauth import GRANTED_SCOPES
 
@@ -94,7 +94,7 @@ def test_the_install_flow_matches_the_manifest() -> None:
     the manifest's scopes; the org-wide install and the uninstall events are subscribed."""
     oauth = manifest()["oauth_config"]
     assert [urlsplit(url).path for url in oauth["redirect_urls"]] == [REDIRECT_PATH]
-    assert oauth["scopes"]["bot"] == list(slack_workspaces.BOT_SCOPES)
+    assert oauth["scopes"]["bot"] == list(workspaces.BOT_SCOPES)
     assert manifest()["settings"]["org_deploy_enabled"] is True
     events = set(manifest()["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_uninstalled", "tokens_revoked", "team_access_granted"} <= events

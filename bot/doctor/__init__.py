@@ -8,13 +8,14 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from bot import metric_files, tasks
 from bot.doctor import redis_checks, slack_check, web_checks
 from bot.doctor.result import Check, NotChecked, Result, Status, failed, line, passed
 from bot.errors import ConfigError, StoreUnavailable
-from bot.logs import redact
+from bot.runtime import tasks
 from bot.services import Services, build_services
 from bot.settings import load_settings
+from bot.telemetry import metric_files
+from bot.telemetry.logs import redact
 
 CHECK_TIMEOUT = 5.0  # seconds for each check, all its requests included
 SETTINGS = "Settings"  # checked first, by the bot's own start-up validation

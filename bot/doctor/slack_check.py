@@ -7,12 +7,12 @@ import re
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import slack_workspaces
 from bot.doctor.result import Check, NotChecked, Result, failed, passed
 from bot.services import Services
-from bot.slack_http import acting_for
+from bot.slack import workspaces
+from bot.slack.client import acting_for
 
-BOT_SCOPES = frozenset(slack_workspaces.BOT_SCOPES)  # manifest.yml's, asked for at install
+BOT_SCOPES = frozenset(workspaces.BOT_SCOPES)  # manifest.yml's, asked for at install
 SCOPES_HEADER = "x-oauth-scopes"  # Slack's Web API names the token's scopes in every answer
 TOKEN_PAGE = "your app's OAuth & Permissions page"
 

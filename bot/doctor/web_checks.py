@@ -7,11 +7,11 @@ from functools import partial
 
 import httpx
 
-from bot import oauth
+from bot.accounts import oauth
 from bot.doctor.result import Check, NotChecked, Result, failed, passed
 from bot.errors import ProviderError, ProviderUnavailable
-from bot.providers import Platform, Registry
-from bot.providers.base import Grant
+from bot.platforms.registry import Platform, Registry
+from bot.platforms.spec import Grant
 from bot.services import Services
 
 PROBE_TIMEOUT = 4.0  # one HTTP request; each check as a whole has the runner's limit

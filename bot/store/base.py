@@ -12,11 +12,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot import metrics
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.errors import Busy, StoreBusy, StoreUnavailable
-from bot.shared import Shared
+from bot.runtime.shared import Shared
 from bot.store import keys, scripts
+from bot.telemetry import metrics
 
 POOL_EXHAUSTED = "No connection available."  # redis-py's BlockingConnectionPool, after its wait
 ALIVE_WINDOW = 1.0  # Redis answered a command this recently: a timeout is ours, not its

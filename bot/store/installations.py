@@ -6,8 +6,8 @@ import json
 import secrets
 
 from bot.errors import TokenUnreadable
-from bot.installed import Installed
 from bot.models import Intent, Owner
+from bot.slack.installed import Installed
 from bot.store import keys, scripts
 from bot.store.base import RedisBase
 

@@ -3,8 +3,8 @@
 A short TTL renewed by a background task: a holder that dies (killed, or cut off from Redis) loses
 the lock within one TTL. A holder that runs on loses it at its deadline: no renewal sets a TTL
 beyond it, and the renewal loop ends there by itself, so even a renewal task that lost its
-cancellation (see bot/tasks.py) cannot keep the lock. The lock's value names the deadline, so any
-process can tell a lock that should be gone (the consumer's watchdog reads it)."""
+cancellation (see bot/runtime/tasks.py) cannot keep the lock. The lock's value names the
+deadline, so any process can tell a lock that should be gone (the consumer's watchdog reads it)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
-from bot import metrics, tasks
 from bot.errors import Busy, StoreUnavailable
+from bot.runtime import tasks
+from bot.telemetry import metrics
 
 log = logging.getLogger(__name__)
 RENEWALS_PER_TTL = 3  # a renewal may fail twice (a Redis blip) before the lock lapses

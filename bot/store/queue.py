@@ -16,11 +16,11 @@ from contextlib import asynccontextmanager
 
 from redis.exceptions import RedisError, ResponseError
 
-from bot import metrics
 from bot.errors import StoreUnavailable
 from bot.models import Intent
 from bot.store import keys, lease, scripts
 from bot.store.base import RedisBase
+from bot.telemetry import metrics
 
 Entry = tuple[str, str]  # outbox stream entry id, intent id
 WATCHING, HANDED_OVER, TAKEN = "1", "final", "taken"  # the watch key's values

@@ -13,7 +13,7 @@ from redis.asyncio.sentinel import (
     SentinelManagedSSLConnection,
 )
 
-from bot.redis_connection import timed
+from bot.store.connection import timed
 
 
 class BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
@@ -21,7 +21,7 @@ class BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
 
     Every new connection asks the sentinels where the primary is, and connections to a primary
     that was replaced are dropped, so a failover is followed without a restart. Its connections
-    bound writes as the REDIS_URL pool's do (bot/redis_connection.py), and its errors are the
+    bound writes as the REDIS_URL pool's do (bot/store/connection.py), and its errors are the
     same, so bot/store/base.py tells busy from unavailable alike during a failover."""
 
     def __init__(self, service_name: str, sentinel_manager: Sentinel, **kwargs: Any) -> None:

@@ -12,13 +12,13 @@ import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot import oauth
-from bot.crypto import TokenCipher
+from bot.accounts import oauth
+from bot.accounts.crypto import TokenCipher
+from bot.accounts.tokens import Tokens
 from bot.models import Link, Owner, TokenSet
-from bot.providers import Platform, Registry, build_registry
+from bot.platforms.registry import Platform, Registry, build_registry
 from bot.settings import Settings
 from bot.store import Store
-from bot.tokens import Tokens
 from tests.contract.cases import CASES, CLIENT_ID, CLIENT_SECRET, Case
 
 REDIRECT = "https://kudos.example.test/oauth/{}/callback"

@@ -11,13 +11,13 @@ import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot import oauth
-from bot.crypto import TokenCipher
+from bot.accounts import oauth
+from bot.accounts.crypto import TokenCipher
+from bot.accounts.tokens import Tokens
 from bot.errors import NotLinked, ProviderError, ProviderUnavailable
 from bot.models import Link
-from bot.providers import MODULES
+from bot.platforms.registry import MODULES
 from bot.store import Store
-from bot.tokens import Tokens
 from tests.contract.cases import APP_LEVEL, CASES, PER_USER, ROTATING
 from tests.contract.conftest import Wired
 from tests.contract.test_providers import echo, first_person, only

@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from bot import oauth
-from bot.api import PlatformApi
+from bot.accounts import oauth
+from bot.accounts.tokens import Tokens
 from bot.errors import GrantRevoked, NotLinked
 from bot.models import Person
-from bot.paging import iterate
-from bot.tokens import Tokens
+from bot.platforms.api import PlatformApi
+from bot.platforms.paging import iterate
 from tests.contract.cases import APP_LEVEL, NO_REFRESH, PER_USER, ROTATING, Case
 from tests.contract.conftest import Wired
 

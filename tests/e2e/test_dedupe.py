@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.crypto import TokenCipher, parse_keys
+from bot.accounts.crypto import TokenCipher, parse_keys
 from bot.store import Store
 from handlers.dedupe import drop_redeliveries
 from tests.bot_process import BotProcess

@@ -1,8 +1,8 @@
 """The outbox through an outage, with real processes and a real Redis: a burst of Sends whose
-first POSTs the platform sits on past the bot's read limit (10 s, bot/limits.py), some stored
-and some not, then the platform recovers. Every recognition arrives once, and every sender
-hears once. (Before bot/tasks.py a few intents of every such run stayed pending forever: their
-delivery lock was renewed by a renewal loop that had lost its cancellation.)"""
+first POSTs the platform sits on past the bot's read limit (10 s, bot/platforms/limits.py), some
+stored and some not, then the platform recovers. Every recognition arrives once, and every
+sender hears once. (Before bot/runtime/tasks.py a few intents of every such run stayed pending
+forever: their delivery lock was renewed by a renewal loop that had lost its cancellation.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.limits import PLATFORM_LIMITS
+from bot.platforms.limits import PLATFORM_LIMITS
 from tests.bot_process import BotProcess, start_bot, stop_process
 from tests.e2e.flows import element, link, text_of
 from tests.e2e.test_outbox import RECOGNITIONS, SEND, start_worker

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import redis
 
-from bot.crypto import TokenCipher, parse_keys
+from bot.accounts.crypto import TokenCipher, parse_keys
 from bot.models import Owner
 from bot.store.keys import link_key
 from tests.e2e.flows import command, element, next_reply, posted, press, preview, text_of

@@ -17,7 +17,7 @@ import pytest
 from fakeredis import FakeAsyncRedis
 from redis.asyncio import Redis
 
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable
 from bot.models import Draft, PendingLink, Recipient
 from bot.services import REDIS_POOL_WAIT, REDIS_TIMEOUT

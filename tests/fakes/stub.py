@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.limits import Limits
+from bot.platforms.limits import Limits
 from tests.fakes.server import FakeServer
 
 # Short real limits for tests: a read timeout of 0.3 s, a retry budget of 1.5 s, tiny backoffs.

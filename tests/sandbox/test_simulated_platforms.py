@@ -11,8 +11,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot import oauth
-from bot.providers import Platform, build_registry
+from bot.accounts import oauth
+from bot.platforms.registry import Platform, build_registry
 from sandbox.config import PLATFORMS, Sandbox
 from sandbox.run import SIMULATIONS
 from sandbox.switch import PlatformSwitch

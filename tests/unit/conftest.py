@@ -10,8 +10,8 @@ import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot.api import PlatformApi
-from bot.crypto import TokenCipher
+from bot.accounts.crypto import TokenCipher
+from bot.platforms.api import PlatformApi
 from bot.store import Store
 from tests.fakes.stub import FAST_LIMITS, StubPlatform, loopback_client
 

@@ -13,14 +13,14 @@ import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
-from bot.crypto import TokenCipher
-from bot.delivery import ATTEMPT_DEADLINE, Deliverer
+from bot.accounts.crypto import TokenCipher
+from bot.accounts.tokens import Tokens
 from bot.models import Draft, Intent, Link, Owner, Person, Recipient, TokenSet, Value
-from bot.outbox import Consumer
-from bot.providers import Registry, build_registry
+from bot.platforms.registry import Registry, build_registry
+from bot.recognition.delivery import ATTEMPT_DEADLINE, Deliverer
+from bot.recognition.outbox import Consumer
 from bot.settings import Settings
 from bot.store import Store
-from bot.tokens import Tokens
 from tests.fakes import FakeAchievers
 
 RECOGNITIONS = "/api/v5/recognitions"

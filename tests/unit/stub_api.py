@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.api import PlatformApi
+from bot.platforms.api import PlatformApi
 
 TOKEN = "tok-canary-3f9a7"
 BODY_CANARY = "body-canary-81d2"

@@ -1,0 +1,206 @@
+"""Linking a Slack user to a platform account: start, callback, confirmation, unlink."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from bot.accounts import oauth
+from bot.accounts.link_failures import EXPIRED, NO_LINK_WAITING, REMOVED, refusal, unavailable
+from bot.errors import InvalidInput, KudosError, OAuthFailure, ProviderUnavailable
+from bot.models import Link, Owner, PendingLink, Person, Resume, TokenSet
+from bot.platforms.registry import Platform, Registry
+from bot.runtime.shared import Shared
+from bot.settings import Settings
+from bot.slack.people import SlackPeople
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+Installed = Callable[[str], Awaitable[bool]]  # is the app installed in this workspace (or org)?
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """How the callback ended: for the page, and for the Slack message to the user."""
+
+    title: str
+    message: str
+    ok: bool
+    pending: PendingLink | None = None
+    account: Person | None = None
+    needs_confirmation: bool = False
+    retry: bool = False  # the platform was away: offer the link button again
+
+
+class Linker(Shared):
+    """Runs the authorization-code flow for one Slack user and one platform."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        registry: Registry,
+        http: httpx.AsyncClient,
+        people: SlackPeople,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._registry = registry
+        self._http = http
+        self._people = people
+
+    async def start(
+        self, owner: Owner, response_url: str | None = None, resume: Resume | None = None
+    ) -> str:
+        """A fresh authorize URL; its `state` is bound to this owner for 10 minutes, with what
+        to answer (`resume`, where: `response_url`) once the link is made."""
+        platform = self._registry.get(owner.provider)
+        if not platform.spec.per_user:
+            raise InvalidInput(
+                f"{platform.spec.display_name} needs no personal link: "
+                "the app reads it with its own credentials."
+            )
+        state = oauth.new_state()
+        verifier = oauth.new_code_verifier() if platform.spec.pkce else None
+        pending = PendingLink(
+            team_id=owner.team_id,
+            user_id=owner.user_id,
+            provider=owner.provider,
+            response_url=response_url,
+            code_verifier=verifier,
+            resume=resume,
+        )
+        await self._store.put_state(state, pending)
+        redirect = self._settings.redirect_uri(owner.provider)
+        return oauth.authorize_url(platform.spec, platform.client, redirect, state, verifier)
+
+    async def complete(
+        self, provider: str, query: Mapping[str, str], installed: Installed | None = None
+    ) -> LinkResult:
+        """Handle the platform's redirect back; every outcome is a result, never an exception.
+        With several workspaces, `installed` says whether the app is still in the state's one."""
+        pending: PendingLink | None = None
+        try:
+            pending = await self._claim(provider, query.get("state", ""))
+            if installed is not None and not await installed(pending.team_id):
+                raise REMOVED  # before any code is exchanged: no token for a workspace that left
+            return await self._finish(pending, query)
+        except ProviderUnavailable:  # away or busy (5xx, timeout, unreachable): not a refusal
+            title, message = unavailable(self._registry.get(provider).spec.display_name)
+            return LinkResult(title, message, ok=False, pending=pending, retry=True)
+        except KudosError as failure:
+            title = failure.title if isinstance(failure, OAuthFailure) else "Nothing was linked"
+            return LinkResult(title, failure.user_message, ok=False, pending=pending)
+        except Exception as error:  # a bug: still a page the person understands, and a log line
+            log.error("the %s callback failed unexpectedly", provider, exc_info=error)
+            message = KudosError.user_message
+            return LinkResult("Nothing was linked", message, ok=False, pending=pending)
+
+    async def _claim(self, provider: str, state: str) -> PendingLink:
+        """Consume the state once; it must have been issued for this platform's callback."""
+        pending = await self._store.take_state(state) if state else None
+        if pending is None:
+            raise EXPIRED
+        if pending.provider != provider:  # mix-up defence: before any code is sent anywhere
+            log.warning("state issued for %s presented at %s callback", pending.provider, provider)
+            raise EXPIRED
+        return pending
+
+    async def _finish(self, pending: PendingLink, query: Mapping[str, str]) -> LinkResult:
+        platform = self._registry.get(pending.provider)
+        name = platform.spec.display_name
+        if query.get("error"):
+            raise refusal(query["error"], name)
+        code = query.get("code")
+        if not code:
+            raise OAuthFailure("Nothing was linked", f"{name} did not send a sign-in code.")
+        token = await oauth.exchange_code(
+            self._http,
+            platform.spec,
+            platform.client,
+            code,
+            self._settings.redirect_uri(pending.provider),
+            pending.code_verifier,
+        )
+        account = await self._account(platform, token.access_token)
+        if account.email is None:
+            return await self._hold_for_confirmation(pending, account, token, name)
+        await self._check_same_person(pending, account, name)
+        await self._store.save_link(pending.owner, Link(account=account, token=token))
+        log.info("linked %s for a user of team %s", pending.provider, pending.team_id)
+        text = f"You're linked to {name} as {account.name} ({account.email})."
+        return LinkResult("You're linked", text, ok=True, pending=pending, account=account)
+
+    async def _hold_for_confirmation(
+        self, pending: PendingLink, account: Person, token: TokenSet, name: str
+    ) -> LinkResult:
+        """No e-mail to compare: keep the link inactive until the user confirms it in Slack."""
+        waiting = pending.model_copy(update={"code_verifier": None})  # continued on confirm
+        link = Link(account=account, token=token, confirmed=False, waiting=waiting)
+        await self._store.save_link(pending.owner, link)
+        message = f"{name} didn't tell us your e-mail address. Confirm the account in Slack."
+        return LinkResult(
+            "One more step",
+            message,
+            ok=True,
+            pending=pending,
+            account=account,
+            needs_confirmation=True,
+        )
+
+    async def _account(self, platform: Platform, access_token: str) -> Person:
+        try:
+            return await platform.adapter.whoami(access_token)
+        except ProviderUnavailable:
+            raise
+        except KudosError as error:
+            log.warning("whoami on %s failed: %s", platform.spec.name, type(error).__name__)
+            raise OAuthFailure(
+                "Nothing was linked",
+                f"We couldn't read your {platform.spec.display_name} account. Please try again.",
+            ) from error
+
+    async def _check_same_person(self, pending: PendingLink, account: Person, name: str) -> None:
+        """The platform account's e-mail must equal the Slack profile's (case-insensitive)."""
+        profile = await self._people.profile_in(pending.team_id, pending.user_id)
+        if profile is None or profile.deleted:
+            raise OAuthFailure(
+                "Nothing was linked", "Slack couldn't tell us who you are, so nothing was linked."
+            )
+        if not profile.email:
+            raise OAuthFailure(
+                "Slack didn't share your e-mail address",
+                f"Slack did not share the e-mail address on your profile, so we can't check that "
+                f"the {name} account is yours; nothing was linked. Ask your Slack admin to check "
+                "that the app has the users:read.email scope.",
+            )
+        if not account.email or account.email.casefold() != profile.email.casefold():
+            raise OAuthFailure(
+                "Those accounts don't match",
+                f"The {name} account you signed in with does not use the same e-mail address "
+                "as your Slack profile, so nothing was linked. Sign in to your own account.",
+            )
+
+    async def confirm(self, owner: Owner) -> tuple[Link, PendingLink | None]:
+        """The user says the account shown is theirs: the link becomes active, and what waited
+        for it is handed back once (to a second or concurrent click: None)."""
+        loaded = await self._store.load_link_version(owner)
+        if loaded is None:
+            raise NO_LINK_WAITING
+        stored, link = loaded
+        if link.confirmed:
+            return link, None
+        active = link.model_copy(update={"confirmed": True, "waiting": None})
+        if not await self._store.swap_link(owner, stored, active):  # another click came first
+            again = await self._store.load_link(owner)
+            if again is None or not again.confirmed:
+                raise NO_LINK_WAITING
+            return again, None
+        await self._store.save_link(owner, active)  # kept for good now, and counted as linked
+        return active, link.waiting
+
+    async def unlink(self, owner: Owner) -> bool:
+        return await self._store.delete_link(owner)

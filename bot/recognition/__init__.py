@@ -1,0 +1,1 @@
+"""Recognitions: drafts, the outbox and its deliveries, reconciliation, lookups, directories."""

@@ -1,0 +1,234 @@
+"""From a parsed `/recognize` to a previewed draft, and from a confirmed draft to the platform."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+from functools import partial
+
+from bot.accounts.tokens import Tokens
+from bot.errors import (
+    MESSAGE,
+    RECIPIENTS,
+    VALUE,
+    DraftGone,
+    InvalidInput,
+    SelfRecognition,
+)
+from bot.models import Draft, Owner, Recipient, RecognitionRequest, Value
+from bot.platforms.registry import Registry
+from bot.recognition.directory import Directory
+from bot.runtime.shared import Shared
+from bot.runtime.singleflight import SingleFlight
+from bot.slack.people import SlackPeople
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+MENTION = re.compile(r"<@([UW][A-Z0-9_]+)>")
+MAX_MESSAGE = 2000
+
+
+def squash(value: str) -> str:
+    """A value name as compared with a #tag: case, spaces and punctuation ignored."""
+    return re.sub(r"[\W_]+", "", value.casefold())
+
+
+def pick_value(hashtags: Sequence[str], values: Sequence[Value]) -> tuple[Value | None, str | None]:
+    """The value the first matching #tag names, and that tag; (None, None) when none matches."""
+    by_name = {squash(value.name): value for value in values}
+    for tag in hashtags:
+        if squash(tag) in by_name:
+            return by_name[squash(tag)], tag
+    return None, None
+
+
+def final_message(template: str, names: dict[str, str], used_tag: str | None) -> str:
+    """Plain text from Slack-escaped text: mentions become names, the value's #tag is dropped."""
+    text = MENTION.sub(lambda match: names.get(match.group(1), "someone"), template)
+    if used_tag is not None:
+        text = re.sub(rf"(?<!\w)#{re.escape(used_tag)}(?!\w)", "", text, count=1)
+    text = re.sub(r"[ \t]+", " ", text).strip(" \t,;:-")
+    # Entities last, so text a user typed as "&lt;@U1&gt;" never becomes a mention.
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class Recognitions(Shared):
+    """Prepare, amend, send and cancel recognition drafts."""
+
+    def __init__(
+        self,
+        store: Store,
+        registry: Registry,
+        tokens: Tokens,
+        people: SlackPeople,
+        directory: Directory,
+    ) -> None:
+        self._store = store
+        self._registry = registry
+        self._tokens = tokens
+        self._people = people
+        self._directory = directory
+        self._values: SingleFlight[Owner, list[Value]] = SingleFlight()
+        self._recipients: SingleFlight[tuple[Owner, str], Recipient] = SingleFlight()
+
+    async def prepare(self, owner: Owner, channel_id: str, request: RecognitionRequest) -> Draft:
+        """Resolve every recipient and the value, and keep the result as a draft."""
+        platform = self._registry.get(owner.provider)
+        if not platform.spec.can_recognize:
+            raise InvalidInput(cannot_recognize(self._registry, owner.provider))
+        if owner.user_id in request.recipient_ids:
+            raise SelfRecognition()
+        values, recipients = await self._lookups(owner, request.recipient_ids)
+        value, used = chosen_value(request, values)
+        names = {recipient.slack_id: recipient.name for recipient in recipients}
+        message = final_message(request.message, names, used)
+        check_message(message)
+        draft = Draft(
+            id=secrets.token_urlsafe(12),
+            team_id=owner.team_id,
+            user_id=owner.user_id,
+            provider=owner.provider,
+            channel_id=channel_id,
+            recipients=recipients,
+            message=message,
+            value=value,
+            choices=values,
+            announce=request.announce and bool(channel_id),  # "": a DM, nowhere to announce
+            unknown_value=None if value or not request.hashtags else request.hashtags[0],
+        )
+        await self._store.put_draft(draft)
+        return draft
+
+    async def _lookups(
+        self, owner: Owner, slack_ids: list[str]
+    ) -> tuple[list[Value], list[Recipient]]:
+        """Values and recipients, from the cache where it has them (a repeat recognition to a
+        known person costs no platform call before the POST); concurrent misses share a call."""
+        _, (values, known) = await asyncio.gather(
+            self._tokens.require(owner), self._store.cached_lookups(owner, slack_ids)
+        )
+        missing = [slack_id for slack_id in slack_ids if slack_id not in known]
+        fresh_values, fresh = await asyncio.gather(
+            self._fetch_values(owner) if values is None else _ready(values),
+            asyncio.gather(*(self._recipient(owner, slack_id) for slack_id in missing)),
+        )
+        by_id = known | {recipient.slack_id: recipient for recipient in fresh}
+        return fresh_values, [by_id[slack_id] for slack_id in slack_ids]
+
+    async def values(self, owner: Owner) -> list[Value]:
+        """The values the owner can pick: cached, else fetched (one call shared); needs a link."""
+        values, _ = await self._lookups(owner, [])
+        return values
+
+    async def draft_choices(self, team_id: str, user_id: str, draft_id: str) -> list[Value]:
+        """A preview's choices (what `choose_value` accepts), while its author is linked."""
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        if draft is None:
+            return []
+        await self._tokens.require(Owner(team_id, user_id, draft.provider))
+        return draft.choices
+
+    async def _recipient(self, owner: Owner, slack_id: str) -> Recipient:
+        return await self._recipients.run(
+            (owner, slack_id), partial(self._resolve, owner, slack_id)
+        )
+
+    async def _fetch_values(self, owner: Owner) -> list[Value]:
+        async def fetch() -> list[Value]:
+            adapter = self._registry.get(owner.provider).adapter
+            values = await self._tokens.run(owner, adapter.list_values)
+            await self._store.cache_values(owner, values)
+            return values
+
+        return await self._values.run(owner, fetch)
+
+    async def _resolve(self, owner: Owner, slack_id: str) -> Recipient:
+        """Slack user → profile e-mail → platform person; a clear error naming who failed."""
+        profile = await self._people.recipient(slack_id)
+        person = await self._directory.find(owner, profile.email or "")
+        if person is None:
+            name = self._registry.get(owner.provider).spec.display_name
+            raise InvalidInput(
+                f"I can't find {profile.name} on {name} (by their Slack e-mail), "
+                "so they can't be recognized there yet.",
+                RECIPIENTS,
+            )
+        recipient = Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
+        await self._store.cache_recipient(owner.team_id, owner.provider, recipient)
+        return recipient
+
+    async def choose_value(self, team_id: str, user_id: str, draft_id: str, value_id: str) -> Draft:
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        if draft is None:
+            raise DraftGone()
+        chosen = next((value for value in draft.choices if value.id == value_id), None)
+        if chosen is None:
+            raise InvalidInput("That value isn't one of the choices. Pick one from the list.")
+        draft = draft.model_copy(update={"value": chosen, "unknown_value": None})
+        await self._store.put_draft(draft)
+        return draft
+
+    async def ready(self, team_id: str, user_id: str, draft_id: str) -> Draft:
+        """The user's draft, checked to be sendable (the outbox then claims it, once)."""
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        if draft is None:
+            raise DraftGone()
+        platform = self._registry.get(draft.provider)
+        if draft.value is None and platform.spec.value_required:
+            raise InvalidInput(f"Pick a {platform.spec.value_label} first, then press Send.")
+        return draft
+
+    async def set_announce(self, team_id: str, user_id: str, draft_id: str, on: bool) -> Draft:
+        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        if draft is None:
+            raise DraftGone()
+        draft = draft.model_copy(update={"announce": on})
+        await self._store.put_draft(draft)
+        return draft
+
+    async def cancel(self, team_id: str, user_id: str, draft_id: str) -> bool:
+        return await self._store.take_draft(team_id, user_id, draft_id) is not None
+
+
+async def _ready(values: list[Value]) -> list[Value]:
+    return values
+
+
+def check_message(message: str) -> None:
+    if not message:
+        raise InvalidInput(
+            "Add a few words saying what they did, e.g. `for the smooth release`.", MESSAGE
+        )
+    if len(message) > MAX_MESSAGE:
+        raise InvalidInput(
+            f"That message is too long: keep it under {MAX_MESSAGE} characters.", MESSAGE
+        )
+
+
+def chosen_value(
+    request: RecognitionRequest, values: list[Value]
+) -> tuple[Value | None, str | None]:
+    """The value picked in a form (by id) or by #tag, and the tag that named it."""
+    if request.value_id is None:
+        return pick_value(request.hashtags, values)
+    value = next((v for v in values if v.id == request.value_id), None)
+    if value is None:
+        raise InvalidInput("That value isn't offered any more. Pick another one.", VALUE)
+    return value, None
+
+
+def cannot_recognize(registry: Registry, provider: str) -> str:
+    """Say the platform has no recognitions, and point to an enabled platform that has."""
+    name = registry.get(provider).spec.display_name
+    others = [p.spec.display_name for p in registry.others(provider) if p.spec.can_recognize]
+    text = f"{name}'s API offers no recognitions, so I can't send one there."
+    if others:
+        text += (
+            f" Recognitions in this workspace go to {others[0]}: ask your Slack admin to "
+            "make it the default."
+        )
+    return text

@@ -1,0 +1,1 @@
+"""Slack as the bot reaches it: the clients, people, messages, installations, incoming requests."""

@@ -1,0 +1,195 @@
+"""Bursts: work after the ack waits for a slot in a bounded queue, and whoever is turned away,
+or meets a pool with no free connection, hears that the bot is busy, not that Redis is down."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from types import SimpleNamespace
+
+import pytest
+from cryptography.fernet import Fernet
+from redis.asyncio import BlockingConnectionPool, Redis
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.accounts.crypto import TokenCipher
+from bot.app import ProvideServices
+from bot.errors import Overloaded, StoreBusy, StoreUnavailable
+from bot.models import PendingLink, Resume
+from bot.runtime import tasks
+from bot.runtime.lazy_work import LazyWork
+from bot.store import Store
+from handlers.reactions import recognize_reaction
+from handlers.resume import FORM_AGAIN, resumed
+from handlers.workflow_step import give_recognition
+from tests.conftest import BOT_TOKEN
+from tests.fakes.slack import FakeSlack
+from tests.support import block_action, free_port, slash_command
+from tests.unit.delivery_kit import Kit, achievers, kit
+from tests.unit.lost_cancel import GUARD, Deaf
+
+__all__ = ["achievers", "kit"]  # fixtures
+
+CIPHER = TokenCipher([Fernet(Fernet.generate_key())])
+
+
+async def test_past_the_queue_bound_work_is_told_busy_at_once() -> None:
+    work = LazyWork(in_flight=2, queued=3)
+    release, ran = asyncio.Event(), []
+
+    async def job(n: int) -> None:
+        async with work.slot():
+            ran.append(n)
+            await release.wait()
+
+    jobs = [asyncio.create_task(job(n)) for n in range(5)]  # 2 running, 3 queued
+    await asyncio.sleep(0)
+    assert work.waiting == 3 and ran == [0, 1]
+    with pytest.raises(Overloaded) as turned_away:
+        await job(5)
+    assert "busy" in turned_away.value.user_message
+    assert "unavailable" not in turned_away.value.user_message
+    release.set()
+    await asyncio.gather(*jobs)
+    assert sorted(ran) == [0, 1, 2, 3, 4]  # everything queued ran, later
+
+
+async def test_a_full_pool_while_redis_answers_is_busy(redis_url: str) -> None:
+    pool = BlockingConnectionPool.from_url(redis_url, max_connections=1, timeout=0.2)
+    client = Redis(connection_pool=pool)
+    store = Store(client, CIPHER)
+    try:
+        assert await store.ping()  # Redis answers
+
+        async def hold_the_only_connection() -> None:
+            await client.blpop(["kb:test:nothing"], timeout=1)  # type: ignore[misc]
+
+        holding = asyncio.create_task(hold_the_only_connection())
+        await asyncio.sleep(0.05)
+        with pytest.raises(StoreBusy) as busy:
+            await store.load_intent("any")  # no free connection for 0.2 s
+        assert "unavailable" not in busy.value.user_message
+        await holding
+    finally:
+        await client.aclose()
+
+
+async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
+    client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
+    store = Store(client, CIPHER)
+    try:
+        with pytest.raises(StoreUnavailable) as down:
+            await store.load_intent("any")
+        assert not isinstance(down.value, StoreBusy)
+        assert "temporarily unavailable" in down.value.user_message
+    finally:
+        await client.aclose()
+
+
+async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None:
+    work = LazyWork(in_flight=1, queued=0)
+    services = SimpleNamespace(
+        lazy_work=work, listener_context=dict, slack=None, slack_session=None, workspaces=None
+    )
+    middleware = ProvideServices(services)  # type: ignore[arg-type]
+    passed: list[str] = []
+
+    async def next_() -> None:
+        passed.append("next")
+
+    url = "http://127.0.0.1:9/r"
+    recognize = slash_command("/recognize", "<@U_BOB> x", user_id="U_ANA", response_url=url)
+    cancel = block_action("recognition_cancel", "d1", user_id="U_ANA", response_url=url)
+    command, click = (
+        AsyncBoltRequest(body=recognize.decode()),
+        AsyncBoltRequest(body=cancel.decode()),
+    )
+    async with work.slot():  # the only slot busy, no room to wait
+        answer = await middleware.async_process(
+            req=command, resp=BoltResponse(status=200), next=next_
+        )
+        assert answer is not None and "very busy" in json.loads(answer.body)["text"]
+        assert passed == []  # nothing else ran for it
+        await middleware.async_process(req=click, resp=BoltResponse(status=200), next=next_)
+        assert passed == ["next"]  # a click goes on, and hears it from its listener
+
+
+async def test_at_shutdown_work_queued_or_running_is_stopped_in_bounded_time() -> None:
+    """One job in the slot loses its first cancel, one waits its turn: stop ends both within
+    its grace and bot/runtime/tasks.py's bound, and turns new work away."""
+    work = LazyWork(in_flight=1, queued=5)
+    deaf = Deaf(lose=1)
+    running = asyncio.create_task(work.run(deaf))
+    queued = asyncio.create_task(work.run(asyncio.Event().wait))
+    async with asyncio.timeout(GUARD):
+        await deaf.started.wait()
+        began = time.monotonic()
+        await work.stop(grace=0.2)
+    assert time.monotonic() - began < 0.2 + tasks.CANCELS * tasks.GRACE + 0.5
+    assert running.cancelled() and queued.cancelled()
+    assert deaf.lost == 1
+    with pytest.raises(Overloaded):
+        await work.run(asyncio.Event().wait)
+
+
+async def test_at_shutdown_work_that_finishes_within_the_grace_finishes() -> None:
+    work, answered = LazyWork(in_flight=1, queued=5), asyncio.Event()
+    running = asyncio.create_task(work.run(answered.wait))
+    await asyncio.sleep(0)
+    stopping = asyncio.create_task(work.stop(grace=5))
+    await asyncio.sleep(0)
+    answered.set()
+    async with asyncio.timeout(1):  # not the grace: it ends when the work does
+        await stopping
+    assert running.result() is True
+
+
+def full(work: LazyWork) -> AsyncBoltContext:
+    """A listener's context whose queue for work after the ack is full."""
+    return AsyncBoltContext(user_id="U_ANA", team_id="T1", lazy_work=work)
+
+
+async def test_a_reaction_past_the_bound_hears_busy_privately(fake_slack: FakeSlack) -> None:
+    work = LazyWork(in_flight=1, queued=0)
+    context = full(work)
+    context["client"] = AsyncWebClient(token=BOT_TOKEN, base_url=f"{fake_slack.base_url}/api/")
+    event = {"reaction": "clap", "item": {"type": "message", "channel": "C1", "ts": "1.2"}}
+    async with work.slot():
+        await recognize_reaction(event, context)
+    [told] = fake_slack.calls("chat.postEphemeral")
+    assert told["user"] == "U_ANA" and "very busy" in told["text"]
+    assert fake_slack.calls("conversations.history") == []  # nothing else was done
+
+
+async def test_a_workflow_step_past_the_bound_fails_as_busy(
+    fake_slack: FakeSlack, kit: Kit
+) -> None:
+    work = LazyWork(in_flight=1, queued=0)
+    context = full(work)
+    context.update(registry=kit.registry, tokens=None, linker=None, recognitions=None)
+    context.update(outbox=None, function_execution_id="Fx0BUSY")
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=f"{fake_slack.base_url}/api/")
+    inputs = {"giver": {"id": "U_ANA"}, "recipients": ["U_BOB"], "message": "thanks"}
+    complete, fail = AsyncComplete(client, "Fx0BUSY"), AsyncFail(client, "Fx0BUSY")
+    async with work.slot():
+        await give_recognition(inputs, context, client, complete, fail, kit.store)
+    [failed] = fake_slack.calls("functions.completeError")
+    assert failed["function_execution_id"] == "Fx0BUSY" and "very busy" in failed["error"]
+
+
+async def test_what_waited_for_a_link_past_the_bound_is_told_busy() -> None:
+    work = LazyWork(in_flight=1, queued=0)
+    services = SimpleNamespace(listener_context=lambda: {"lazy_work": work}, slack=None)
+    pending = PendingLink(
+        team_id="T1", user_id="U_ANA", provider="achievers", resume=Resume(kind="form")
+    )
+    async with work.slot():
+        answer = await resumed(services, pending)  # type: ignore[arg-type]
+    assert answer is not None and "very busy" in answer[0]
+    assert answer[0] != FORM_AGAIN
