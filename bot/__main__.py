@@ -17,6 +17,7 @@ from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.services import Services, build_services
 from bot.settings import Settings, load_settings
 from bot.telemetry import logs, metric_files, metrics, worker_metrics
+from handlers.words import said
 from sandbox import run as sandbox
 
 log = logging.getLogger("bot")
@@ -43,7 +44,7 @@ def main(argv: list[str]) -> int:
         logs.configure_from(settings)
         services = build_services(settings)
     except ConfigError as error:
-        print(f"kudos-bridge cannot start: {error.user_message}", file=sys.stderr)
+        print(f"kudos-bridge cannot start: {error}", file=sys.stderr)
         return 2
     return COMMANDS[command](services)
 
@@ -139,7 +140,7 @@ def rotate_keys(services: Services) -> int:
         )
         return 1
     except KudosError as error:
-        print(f"rotate-keys failed: {error.user_message}", file=sys.stderr)
+        print(f"rotate-keys failed: {said(error)}", file=sys.stderr)
         return 1
     print(
         f"re-encrypted {rotated} token record(s) under the newest key; "

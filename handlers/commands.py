@@ -23,6 +23,7 @@ from handlers import blocks, kit, views, workspace
 from handlers.errors import Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run
 from handlers.parse import announce_channel, parse_kudos, parse_recognize
+from handlers.words import said
 
 log = logging.getLogger(__name__)
 LOOKUPS = ("whois", "recent", "values")  # ask the platform: may be slow
@@ -46,7 +47,7 @@ async def ack_recognize(ack: AsyncAck, command: dict[str, Any]) -> None:
     try:
         parse_recognize(command.get("text", ""))
     except InvalidInput as error:
-        await ack(text=error.user_message)
+        await ack(text=said(error))
         return
     await ack()
 

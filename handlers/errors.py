@@ -1,4 +1,4 @@
-"""The one place where errors become what the user sees."""
+"""Where errors reach the user: explained (words from handlers/words.py), replied, DMed."""
 
 from __future__ import annotations
 
@@ -9,58 +9,30 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.accounts.linking import Linker
-from bot.errors import DirectoryCause, DirectoryFailed, KudosError, NotLinked
+from bot.errors import NotLinked
 from bot.models import Resume
 from bot.platforms.registry import Registry
 from bot.runtime.lazy_work import LazyWork
 from handlers import blocks, kit
 from handlers.kit import escape, section
+from handlers.words import said
 from handlers.workspace import owner_of, workspace
 
 log = logging.getLogger(__name__)
-GENERIC = KudosError.user_message
 NOT_SHOWN = ":warning: Slack couldn't show the details of this answer."
 REFUSED_BLOCKS = ("invalid_blocks", "invalid_blocks_format", "msg_too_long")
 LazyListener = Callable[..., Awaitable[None]]
 Reply = tuple[str, list[kit.Block] | None]
 UNBOUNDED = LazyWork(in_flight=1 << 30)  # listeners run outside the bot's app (unit tests)
-
-
-ADMIN_CHECKS: dict[DirectoryCause, str] = {
-    "credentials": "that {env}__CLIENT_ID and {env}__CLIENT_SECRET are the API credentials "
-    "{name} issued (it refused them)",
-    "scope": "that {env}__ENTITY_ID is the id of your {name} account, the one the API "
-    "credentials belong to ({name} refused access to it)",
-    "permission": "that the {name} API credentials have the permission to read employees",
-    "unreachable": "that {name} is reachable from the bot at {env}__BASE_URL (it didn't answer, "
-    "or something else answered)",
-    "other": "the bot's logs",
-}
-
-
-def directory_failure(error: DirectoryFailed) -> str:
-    """What the user (and their admin) reads when the walk of a platform's people failed."""
-    check = ADMIN_CHECKS[error.cause].format(env=error.provider.upper(), name=error.name)
-    return (
-        f"I couldn't read the {error.name} company directory, so I can't look people up yet. "
-        f"Ask your Slack admin to check {check}."
-    )
-
-
-def user_message(error: Exception) -> str:
-    if isinstance(error, DirectoryFailed):
-        return directory_failure(error)
-    if isinstance(error, KudosError):
-        return error.user_message
-    log.error("unexpected %s", type(error).__name__, exc_info=error)
-    return GENERIC
 
 
 async def explain(
@@ -77,8 +49,9 @@ async def explain(
         spec = registry.get(error.provider).spec
         owner = owner_of(context, spec.name)
         url = await linker.start(owner, response_url, resume)
-        return error.user_message, blocks.link_prompt(url, spec, error.user_message)
-    return f":warning: {user_message(error)}", None
+        text = said(error)
+        return text, blocks.link_prompt(url, spec, text)
+    return f":warning: {said(error)}", None
 
 
 async def settled(
@@ -95,7 +68,7 @@ async def settled(
             return await explain(error, context, response_url, resume)
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not explain an error: %s", type(second).__name__)
-            return f":warning: {user_message(second)}", None
+            return f":warning: {said(second)}", None
 
 
 async def reply(
@@ -134,6 +107,28 @@ async def direct_message(
         await client.chat_postMessage(channel=user_id, **plain)
 
 
+async def tell(
+    client: AsyncWebClient,
+    user_id: str,
+    text: str,
+    shown: list[kit.Block] | None = None,
+    response_url: str | None = None,
+) -> None:
+    """Outside a listener (after a sign-in, a delivery): replace the message behind
+    `response_url` (through the client's pooled session) when there is one, else DM."""
+    if response_url:
+        webhook = AsyncWebhookClient(response_url, session=client.session)
+        message = kit.message(text, shown) | {"replace_original": True}
+        try:
+            result = await webhook.send_dict({"response_type": "ephemeral", **message})
+            if result.status_code == 200:
+                return
+            log.info("response_url answered %s; falling back to a DM", result.status_code)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.info("response_url failed (%s); falling back to a DM", type(error).__name__)
+    await direct_message(client, user_id, text, shown)
+
+
 async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltContext) -> None:
     """Tell the user what went wrong, as a new message."""
     text, shown = await explain(error, context, respond.response_url)
@@ -166,7 +161,7 @@ def reports_errors(listener: LazyListener) -> LazyListener:
             except Exception as second:  # e.g. Redis down while making a link button
                 log.warning("could not report an error: %s", type(second).__name__)
                 with suppress(Exception):  # the last word; nothing else to try
-                    await respond(text=f":warning: {user_message(second)}")
+                    await respond(text=f":warning: {said(second)}")
 
     return wrapper
 
@@ -174,7 +169,7 @@ def reports_errors(listener: LazyListener) -> LazyListener:
 async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
     """Bolt's single error handler, for failures before the ack: still a 200 with a message,
     shaped for where it will be read (a modal shows a view, anything else a text)."""
-    text = f":warning: {user_message(error)}"
+    text = f":warning: {said(error)}"
     answer: dict[str, Any] = {"response_type": "ephemeral", "text": text}
     if body.get("type") == "view_submission":
         answer = {"response_action": "update", "view": notice(text)}

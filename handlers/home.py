@@ -29,10 +29,11 @@ from bot.recognition.lookups import Lookups
 from bot.services import Services
 from handlers import home_blocks, kit
 from handlers.actions import ack_only, owner_for
-from handlers.errors import reply, user_message
+from handlers.errors import reply
 from handlers.home_blocks import MAX_RECENT, PlatformRow, Received, Shown
 from handlers.kit import escape
 from handlers.resume import continue_request
+from handlers.words import said
 from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class Home:
             problem = f"Link your {spec.display_name} account to see the recognitions you receive."
             return Received(spec.display_name, problem=problem)
         except KudosError as error:
-            return Received(spec.display_name, problem=error.user_message)
+            return Received(spec.display_name, problem=said(error))
         return Received(spec.display_name, items)
 
     async def received_items(self, owner: Owner) -> list[Recognition]:
@@ -160,7 +161,7 @@ async def applied(change: Change | None) -> Shown:
     try:
         return await change()
     except Exception as error:  # the boundary: the user reads why
-        return Shown(notice=f":warning: {user_message(error)}", failed=True)
+        return Shown(notice=f":warning: {said(error)}", failed=True)
 
 
 async def home_opened(event: dict[str, Any], context: AsyncBoltContext) -> None:

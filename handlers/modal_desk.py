@@ -3,7 +3,6 @@ and the ways to tell the user something once the modal can't (DMs)."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from bot.recognition.drafts import Recognitions
 from bot.recognition.outbox import Outbox
 from handlers import blocks, kit
 from handlers import modal_blocks as mb
-from handlers.errors import LazyListener, direct_message, user_message
+from handlers.errors import LazyListener, direct_message
+from handlers.words import said
 from handlers.workspace import owner_of
 
 log = logging.getLogger(__name__)
@@ -66,12 +66,12 @@ class Desk:
         try:
             if isinstance(error, NotLinked):
                 url = await self.linker.start(self.owner, resume=resume)
-                reason = f"{prefix}{error.user_message}"
+                reason = f"{prefix}{said(error)}"
                 await self.dm(reason, blocks.link_prompt(url, self.spec, reason))
                 return True
         except Exception as second:  # e.g. Redis away while making the link button
             error = second
-        await self.dm(f":warning: {prefix}{user_message(error)}")
+        await self.dm(f":warning: {prefix}{said(error)}")
         return False
 
 
@@ -86,9 +86,6 @@ def tells_by_dm(listener: LazyListener) -> LazyListener:
             log.info("modal not opened: %s", type(error).__name__)
             client: AsyncWebClient = kwargs["client"]
             user_id = kwargs["context"].user_id or ""
-            with contextlib.suppress(Exception):  # nothing else to try
-                await client.chat_postMessage(
-                    channel=user_id, text=f":warning: {user_message(error)}"
-                )
+            await direct_message(client, user_id, f":warning: {said(error)}")
 
     return wrapper

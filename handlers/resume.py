@@ -11,11 +11,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from bot.errors import InvalidInput
 from bot.models import PendingLink, RecognitionRequest, Resume
 from bot.services import Services
-from bot.slack.notify import Notifier
-from handlers import blocks, home_blocks, kit
+from handlers import blocks, home_blocks
 from handlers.commands import preview_for, preview_of
 from handlers.delivery import sender_notice
-from handlers.errors import Reply, settled
+from handlers.errors import Reply, settled, tell
 from handlers.kudos import run
 from handlers.parse import parse_kudos
 from handlers.reactions import message_preview
@@ -98,9 +97,8 @@ async def continue_request(context: AsyncBoltContext, pending: PendingLink, link
     """What the user asked for before linking, answered in the same place (or by DM)."""
     answer = await answered(context, pending.resume)
     if answer is not None:
-        message = kit.message(*blocks.linked_then(linked, *answer))
-        notifier = Notifier(context.client)
-        await notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+        text, shown = blocks.linked_then(linked, *answer)
+        await tell(context.client, pending.user_id, text, shown, pending.response_url)
 
 
 async def continue_after_link(services: Services, pending: PendingLink, linked: str) -> None:

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import KudosError, SelfRecognition
 from bot.platforms.spec import ProviderSpec
+from handlers.words import said
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")
@@ -46,7 +47,7 @@ def failure(error: KudosError) -> str:
     """The error in a workflow author's words: the step's own where /recognize's address the
     person typing (by the error's type, never its text)."""
     words = next(
-        (said for kind, said in FOR_AUTHORS.items() if isinstance(error, kind)), error.user_message
+        (words for kind, words in FOR_AUTHORS.items() if isinstance(error, kind)), said(error)
     )
     return f"Recognition not sent: {words}"
 

@@ -20,6 +20,7 @@ from bot.recognition.lookups import Lookups
 from bot.runtime import tasks
 from handlers.step_kit import settle, user_in
 from handlers.value_select import options
+from handlers.words import said
 from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ async def list_values(
         spec = registry.get().spec
         builder = user_in((inputs or {}).get("builder"))
         if builder is None:
-            raise KudosError("Slack didn't say who is building the workflow.")
+            raise KudosError("no_builder")
         owner = Owner(workspace(context), builder, spec.name)
         values = await tasks.within(VALUES_BUDGET, lookups.values(owner))
         await settle(complete({"options": options(values)}))
@@ -52,7 +53,7 @@ async def list_values(
     except TimeoutError:
         await settle(fail("The platform didn't answer in time. Open the step again to retry."))
     except KudosError as error:
-        await settle(fail(error.user_message))
+        await settle(fail(said(error)))
     finally:
         await ack()
 

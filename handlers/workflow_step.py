@@ -32,6 +32,7 @@ from handlers.errors import lazy_work_of
 from handlers.modal_desk import Desk
 from handlers.parse import MAX_RECIPIENTS
 from handlers.step_kit import USER_ID, failure, not_linked, settle, user_in
+from handlers.words import failure_words
 
 log = logging.getLogger(__name__)
 STEP = "give_recognition"  # the function's callback_id in manifest.yml
@@ -192,7 +193,7 @@ async def finish(
         }
         await complete({name: value for name, value in outputs.items() if value})
         return
-    why = intent.reason or "it was refused"
+    why = failure_words(intent.reason) or "it was refused"
     await fail(f"{spec.display_name} didn't take the recognition: {why}")
 
 

@@ -7,6 +7,7 @@ import pytest
 from bot.errors import InvalidInput
 from bot.models import Value
 from bot.recognition.drafts import MAX_MESSAGE, check_message, final_message, pick_value, squash
+from handlers.words import said
 
 VALUES = [
     Value(id="1", name="Teamwork"),
@@ -89,7 +90,7 @@ def test_final_message(template: str, used: str | None, expected: str) -> None:
 def test_check_message_rejects(message: str, says: str) -> None:
     with pytest.raises(InvalidInput) as raised:
         check_message(message)
-    assert says in raised.value.user_message
+    assert says in said(raised.value)
 
 
 @pytest.mark.parametrize("message", ["ok", "x" * MAX_MESSAGE, "merci 🎉"])
