@@ -7,66 +7,24 @@ from typing import Literal
 
 # Stable codes: they are stored in Redis (a failed delivery's reason), so never rename one.
 Reason = Literal[
-    "unexpected",  # a bug: the generic apology
-    "said",  # the words are the rule's own (an input check, a setting): `said`
-    "draft_gone",
-    "busy",
-    "store_unavailable",
-    "overloaded",
-    "directory_warming",
-    "directory_failed",
-    "no_platform",
-    "slack_unknown",
-    "slack_away",
-    "message_unreadable",
+    # anything: a bug (the generic apology), words that are the rule's own (`said`), our own state
+    "unexpected", "said", "draft_gone", "busy", "store_unavailable", "overloaded",
+    "directory_warming", "directory_failed", "no_platform", "no_builder", "no_link_waiting",
+    # Slack
+    "slack_unknown", "slack_away", "message_unreadable", "uninstalled", "revoked",
     # a missing or unusable link (NotLinked)
-    "not_linked",
-    "link_missing",
-    "link_first",
-    "link_gone",
-    "link_expired",
-    "link_refused",
-    "link_rejected",
-    "link_ended",
-    "link_unreadable",
-    "app_token_unreadable",
+    "not_linked", "link_missing", "link_first", "link_gone", "link_expired", "link_refused",
+    "link_rejected", "link_ended", "link_unreadable", "app_token_unreadable",
     # the platform's answers
-    "platform_refused_any",
-    "platform_unavailable",
-    "platform_unauthorized",
-    "platform_forbidden",
-    "platform_busy",
-    "platform_away",
-    "platform_unconfirmed",
-    "platform_refused",
-    "platform_unreadable",
-    "answer_unreadable",
-    "query_refused",
-    "app_refused",
-    "client_rejected",
-    "sign_in_rejected",
-    "token_unanswered",
-    "token_unavailable",
-    "partly_sent",
-    "partly_refused",
-    # the app left the workspace before a delivery
-    "uninstalled",
-    "revoked",
+    "platform_refused_any", "platform_unavailable", "platform_unauthorized", "platform_forbidden",
+    "platform_busy", "platform_away", "platform_unconfirmed", "platform_refused",
+    "platform_unreadable", "answer_unreadable", "query_refused", "app_refused", "client_rejected",
+    "sign_in_rejected", "token_unanswered", "token_unavailable", "partly_sent", "partly_refused",
     # the sign-in (OAuth callback) could not complete
-    "state_expired",
-    "app_removed",
-    "sign_in_cancelled",
-    "sign_in_refused",
-    "no_code",
-    "token_unusable",
-    "account_unreadable",
-    "who_unknown",
-    "no_slack_email",
+    "state_expired", "app_removed", "sign_in_cancelled", "sign_in_refused", "sign_in_away",
+    "no_code", "token_unusable", "account_unreadable", "who_unknown", "no_slack_email",
     "accounts_differ",
-    "sign_in_away",
-    "no_link_waiting",
-    "no_builder",
-]
+]  # fmt: skip
 Fact = str | int | float | bool | list[str] | None
 Facts = dict[str, Fact]
 

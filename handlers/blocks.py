@@ -22,8 +22,9 @@ from handlers.kit import (
     safe_url,
     section,
 )
+from handlers.phrasing import wait_words
 from handlers.value_select import value_select
-from handlers.words import failure_words, wait_words
+from handlers.words import failure_words
 
 __all__ = ["Block", "escape"]
 

@@ -7,97 +7,28 @@ Every surface renders from here: an ack or response_url text, a DM, a modal fiel
 from __future__ import annotations
 
 import logging
-import math
-from collections.abc import Callable
 
-from bot.errors import DirectoryCause, Fact, Facts, KudosError, Reason
+from bot.errors import Facts, KudosError, Reason
 from bot.models import Failure
+from handlers.phrasing import (
+    Words,
+    busy,
+    directory_failure,
+    fact,
+    forbidden,
+    partly_refused,
+    refused,
+    template,
+)
 
 log = logging.getLogger(__name__)
-Words = Callable[[Facts], str]
 GENERIC = "Something went wrong on our side. Please try again in a moment."
 NOTHING_LINKED = "Nothing was linked"  # the callback page's title unless PAGE_TITLES says
 
 
-def _text(facts: Facts, key: str) -> str:
-    value: Fact = facts.get(key)
-    if isinstance(value, list):
-        return ", ".join(value)
-    return "" if value is None else str(value)
-
-
-def template(pattern: str) -> Words:
-    """Words with `{name}`-style holes filled from the facts."""
-    return lambda facts: pattern.format_map({key: _text(facts, key) for key in facts})
-
-
-def wait_words(seconds: float) -> str:
-    """A wait as people say it: '45 seconds', '3 minutes', '2 hours'."""
-    whole = max(1, math.ceil(seconds))
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if whole >= 1.5 * size:
-            count = math.ceil(whole / size)
-            return f"{count} {unit}s"
-    return f"{whole} second" + ("" if whole == 1 else "s")
-
-
-def _forbidden(facts: Facts) -> str:
-    named, configured = _text(facts, "named"), _text(facts, "configured")
-    if named:
-        why = f": it needs the `{named}` scope"
-    elif configured:
-        why = f" (the app asks for `{configured}`)"
-    else:
-        why = ""
-    name = _text(facts, "name")
-    return f"{name} says this app lacks permission for that{why}. Please tell your Slack admin."
-
-
-def _busy(facts: Facts) -> str:
-    name, wait = _text(facts, "name"), facts.get("wait")
-    if not isinstance(wait, int | float):
-        return f"{name} is busy right now. Please try again in a minute."
-    return f"{name} is busy and asked us to wait {wait_words(wait)}. Please try again after that."
-
-
-def _refused(facts: Facts) -> str:
-    nothing = "" if facts.get("safe") else " Nothing was sent."
-    return f"{_text(facts, 'name')} refused the request ({_text(facts, 'status')}).{nothing}"
-
-
-ADMIN_CHECKS: dict[DirectoryCause, str] = {
-    "credentials": "that {env}__CLIENT_ID and {env}__CLIENT_SECRET are the API credentials "
-    "{name} issued (it refused them)",
-    "scope": "that {env}__ENTITY_ID is the id of your {name} account, the one the API "
-    "credentials belong to ({name} refused access to it)",
-    "permission": "that the {name} API credentials have the permission to read employees",
-    "unreachable": "that {name} is reachable from the bot at {env}__BASE_URL (it didn't answer, "
-    "or something else answered)",
-    "other": "the bot's logs",
-}
-
-
-def directory_failure(facts: Facts) -> str:
-    """What the user (and their admin) reads when the walk of a platform's people failed."""
-    name, cause = _text(facts, "name"), _text(facts, "cause")
-    check = ADMIN_CHECKS.get(cause, ADMIN_CHECKS["other"])  # type: ignore[call-overload]
-    check = check.format(env=_text(facts, "provider").upper(), name=name)
-    return (
-        f"I couldn't read the {name} company directory, so I can't look people up yet. "
-        f"Ask your Slack admin to check {check}."
-    )
-
-
-def _partly_refused(facts: Facts) -> str:
-    return (
-        f"{_text(facts, 'name')} has it for {_text(facts, 'got')} but refused it for "
-        f"{_text(facts, 'refused')}. Retry sends it only to whoever doesn't have it yet."
-    )
-
-
 WORDS: dict[Reason, Words] = {
     "unexpected": lambda _: GENERIC,
-    "said": lambda facts: _text(facts, "said"),
+    "said": lambda facts: fact(facts, "said"),
     "draft_gone": template(
         "This preview is no longer active: it was already sent, cancelled or expired."
     ),
@@ -136,13 +67,13 @@ WORDS: dict[Reason, Words] = {
         "The recognition platform isn't answering right now. Please try again shortly."
     ),
     "platform_unauthorized": template("{name} no longer accepts your link."),
-    "platform_forbidden": _forbidden,
-    "platform_busy": _busy,
+    "platform_forbidden": forbidden,
+    "platform_busy": busy,
     "platform_away": template("{name} isn't answering right now. Please try again shortly."),
     "platform_unconfirmed": template(
         "{name} didn't confirm the request, so we can't tell yet whether it went through."
     ),
-    "platform_refused": _refused,
+    "platform_refused": refused,
     "platform_unreadable": template(
         "{name} sent an answer we couldn't read. Please try again later."
     ),
@@ -163,7 +94,7 @@ WORDS: dict[Reason, Words] = {
         "Sent to {sent} of {total} people, then {name} refused the rest. "
         "Check {name} before sending again."
     ),
-    "partly_refused": _partly_refused,
+    "partly_refused": partly_refused,
     "uninstalled": template(
         "Kudos Bridge was removed from this workspace, so the recognition was not sent."
     ),

@@ -12,7 +12,8 @@ import pytest
 from bot.errors import ProviderUnavailable, RateLimited
 from bot.platforms.answers import parse_retry_after
 from bot.platforms.api import PlatformApi
-from handlers.words import said, wait_words
+from handlers.phrasing import wait_words
+from handlers.words import said
 from tests.fakes.faults import http_date
 from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 
