@@ -82,10 +82,14 @@ async def ack_recognize(ack: AsyncAck, recognize_text: RecognizeText | None) -> 
     await ack()
 
 
-async def preview_of(command: Mapping[str, Any], context: AsyncBoltContext) -> Reply:
-    """`/recognize <text>` as the asker (from `context`): the private preview with Send. Also
-    what runs once a missing link is made (handlers/resume.py)."""
-    request = parse_recognize(command.get("text", ""))
+async def preview_of(
+    command: Mapping[str, Any], context: AsyncBoltContext, request: RecognitionRequest | None = None
+) -> Reply:
+    """`/recognize <text>` as the asker (from `context`): the private preview with Send. `request`
+    is the text as read for the ack; without it (a command resumed once a missing link is made,
+    handlers/resume.py) the text is read here."""
+    if request is None:
+        request = parse_recognize(command.get("text", ""))
     channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
     return await preview_for(context, channel, request)
 
@@ -117,8 +121,7 @@ async def preview_recognition(
     respond: AsyncRespond,
     request: RecognitionRequest,
 ) -> None:
-    channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
-    previewing = preview_for(context, channel, request)
+    previewing = preview_of(command, context, request)
     await reply(
         respond, *await settled(previewing, context, respond.response_url, resume_of(command))
     )
