@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.server import client_auth, form_fields, json_error
-from tests.fakes.server_data import Json, Person, PlatformFake
+from testkit.fakes.server import client_auth, form_fields, json_error
+from testkit.fakes.server_data import Json, Person, PlatformFake
 
 ACCESS_LIFETIME = 3599
 EMPLOYEES_READ = "employees-read"

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.platform_web import client_auth
-from tests.fakes.faults import Faulty
+from testkit.fakes.faults import Faulty
 
 __all__ = ["client_auth"]  # shared with the sandbox's simulations
 

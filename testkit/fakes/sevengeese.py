@@ -22,8 +22,8 @@ from sandbox.sevengeese_data import (
     profile_json,
     recognition_json,
 )
-from tests.fakes.server import base_of, client_auth, form_fields, json_body, json_error
-from tests.fakes.server_data import Grant, Issued, PlatformFake
+from testkit.fakes.server import base_of, client_auth, form_fields, json_body, json_error
+from testkit.fakes.server_data import Grant, Issued, PlatformFake
 
 ACCESS_LIFETIME = 36000
 UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}

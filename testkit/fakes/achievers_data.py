@@ -12,7 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tests.fakes.server import json_error
+from testkit.fakes.server import json_error
 
 Json = dict[str, Any]
 TOKEN_LIFETIME = 14 * 24 * 3600

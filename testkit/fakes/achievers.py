@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.achievers_data import (
+from testkit.fakes.achievers_data import (
     MODULES,
     TOKEN_LIFETIME,
     Grant,
@@ -23,7 +23,7 @@ from tests.fakes.achievers_data import (
     Program,
     paged,
 )
-from tests.fakes.server import FakeServer, RequestLog, base_of, form_fields, json_body, json_error
+from testkit.fakes.server import FakeServer, RequestLog, base_of, form_fields, json_body, json_error
 
 
 class FakeAchievers(FakeServer):
