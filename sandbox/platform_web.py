@@ -49,8 +49,9 @@ def client_auth(request: Request, fields: Mapping[str, str]) -> tuple[str, str] 
     return None
 
 
-def paged(request: Request, items: list[Json]) -> Response:
-    """`page` and `pageSize` from the query, as an Open API paged collection."""
+def paged(request: Request, items: list[Json], cap: int | None = None) -> Response:
+    """`page` and `pageSize` from the query, as an Open API paged collection (sizes above `cap`
+    are served as `cap`)."""
     try:
         page = int(request.query_params.get("page", "1"))
         size = int(request.query_params.get("pageSize", "10"))
@@ -58,6 +59,7 @@ def paged(request: Request, items: list[Json]) -> Response:
         page = size = 0
     if page < 1 or not 1 <= size <= 100:
         return json_error(400, "invalid_request", "page must be >= 1, pageSize 1..100")
+    size = size if cap is None else min(size, cap)
 
     def link(n: int) -> str:
         return str(request.url.include_query_params(page=n, pageSize=size))

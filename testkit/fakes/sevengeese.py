@@ -22,7 +22,7 @@ from sandbox.sevengeese_data import (
     profile_json,
     recognition_json,
 )
-from testkit.fakes.server import base_of, client_auth, form_fields, json_body, json_error
+from testkit.fakes.server import base_of, client_auth, form_of, json_body, json_error
 from testkit.fakes.server_data import Grant, Issued, PlatformFake
 
 ACCESS_LIFETIME = 36000
@@ -78,7 +78,7 @@ class FakeSevenGeese(PlatformFake):
 
     async def _token(self, request: Request) -> Response:
         """Form body only; client auth by HTTP Basic or in the body."""
-        fields = await form_fields(request)
+        fields = await form_of(request)
         if fields is None:
             return json_error(400, "invalid_request", "the body must be form-encoded")
         form = dict(fields)

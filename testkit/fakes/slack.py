@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from testkit.fakes.server import FakeServer, form_fields
+from testkit.fakes.server import FakeServer, form_of
 from testkit.fakes.slack_history import SlackHistory
 from testkit.fakes.slack_limits import blocks_problem, content_problem
 from testkit.fakes.slack_oauth import GRANTED_SCOPES, SlackInstalls
@@ -257,7 +257,7 @@ async def _decode_params(request: Request) -> Params:
         body = json.loads(await request.body() or b"{}")
         params |= body if isinstance(body, dict) else {}
     elif request.method == "POST":
-        params |= dict(await form_fields(request) or [])
+        params |= dict(await form_of(request) or [])
     for field in JSON_FIELDS:
         if isinstance(params.get(field), str):
             params[field] = _maybe_json(params[field])
