@@ -25,7 +25,7 @@ from sandbox.kazoo_data import (
 )
 from sandbox.network import Grant, Network
 from sandbox.people import BY_MEMBER_ID, avatar_svg
-from sandbox.platform_web import base_of, json_error
+from sandbox.platform_web import base_of, json_error, json_object
 
 ACCESS_LIFETIME = 1209600.0
 BRAND = "YouEarnedIt"
@@ -122,11 +122,8 @@ class SimulatedKazoo:
         if request.method == "GET":
             found = self.network.involving(request.query_params.get("user_id"))
             return paged(request, [recognition_json(r, base) for r in found])
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
+        body = await json_object(request)
+        if body is None:
             return errors(400, "the body must be a JSON object")
         problems = invalid_recognition(body, grant.member, BY_MEMBER_ID)
         if problems:

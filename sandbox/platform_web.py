@@ -33,6 +33,15 @@ async def form_of(request: Request) -> list[tuple[str, str]] | None:
         return None
 
 
+async def json_object(request: Request) -> Json | None:
+    """The body as a JSON object; None when it is not one."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
 def client_auth(request: Request, fields: Mapping[str, str]) -> tuple[str, str] | None:
     """(client_id, client_secret) from HTTP Basic, decoded as RFC 6749 §2.3.1 says (base64, split
     on the first ":", each part form-decoded), else from the body's fields; None if absent."""

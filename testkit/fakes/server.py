@@ -10,9 +10,10 @@ from typing import Any, NamedTuple
 
 import uvicorn
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.platform_web import base_of, client_auth, form_of, json_error
+from sandbox.platform_web import base_of, client_auth, form_of, json_error, json_object
 from testkit.fakes.faults import Faulty
 
 # The HTTP helpers shared with the sandbox's simulations, which own them.
@@ -130,8 +131,15 @@ async def json_body(request: Request) -> dict[str, Any] | None:
     """The request's JSON object body; None when the body is not a JSON object."""
     if not request.headers.get("content-type", "").startswith("application/json"):
         return None
-    try:
-        body = await request.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+    return await json_object(request)
+
+
+async def client_form(request: Request, client: tuple[str, str]) -> dict[str, str] | Response:
+    """A token request's form, once its client authenticated (in the body or by HTTP Basic)."""
+    fields = await form_of(request)
+    if fields is None:
+        return json_error(400, "invalid_request", "the body must be form-encoded")
+    form = dict(fields)
+    if client_auth(request, form) != client:
+        return json_error(401, "invalid_client")
+    return form
