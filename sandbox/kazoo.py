@@ -63,14 +63,9 @@ class SimulatedKazoo:
         q = dict(request.query_params)
         if (q.get("client_id"), q.get("client_secret")) != self.client:
             return json_error(401, "invalid_client")
-        if q.get("grant_type") == "authorization_code":
-            issued = self.network.redeem(q.get("code", ""))
-        elif q.get("grant_type") == "refresh_token":
-            issued = self.network.rotate(q.get("refresh_token", ""))
-        else:
-            return json_error(400, "unsupported_grant_type")
-        if issued is None:
-            return json_error(400, "invalid_grant")
+        issued = self.network.exchange(q)
+        if isinstance(issued, str):
+            return json_error(400, issued)
         access, refresh, _ = issued
         answer = {"access_token": access, "token_type": "Bearer", "refresh_token": refresh}
         return JSONResponse(

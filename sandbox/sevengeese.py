@@ -65,14 +65,9 @@ class SimulatedSevenGeese:
             return json_error(400, "invalid_request", "the body must be form-encoded")
         if client_auth(request, form) != self.client:
             return json_error(401, "invalid_client")
-        if form.get("grant_type") == "authorization_code":
-            issued = self.network.redeem(form.get("code", ""), form.get("code_verifier", ""))
-        elif form.get("grant_type") == "refresh_token":
-            issued = self.network.rotate(form.get("refresh_token", ""))
-        else:
-            return json_error(400, "unsupported_grant_type")
-        if issued is None:
-            return json_error(400, "invalid_grant")
+        issued = self.network.exchange(form)
+        if isinstance(issued, str):
+            return json_error(400, issued)
         access, refresh, grant = issued
         answer = {"access_token": access, "expires_in": int(ACCESS_LIFETIME), "scope": grant.scope}
         return JSONResponse(answer | {"token_type": "Bearer", "refresh_token": refresh})
