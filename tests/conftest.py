@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,48 +11,15 @@ import redis
 from testkit.bot_env import BOT_TOKEN, bot_environment
 from testkit.bot_process import BotProcess, start_bot, stop_process
 from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.redis_process import RedisProcess
 from testkit.support import free_port
-
-REDIS_START_TIMEOUT = 10.0
-
-
-def _redis_answers(url: str) -> bool:
-    """True when a Redis server at `url` answers PING."""
-    try:
-        with redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1) as client:
-            return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
-def _wait_for_redis(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll until Redis answers, failing loudly if it exits or never does."""
-    deadline = time.monotonic() + REDIS_START_TIMEOUT
-    while not _redis_answers(url):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"redis-server did not come up at {url}:\n{log.read_text()}")
-        time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A throwaway redis-server on 127.0.0.1 for the whole session; yields its URL."""
-    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(exe).is_file():
-        pytest.fail("redis-server is not installed (apt-get install redis-server)", pytrace=False)
-    workdir = tmp_path_factory.mktemp("redis")
-    port, log = free_port(), workdir / "redis.log"
-    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [exe, *args, "--dir", str(workdir)], stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        _wait_for_redis(url, process, log)
-        yield url
-    finally:
-        stop_process(process)
+    with RedisProcess(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
 
 
 @pytest.fixture
