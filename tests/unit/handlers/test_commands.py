@@ -15,10 +15,10 @@ from bot.services import build_services
 from bot.settings import Settings
 from handlers import commands
 from handlers.parse import parse_recognize
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.fakes import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import async_wait_until, sign, slash_command
+from testkit.bot_env import BOT_TOKEN, SIGNING_SECRET
+from testkit.fakes import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.support import async_wait_until, sign, slash_command
 from tests.unit.delivery_kit import OWNER, achievers, user_token
 
 __all__ = ["achievers"]  # fixtures
