@@ -9,7 +9,6 @@ import pytest
 
 from bot.errors import ConfigError, InvalidInput
 from bot.platforms.registry import MODULES, build_registry
-from bot.recognition.drafts import cannot_recognize
 from bot.settings import Settings
 
 SLACK = {"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"}
@@ -95,10 +94,3 @@ def test_an_unknown_platform_is_never_echoed_as_markup() -> None:
     with pytest.raises(InvalidInput) as raised:
         registry(achievers=ACHIEVERS).get("<!channel> *now*")
     assert raised.value.user_message.startswith("'channelnow' isn't a platform")
-
-
-def test_a_platform_without_recognitions_points_to_one_with() -> None:
-    both = registry(achievers=ACHIEVERS, cultureamp=CULTUREAMP)
-    text = cannot_recognize(both, "cultureamp")
-    assert "Culture Amp's API offers no recognitions" in text and "go to Achievers" in text
-    assert "go to" not in cannot_recognize(registry(cultureamp=CULTUREAMP), "cultureamp")
