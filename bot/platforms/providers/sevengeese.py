@@ -12,7 +12,7 @@ from bot.errors import KudosError, PartiallySent
 from bot.models import Person, Recognition, Sent, Value
 from bot.platforms.api import PlatformApi
 from bot.platforms.fields import full_name, obj, require_object, text
-from bot.platforms.paging import NextPage, fetch_page
+from bot.platforms.paging import NextPage, Paging, fetch_page
 from bot.platforms.providers import sevengeese_graphql as graph
 from bot.platforms.spec import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 
@@ -26,7 +26,7 @@ SPEC = ProviderSpec(
     token_encoding="form",
     client_auth="client_secret_basic",
     expiry="seconds",
-    paging="drf",
+    paging=Paging("links", items="results"),  # Django REST framework: {next, previous}
     pkce=True,
     value_label="badge",
     values_label="badges",
