@@ -16,12 +16,12 @@ from sandbox.sevengeese_data import (
     allows,
     created_on,
     drf_page,
-    graphql,
     invalid_recognition,
     listing_problem,
     profile_json,
     recognition_json,
 )
+from sandbox.sevengeese_graphql import graphql
 from tests.fakes.server import base_of, client_auth, form_fields, json_body, json_error
 from tests.fakes.server_data import Grant, Issued, PlatformFake
 
