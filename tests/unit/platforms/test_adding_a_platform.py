@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from bot.platforms.registry import MODULES, PLATFORM_NAMES, build_registry
 from bot.settings import Settings, with_platforms
-from tests.fakes.server import serve
+from testkit.fakes.server import serve
 from tests.unit.platforms import tinyco
 
 BOT = Path(__file__).resolve().parents[3] / "bot"

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from bot.platforms.api import PlatformApi
 from bot.platforms.paging import Paging, iterate, same_host_path
-from tests.fakes.server import serve
+from testkit.fakes.server import serve
 
 LINKS_IN_PAGING = Paging("links", items="items", links="paging")
 REPO = Path(__file__).resolve().parents[3]
