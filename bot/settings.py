@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from redis.connection import parse_url
 
 from bot.errors import ConfigError
-from bot.platforms.client import ProviderSettings as ProviderSettings  # read with the rest here
+from bot.platforms.client import ProviderSettings as ProviderSettings  # re-exported for its users
 from bot.platforms.registry import PLATFORM_NAMES
 
 
@@ -113,11 +113,12 @@ def with_platforms(names: Iterable[str]) -> type[CommonSettings]:
     return create_model("Settings", __base__=CommonSettings, __module__=__name__, **fields)
 
 
+# Read once in `__main__`; everything else receives it as an argument. Type checkers see the
+# common fields, and each platform's through `CommonSettings.__getattr__`.
 if TYPE_CHECKING:
     Settings = CommonSettings
 else:
     Settings = with_platforms(PLATFORM_NAMES)
-"""Read once in `__main__`; everything else receives it as an argument."""
 
 KEYGEN = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
 
