@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.errors import ConfigError, InvalidInput
 from bot.platforms.registry import MODULES, build_registry
@@ -94,3 +95,10 @@ def test_an_unknown_platform_is_never_echoed_as_markup() -> None:
     with pytest.raises(InvalidInput) as raised:
         registry(achievers=ACHIEVERS).get("<!channel> *now*")
     assert raised.value.user_message.startswith("'channelnow' isn't a platform")
+
+
+def test_a_lazy_listener_gets_the_same_registry_not_a_copy() -> None:
+    """Bolt deep-copies the context for lazy listeners; services are `Shared`, so they stay one."""
+    shared = registry(achievers=ACHIEVERS)
+    copied = AsyncBoltContext({"registry": shared}).to_copyable()
+    assert copied["registry"] is shared
