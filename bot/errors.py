@@ -68,17 +68,6 @@ class InvalidInput(Said):
         self.field = field
 
 
-class SelfRecognition(InvalidInput):
-    """The giver is among the recipients (a workflow step words this for its author)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Nice try! You can't recognize yourself, but you can make someone's day: "
-            "mention a teammate instead.",
-            RECIPIENTS,
-        )
-
-
 class DraftGone(KudosError):
     reason: Reason = "draft_gone"
 

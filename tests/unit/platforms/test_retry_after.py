@@ -14,8 +14,8 @@ from bot.platforms.answers import parse_retry_after
 from bot.platforms.api import PlatformApi
 from handlers.phrasing import wait_words
 from handlers.words import said
-from tests.fakes.faults import http_date
-from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
+from testkit.fakes.faults import http_date
+from testkit.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC).timestamp()
 ASKED = 0.3  # seconds a fake asks us to wait: small, but well above scheduling noise

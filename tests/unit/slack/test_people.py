@@ -12,7 +12,7 @@ from bot.errors import KudosError
 from bot.slack.client import SLACK_TIMEOUT, SlackClient, open_session
 from bot.slack.people import SlackPeople
 from handlers.words import said
-from tests.fakes.slack import FakeSlack
+from testkit.fakes.slack import FakeSlack
 
 TOKEN = "xoxb-unit"
 QUICK = 1  # seconds: the timeout these tests give the client
