@@ -14,7 +14,7 @@ from bot.models import Draft, Intent, Sent
 from bot.platforms.registry import Registry
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.outbox import OnOutcome
-from handlers import blocks, workflow_step
+from handlers import blocks, step_kit
 from handlers.errors import direct_message
 from handlers.kit import Block
 
@@ -85,7 +85,7 @@ def tell_outcome(
         if intent.status == "done":
             problems = await spread_the_word(client, intent.draft, intent.sent or Sent(), spec)
         if not told:  # nobody is showing it to the sender: DM them (and finish their step)
-            await workflow_step.report(client, intent, spec)
+            await step_kit.report(client, intent, spec)
             link_url = await relink_url(linker, registry, intent)
             text, shown = sender_notice(intent, spec, link_url)
             await direct_message(client, intent.draft.user_id, text, shown)
