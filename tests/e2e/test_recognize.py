@@ -8,11 +8,11 @@ import time
 
 import httpx
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, next_reply, posted, press, preview, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, element, link, next_reply, posted, press, preview, text_of
+from testkit.support import wait_until
 
 SEND, CANCEL, VALUE = "recognition_send", "recognition_cancel", "recognition_value"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from hypothesis import given
 
+from testkit.support import slash_command
 from tests.fuzz.harness import FUZZ_MORE, FUZZER, Target
 from tests.fuzz.strategies import channel_ids, kudos_texts, recognize_texts, team_ids
-from tests.support import slash_command
 
 
 def run(target: Target, command: str, text: str, channel: str, team: str) -> None:

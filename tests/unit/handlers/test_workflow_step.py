@@ -13,8 +13,8 @@ from handlers.delivery import tell_outcome
 from handlers.step_kit import failure
 from handlers.value_select import options
 from handlers.workflow_step import runner_of, step_request
-from tests.conftest import BOT_TOKEN
-from tests.fakes.slack import FakeSlack
+from testkit.bot_env import BOT_TOKEN
+from testkit.fakes.slack import FakeSlack
 from tests.unit.delivery_kit import RECOGNITIONS, Kit, a_draft, achievers, kit
 
 __all__ = ["achievers", "kit"]  # fixtures

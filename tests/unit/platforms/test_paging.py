@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from bot.platforms.api import PlatformApi
 from bot.platforms.paging import iterate, same_host_path
-from tests.fakes.server import serve
+from testkit.fakes.server import serve
 
 REPO = Path(__file__).resolve().parents[3]
 QUERY_LINK = "evil.example/api?next=https://x.example"

@@ -14,7 +14,7 @@ from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable, TokenUnreadable
 from bot.models import Draft, Link, Owner, PendingLink, Person, Recipient, TokenSet
 from bot.store import STATE_TTL, UNCONFIRMED_TTL, Store
-from tests.support import free_port
+from testkit.support import free_port
 
 OWNER = Owner("T1", "U1", "achievers")
 STATE = "raw-state-value-0123456789abcdef"
