@@ -21,8 +21,8 @@ from bot.app import ProvideServices
 from bot.models import Actor
 from bot.runtime.lazy_work import LazyWork
 from handlers.inject import declaring
+from testkit.support import sign, slash_command
 from tests.e2e.event_payloads import reaction_added
-from tests.support import sign, slash_command
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET = "listener-context-secret"
