@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.accounts.linking import Linker
 from bot.accounts.tokens import Tokens
@@ -23,9 +27,10 @@ from bot.recognition.drafts import Recognitions
 from bot.recognition.lookups import Lookups
 from bot.slack.people import SlackPeople
 from handlers import blocks, kit, views
+from handlers.actions import ack_only
 from handlers.errors import Asker, Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run
-from handlers.parse import announce_channel, parse_kudos, parse_recognize
+from handlers.parse import USAGE, announce_channel, parse_kudos, parse_recognize
 
 log = logging.getLogger(__name__)
 LOOKUPS = ("whois", "recent", "values")  # ask the platform: may be slow
@@ -36,24 +41,57 @@ LOOKUP_BUDGET = 1.5  # seconds of platform work inside a /kudos ack; Slack waits
 WORKING = ":hourglass_flowing_sand: Looking that up… the answer follows here in a moment."
 
 
-async def ack_recognize(ack: AsyncAck, command: dict[str, Any]) -> None:
-    if not command.get("text", "").strip():
-        await ack()  # no text: the modal opens (handlers/views.py)
-        return
+@dataclass(frozen=True)
+class RecognizeText:
+    """`/recognize`'s text, read once per request: what it asks, or the words saying why not."""
+
+    request: RecognitionRequest | None = None
+    refusal: str = ""
+
+
+def read_text(text: str) -> RecognizeText | None:
+    """None for no text (the form opens instead)."""
+    if not text.strip():
+        return None
     try:
-        parse_recognize(command.get("text", ""))
+        return RecognizeText(parse_recognize(text))
     except InvalidInput as error:
-        await ack(text=error.user_message)
+        return RecognizeText(refusal=f"{error.user_message} {USAGE}")
+
+
+class ReadsText(AsyncMiddleware):
+    """Reads `/recognize`'s text for its ack and its lazy listener alike, as `recognize_text`
+    in the context: Bolt hands the lazy listener a copy of the context taken before the ack
+    function runs, so this is the one place both see (a class: see bot/app.py)."""
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
+    ) -> BoltResponse | None:
+        req.context["recognize_text"] = read_text(str(req.body.get("text") or ""))
+        answer: BoltResponse | None = await next()
+        return answer
+
+
+async def ack_recognize(ack: AsyncAck, recognize_text: RecognizeText | None) -> None:
+    """At once: why the text can't be a recognition; else the preview (or form) follows."""
+    if recognize_text is not None and recognize_text.refusal:
+        await ack(text=recognize_text.refusal)
         return
     await ack()
 
 
 async def preview_of(
-    command: Mapping[str, Any], actor: Actor, registry: Registry, recognitions: Recognitions
+    command: Mapping[str, Any],
+    actor: Actor,
+    registry: Registry,
+    recognitions: Recognitions,
+    request: RecognitionRequest | None = None,
 ) -> Reply:
-    """`/recognize <text>` as `actor`: the private preview with Send. Also what runs once a
-    missing link is made (handlers/resume.py)."""
-    request = parse_recognize(command.get("text", ""))
+    """`/recognize <text>` as `actor`: the private preview with Send. `request` is the text as
+    read for the ack; without it (a command resumed once a missing link is made,
+    handlers/resume.py) the text is read here."""
+    if request is None:
+        request = parse_recognize(command.get("text", ""))
     channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
     return await preview_for(actor, channel, request, registry, recognitions)
 
@@ -89,12 +127,12 @@ async def preview_recognition(
     registry: Registry,
     recognitions: Recognitions,
     linker: Linker,
+    recognize_text: RecognizeText | None,
 ) -> None:
-    try:
-        parse_recognize(command.get("text", ""))
-    except InvalidInput:
-        return  # the ack already said why
-    previewing = preview_of(command, actor, registry, recognitions)
+    """The preview of the text as read for the ack (a refused one: the ack said why)."""
+    if recognize_text is None or recognize_text.request is None:
+        return
+    previewing = preview_of(command, actor, registry, recognitions, recognize_text.request)
     asker, resume = Asker(actor, linker, registry), resume_of(command)
     await reply(respond, *await settled(previewing, asker, respond.response_url, resume))
 
@@ -152,12 +190,12 @@ async def _answer(respond: AsyncRespond, text: str, shown: list[kit.Block] | Non
 
 
 async def with_text(command: dict[str, Any]) -> bool:
-    """`/recognize <text>` previews; alone, it opens the form: one lazy listener each (Bolt
-    copies the request for every lazy listener)."""
+    """`/recognize <text>` previews; alone, it opens the form (one lazy listener each)."""
     return bool(command.get("text", "").strip())
 
 
 def register(app: AsyncApp) -> None:
-    app.command("/recognize", matchers=[with_text])(ack=ack_recognize, lazy=[preview_recognition])
-    app.command("/recognize")(ack=ack_recognize, lazy=[views.open_from_command])
+    preview = app.command("/recognize", matchers=[with_text], middleware=[ReadsText()])
+    preview(ack=ack_recognize, lazy=[preview_recognition])  # the text read once, for both
+    app.command("/recognize")(ack=ack_only, lazy=[views.open_from_command])
     app.command("/kudos")(answer_kudos)

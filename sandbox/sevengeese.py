@@ -20,12 +20,12 @@ from sandbox.sevengeese_data import (
     allows,
     created_on,
     drf_page,
-    graphql,
     invalid_recognition,
     listing_problem,
     profile_json,
     recognition_json,
 )
+from sandbox.sevengeese_graphql import graphql
 
 ACCESS_LIFETIME = 36000.0
 UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}

@@ -16,12 +16,12 @@ from sandbox.sevengeese_data import (
     allows,
     created_on,
     drf_page,
-    graphql,
     invalid_recognition,
     listing_problem,
     profile_json,
     recognition_json,
 )
+from sandbox.sevengeese_graphql import graphql
 from testkit.fakes.server import base_of, client_form, json_body, json_error
 from testkit.fakes.server_data import Grant, Issued, PlatformFake
 

@@ -199,7 +199,7 @@ def test_refusals_change_nothing(bot: BotProcess, fake_achievers: FakeAchievers)
         "<@U_DAN> thanks #teamwork": "I can't find Dan Moss on Achievers",
         "<@U_BOT> thanks #teamwork": "is a bot",
         "<@U_NOBODY> thanks #teamwork": "can't find <@U_NOBODY>",
-        "thanks everyone": "Mention who you're recognizing",
+        "thanks everyone": "Pick at least one teammate to recognize. Try `/recognize",
         "<@U_BOB> #teamwork": "Add a few words",
     }
     for text, expected in cases.items():
