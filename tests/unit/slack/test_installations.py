@@ -16,7 +16,7 @@ from bot.settings import Settings, check_required
 from bot.slack.install_store import RedisInstallationStore, RedisStateStore
 from bot.store import Store, keys
 from bot.store.held_steps import HeldStep
-from handlers.workspace import owner_of
+from handlers.workspace import actor_of
 from tests.unit.delivery_kit import a_draft
 
 BASE = {"slack_signing_secret": "s", "slack_client_id": "1.2", "slack_client_secret": "c"}
@@ -46,11 +46,11 @@ def _context(**fields: object) -> AsyncBoltContext:
 
 
 def test_a_workspace_install_keeps_the_one_workspace_key_and_an_org_install_the_org() -> None:
-    assert owner_of(_context(team_id="T1"), "achievers").key == "T1:U1:achievers"
+    assert actor_of(_context(team_id="T1")).owner("achievers").key == "T1:U1:achievers"
     grid_team = _context(team_id="T1", enterprise_id="E1", is_enterprise_install=False)
-    assert owner_of(grid_team, "achievers").key == "T1:U1:achievers"
+    assert actor_of(grid_team).owner("achievers").key == "T1:U1:achievers"
     org = _context(team_id="T2", enterprise_id="E1", is_enterprise_install=True)
-    assert owner_of(org, "achievers").key == "E1:U1:achievers"
+    assert actor_of(org).owner("achievers").key == "E1:U1:achievers"
 
 
 async def test_states_are_random_single_use_and_only_a_digest_is_stored(
