@@ -29,7 +29,7 @@ async def drop_redeliveries(
         return None
     store: Store = context["store"]
     try:
-        first = await store.first_delivery(event_id)
+        first = await store.events.first_delivery(event_id)
     except StoreUnavailable:
         # Redis is away: let the event through. A rare duplicate (an idempotent Home refresh,
         # at worst) is better than an event lost for good.

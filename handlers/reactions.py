@@ -57,14 +57,14 @@ async def first_preview(context: AsyncBoltContext, channel: str, ts: str) -> Rep
     store: Store = context["store"]
     owner = owner_of(context, context["registry"])
     mark = (owner.team_id, owner.user_id, channel, ts)
-    if not await store.first_reaction(*mark):
+    if not await store.events.first_reaction(*mark):
         return NOTHING
     try:
         return await message_preview(context, channel, ts)
     except NotLinked:
         raise  # the link prompt carries the reaction: the preview follows the sign-in
     except KudosError:
-        await store.forget_reaction(*mark)
+        await store.events.forget_reaction(*mark)
         raise
 
 

@@ -22,18 +22,18 @@ async def ack_only(ack: AsyncAck) -> None:
 async def uninstalled(context: AsyncBoltContext, store: Store) -> None:
     """The installation, every link, draft, cache and recognition record of the workspace (or
     org) go; queued recognitions end unsent (bot/slack/installed_only.py fails those in flight)."""
-    gone = await store.purge_workspace(workspace(context))
-    ended = await store.end_queued(workspace(context))
-    gone += await store.forget_steps_of(workspace(context))
+    gone = await store.installs.purge_workspace(workspace(context))
+    ended = await store.installs.end_queued(workspace(context))
+    gone += await store.steps.forget_workspace(workspace(context))
     log.info("app uninstalled: %d record(s) deleted, %d recognition(s) ended", gone, ended)
 
 
 async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext, store: Store) -> None:
     """A revoked bot token is dropped (user tokens are never kept); links stay until uninstall."""
     revoked = set((event.get("tokens") or {}).get("bot") or [])
-    installed = await store.load_install(workspace(context))
+    installed = await store.installs.load(workspace(context))
     if installed is not None and installed.bot_user_id in revoked:
-        await store.delete_install(installed.workspace)
+        await store.installs.delete(installed.workspace)
         log.info("a workspace's bot token was revoked: installation deleted")
 
 

@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import MESSAGE, RECIPIENTS, InvalidInput, SelfRecognition
 from bot.models import Intent, Value
-from bot.recognition.outbox import Consumer
+from bot.recognition.consumer import Consumer
 from handlers.delivery import tell_outcome
 from handlers.step_kit import failure
 from handlers.value_select import options
