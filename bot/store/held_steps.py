@@ -9,7 +9,7 @@ import time
 from pydantic import BaseModel
 
 from bot.store import keys
-from bot.store.base import Aggregate
+from bot.store.base import Aggregate, text
 
 
 class HeldStep(BaseModel):
@@ -54,7 +54,4 @@ class HeldSteps(Aggregate):
 
     async def expired(self, limit: int = 50) -> list[str]:
         due = self._redis.zrangebyscore(keys.HELD_DEADLINES, 0, time.time(), start=0, num=limit)
-        return [
-            step.decode() if isinstance(step, bytes) else str(step)
-            for step in await self._call(due)
-        ]
+        return [text(step) for step in await self._call(due)]

@@ -10,7 +10,7 @@ from bot.errors import TokenUnreadable
 from bot.models import Intent, Owner
 from bot.slack.installed import Installed
 from bot.store import keys, scripts
-from bot.store.base import Aggregate
+from bot.store.base import Aggregate, text
 
 
 def _install_owner(workspace: str) -> Owner:
@@ -51,7 +51,7 @@ class Installations(Aggregate):
 
         async def first() -> str | None:
             async for key in self._redis.scan_iter(match=keys.install_key("*"), count=500):
-                name = key.decode() if isinstance(key, bytes) else str(key)
+                name = text(key)
                 return name.removeprefix(keys.install_key(""))
             return None
 

@@ -18,10 +18,6 @@ Entry = tuple[str, str]  # outbox stream entry id, intent id
 STALE_WORKER = 60.0  # a worker silent this long is dropped from the heartbeats
 
 
-def _delivery_lock(intent_id: str) -> str:
-    return keys.lock_key(f"deliver:{intent_id}")
-
-
 class OutboxStream(Aggregate):
     """A Redis Stream read through one consumer group, so a dead consumer's entries are
     claimed again."""
@@ -76,12 +72,12 @@ class OutboxStream(Aggregate):
     async def delivering(self, intent_id: str, ttl: float, until: float) -> AsyncIterator[None]:
         """The intent's delivery lock (`Busy` if taken), renewed while its holder runs, for
         `until` seconds at most."""
-        async with lease.held(self._redis, _delivery_lock(intent_id), ttl, until):
+        async with lease.held(self._redis, keys.delivery_lock_key(intent_id), ttl, until):
             yield
 
     async def delivery_deadline(self, intent_id: str) -> float | None:
         """When the intent's delivery lock should be gone (Unix time), None if it is gone."""
-        value = await self._call(self._redis.get(_delivery_lock(intent_id)))
+        value = await self._call(self._redis.get(keys.delivery_lock_key(intent_id)))
         return None if value is None else lease.deadline_of(value)
 
     async def heartbeat(self, worker: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.errors import TokenUnreadable
 from bot.store import keys, scripts
-from bot.store.base import Aggregate
+from bot.store.base import Aggregate, text
 
 
 class SealedRecords(Aggregate):
@@ -63,7 +63,7 @@ class SealedRecords(Aggregate):
             found: list[str] = []
             for pattern in keys.TOKEN_PATTERNS:
                 async for key in self._redis.scan_iter(match=pattern, count=500):
-                    found.append(key.decode() if isinstance(key, bytes) else str(key))
+                    found.append(text(key))
             return found
 
         found: list[str] = await self._call(scan())

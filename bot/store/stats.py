@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from bot.store import keys
-from bot.store.base import Aggregate
+from bot.store.base import Aggregate, text
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class StatsReader(Aggregate):
     async def _link_keys(self) -> AsyncIterator[list[str]]:
         batch: list[str] = []
         async for key in self._redis.scan_iter(match=keys.LINK_PATTERN, count=500):
-            batch.append(key.decode() if isinstance(key, bytes) else str(key))
+            batch.append(text(key))
             if len(batch) == 500:
                 yield batch
                 batch = []
@@ -86,5 +86,4 @@ def _age(oldest: list[tuple[bytes | str, object]], now: float) -> float:
     if not oldest:
         return 0.0
     entry_id = oldest[0][0]
-    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    return max(0.0, now - int(text.partition("-")[0]) / 1000)
+    return max(0.0, now - int(text(entry_id).partition("-")[0]) / 1000)

@@ -112,7 +112,7 @@ async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadli
     consumer = kit.consumer()
     entry = await kit.queued(Intent(id="intent-secret-id", draft=a_draft()))
     before = stuck_count()
-    lock = keys.lock_key("deliver:intent-secret-id")
+    lock = keys.delivery_lock_key("intent-secret-id")
     await raw.set(lock, lease.token(time.time() + 60), px=60_000)
     await consumer.handle(*entry)  # busy, and within its deadline: nothing to say
     assert consumer.stuck == set() and stuck_count() == before
@@ -136,7 +136,7 @@ async def test_the_watchdog_trusts_a_lock_that_names_its_deadline(kit: Kit, raw:
     consumer = kit.consumer()
     old = time.time() - 20 * 60  # queued 20 minutes ago: it fails at the end of this attempt
     entry = await kit.queued(Intent(id="near-its-end", draft=a_draft(), queued_at=old))
-    lock = keys.lock_key("deliver:near-its-end")
+    lock = keys.delivery_lock_key("near-its-end")
     await raw.set(lock, lease.token(time.time() + 60), px=60_000)
     await consumer.handle(*entry)
     assert consumer.stuck == set()
