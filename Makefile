@@ -40,9 +40,11 @@ promtool:
 	    --no-install-recommends prometheus) >/dev/null \
 	  || { echo "could not install promtool; install prometheus and re-run" >&2; exit 1; }; }
 
+# lint-imports: the import contracts in pyproject.toml (imports flow one way).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -36,15 +36,15 @@ from bench.stack import (
     sender_ids,
     serving_fakes,
 )
-from tests.bot_process import BotProcess
-from tests.redis_process import RedisProcess
+from testkit.bot_process import BotProcess
+from testkit.redis_process import RedisProcess
 
 HARNESS_ERRORS = (
     HarnessError,
-    AssertionError,  # tests.support.wait_until: something never happened
+    AssertionError,  # testkit.support.wait_until: something never happened
     OSError,
     subprocess.SubprocessError,
-    pytest.fail.Exception,  # tests.bot_process / tests.redis_process: a process never came up
+    pytest.fail.Exception,  # testkit.bot_process / testkit.redis_process: a process never came up
 )
 FLOOR_SCENARIOS = ("status", "preview", "burst", "overload", "throughput", "send")
 BOT_SCENARIOS = ("status", "send", "preview", "burst", "overload", "throughput")

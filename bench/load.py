@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tests.support import block_action, slash_command
+from testkit.support import block_action, slash_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEND = "recognition_send"

@@ -25,7 +25,7 @@ import aiohttp
 
 from bench.cpu import own_cpu_s, tree_cpu_s
 from bench.load import Job, Watched
-from tests.support import sign
+from testkit.support import sign
 
 Row = tuple[float, int, str, str]
 SHOWN = 120  # characters of an ack's text kept

@@ -17,7 +17,7 @@ from bench.profile import profiled
 from bench.redis_count import PerRequest, RedisCounter, per_request
 from bench.stack import Fakes
 from bench.stats import Latency, cores
-from tests.bot_process import BotProcess
+from testkit.bot_process import BotProcess
 
 POLL = 0.1
 TRAILING = 0.3  # after the last reply arrived: let its listener finish its last Redis calls

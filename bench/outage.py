@@ -9,7 +9,7 @@ from bench.load import commands, run_load
 from bench.measure import Context, Replies, Result, Target, _job
 from bench.scenarios import BUSY, RECOGNIZE_TEXT, UNAVAILABLE
 from bench.stats import Latency, cores
-from tests.redis_process import RedisProcess
+from testkit.redis_process import RedisProcess
 
 SETTLE_S = 10.0
 

@@ -14,9 +14,9 @@ from typing import Any
 from bench.load import SEND
 from bench.scenarios import RECOGNIZE_TEXT, send_value
 from bench.stack import Fakes
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, press
-from tests.support import wait_until
+from testkit.bot_process import BotProcess
+from testkit.flows import command, press
+from testkit.support import wait_until
 
 SETTLE = 0.5  # after the recognition arrived: calls that trail it still count
 

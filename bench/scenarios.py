@@ -9,7 +9,7 @@ from typing import Any
 from bench.load import SEND, commands, send_clicks
 from bench.measure import Context, Replies, Result, Target, fire, measure, wait_for
 from bench.stack import RECIPIENT
-from tests.e2e.flows import elements
+from testkit.flows import elements
 
 RECOGNIZE_TEXT = f"<@{RECIPIENT}> for the smooth release #teamwork"
 PREVIEW = "Preview of your recognition"

@@ -1,8 +1,8 @@
 """What a benchmark runs against: the fakes, Redis, and the bot or the floor as subprocesses.
 
-Everything is wired as the end-to-end tests wire it (tests/conftest.py): the same fakes, the
-same bot environment, `python -m bot` started by tests.bot_process.start_bot, users linked
-through the real OAuth flow (tests/e2e/flows.py)."""
+Everything is wired as the end-to-end tests wire it (testkit/bot_env.py): the same fakes, the
+same bot environment, `python -m bot` started by testkit.bot_process.start_bot, users linked
+through the real OAuth flow (testkit/flows.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from pathlib import Path
 import httpx
 
 from bench.load import HarnessError
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.conftest import BOT_TOKEN, _bot_env
-from tests.e2e import flows
-from tests.fakes import FakeAchievers, FakeSlack
-from tests.support import free_port, wait_until
+from testkit import flows
+from testkit.bot_env import BOT_TOKEN, bot_environment
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.support import free_port, wait_until
 
 RECIPIENT = "U_BOB"
 RECIPIENT_MEMBER = "1002"
@@ -58,7 +58,7 @@ def bot_env(fakes: Fakes, redis_url: str) -> dict[str, str]:
     """The bot's environment as the e2e tests build it, on a free port."""
     port = free_port()
     fakes.achievers.redirect_uri = f"http://127.0.0.1:{port}/oauth/achievers/callback"
-    return _bot_env(port, redis_url, fakes.slack, fakes.achievers)
+    return bot_environment(port, redis_url, fakes.slack, fakes.achievers)
 
 
 @contextmanager

@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
 def serve(services: Services) -> int:
     settings = services.settings
     if not services.registry.names():
-        log.warning("no platform is enabled: set ACHIEVERS__CLIENT_ID and friends (see README)")
+        log.warning("no platform is enabled: set one's <NAME>__CLIENT_ID and friends (see README)")
     processes = web_processes(settings)
     log.info("listening on %s:%s (%d process(es))", settings.host, settings.port, processes)
     if processes > 1:

@@ -33,17 +33,6 @@ class InvalidInput(KudosError):
         self.field = field
 
 
-class SelfRecognition(InvalidInput):
-    """The giver is among the recipients (a workflow step words this for its author)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Nice try! You can't recognize yourself, but you can make someone's day: "
-            "mention a teammate instead.",
-            RECIPIENTS,
-        )
-
-
 class DraftGone(KudosError):
     user_message = "This preview is no longer active: it was already sent, cancelled or expired."
 

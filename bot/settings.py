@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
-    BaseModel,
     Field,
     SecretStr,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from redis.connection import parse_url
 
 from bot.errors import ConfigError
+from bot.platforms.client import ProviderSettings as ProviderSettings  # re-exported for its users
+from bot.platforms.registry import PLATFORM_NAMES
 
 
-class ProviderSettings(BaseModel):
-    """One platform's OAuth client; the platform is enabled exactly when `client_id` is set.
-
-    An empty `base_url` means the platform's usual host (see each provider's spec)."""
-
-    base_url: str = ""
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
-    scope: str | None = None
-    entity_id: str | None = None  # Culture Amp: the account the app-level token is scoped to
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.client_id)
-
-
-class Settings(BaseSettings):
-    """Read once in `__main__`; everything else receives it as an argument."""
+class CommonSettings(BaseSettings):
+    """Everything but the platforms' clients, which `with_platforms` adds by registry name."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_nested_delimiter="__", extra="ignore", case_sensitive=False
@@ -52,10 +39,6 @@ class Settings(BaseSettings):
     redis_sentinels: str | None = None  # host:port,host:port,… (see `sentinel_addresses`)
     redis_sentinel_master: str = "mymaster"
     token_encryption_keys: SecretStr | None = None
-    achievers: ProviderSettings = ProviderSettings()
-    sevengeese: ProviderSettings = ProviderSettings()
-    kazoo: ProviderSettings = ProviderSettings()
-    cultureamp: ProviderSettings = ProviderSettings()
     default_provider: str | None = None
     outbox_retry_seconds: float = 10.0  # a delivery not finished by then is claimed again
     host: str = "0.0.0.0"  # noqa: S104 - a server that Slack reaches listens on every interface
@@ -113,17 +96,29 @@ class Settings(BaseSettings):
         return addresses
 
     def providers(self) -> dict[str, ProviderSettings]:
-        """Every platform's settings by its contract name."""
-        return {
-            "achievers": self.achievers,
-            "sevengeese": self.sevengeese,
-            "kazoo": self.kazoo,
-            "cultureamp": self.cultureamp,
-        }
+        """Every platform's settings by its contract name, in the registry's order."""
+        return {name: value for name, value in self if isinstance(value, ProviderSettings)}
 
     def redirect_uri(self, provider: str) -> str:
         return f"{self.public_url.rstrip('/')}/oauth/{provider}/callback"
 
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> ProviderSettings: ...  # a platform's, by its name
+
+
+def with_platforms(names: Iterable[str]) -> type[CommonSettings]:
+    """The settings with a `ProviderSettings` field per platform: `<NAME>__CLIENT_ID`, …"""
+    fields: dict[str, Any] = {name: (ProviderSettings, ProviderSettings()) for name in names}
+    return create_model("Settings", __base__=CommonSettings, __module__=__name__, **fields)
+
+
+# Read once in `__main__`; everything else receives it as an argument. Type checkers see the
+# common fields, and each platform's through `CommonSettings.__getattr__`.
+if TYPE_CHECKING:
+    Settings = CommonSettings
+else:
+    Settings = with_platforms(PLATFORM_NAMES)
 
 KEYGEN = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
 

@@ -20,7 +20,7 @@ from bot.recognition.drafts import Recognitions
 from bot.recognition.lookups import Lookups
 from bot.recognition.outbox import Outbox
 from handlers import blocks, kit, lookup_blocks
-from handlers.delivery import relink_url, sender_notice
+from handlers.delivery import outcome_notice, send
 from handlers.errors import direct_message, reply, reports_errors
 from handlers.workspace import owner_of, workspace
 
@@ -49,10 +49,8 @@ async def send_draft(
     client: AsyncWebClient,
 ) -> None:
     """Claim the draft once, queue it, and show how it went (or that it is queued)."""
-    draft = await recognitions.ready(
-        workspace(context), context.user_id or "", str(action.get("value", ""))
-    )
-    intent = await outbox.outcome(await outbox.submit(draft))
+    draft_id = str(action.get("value", ""))
+    intent = await send(recognitions, outbox, workspace(context), context.user_id or "", draft_id)
     await show_outcome(intent, registry, respond, linker, client)
 
 
@@ -85,8 +83,7 @@ async def show_outcome(
     gone gets a link button rather than a Retry that would fail again. This request took the
     outcome, so nobody else will tell it: if Slack refuses the response_url (expired, used
     up), the sender gets it by DM."""
-    link_url = await relink_url(linker, registry, intent)
-    text, shown = sender_notice(intent, registry.get(intent.draft.provider).spec, link_url)
+    text, shown = await outcome_notice(intent, registry, linker)
     try:
         shown_there = await reply(respond, text, shown, replace_original=True)
     except (aiohttp.ClientError, TimeoutError) as error:  # the response_url is out of reach

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
@@ -22,7 +26,7 @@ from bot.recognition.drafts import Recognitions
 from handlers import blocks, kit, views, workspace
 from handlers.errors import Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run
-from handlers.parse import announce_channel, parse_kudos, parse_recognize
+from handlers.parse import USAGE, announce_channel, parse_kudos, parse_recognize
 
 log = logging.getLogger(__name__)
 LOOKUPS = ("whois", "recent", "values")  # ask the platform: may be slow
@@ -39,22 +43,53 @@ def owner_of(context: AsyncBoltContext, registry: Registry, provider: str | None
     return workspace.owner_of(context, spec.name)
 
 
-async def ack_recognize(ack: AsyncAck, command: dict[str, Any]) -> None:
-    if not command.get("text", "").strip():
-        await ack()  # no text: the modal opens (handlers/views.py)
-        return
+@dataclass(frozen=True)
+class RecognizeText:
+    """`/recognize`'s text, read once per request: what it asks, or the words saying why not."""
+
+    request: RecognitionRequest | None = None
+    refusal: str = ""
+
+
+def read_text(text: str) -> RecognizeText | None:
+    """None for no text (the form opens instead)."""
+    if not text.strip():
+        return None
     try:
-        parse_recognize(command.get("text", ""))
+        return RecognizeText(parse_recognize(text))
     except InvalidInput as error:
-        await ack(text=error.user_message)
+        return RecognizeText(refusal=f"{error.user_message} {USAGE}")
+
+
+class ReadsText(AsyncMiddleware):
+    """Reads `/recognize`'s text for its ack and its lazy listener alike, as `recognize_text`
+    in the context: Bolt hands the lazy listener a copy of the context taken before the ack
+    function runs, so this is the one place both see (a class: see bot/app.py)."""
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
+    ) -> BoltResponse | None:
+        req.context["recognize_text"] = read_text(str(req.body.get("text") or ""))
+        answer: BoltResponse | None = await next()
+        return answer
+
+
+async def ack_recognize(ack: AsyncAck, recognize_text: RecognizeText | None) -> None:
+    """At once: why the text can't be a recognition; else the preview (or form) follows."""
+    if recognize_text is not None and recognize_text.refusal:
+        await ack(text=recognize_text.refusal)
         return
     await ack()
 
 
-async def preview_of(command: Mapping[str, Any], context: AsyncBoltContext) -> Reply:
-    """`/recognize <text>` as the asker (from `context`): the private preview with Send. Also
-    what runs once a missing link is made (handlers/resume.py)."""
-    request = parse_recognize(command.get("text", ""))
+async def preview_of(
+    command: Mapping[str, Any], context: AsyncBoltContext, request: RecognitionRequest | None = None
+) -> Reply:
+    """`/recognize <text>` as the asker (from `context`): the private preview with Send. `request`
+    is the text as read for the ack; without it (a command resumed once a missing link is made,
+    handlers/resume.py) the text is read here."""
+    if request is None:
+        request = parse_recognize(command.get("text", ""))
     channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
     return await preview_for(context, channel, request)
 
@@ -81,13 +116,12 @@ def resume_of(command: Mapping[str, Any]) -> Resume:
 
 @reports_errors
 async def preview_recognition(
-    command: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    command: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    request: RecognitionRequest,
 ) -> None:
-    try:
-        parse_recognize(command.get("text", ""))
-    except InvalidInput:
-        return  # the ack already said why
-    previewing = preview_of(command, context)
+    previewing = preview_of(command, context, request)
     await reply(
         respond, *await settled(previewing, context, respond.response_url, resume_of(command))
     )
@@ -141,14 +175,19 @@ async def recognize_later(
     context: AsyncBoltContext,
     respond: AsyncRespond,
     client: AsyncWebClient,
+    recognize_text: RecognizeText | None,
 ) -> None:
-    """/recognize's one lazy listener (Bolt copies the request for each): the form, or a preview."""
-    if not command.get("text", "").strip():
+    """/recognize's one lazy listener (Bolt copies the request for each): the form, or a
+    preview of the text as read for the ack (a refused one: the ack said why)."""
+    if recognize_text is None:
         await views.open_from_command(command=command, context=context, client=client)
-        return
-    await preview_recognition(command=command, context=context, respond=respond)
+    elif recognize_text.request is not None:
+        request = recognize_text.request
+        await preview_recognition(
+            command=command, context=context, respond=respond, request=request
+        )
 
 
 def register(app: AsyncApp) -> None:
-    app.command("/recognize")(ack=ack_recognize, lazy=[recognize_later])
+    app.command("/recognize", middleware=[ReadsText()])(ack=ack_recognize, lazy=[recognize_later])
     app.command("/kudos")(answer_kudos)

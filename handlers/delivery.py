@@ -13,7 +13,8 @@ from bot.errors import KudosError
 from bot.models import Draft, Intent, Sent
 from bot.platforms.registry import Registry
 from bot.platforms.spec import ProviderSpec
-from bot.recognition.outbox import OnOutcome
+from bot.recognition.drafts import Recognitions
+from bot.recognition.outbox import OnOutcome, Outbox
 from handlers import blocks, workflow_step
 from handlers.errors import direct_message
 from handlers.kit import Block
@@ -60,6 +61,24 @@ def sender_notice(
     return "Recognition queued", blocks.queued(intent, spec, time.time() if now is None else now)
 
 
+async def outcome_notice(
+    intent: Intent, registry: Registry, linker: Linker | None
+) -> tuple[str, list[Block]]:
+    """What the sender reads about `intent`, wherever it is shown (in place of the preview, or by
+    DM): a failure for want of a usable link comes with a fresh link button."""
+    link_url = await relink_url(linker, registry, intent)
+    return sender_notice(intent, registry.get(intent.draft.provider).spec, link_url)
+
+
+async def send(
+    recognitions: Recognitions, outbox: Outbox, team_id: str, user_id: str, draft_id: str
+) -> Intent:
+    """Send (the button, or the form's submit): the user's draft checked sendable, claimed once
+    and queued; then its outcome, as far as the watch sees it."""
+    draft = await recognitions.ready(team_id, user_id, draft_id)
+    return await outbox.outcome(await outbox.submit(draft))
+
+
 async def relink_url(linker: Linker | None, registry: Registry, intent: Intent) -> str | None:
     """A fresh link button's URL when the delivery failed for want of a usable link (None
     otherwise, or when none can be made now: the notice then offers Retry). The sign-in
@@ -86,8 +105,7 @@ def tell_outcome(
             problems = await spread_the_word(client, intent.draft, intent.sent or Sent(), spec)
         if not told:  # nobody is showing it to the sender: DM them (and finish their step)
             await workflow_step.report(client, intent, spec)
-            link_url = await relink_url(linker, registry, intent)
-            text, shown = sender_notice(intent, spec, link_url)
+            text, shown = await outcome_notice(intent, registry, linker)
             await direct_message(client, intent.draft.user_id, text, shown)
         for problem in problems:
             await direct_message(client, intent.draft.user_id, problem)

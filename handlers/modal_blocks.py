@@ -9,10 +9,10 @@ from typing import Any
 
 from bot.models import Value
 from bot.platforms.spec import ProviderSpec
-from bot.recognition.drafts import MAX_MESSAGE
+from bot.recognition.rules import MAX_MESSAGE, MAX_RECIPIENTS
 from handlers.blocks import link_prompt
 from handlers.kit import MODAL, Block, context, escape, section
-from handlers.parse import MAX_RECIPIENTS, announce_channel
+from handlers.parse import announce_channel
 from handlers.value_select import offered, value_select
 
 # Block ids of the form's inputs; each input's action id is the same string.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.models import RecognitionRequest
 from bot.platforms.spec import ProviderSpec
-from bot.recognition.drafts import MAX_MESSAGE, final_message
+from bot.recognition import rules
+from bot.recognition.drafts import final_message
 from handlers.kit import escape
 from handlers.modal_blocks import (
     ANNOUNCE,
@@ -20,7 +21,6 @@ from handlers.modal_blocks import (
     VALUES_NONE,
     Origin,
 )
-from handlers.parse import MAX_RECIPIENTS
 
 FIELDS = (RECIPIENTS, VALUE, MESSAGE)  # where a refusal can be shown inline
 
@@ -84,24 +84,28 @@ def _strings(value: Any) -> list[str]:
 
 
 def form_errors(form: Form, user_id: str, spec: ProviderSpec) -> dict[str, str]:
-    """Every check that needs no platform: {block_id: message}; empty when the form is fine."""
-    errors: dict[str, str] = {}
-    if not form.recipients:
-        errors[RECIPIENTS] = "Pick at least one teammate to recognize."
-    elif user_id in form.recipients:
-        errors[RECIPIENTS] = "You can't recognize yourself: pick your teammates instead."
-    elif len(form.recipients) > MAX_RECIPIENTS:
-        errors[RECIPIENTS] = f"You can recognize up to {MAX_RECIPIENTS} people at once."
-    if spec.value_required and form.value_id is None:
-        if form.offers_values:
-            errors[VALUE] = f"Pick a {spec.value_label}."
-        else:  # the select isn't there to show the error on
-            errors[MESSAGE] = no_values(spec, form.values_shown)
-    if not final_message(escape(form.message), {}, None):
-        errors[MESSAGE] = "Add a few words saying what they did."
-    elif len(form.message) > MAX_MESSAGE:
-        errors[MESSAGE] = f"Keep the message under {MAX_MESSAGE} characters."
+    """Every rule that needs no platform: {block_id: words}; empty when the form is fine. A
+    required value the select isn't there to take is said on the message, unless that is wrong."""
+    checks: dict[str, Callable[[], None]] = {
+        RECIPIENTS: lambda: rules.check_recipients(form.recipients, user_id),
+        MESSAGE: lambda: rules.check_message(final_message(escape(form.message), {}, None)),
+        VALUE: lambda: rules.check_value(spec, form.value_id),
+    }
+    errors = {
+        block: broken.user_message for block, check in checks.items() if (broken := _broken(check))
+    }
+    if VALUE in errors and not form.offers_values:
+        del errors[VALUE]
+        errors.setdefault(MESSAGE, no_values(spec, form.values_shown))
     return errors
+
+
+def _broken(check: Callable[[], None]) -> rules.RuleBroken | None:
+    try:
+        check()
+    except rules.RuleBroken as broken:
+        return broken
+    return None
 
 
 def no_values(spec: ProviderSpec, shown: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.errors import InvalidInput
 from bot.models import RecognitionRequest
+from bot.recognition.rules import check_recipients
 
 MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#C[A-Z0-9]+(?:\|([^>]*))?>")
@@ -16,18 +16,15 @@ LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 CHANNEL_ID = re.compile(r"[A-Z0-9]{2,30}")  # what Slack's channel ids look like
 HASHTAG = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)")
 LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9_]+>\s*(?:,|and\b|&amp;)?)+\s*", re.IGNORECASE)
-MAX_RECIPIENTS = 10
 
 USAGE = "Try `/recognize @ana for the smooth release #teamwork`."
 
 
 def parse_recognize(text: str) -> RecognitionRequest:
-    """Every mention is a recipient; #words are value candidates; the rest is the message."""
+    """Every mention is a recipient (once); #words are value candidates; the rest is the
+    message. The recipient rules apply here, so the ack can say what's wrong."""
     recipients = list(dict.fromkeys(MENTION.findall(text)))
-    if not recipients:
-        raise InvalidInput(f"Mention who you're recognizing. {USAGE}")
-    if len(recipients) > MAX_RECIPIENTS:
-        raise InvalidInput(f"You can recognize up to {MAX_RECIPIENTS} people at once.")
+    check_recipients(recipients)
     message = MENTION.sub(lambda match: f"<@{match.group(1)}>", text)
     message = CHANNEL.sub(lambda match: f"#{match.group(1) or 'channel'}", message)
     message = SPECIAL.sub(lambda match: f"@{match.group(1)}", message)

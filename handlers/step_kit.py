@@ -10,8 +10,9 @@ from collections.abc import Awaitable
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import KudosError, SelfRecognition
+from bot.errors import KudosError
 from bot.platforms.spec import ProviderSpec
+from bot.recognition.rules import Reason, RuleBroken
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")
@@ -34,20 +35,21 @@ async def settle(completing: Awaitable[object]) -> None:
         log.warning("workflow step not completed: %s", type(error).__name__)
 
 
-FOR_AUTHORS: dict[type[KudosError], str] = {  # what the runner hears, as the author reads it
-    SelfRecognition: (
+FOR_AUTHORS: dict[Reason, str] = {  # what the runner hears, as the author reads it
+    "self": (
         "The person running the workflow is among the step's Recipients; nobody can recognize "
         "themselves. Leave them out of the Recipients."
     ),
+    "too_many_recipients": "A recognition can go to up to {most} people.",
 }
 
 
 def failure(error: KudosError) -> str:
     """The error in a workflow author's words: the step's own where /recognize's address the
-    person typing (by the error's type, never its text)."""
-    words = next(
-        (said for kind, said in FOR_AUTHORS.items() if isinstance(error, kind)), error.user_message
-    )
+    person typing (by the rule's reason, never its text)."""
+    words = error.user_message
+    if isinstance(error, RuleBroken) and error.reason in FOR_AUTHORS:
+        words = FOR_AUTHORS[error.reason].format(**error.data)
     return f"Recognition not sent: {words}"
 
 

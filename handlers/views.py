@@ -21,12 +21,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput, KudosError, NotLinked
 from bot.models import Draft, Resume, Value
-from bot.recognition.drafts import cannot_recognize
+from bot.recognition.rules import platform_refusal
 from bot.runtime import tasks
 from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.actions import ack_only
-from handlers.delivery import relink_url, sender_notice
+from handlers.delivery import outcome_notice, send
 from handlers.errors import user_message
 from handlers.modal_desk import Desk, tells_by_dm
 from handlers.modal_form import FIELDS, Form, form_errors, read_form
@@ -39,8 +39,8 @@ PREPARE_BUDGET = 2.0  # seconds of platform work inside the ack; Slack waits 3
 async def first_view(desk: Desk, origin: mb.Origin) -> dict[str, Any] | None:
     """What to show instead of the form, if anything: no recognitions, or no link."""
     spec = desk.spec
-    if not spec.can_recognize:
-        return mb.notice_view(cannot_recognize(desk.registry, spec.name), origin)
+    if (refusal := platform_refusal(desk.registry, spec.name)) is not None:
+        return mb.notice_view(refusal.user_message, origin)
     link = await desk.tokens.link(desk.owner) if spec.per_user else None
     if spec.per_user and (link is None or not link.confirmed):
         return await desk.link_view(origin, f"Link your {spec.display_name} account first.")
@@ -177,13 +177,11 @@ async def finish(desk: Desk, form: Form, preparing: asyncio.Future[Draft]) -> No
 async def deliver(desk: Desk, draft: Draft) -> None:
     """Exactly like Send: claim the draft once and queue it; the outcome reaches them by DM."""
     try:
-        draft = await desk.recognitions.ready(draft.team_id, draft.user_id, draft.id)
-        intent = await desk.outbox.outcome(await desk.outbox.submit(draft))
+        intent = await send(desk.recognitions, desk.outbox, draft.team_id, draft.user_id, draft.id)
     except KudosError as error:
         await desk.tell_failure(error)
         return
-    link_url = await relink_url(desk.linker, desk.registry, intent)
-    await desk.dm(*sender_notice(intent, desk.registry.get(draft.provider).spec, link_url))
+    await desk.dm(*await outcome_notice(intent, desk.registry, desk.linker))
 
 
 def register(app: AsyncApp) -> None:

@@ -25,12 +25,12 @@ from bot.errors import (
 )
 from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
 from bot.platforms.spec import ProviderSpec
+from bot.recognition.rules import check_recipients
 from bot.store import STATE_TTL, Store
 from bot.store.held_steps import HeldStep
 from handlers import step_values
 from handlers.errors import lazy_work_of
 from handlers.modal_desk import Desk
-from handlers.parse import MAX_RECIPIENTS
 from handlers.step_kit import USER_ID, failure, not_linked, settle, user_in
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,7 @@ def step_request(inputs: dict[str, Any]) -> RecognitionRequest:
     ids = list(dict.fromkeys(ids))
     if not ids or not all(USER_ID.fullmatch(user_id) for user_id in ids):
         raise InvalidInput("Set the step's Recipients to one or more people.", RECIPIENTS)
-    if len(ids) > MAX_RECIPIENTS:
-        raise InvalidInput(f"A recognition can go to up to {MAX_RECIPIENTS} people.", RECIPIENTS)
+    check_recipients(ids)  # worded for the workflow's author by step_kit.failure
     value = str(inputs.get("value") or "").strip().lstrip("#")
     message = str(inputs.get("message") or "")
     if not message.strip():

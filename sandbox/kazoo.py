@@ -25,7 +25,7 @@ from sandbox.kazoo_data import (
 )
 from sandbox.network import Grant, Network
 from sandbox.people import BY_MEMBER_ID, avatar_svg
-from sandbox.platform_web import base_of, json_error
+from sandbox.platform_web import base_of, json_error, json_object
 
 ACCESS_LIFETIME = 1209600.0
 BRAND = "YouEarnedIt"
@@ -63,14 +63,9 @@ class SimulatedKazoo:
         q = dict(request.query_params)
         if (q.get("client_id"), q.get("client_secret")) != self.client:
             return json_error(401, "invalid_client")
-        if q.get("grant_type") == "authorization_code":
-            issued = self.network.redeem(q.get("code", ""))
-        elif q.get("grant_type") == "refresh_token":
-            issued = self.network.rotate(q.get("refresh_token", ""))
-        else:
-            return json_error(400, "unsupported_grant_type")
-        if issued is None:
-            return json_error(400, "invalid_grant")
+        issued = self.network.exchange(q)
+        if isinstance(issued, str):
+            return json_error(400, issued)
         access, refresh, _ = issued
         answer = {"access_token": access, "token_type": "Bearer", "refresh_token": refresh}
         return JSONResponse(
@@ -122,11 +117,8 @@ class SimulatedKazoo:
         if request.method == "GET":
             found = self.network.involving(request.query_params.get("user_id"))
             return paged(request, [recognition_json(r, base) for r in found])
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
+        body = await json_object(request)
+        if body is None:
             return errors(400, "the body must be a JSON object")
         problems = invalid_recognition(body, grant.member, BY_MEMBER_ID)
         if problems:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -71,6 +71,17 @@ class Network:
         if found.challenge and create_s256_code_challenge(verifier) != found.challenge:
             return None
         return self.issue(found.member, found.scope)
+
+    def exchange(self, fields: Mapping[str, str]) -> Issued | str:
+        """Tokens for a token request (a code, or a refresh token); else the OAuth error code."""
+        grant_type = fields.get("grant_type")
+        if grant_type == "authorization_code":
+            issued = self.redeem(fields.get("code", ""), fields.get("code_verifier", ""))
+        elif grant_type == "refresh_token":
+            issued = self.rotate(fields.get("refresh_token", ""))
+        else:
+            return "unsupported_grant_type"
+        return "invalid_grant" if issued is None else issued
 
     def issue(self, member: str, scope: str) -> Issued:
         grant = Grant(member, scope, time.time() + self.lifetime)

@@ -18,7 +18,7 @@ from sandbox.platform_data import (
     recognition_json,
     search,
 )
-from sandbox.platform_web import base_of, form_of, json_error, paged
+from sandbox.platform_web import base_of, form_of, json_error, json_object, paged
 
 AUTHORIZE = "/oauth/v2/openIDConnectClient/authorize"
 TOKEN = "/oauth/v2/openIDConnectClient/token"
@@ -74,11 +74,8 @@ class SimulatedPlatform:
 
     async def token(self, request: Request) -> Response:
         """Exchange a code for an access token: a JSON body, as Achievers requires."""
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or "json" not in request.headers.get("content-type", ""):
+        body = await json_object(request)
+        if body is None or "json" not in request.headers.get("content-type", ""):
             return json_error(400, "invalid_request", "the request body must be a JSON object")
         if (body.get("client_id"), body.get("client_secret")) != (
             self.client_id,

@@ -33,6 +33,15 @@ async def form_of(request: Request) -> list[tuple[str, str]] | None:
         return None
 
 
+async def json_object(request: Request) -> Json | None:
+    """The body as a JSON object; None when it is not one."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
 def client_auth(request: Request, fields: Mapping[str, str]) -> tuple[str, str] | None:
     """(client_id, client_secret) from HTTP Basic, decoded as RFC 6749 §2.3.1 says (base64, split
     on the first ":", each part form-decoded), else from the body's fields; None if absent."""
@@ -49,8 +58,9 @@ def client_auth(request: Request, fields: Mapping[str, str]) -> tuple[str, str] 
     return None
 
 
-def paged(request: Request, items: list[Json]) -> Response:
-    """`page` and `pageSize` from the query, as an Open API paged collection."""
+def paged(request: Request, items: list[Json], cap: int | None = None) -> Response:
+    """`page` and `pageSize` from the query, as an Open API paged collection (sizes above `cap`
+    are served as `cap`)."""
     try:
         page = int(request.query_params.get("page", "1"))
         size = int(request.query_params.get("pageSize", "10"))
@@ -58,6 +68,7 @@ def paged(request: Request, items: list[Json]) -> Response:
         page = size = 0
     if page < 1 or not 1 <= size <= 100:
         return json_error(400, "invalid_request", "page must be >= 1, pageSize 1..100")
+    size = size if cap is None else min(size, cap)
 
     def link(n: int) -> str:
         return str(request.url.include_query_params(page=n, pageSize=size))

@@ -14,18 +14,18 @@ from sandbox import platform_pages as pages
 from sandbox.consent import Consent
 from sandbox.network import Grant, Network
 from sandbox.people import BY_MEMBER_ID, avatar_svg
-from sandbox.platform_web import base_of, client_auth, form_of, json_error
+from sandbox.platform_web import base_of, client_auth, form_of, json_error, json_object
 from sandbox.sevengeese_data import (
     BADGES,
     allows,
     created_on,
     drf_page,
-    graphql,
     invalid_recognition,
     listing_problem,
     profile_json,
     recognition_json,
 )
+from sandbox.sevengeese_graphql import graphql
 
 ACCESS_LIFETIME = 36000.0
 UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}
@@ -65,14 +65,9 @@ class SimulatedSevenGeese:
             return json_error(400, "invalid_request", "the body must be form-encoded")
         if client_auth(request, form) != self.client:
             return json_error(401, "invalid_client")
-        if form.get("grant_type") == "authorization_code":
-            issued = self.network.redeem(form.get("code", ""), form.get("code_verifier", ""))
-        elif form.get("grant_type") == "refresh_token":
-            issued = self.network.rotate(form.get("refresh_token", ""))
-        else:
-            return json_error(400, "unsupported_grant_type")
-        if issued is None:
-            return json_error(400, "invalid_grant")
+        issued = self.network.exchange(form)
+        if isinstance(issued, str):
+            return json_error(400, issued)
         access, refresh, grant = issued
         answer = {"access_token": access, "expires_in": int(ACCESS_LIFETIME), "scope": grant.scope}
         return JSONResponse(answer | {"token_type": "Bearer", "refresh_token": refresh})
@@ -97,11 +92,8 @@ class SimulatedSevenGeese:
         grant = self.guard(request)
         if isinstance(grant, Response):
             return grant
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        body = await json_object(request)
+        if body is None or not isinstance(body.get("query"), str):
             return JSONResponse({"errors": [{"message": "Must provide query string."}]}, 400)
         variables = body.get("variables")
         variables = variables if isinstance(variables, dict) else {}
@@ -129,11 +121,8 @@ class SimulatedSevenGeese:
 
     async def send(self, request: Request, grant: Grant, base: str) -> Response:
         """One recipient per request: JSON `{recipient, badge, message}`."""
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
+        body = await json_object(request)
+        if body is None:
             return JSONResponse({"detail": "Unsupported media type in request."}, 415)
         errors = invalid_recognition(body, grant.member, BY_MEMBER_ID, BADGES)
         if errors:

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from bot.errors import KudosError
 from bot.platforms.registry import Registry
 from sandbox.page_io import refused
+from sandbox.platform_web import json_object
 
 UNKNOWN = "unknown platform: pick one the sandbox simulates"
 
@@ -35,11 +36,8 @@ class PlatformSwitch:
 
     async def choose(self, request: Request) -> Response:
         """POST `{"platform": name}`: use that platform from now on."""
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        name = body.get("platform") if isinstance(body, dict) else None
+        body = await json_object(request)
+        name = body.get("platform") if body is not None else None
         if not isinstance(name, str) or not name:
             return refused(400, UNKNOWN)
         try:

@@ -2,64 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
-from cryptography.fernet import Fernet
 
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.fakes import FakeAchievers, FakeSlack
-from tests.support import free_port
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REDIS_START_TIMEOUT = 10.0
-SIGNING_SECRET = "test-signing-secret"
-BOT_TOKEN = "xoxb-test-token"
-
-
-def _redis_answers(url: str) -> bool:
-    """True when a Redis server at `url` answers PING."""
-    try:
-        with redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1) as client:
-            return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
-def _wait_for_redis(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll until Redis answers, failing loudly if it exits or never does."""
-    deadline = time.monotonic() + REDIS_START_TIMEOUT
-    while not _redis_answers(url):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"redis-server did not come up at {url}:\n{log.read_text()}")
-        time.sleep(0.02)
+from testkit.bot_env import BOT_TOKEN, bot_environment
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.redis_process import RedisProcess
+from testkit.support import free_port
 
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A throwaway redis-server on 127.0.0.1 for the whole session; yields its URL."""
-    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(exe).is_file():
-        pytest.fail("redis-server is not installed (apt-get install redis-server)", pytrace=False)
-    workdir = tmp_path_factory.mktemp("redis")
-    port, log = free_port(), workdir / "redis.log"
-    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [exe, *args, "--dir", str(workdir)], stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        _wait_for_redis(url, process, log)
-        yield url
-    finally:
-        stop_process(process)
+    with RedisProcess(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
 
 
 @pytest.fixture
@@ -95,35 +55,12 @@ def fake_achievers() -> Iterator[FakeAchievers]:
         yield fake
 
 
-def _bot_env(
-    port: int, redis_url: str, slack: FakeSlack, achievers: FakeAchievers
-) -> dict[str, str]:
-    """The complete environment of the bot subprocess (nothing else is inherited but PATH)."""
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(REPO_ROOT),
-        "PYTHONUNBUFFERED": "1",
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_API_URL": f"{slack.base_url}/api/",
-        "PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "REDIS_URL": redis_url,
-        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "ACHIEVERS__BASE_URL": achievers.base_url,
-        "ACHIEVERS__CLIENT_ID": achievers.client_id,
-        "ACHIEVERS__CLIENT_SECRET": achievers.client_secret,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",  # one process unless a test asks for more
-    }
-
-
 @pytest.fixture
 def bot_env(redis_url: str, fake_slack: FakeSlack, fake_achievers: FakeAchievers) -> dict[str, str]:
     """The bot's environment for this test, wired to the fakes; tests may edit it first."""
     port = free_port()
     fake_achievers.redirect_uri = f"http://127.0.0.1:{port}/oauth/achievers/callback"
-    return _bot_env(port, redis_url, fake_slack, fake_achievers)
+    return bot_environment(port, redis_url, fake_slack, fake_achievers)
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.bot_process import start_bot, stop_process
-from tests.fakes import FakeAchievers, FakeSlack
-from tests.support import (
+from testkit.bot_process import start_bot, stop_process
+from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.support import (
     block_action,
     free_port,
     sign,

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import httpx
 import pytest
 
-from tests.fakes import FakeCultureAmp, FakeKazoo, FakeSevenGeese
-from tests.fakes.server_data import PlatformFake
-from tests.fakes.sevengeese import s256
+from testkit.fakes import FakeCultureAmp, FakeKazoo, FakeSevenGeese
+from testkit.fakes.server_data import PlatformFake
+from testkit.fakes.sevengeese import s256
 
 SG = ("sg-client", "Kudos+Bridge/s3cret%21==")  # changed by RFC 6749 §2.3.1 encoding
 

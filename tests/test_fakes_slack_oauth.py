@@ -11,8 +11,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.fakes import FakeSlack
-from tests.fakes.slack_oauth import ROTATING_LIFETIME, Consent
+from testkit.fakes import FakeSlack
+from testkit.fakes.slack_oauth import ROTATING_LIFETIME, Consent
 
 REDIRECT = "https://kudos.example.com/slack/oauth_redirect"
 

@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.slack import workspaces
 from bot.slack.workspaces import REDIRECT_PATH
 from handlers import kit, step_values, workflow_step
-from tests.fakes.slack_oauth import GRANTED_SCOPES
+from testkit.fakes.slack_oauth import GRANTED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"

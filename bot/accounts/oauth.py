@@ -20,10 +20,10 @@ from bot.errors import (
     ProviderUnavailable,
 )
 from bot.models import TokenSet
+from bot.platforms.client import ProviderSettings, scope_of
 from bot.platforms.limits import NOT_SENT, TOKEN_LIMITS, Limits
 from bot.platforms.spec import ProviderSpec
 from bot.runtime import tasks
-from bot.settings import ProviderSettings
 from bot.telemetry import metrics
 
 log = logging.getLogger(__name__)
@@ -63,16 +63,6 @@ def authorize_url(
         **extra,
     )
     return uri
-
-
-def scope_of(spec: ProviderSpec, client: ProviderSettings) -> str:
-    """The configured scope (or the spec's), `{entity_id}` filled in, joined as the spec says.
-
-    Scopes are configured space-separated (or with the spec's own separator); any other
-    character is part of a scope, e.g. the commas of Culture Amp's
-    `target-entity:<id>:employees-read,performance-evaluations-read`."""
-    scope = (client.scope or spec.default_scope).format(entity_id=client.entity_id or "")
-    return spec.scope_separator.join(scope.replace(spec.scope_separator, " ").split())
 
 
 def token_url(spec: ProviderSpec, client: ProviderSettings) -> str:

@@ -73,7 +73,7 @@ def _expiry_seconds(body: Mapping[str, Any], now: float) -> float | None:
 
 
 def _expiry_seconds_or_epoch(body: Mapping[str, Any], now: float) -> float | None:
-    """Achievers documents `expires_in` both as seconds and as a UNIX timestamp."""
+    """`expires_in` documented both as seconds and as a UNIX timestamp (one platform does)."""
     value = _number(body.get("expires_in"))
     if value is None:
         return None

@@ -1,4 +1,4 @@
-"""One async iterator over every platform's paging shape; shapes are a table, not branches."""
+"""One async iterator over every paging shape; each spec picks a shape and names its fields."""
 
 from __future__ import annotations
 
@@ -11,10 +11,20 @@ from urllib.parse import urlsplit
 from bot.errors import InvalidInput
 from bot.platforms.api import PlatformApi
 
-PagingStyle = Literal["achievers", "drf", "kazoo", "cultureamp"]
 Params = dict[str, str]
 ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-KAZOO_PAGE_PARAM = "page"  # the page number YouEarnedIt is asked for (assumed: kazoo.ASSUMED)
+Shape = Literal["links", "numbered", "cursor"]
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a platform pages its listings: the shape, and the names its pages use (spec data)."""
+
+    shape: Shape
+    items: str  # the field that holds a page's items
+    links: str = ""  # links: the object holding `next`/`previous` ("": the body itself)
+    param: str = ""  # numbered, cursor: the query parameter that asks for a page
+    cursor: tuple[str, ...] = ()  # cursor: where in the body the next page's cursor is
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ def same_host_path(link: str | None) -> str | None:
     if not link:
         return None
     if not ABSOLUTE.match(link) and not link.startswith("/"):
-        link = f"//{link}"  # Achievers documents scheme-less links: host/path?query
+        link = f"//{link}"  # some platforms document scheme-less links: host/path?query
     parts = urlsplit(link)
     return f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
 
@@ -54,52 +64,45 @@ def _items(body: Mapping[str, Any], key: str) -> list[Any]:
     return list(items) if isinstance(items, list) else []
 
 
-def _achievers_page(body: Mapping[str, Any], params: Params) -> OnePage:
-    """`{paging: {next?, previous?}, items}`: the links are absent where there is no page."""
-    paging = body.get("paging")
-    links = paging if isinstance(paging, Mapping) else {}
+def _links_page(paging: Paging, body: Mapping[str, Any], params: Params) -> OnePage:
+    """Links to the next and previous pages, absent or null at the ends."""
+    found = body.get(paging.links) if paging.links else body
+    links = found if isinstance(found, Mapping) else {}
     return OnePage(
-        _items(body, "items"), _follow(links.get("next")), _follow(links.get("previous"))
+        _items(body, paging.items), _follow(links.get("next")), _follow(links.get("previous"))
     )
 
 
-def _drf_page(body: Mapping[str, Any], params: Params) -> OnePage:
-    """Django REST framework: `{count, next, previous, results}`, links null at the ends."""
-    return OnePage(
-        _items(body, "results"), _follow(body.get("next")), _follow(body.get("previous"))
-    )
-
-
-def _kazoo_page(body: Mapping[str, Any], params: Params) -> OnePage:
-    """`{page, page_size, page_count, count, data}`: pages are numbered from 1."""
-    page, count = body.get("page"), body.get("page_count")
+def _numbered_page(paging: Paging, body: Mapping[str, Any], params: Params) -> OnePage:
+    """`{page, page_count}`: pages numbered from 1, asked for by `paging.param`."""
+    page, count, items = body.get("page"), body.get("page_count"), _items(body, paging.items)
     if not (isinstance(page, int) and isinstance(count, int)):
-        return OnePage(_items(body, "data"), None, None)
-    later = NextPage(None, {**params, KAZOO_PAGE_PARAM: str(page + 1)}) if page < count else None
-    earlier = NextPage(None, {**params, KAZOO_PAGE_PARAM: str(page - 1)}) if page > 1 else None
-    return OnePage(_items(body, "data"), later, earlier)
+        return OnePage(items, None, None)
+    later = NextPage(None, {**params, paging.param: str(page + 1)}) if page < count else None
+    earlier = NextPage(None, {**params, paging.param: str(page - 1)}) if page > 1 else None
+    return OnePage(items, later, earlier)
 
 
-def _cultureamp_page(body: Mapping[str, Any], params: Params) -> OnePage:
-    """`{data, pagination?: {afterKey}}`: forward only; `pagination` is absent at the end."""
-    pagination = body.get("pagination")
-    after = pagination.get("afterKey") if isinstance(pagination, Mapping) else None
-    more = isinstance(after, str) and after != params.get("cursor")
-    later = NextPage(None, {**params, "cursor": str(after)}) if more else None
-    return OnePage(_items(body, "data"), later, None)
+def _cursor_page(paging: Paging, body: Mapping[str, Any], params: Params) -> OnePage:
+    """Forward only: the body names the next page's cursor, and none (or the same) at the end."""
+    after: Any = body
+    for key in paging.cursor:
+        after = after.get(key) if isinstance(after, Mapping) else None
+    more = isinstance(after, str) and after != params.get(paging.param)
+    later = NextPage(None, {**params, paging.param: str(after)}) if more else None
+    return OnePage(_items(body, paging.items), later, None)
 
 
-PAGE_READERS: dict[PagingStyle, Callable[[Mapping[str, Any], Params], OnePage]] = {
-    "achievers": _achievers_page,
-    "drf": _drf_page,
-    "kazoo": _kazoo_page,
-    "cultureamp": _cultureamp_page,
+PAGE_READERS: dict[Shape, Callable[[Paging, Mapping[str, Any], Params], OnePage]] = {
+    "links": _links_page,
+    "numbered": _numbered_page,
+    "cursor": _cursor_page,
 }
 
 
 async def iterate(
     api: PlatformApi,
-    style: PagingStyle,
+    paging: Paging,
     path: str,
     token: str,
     params: Mapping[str, str] | None = None,
@@ -110,14 +113,14 @@ async def iterate(
     for _ in range(max_pages):
         if where is None:
             return
-        page = await fetch_page(api, style, path, where, token)
+        page = await fetch_page(api, paging, path, where, token)
         where = page.next
         for item in page.items:
             yield item
 
 
 async def fetch_page(
-    api: PlatformApi, style: PagingStyle, path: str, where: NextPage, token: str
+    api: PlatformApi, paging: Paging, path: str, where: NextPage, token: str
 ) -> OnePage:
     """One page of the listing at `path`; `where` may only move within that listing."""
     target = where.path or path
@@ -125,7 +128,7 @@ async def fetch_page(
         raise InvalidInput("That page isn't available. Run the command again.")
     query = where.params or {}
     body = await api.call("GET", target, token, params=query or None)
-    return PAGE_READERS[style](body if isinstance(body, Mapping) else {}, query)
+    return PAGE_READERS[paging.shape](paging, body if isinstance(body, Mapping) else {}, query)
 
 
 async def first(items: AsyncIterator[Any], limit: int) -> list[Any]:

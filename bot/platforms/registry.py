@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Protocol
 
 import httpx
 
-from bot.accounts import oauth
-from bot.errors import ConfigError, InvalidInput, KudosError
+from bot.errors import InvalidInput, KudosError
 from bot.platforms.api import PlatformApi
+from bot.platforms.client import ProviderSettings, resolve, scope_of
 from bot.platforms.providers import achievers, cultureamp, kazoo, sevengeese
 from bot.platforms.spec import Provider, ProviderSpec
 from bot.runtime.shared import Shared
-from bot.settings import ProviderSettings, Settings
 
 MODULES: tuple[ModuleType, ...] = (achievers, sevengeese, kazoo, cultureamp)
+PLATFORM_NAMES = tuple(module.SPEC.name for module in MODULES)  # each has settings by this name
+
+
+class PlatformSettings(Protocol):
+    """What the registry reads of the settings (`bot.settings.Settings` is one)."""
+
+    default_provider: str | None
+
+    def providers(self) -> dict[str, ProviderSettings]: ...
 
 
 @dataclass(frozen=True)
@@ -65,35 +74,28 @@ def _squash(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
 
 
-def resolve(spec: ProviderSpec, client: ProviderSettings) -> ProviderSettings:
-    """The client settings with the platform's usual host filled in; missing ones refused."""
-    prefix = spec.name.upper()
-    base_url = (client.base_url or spec.default_base_url).rstrip("/")
-    if not base_url:
-        raise ConfigError(f"{prefix}__BASE_URL is required when {prefix}__CLIENT_ID is set.")
-    if client.client_secret is None:
-        raise ConfigError(f"{prefix}__CLIENT_SECRET is required when {prefix}__CLIENT_ID is set.")
-    if "{entity_id}" in (client.scope or spec.default_scope) and not client.entity_id:
-        raise ConfigError(f"{prefix}__ENTITY_ID is required when {prefix}__CLIENT_ID is set.")
-    return client.model_copy(update={"base_url": base_url})
-
-
-def build_registry(settings: Settings, http: httpx.AsyncClient) -> Registry:
+def build_registry(
+    settings: PlatformSettings, http: httpx.AsyncClient, modules: Iterable[ModuleType] = MODULES
+) -> Registry:
+    """The platforms whose client is configured, each with its adapter on its own API."""
     clients = settings.providers()
     platforms: dict[str, Platform] = {}
-    for module in MODULES:
+    for module in modules:
         spec: ProviderSpec = module.SPEC
-        if not clients[spec.name].enabled:
-            continue
-        client = resolve(spec, clients[spec.name])
-        factory: Callable[[PlatformApi], Provider] = module.adapter
-        api = PlatformApi(
-            http,
-            client.base_url,
-            spec.display_name,
-            scope=oauth.scope_of(spec, client),
-            headers=dict(spec.api_headers),
-            name=spec.name,
-        )
-        platforms[spec.name] = Platform(spec, client, factory(api))
+        if clients[spec.name].enabled:
+            platforms[spec.name] = _platform(module, resolve(spec, clients[spec.name]), http)
     return Registry(platforms, settings.default_provider)
+
+
+def _platform(module: ModuleType, client: ProviderSettings, http: httpx.AsyncClient) -> Platform:
+    spec: ProviderSpec = module.SPEC
+    factory: Callable[[PlatformApi], Provider] = module.adapter
+    api = PlatformApi(
+        http,
+        client.base_url,
+        spec.display_name,
+        scope=scope_of(spec, client),
+        headers=dict(spec.api_headers),
+        name=spec.name,
+    )
+    return Platform(spec, client, factory(api))

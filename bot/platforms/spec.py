@@ -9,7 +9,7 @@ from typing import Any, Literal, Protocol
 from bot.models import Person, Recognition, Sent, Value
 from bot.platforms.api import PlatformApi
 from bot.platforms.fields import created_at
-from bot.platforms.paging import NextPage, PagingStyle, fetch_page
+from bot.platforms.paging import NextPage, Paging, fetch_page
 
 Grant = Literal["authorization_code", "client_credentials"]
 TokenEncoding = Literal["json", "form", "query"]
@@ -37,7 +37,7 @@ class ProviderSpec:
     token_encoding: TokenEncoding
     client_auth: ClientAuth
     expiry: ExpiryStyle
-    paging: PagingStyle
+    paging: Paging
     grant: Grant = "authorization_code"
     authorize_path: str = ""
     default_base_url: str = ""

@@ -10,16 +10,10 @@ from collections.abc import Sequence
 from functools import partial
 
 from bot.accounts.tokens import Tokens
-from bot.errors import (
-    MESSAGE,
-    RECIPIENTS,
-    VALUE,
-    DraftGone,
-    InvalidInput,
-    SelfRecognition,
-)
+from bot.errors import DraftGone
 from bot.models import Draft, Owner, Recipient, RecognitionRequest, Value
 from bot.platforms.registry import Registry
+from bot.recognition import rules
 from bot.recognition.directory import Directory
 from bot.runtime.shared import Shared
 from bot.runtime.singleflight import SingleFlight
@@ -29,7 +23,6 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 MENTION = re.compile(r"<@([UW][A-Z0-9_]+)>")
-MAX_MESSAGE = 2000
 
 
 def squash(value: str) -> str:
@@ -76,17 +69,14 @@ class Recognitions(Shared):
         self._recipients: SingleFlight[tuple[Owner, str], Recipient] = SingleFlight()
 
     async def prepare(self, owner: Owner, channel_id: str, request: RecognitionRequest) -> Draft:
-        """Resolve every recipient and the value, and keep the result as a draft."""
-        platform = self._registry.get(owner.provider)
-        if not platform.spec.can_recognize:
-            raise InvalidInput(cannot_recognize(self._registry, owner.provider))
-        if owner.user_id in request.recipient_ids:
-            raise SelfRecognition()
+        """Check the rules, resolve every recipient and the value, and keep it as a draft."""
+        rules.check_platform(self._registry, owner.provider)
+        rules.check_recipients(request.recipient_ids, owner.user_id)
         values, recipients = await self._lookups(owner, request.recipient_ids)
         value, used = chosen_value(request, values)
         names = {recipient.slack_id: recipient.name for recipient in recipients}
         message = final_message(request.message, names, used)
-        check_message(message)
+        rules.check_message(message)
         draft = Draft(
             id=secrets.token_urlsafe(12),
             team_id=owner.team_id,
@@ -151,12 +141,8 @@ class Recognitions(Shared):
         profile = await self._people.recipient(slack_id)
         person = await self._directory.find(owner, profile.email or "")
         if person is None:
-            name = self._registry.get(owner.provider).spec.display_name
-            raise InvalidInput(
-                f"I can't find {profile.name} on {name} (by their Slack e-mail), "
-                "so they can't be recognized there yet.",
-                RECIPIENTS,
-            )
+            platform = self._registry.get(owner.provider).spec.display_name
+            raise rules.RuleBroken("not_on_platform", name=profile.name, platform=platform)
         recipient = Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
         await self._store.cache.put_recipient(owner.team_id, owner.provider, recipient)
         return recipient
@@ -165,9 +151,7 @@ class Recognitions(Shared):
         draft = await self._store.drafts.get(team_id, user_id, draft_id)
         if draft is None:
             raise DraftGone()
-        chosen = next((value for value in draft.choices if value.id == value_id), None)
-        if chosen is None:
-            raise InvalidInput("That value isn't one of the choices. Pick one from the list.")
+        chosen = rules.offered(value_id, draft.choices)
         draft = draft.model_copy(update={"value": chosen, "unknown_value": None})
         await self._store.drafts.put(draft)
         return draft
@@ -177,9 +161,7 @@ class Recognitions(Shared):
         draft = await self._store.drafts.get(team_id, user_id, draft_id)
         if draft is None:
             raise DraftGone()
-        platform = self._registry.get(draft.provider)
-        if draft.value is None and platform.spec.value_required:
-            raise InvalidInput(f"Pick a {platform.spec.value_label} first, then press Send.")
+        rules.check_value(self._registry.get(draft.provider).spec, draft.value)
         return draft
 
     async def set_announce(self, team_id: str, user_id: str, draft_id: str, on: bool) -> Draft:
@@ -198,37 +180,10 @@ async def _ready(values: list[Value]) -> list[Value]:
     return values
 
 
-def check_message(message: str) -> None:
-    if not message:
-        raise InvalidInput(
-            "Add a few words saying what they did, e.g. `for the smooth release`.", MESSAGE
-        )
-    if len(message) > MAX_MESSAGE:
-        raise InvalidInput(
-            f"That message is too long: keep it under {MAX_MESSAGE} characters.", MESSAGE
-        )
-
-
 def chosen_value(
     request: RecognitionRequest, values: list[Value]
 ) -> tuple[Value | None, str | None]:
     """The value picked in a form (by id) or by #tag, and the tag that named it."""
     if request.value_id is None:
         return pick_value(request.hashtags, values)
-    value = next((v for v in values if v.id == request.value_id), None)
-    if value is None:
-        raise InvalidInput("That value isn't offered any more. Pick another one.", VALUE)
-    return value, None
-
-
-def cannot_recognize(registry: Registry, provider: str) -> str:
-    """Say the platform has no recognitions, and point to an enabled platform that has."""
-    name = registry.get(provider).spec.display_name
-    others = [p.spec.display_name for p in registry.others(provider) if p.spec.can_recognize]
-    text = f"{name}'s API offers no recognitions, so I can't send one there."
-    if others:
-        text += (
-            f" Recognitions in this workspace go to {others[0]}: ask your Slack admin to "
-            "make it the default."
-        )
-    return text
+    return rules.offered(request.value_id, values), None

@@ -1,4 +1,4 @@
-"""Marker base for long-lived service objects."""
+"""Services exist once per process, even in the deep copy of the context a lazy listener gets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any, Self
 
 
 class Shared:
-    """A process-wide service: Bolt deep-copies lazy listeners' context; share, don't copy."""
+    """Bolt deep-copies lazy listeners' context (`to_copyable`); a service copies to itself."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return self

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from bot.accounts.crypto import TokenCipher
 from bot.runtime.shared import Shared
-from bot.store.base import RedisBase
+from bot.store.base import Cipher, RedisBase
 from bot.store.cache import Cache
 from bot.store.directories import Directories
 from bot.store.drafts import Drafts
@@ -28,7 +27,7 @@ class Store(Shared):
     """Typed access to every record the bot keeps in Redis: one aggregate per kind of record,
     all over one `RedisBase` (one client, typed failures, locks, atomic takes)."""
 
-    def __init__(self, redis: Redis, cipher: TokenCipher) -> None:
+    def __init__(self, redis: Redis, cipher: Cipher) -> None:
         base = RedisBase(redis, cipher)
         self.links = Links(base)  # OAuth states, links, app-level tokens
         self.sealed = SealedRecords(base)  # every sealed record: key rotation, the doctor

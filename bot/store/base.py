@@ -8,15 +8,15 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.accounts.crypto import TokenCipher
 from bot.errors import Busy, StoreBusy, StoreUnavailable
+from bot.models import Owner
 from bot.runtime.shared import Shared
 from bot.store import keys, scripts
 from bot.telemetry import metrics
@@ -28,10 +28,23 @@ ALIVE_WINDOW = 1.0  # Redis answered a command this recently: a timeout is ours,
 STARVED_AFTER = 1.3
 
 
+class Cipher(Protocol):
+    """What sealed records are sealed with (bot/accounts/crypto.py's `TokenCipher`): handed in
+    by the composition root, so the store imports nothing above it."""
+
+    def seal(self, owner: Owner, data: dict[str, Any]) -> bytes: ...
+
+    def open(self, owner: Owner, blob: bytes) -> dict[str, Any]: ...
+
+    def opens(self, blob: bytes) -> bool: ...
+
+    def rotate(self, blob: bytes) -> bytes: ...
+
+
 class RedisBase(Shared):
     """Typed access to Redis; every Redis failure surfaces as `StoreUnavailable`."""
 
-    def __init__(self, redis: Redis, cipher: TokenCipher) -> None:
+    def __init__(self, redis: Redis, cipher: Cipher) -> None:
         self.redis = redis
         self.cipher = cipher
         self._answered_at = -ALIVE_WINDOW  # when Redis last answered a command (monotonic)

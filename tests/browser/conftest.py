@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from sandbox.config import PLATFORMS
-from tests.sandbox_process import SandboxProcess, running_sandbox
+from testkit.sandbox_process import SandboxProcess, running_sandbox
 
 CHROMIUM_ARGS = [
     "--headless",

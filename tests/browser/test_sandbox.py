@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.sandbox_process import SandboxProcess
+from testkit.sandbox_process import SandboxProcess
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

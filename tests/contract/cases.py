@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes import FakeAchievers, FakeCultureAmp, FakeKazoo, FakeSevenGeese
+from testkit.fakes import FakeAchievers, FakeCultureAmp, FakeKazoo, FakeSevenGeese
 
 CLIENT_ID = "kudos-bridge"
 # RFC 6749 §2.3.1 form-encodes the secret before HTTP Basic: "+", "/", "%" and "=" all change.

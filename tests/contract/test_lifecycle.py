@@ -18,10 +18,10 @@ from bot.errors import NotLinked, ProviderError, ProviderUnavailable
 from bot.models import Link
 from bot.platforms.registry import MODULES
 from bot.store import Store
+from testkit.support import async_wait_until
 from tests.contract.cases import APP_LEVEL, CASES, PER_USER, ROTATING
 from tests.contract.conftest import Wired
 from tests.contract.test_providers import echo, first_person, only
-from tests.support import async_wait_until
 
 
 def test_the_cases_cover_every_platform_of_the_registry() -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_process import BotProcess, start_bot, stop_process
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes import FakeCultureAmp, FakeKazoo, FakeSevenGeese, FakeSlack
+from testkit.fakes.server_data import PlatformFake
 from tests.e2e.install_flows import multi_workspace_env
 from tests.e2e.platform_flows import (
     KAZOO_IDS,
@@ -18,8 +20,6 @@ from tests.e2e.platform_flows import (
     Launch,
     Recorder,
 )
-from tests.fakes import FakeCultureAmp, FakeKazoo, FakeSevenGeese, FakeSlack
-from tests.fakes.server_data import PlatformFake
 
 CULTUREAMP_ENTITY = "5e7a1b2c-0000-4000-8000-00000000e171"
 

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import yaml
 
-from tests.bot_process import BotProcess
-from tests.support import sign
+from testkit.bot_process import BotProcess
+from testkit.support import sign
 
 _event_ids = itertools.count(1)
 MANIFEST = Path(__file__).parents[2] / "manifest.yml"

@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.bot_process import BotProcess
+from testkit.bot_process import BotProcess
+from testkit.support import sign
 from tests.e2e.event_payloads import envelope
-from tests.support import sign
 
 
 def home_opened(user_id: str, *, tab: str = "home", team_id: str = "T1") -> bytes:

@@ -12,11 +12,11 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import element, text_of
-from tests.fakes.slack import FakeSlack
-from tests.fakes.slack_oauth import Consent
-from tests.support import block_action, sign, slash_command, wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes.slack import FakeSlack
+from testkit.fakes.slack_oauth import Consent
+from testkit.flows import element, text_of
+from testkit.support import block_action, sign, slash_command, wait_until
 
 COOKIE = "slack-app-oauth-state"
 

@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.bot_process import BotProcess
-from tests.support import sign
+from testkit.bot_process import BotProcess
+from testkit.support import sign
 
 Json = dict[str, Any]
 

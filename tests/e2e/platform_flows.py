@@ -10,9 +10,9 @@ from urllib.parse import parse_qsl
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, kudos_answer
-from tests.fakes.server import FakeServer
+from testkit.bot_process import BotProcess
+from testkit.fakes.server import FakeServer
+from testkit.flows import command, element, kudos_answer
 
 SEND, CANCEL = "recognition_send", "recognition_cancel"
 CONFIRM, REJECT, OPEN = "link_confirm", "link_reject", "link_open"

@@ -3,10 +3,10 @@ forgets who its recipients were, so the next attempt looks them up again."""
 
 from __future__ import annotations
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import press, preview, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeKazoo
+from testkit.flows import press, preview, text_of
 from tests.e2e.platform_flows import SEND, Launch, draft_id, open_link_on, recorded
-from tests.fakes import FakeKazoo
 
 RECOGNIZE = "<@U_BOB> for the smooth release #teamwork"
 USERS, RECOGNITIONS = "/api/v3/users", "/api/v3/recognitions"

@@ -16,8 +16,10 @@ import httpx
 import pytest
 import redis
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import answer_after, element, next_reply, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeSevenGeese, FakeSlack
+from testkit.flows import answer_after, element, next_reply, text_of
+from testkit.support import stored, wait_until
 from tests.e2e.platform_flows import (
     OPEN,
     PEOPLE,
@@ -28,8 +30,6 @@ from tests.e2e.platform_flows import (
     Seen,
     draft_id,
 )
-from tests.fakes import FakeSevenGeese, FakeSlack
-from tests.support import stored, wait_until
 
 MARK = "CANARY"  # every planted secret but the Fernet key starts with it or has it near the start
 RUN = secrets.token_hex(6)  # ... and ends with this: a leak of either end of one shows too

@@ -14,10 +14,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from bot.accounts.crypto import TokenCipher, parse_keys
 from bot.store import Store
 from handlers.dedupe import drop_redeliveries
-from tests.bot_process import BotProcess
+from testkit.bot_process import BotProcess
+from testkit.fakes.slack import FakeSlack
+from testkit.support import free_port, sign, wait_until
 from tests.e2e.home_payloads import home_opened
-from tests.fakes.slack import FakeSlack
-from tests.support import free_port, sign, wait_until
 
 
 def deliver(bot: BotProcess, body: bytes, retry: int = 0) -> httpx.Response:

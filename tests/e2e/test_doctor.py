@@ -19,15 +19,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import link
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeCultureAmp, FakeSlack
+from testkit.fakes.server import serve
+from testkit.fakes.slack_oauth import Consent
+from testkit.flows import link
+from testkit.redis_process import RedisProcess
 from tests.e2e.install_flows import install
 from tests.e2e.platform_flows import Launch
 from tests.e2e.test_metrics import scrape, value
-from tests.fakes import FakeCultureAmp, FakeSlack
-from tests.fakes.server import serve
-from tests.fakes.slack_oauth import Consent
-from tests.redis_process import RedisProcess
 
 KEYS = "TOKEN_ENCRYPTION_KEYS"
 DOCTOR_TIMEOUT = 60  # every check has its own limit (5 s): this only stops a hung test

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from testkit.fakes import FakeAchievers, FakeCultureAmp, FakeSlack
+from testkit.redis_process import RedisProcess
 from tests.e2e.test_doctor import doctor
-from tests.fakes import FakeAchievers, FakeCultureAmp, FakeSlack
-from tests.redis_process import RedisProcess
 
 RUN = secrets.token_hex(6)
 SLACK_TOKEN = f"xoxb-CANARY-bot-{RUN}"

@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import link, press, preview, text_of
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import link, press, preview, text_of
+from testkit.sentinel_cluster import SentinelCluster
+from testkit.support import wait_until
 from tests.e2e.test_doctor import doctor
 from tests.e2e.test_metrics import scrape
 from tests.e2e.test_redis_faults import (
@@ -24,10 +28,6 @@ from tests.e2e.test_redis_faults import (
     ready,
     send_one,
 )
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.sentinel_cluster import SentinelCluster
-from tests.support import wait_until
 
 RECOGNITIONS = "/api/v5/recognitions"
 PASSWORD = "failover-secret"

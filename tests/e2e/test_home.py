@@ -7,14 +7,14 @@ from typing import Any
 import httpx
 import redis
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, press, preview, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeCultureAmp, FakeKazoo
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, element, link, press, preview, text_of
+from testkit.support import wait_until
 from tests.e2e.home_payloads import home_action, home_opened, post_event
 from tests.e2e.platform_flows import CONFIRM, Launch, open_link_on
-from tests.fakes import FakeCultureAmp, FakeKazoo
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
 
 View = dict[str, Any]
 GIVE, HOME_LINK, HOME_UNLINK, OPEN = "recognition_give", "home_link", "home_unlink", "link_open"

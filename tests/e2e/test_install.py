@@ -10,7 +10,11 @@ import httpx
 import pytest
 import redis
 
-from tests.bot_process import BotProcess, start_bot, stop_process
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes import FakeSlack
+from testkit.fakes.slack_oauth import Consent
+from testkit.redis_process import RedisProcess
+from testkit.support import wait_until
 from tests.e2e.event_payloads import function_executed
 from tests.e2e.install_flows import (
     COOKIE,
@@ -24,10 +28,6 @@ from tests.e2e.install_flows import (
     said,
     start_install,
 )
-from tests.fakes import FakeSlack
-from tests.fakes.slack_oauth import Consent
-from tests.redis_process import RedisProcess
-from tests.support import wait_until
 
 A = Where("T_A")
 

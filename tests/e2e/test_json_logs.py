@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import redis
 
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import command, link, press, text_of
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, link, press, text_of
+from testkit.support import wait_until
 from tests.e2e.test_outbox import SEND, send_preview
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
 
 
 def records(bot: BotProcess) -> list[dict[str, Any]]:

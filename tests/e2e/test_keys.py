@@ -9,10 +9,10 @@ from pathlib import Path
 import redis
 from cryptography.fernet import Fernet
 
-from tests.bot_process import start_bot, stop_process
-from tests.e2e.flows import command, link, text_of
-from tests.fakes.slack import FakeSlack
-from tests.support import free_port
+from testkit.bot_process import start_bot, stop_process
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, link, text_of
+from testkit.support import free_port
 
 
 def rotate(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -7,11 +7,11 @@ from typing import Any
 import httpx
 import redis
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, kudos_answer, press, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import stored, wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, element, kudos_answer, press, text_of
+from testkit.support import stored, wait_until
 
 RECOGNIZE = "<@U_BOB> great demo #teamwork"
 

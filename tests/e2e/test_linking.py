@@ -8,11 +8,11 @@ import httpx
 import pytest
 import redis
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, open_link, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import stored, wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, element, link, open_link, text_of
+from testkit.support import stored, wait_until
 
 
 def test_link_happy_path(bot: BotProcess, fake_achievers: FakeAchievers) -> None:

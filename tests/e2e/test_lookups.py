@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, next_reply, press, preview, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack_limits import blocks_problem
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack_limits import blocks_problem
+from testkit.flows import command, element, link, next_reply, press, preview, text_of
 
 
 def kudos(bot: BotProcess, text: str, user: str = "U_ANA") -> Any:

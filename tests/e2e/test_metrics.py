@@ -14,14 +14,14 @@ import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import command, link, press, text_of
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes import FakeCultureAmp
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, link, press, text_of
+from testkit.support import free_port, sign, slash_command, wait_until
 from tests.e2e.platform_flows import Launch
 from tests.e2e.test_outbox import SEND, send_preview, start_worker
-from tests.fakes import FakeCultureAmp
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import free_port, sign, slash_command, wait_until
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 SERVER_PROCESS = re.compile(r"Started server process \[(\d+)\]")

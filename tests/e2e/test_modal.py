@@ -11,8 +11,11 @@ from urllib.parse import parse_qs
 
 import httpx
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import link, posted
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import link, posted
+from testkit.support import slash_command, wait_until
 from tests.e2e.modal_payloads import (
     global_shortcut,
     home_button,
@@ -21,9 +24,6 @@ from tests.e2e.modal_payloads import (
     view_submission,
 )
 from tests.e2e.platform_flows import Launch
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import slash_command, wait_until
 
 View = dict[str, Any]
 MODAL = "recognition_modal"

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import redis
 
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import element, link, press, preview, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import element, link, press, preview, text_of
+from testkit.support import wait_until
 
 SEND, RETRY = "recognition_send", "recognition_retry"
 RECOGNITIONS = "/api/v5/recognitions"

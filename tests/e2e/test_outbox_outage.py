@@ -16,12 +16,12 @@ import pytest
 import redis
 
 from bot.platforms.limits import PLATFORM_LIMITS
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import element, link, text_of
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import element, link, text_of
+from testkit.support import wait_until
 from tests.e2e.test_outbox import RECOGNITIONS, SEND, start_worker
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
 
 SENDS = 60
 APART = 0.05  # seconds between two Sends (the 0.15 only makes the test longer)

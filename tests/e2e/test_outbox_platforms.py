@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, elements, press, preview, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeKazoo, FakeSevenGeese, FakeSlack
+from testkit.flows import command, element, elements, press, preview, text_of
+from testkit.support import wait_until
 from tests.e2e.platform_flows import SEND, Launch, draft_id, open_link_on
 from tests.e2e.test_outbox import RETRY, dms_to
-from tests.fakes import FakeKazoo, FakeSevenGeese, FakeSlack
-from tests.support import wait_until
 
 OPEN_LINK = "link_open"
 

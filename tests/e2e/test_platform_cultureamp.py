@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, next_reply, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeAchievers, FakeCultureAmp
+from testkit.flows import command, element, next_reply, text_of
 from tests.e2e.platform_flows import OPEN, Launch, lookup
-from tests.fakes import FakeAchievers, FakeCultureAmp
 
 WARMING = "still reading the company directory"
 PAGES = 3  # 252 employees, 100 a page

@@ -5,11 +5,11 @@ from __future__ import annotations
 import httpx
 import redis
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, press, preview, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeKazoo, FakeSlack
+from testkit.flows import command, element, press, preview, text_of
+from testkit.support import wait_until
 from tests.e2e.platform_flows import CONFIRM, OPEN, REJECT, SEND, Launch, draft_id, open_link_on
-from tests.fakes import FakeKazoo, FakeSlack
-from tests.support import wait_until
 
 RECOGNIZE = "<@U_BOB> thanks for the review #integrity"
 

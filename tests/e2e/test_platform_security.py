@@ -6,8 +6,11 @@ from __future__ import annotations
 import httpx
 import redis
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeCultureAmp, FakeKazoo, FakeSevenGeese, FakeSlack
+from testkit.fakes.server_data import PlatformFake
+from testkit.flows import command, element, text_of
+from testkit.support import stored, wait_until
 from tests.e2e.platform_flows import (
     OPEN,
     Launch,
@@ -17,9 +20,6 @@ from tests.e2e.platform_flows import (
     open_link_on,
     recorded,
 )
-from tests.fakes import FakeCultureAmp, FakeKazoo, FakeSevenGeese, FakeSlack
-from tests.fakes.server_data import PlatformFake
-from tests.support import stored, wait_until
 
 
 def test_state_from_one_platform_is_refused_at_another(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import element, press, preview, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeSevenGeese
+from testkit.flows import element, press, preview, text_of
+from testkit.support import wait_until
 from tests.e2e.platform_flows import SEND, Launch, draft_id, open_link_on
-from tests.fakes import FakeSevenGeese
-from tests.support import wait_until
 
 
 def click_send(bot: BotProcess, draft: str) -> Any:

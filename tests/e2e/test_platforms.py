@@ -17,7 +17,11 @@ import redis
 from bot.accounts.crypto import TokenCipher, parse_keys
 from bot.models import Owner
 from bot.store.keys import link_key
-from tests.e2e.flows import command, element, next_reply, posted, press, preview, text_of
+from testkit.fakes import FakeAchievers, FakeCultureAmp, FakeSevenGeese, FakeSlack
+from testkit.fakes.server_data import PlatformFake
+from testkit.fakes.sevengeese import s256
+from testkit.flows import command, element, next_reply, posted, press, preview, text_of
+from testkit.support import wait_until
 from tests.e2e.platform_flows import (
     KAZOO_IDS,
     OPEN,
@@ -29,10 +33,6 @@ from tests.e2e.platform_flows import (
     open_link_on,
     recorded,
 )
-from tests.fakes import FakeAchievers, FakeCultureAmp, FakeSevenGeese, FakeSlack
-from tests.fakes.server_data import PlatformFake
-from tests.fakes.sevengeese import s256
-from tests.support import wait_until
 
 MESSAGE = "for the smooth release"
 FORM = "application/x-www-form-urlencoded"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import command, link, press, preview, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, link, press, preview, text_of
+from testkit.support import wait_until
 
 SERVER_PROCESS = re.compile(r"Started server process \[(\d+)\]")
 

@@ -11,15 +11,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.bot_process import BotProcess
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.fakes.slack_oauth import Consent
+from testkit.flows import element, link, press, text_of
+from testkit.sandbox_process import running_sandbox
+from testkit.support import wait_until
 from tests.e2e.event_payloads import deliver, reaction_added, reaction_event
-from tests.e2e.flows import element, link, press, text_of
 from tests.e2e.install_flows import Where, event_from, install, link_in
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.fakes.slack_oauth import Consent
-from tests.sandbox_process import running_sandbox
-from tests.support import wait_until
 
 SEND, CANCEL, VALUE = "recognition_send", "recognition_cancel", "recognition_value"
 OPEN_LINK = "link_open"

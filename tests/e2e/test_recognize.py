@@ -8,11 +8,11 @@ import time
 
 import httpx
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import command, element, link, next_reply, posted, press, preview, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, element, link, next_reply, posted, press, preview, text_of
+from testkit.support import wait_until
 
 SEND, CANCEL, VALUE = "recognition_send", "recognition_cancel", "recognition_value"
 
@@ -199,7 +199,7 @@ def test_refusals_change_nothing(bot: BotProcess, fake_achievers: FakeAchievers)
         "<@U_DAN> thanks #teamwork": "I can't find Dan Moss on Achievers",
         "<@U_BOT> thanks #teamwork": "is a bot",
         "<@U_NOBODY> thanks #teamwork": "can't find <@U_NOBODY>",
-        "thanks everyone": "Mention who you're recognizing",
+        "thanks everyone": "Pick at least one teammate to recognize. Try `/recognize",
         "<@U_BOB> #teamwork": "Add a few words",
     }
     for text, expected in cases.items():

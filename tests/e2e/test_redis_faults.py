@@ -22,12 +22,12 @@ from bot.errors import StoreUnavailable
 from bot.models import Draft, PendingLink, Recipient
 from bot.services import REDIS_POOL_WAIT, REDIS_TIMEOUT
 from bot.store import TAKE_WINDOW_US, Store
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import command, element, link, next_reply, press, preview, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.redis_process import RedisProcess
-from tests.support import wait_until
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, element, link, next_reply, press, preview, text_of
+from testkit.redis_process import RedisProcess
+from testkit.support import wait_until
 
 ACK_BUDGET = 3.0  # Slack's contract for every request, not a benchmark
 UNAVAILABLE = "temporarily unavailable"

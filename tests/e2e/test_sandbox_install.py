@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 
+from testkit.sandbox_process import running_sandbox
+from testkit.support import wait_until
 from tests.e2e.test_startup import status_reply
-from tests.sandbox_process import running_sandbox
-from tests.support import wait_until
 
 INSTALL_LINE = re.compile(r"^First add the app to the workspace: open (http://\S+/slack/install)$")
 

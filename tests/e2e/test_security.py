@@ -7,10 +7,10 @@ import time
 import httpx
 import pytest
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import element, link, preview
-from tests.fakes.achievers import FakeAchievers
-from tests.support import slash_command, wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.flows import element, link, preview
+from testkit.support import slash_command, wait_until
 
 STALE = int(time.time()) - 10 * 60
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.bot_process import start_bot, stop_process
+from testkit.bot_process import start_bot, stop_process
+from testkit.fakes import FakeSlack
+from testkit.fakes.slack_oauth import Consent
 from tests.e2e.install_flows import Where, command_from, install, link_in, multi_workspace_env
-from tests.fakes import FakeSlack
-from tests.fakes.slack_oauth import Consent
 
 A = Where("T_A")
 BURST = 20

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bot_process import start_bot, stop_process
-from tests.e2e.flows import command, link, text_of
-from tests.fakes.slack import FakeSlack
-from tests.sandbox_process import running_sandbox, sandbox_env
-from tests.support import free_port, wait_until
+from testkit.bot_process import start_bot, stop_process
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import command, link, text_of
+from testkit.sandbox_process import running_sandbox, sandbox_env
+from testkit.support import free_port, wait_until
 
 
 def run_briefly(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -10,8 +10,11 @@ import httpx
 import redis
 
 from bot.models import Intent
-from tests.bot_process import BotProcess, start_bot, stop_process
-from tests.e2e.flows import element
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.fakes.slack_oauth import Consent
+from testkit.flows import element
+from testkit.support import wait_until
 from tests.e2e.install_flows import (
     Where,
     action_from,
@@ -23,9 +26,6 @@ from tests.e2e.install_flows import (
     said,
 )
 from tests.e2e.platform_flows import SEND, draft_id
-from tests.fakes import FakeAchievers, FakeSlack
-from tests.fakes.slack_oauth import Consent
-from tests.support import wait_until
 
 A, B = Where("T_A"), Where("T_B")
 RECOGNIZE = "<@U_BOB> for the smooth release #teamwork"

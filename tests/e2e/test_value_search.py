@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot_process import BotProcess
-from tests.e2e.flows import element, press, preview, text_of
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeSevenGeese
+from testkit.fakes.sevengeese import numbered_badges
+from testkit.flows import element, press, preview, text_of
+from testkit.support import wait_until
 from tests.e2e.modal_payloads import block_suggestion, global_shortcut, post, view_submission
 from tests.e2e.platform_flows import SEND, Launch, draft_id, open_link_on
-from tests.fakes import FakeSevenGeese
-from tests.fakes.sevengeese import numbered_badges
-from tests.support import wait_until
 
 PICK, FORM_VALUE = "recognition_value", "value"
 BADGES = numbered_badges(150)  # pks 1001…1150, "Badge 0001"…"Badge 0150"

@@ -12,12 +12,12 @@ import pytest
 import redis
 
 from bot.store import keys
-from tests.bot_process import BotProcess
+from testkit.bot_process import BotProcess
+from testkit.fakes.achievers import FakeAchievers
+from testkit.fakes.slack import FakeSlack
+from testkit.flows import element, link, text_of
+from testkit.support import wait_until
 from tests.e2e.event_payloads import deliver, function_executed
-from tests.e2e.flows import element, link, text_of
-from tests.fakes.achievers import FakeAchievers
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
 
 
 def step_run(slack: FakeSlack, runner: str, **inputs: Any) -> tuple[bytes, str, str]:

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import httpx
 
-from tests.bot_process import BotProcess, start_bot, stop_process
+from testkit.bot_process import BotProcess, start_bot, stop_process
+from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.fakes.slack_oauth import Consent
+from testkit.flows import element
+from testkit.support import wait_until
 from tests.e2e.event_payloads import function_executed
-from tests.e2e.flows import element
 from tests.e2e.install_flows import (
     Where,
     action_from,
@@ -24,9 +27,6 @@ from tests.e2e.install_flows import (
     said,
 )
 from tests.e2e.platform_flows import SEND, draft_id
-from tests.fakes import FakeAchievers, FakeSlack
-from tests.fakes.slack_oauth import Consent
-from tests.support import wait_until
 
 A, B = Where("T_A"), Where("T_B")
 RECOGNIZE = "<@U_BOB> for the smooth release #teamwork"

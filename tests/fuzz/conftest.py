@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from tests.bot_process import start_bot, stop_process
-from tests.conftest import BOT_TOKEN, _bot_env
-from tests.fakes import FakeAchievers, FakeSlack
+from testkit.bot_env import BOT_TOKEN, bot_environment
+from testkit.bot_process import start_bot, stop_process
+from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.support import free_port
 from tests.fuzz.harness import FUZZER, Target
-from tests.support import free_port
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def target(
     """The bot, started once for the module and checked once more at its end."""
     port = free_port()
     module_achievers.redirect_uri = f"http://127.0.0.1:{port}/oauth/achievers/callback"
-    env = _bot_env(port, redis_server, module_slack, module_achievers)
+    env = bot_environment(port, redis_server, module_slack, module_achievers)
     bot = start_bot(env, tmp_path_factory.mktemp("fuzz-bot"), module_slack)
     try:
         running = Target(bot, module_achievers, module_redis)

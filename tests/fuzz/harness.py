@@ -18,9 +18,9 @@ import redis
 from hypothesis import HealthCheck, settings
 
 from handlers.kit import RETRY
-from tests.bot_process import BotProcess
-from tests.fakes import FakeAchievers, FakeSlack
-from tests.support import sign, wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes import FakeAchievers, FakeSlack
+from testkit.support import sign, wait_until
 
 FUZZER = "U_FUZZ"  # a workspace member with no account on any platform, never linked
 ACK_BUDGET = 3.0  # Slack gives up on an answer after 3 s

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from handlers import kit
-from tests.e2e.flows import element, link, press, preview
+from testkit.flows import element, link, press, preview
 from tests.fuzz.harness import FUZZ, FUZZER, Target, interactive
 from tests.fuzz.strategies import VICTIM, action_values, block_ids, json_values, team_ids
 

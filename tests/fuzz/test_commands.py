@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from hypothesis import given
 
+from testkit.support import slash_command
 from tests.fuzz.harness import FUZZ_MORE, FUZZER, Target
 from tests.fuzz.strategies import channel_ids, kudos_texts, recognize_texts, team_ids
-from tests.support import slash_command
 
 
 def run(target: Target, command: str, text: str, channel: str, team: str) -> None:
@@ -40,8 +40,8 @@ def test_a_refused_recognize_is_answered_once(target: Target) -> None:
     url = target.slack.response_url(key)
     refused = slash_command("/recognize", "thanks for the help", user_id=FUZZER, response_url=url)
     response = target.signed(refused)
-    assert "Mention who you're recognizing" in response.text
+    assert "Pick at least one teammate to recognize. Try `/recognize @ana" in response.text
     # A later request on the same response_url: once its reply is in, the first had its turn.
     target.settle(key)
     [only] = target.slack.responses(key)
-    assert "Mention who" not in str(only.get("text")), only
+    assert "Pick at least one" not in str(only.get("text")), only

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from testkit.support import slash_command
 from tests.fuzz.harness import FORM, FUZZ, FUZZER, Target
-from tests.support import slash_command
 
 WINDOW = 5 * 60  # Slack's replay window
 Headers = dict[str, str | bytes]

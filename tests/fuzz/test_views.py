@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from handlers import kit
 from handlers.modal_blocks import ANNOUNCE, MESSAGE, RECIPIENTS, VALUE
+from testkit.support import wait_until
 from tests.fuzz.harness import FUZZ, FUZZER, Target, interactive
 from tests.fuzz.strategies import (
     PLATFORMS,
@@ -22,7 +23,6 @@ from tests.fuzz.strategies import (
     team_ids,
     user_ids,
 )
-from tests.support import wait_until
 
 Json = dict[str, Any]
 INPUTS = [RECIPIENTS, VALUE, MESSAGE, ANNOUNCE]

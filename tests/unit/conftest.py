@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from bot.accounts.crypto import TokenCipher
 from bot.platforms.api import PlatformApi
 from bot.store import Store
-from tests.fakes.stub import FAST_LIMITS, StubPlatform, loopback_client
+from testkit.fakes.stub import FAST_LIMITS, StubPlatform, loopback_client
 
 
 @pytest.fixture(scope="module")

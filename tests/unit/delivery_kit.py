@@ -21,7 +21,7 @@ from bot.recognition.consumer import Consumer
 from bot.recognition.delivery import ATTEMPT_DEADLINE, Deliverer
 from bot.settings import Settings
 from bot.store import Store
-from tests.fakes import FakeAchievers
+from testkit.fakes import FakeAchievers
 
 RECOGNITIONS = "/api/v5/recognitions"
 OWNER = Owner("T1", "U_ANA", "achievers")

@@ -9,7 +9,7 @@ from bot.errors import InvalidInput
 from bot.models import Person, Recognition, Sent, Value
 from bot.platforms.api import PlatformApi
 from bot.platforms.fields import full_name, obj, objects, require_object, text
-from bot.platforms.paging import NextPage, fetch_page, iterate
+from bot.platforms.paging import NextPage, Paging, fetch_page, iterate
 from bot.platforms.spec import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 
 SPEC = ProviderSpec(
@@ -21,7 +21,7 @@ SPEC = ProviderSpec(
     token_encoding="json",
     client_auth="client_secret_post",
     expiry="seconds_or_epoch",
-    paging="achievers",
+    paging=Paging("links", items="items", links="paging"),
     send_redirect_uri=False,  # the redirect URI is the one the program admin registered
     refresh_margin=2 * 3600,  # "re-request within 2 hours of expiry"
     value_required=True,

@@ -10,7 +10,7 @@ from bot.errors import InvalidInput
 from bot.models import Person, Recognition, Sent, Value
 from bot.platforms.api import PlatformApi
 from bot.platforms.fields import require_object, text
-from bot.platforms.paging import NextPage, iterate
+from bot.platforms.paging import NextPage, Paging, iterate
 from bot.platforms.spec import ProviderSpec, RecentPage
 
 SPEC = ProviderSpec(
@@ -25,7 +25,7 @@ SPEC = ProviderSpec(
     token_encoding="form",
     client_auth="client_secret_post",
     expiry="seconds",
-    paging="cultureamp",
+    paging=Paging("cursor", items="data", param="cursor", cursor=("pagination", "afterKey")),
     refresh_margin=300.0,  # tokens live 3599 s: mint a new one 5 minutes early
     can_recognize=False,
     directory=True,  # no e-mail filter: the bot keeps an e-mail → employee directory

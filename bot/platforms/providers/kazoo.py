@@ -11,7 +11,7 @@ from bot.errors import ProviderError, ProviderUnauthorized
 from bot.models import Person, Recognition, Sent, Value
 from bot.platforms.api import PlatformApi
 from bot.platforms.fields import full_name, require_object, text
-from bot.platforms.paging import KAZOO_PAGE_PARAM, NextPage, fetch_page, iterate
+from bot.platforms.paging import NextPage, Paging, fetch_page, iterate
 from bot.platforms.spec import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 
 SPEC = ProviderSpec(
@@ -25,7 +25,7 @@ SPEC = ProviderSpec(
     token_encoding="query",
     client_auth="client_secret_post",
     expiry="created_at",
-    paging="kazoo",
+    paging=Paging("numbered", items="data", param="page"),  # assumed, as ASSUMED below
     value_label="company value",
     values_label="company values",
     api_headers=(("Content-Type", "application/json"),),  # "all requests must include" (guide)
@@ -41,7 +41,7 @@ ASSUMED = {
     "recognitions": "/api/v3/recognitions",  # POST one to many recipients; GET lists
     "email_filter": "email",  # on /users
     "user_filter": "user_id",  # on GET /recognitions: what the user gave or received
-    "page_param": KAZOO_PAGE_PARAM,
+    "page_param": SPEC.paging.param,
     "page_size_param": "page_size",
     "user_id": "id",
     "first_name": "first_name",

@@ -12,7 +12,7 @@ from bot.errors import KudosError, PartiallySent
 from bot.models import Person, Recognition, Sent, Value
 from bot.platforms.api import PlatformApi
 from bot.platforms.fields import full_name, obj, require_object, text
-from bot.platforms.paging import NextPage, fetch_page
+from bot.platforms.paging import NextPage, Paging, fetch_page
 from bot.platforms.providers import sevengeese_graphql as graph
 from bot.platforms.spec import GIVEN_PAGE_SIZE, ProviderSpec, RecentPage, involving, walk_given
 
@@ -26,7 +26,7 @@ SPEC = ProviderSpec(
     token_encoding="form",
     client_auth="client_secret_basic",
     expiry="seconds",
-    paging="drf",
+    paging=Paging("links", items="results"),  # Django REST framework: {next, previous}
     pkce=True,
     value_label="badge",
     values_label="badges",
@@ -53,7 +53,6 @@ ASSUMED = {
 A = ASSUMED
 ME = "/api/v/2.0/userprofiles/me/"
 RECOGNITIONS = "/api/v/2.0/recognitions/"
-GRAPHQL = "/graphql"
 DATE_FILTER = "created__date"  # confirmed; the only filter the adapter uses
 RECENT_PAGE = "20"  # of the whole network's recognitions: no filter by person is confirmed
 ZONE_MARGIN = timedelta(hours=14)  # `__date` is in 7Geese's time zone, within ±14 h of UTC
@@ -105,27 +104,11 @@ class SevenGeese:
             image_url=text(profile.get(A["avatar"])),
         )
 
-    async def _graphql(
-        self, token: str, query: str, variables: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
-        body = _body(
-            await self._api.call(
-                "POST",
-                GRAPHQL,
-                token,
-                json={"query": query, "variables": dict(variables)},
-                idempotent=True,  # only queries go through here, never mutations
-            )
-        )
-        if body.get("errors"):
-            raise graph.QueryRefused("7Geese could not answer that question.")
-        return obj(body.get("data"))
-
     async def find_by_email(self, token: str, email: str) -> Person | None:
-        return await graph.find_profile(lambda q, v: self._graphql(token, q, v), email)
+        return await graph.find_profile(graph.asker(self._api, token), email)
 
     async def _badges(self, token: str) -> list[Mapping[str, Any]]:
-        return await graph.all_badges(lambda q, v: self._graphql(token, q, v))
+        return await graph.all_badges(graph.asker(self._api, token))
 
     async def list_values(self, token: str) -> list[Value]:
         return [

@@ -10,7 +10,8 @@ from typing import Any
 
 from bot.errors import ProviderError
 from bot.models import Person
-from bot.platforms.fields import obj, objects, text
+from bot.platforms.api import PlatformApi
+from bot.platforms.fields import obj, objects, require_object, text
 
 # Assumed (seen in public client code, not in the reference): kept here, listed in the README.
 ASSUMED = {
@@ -30,6 +31,7 @@ BADGES = (
     f" {{ {BADGE_NODE} {A['badges_page_info']} }} }}"
 )
 CONFIRMED_BADGES = f"query($first: Int!) {{ badges(first: $first) {{ {BADGE_NODE} }} }}"
+GRAPHQL = "/graphql"
 BADGE_PAGE = 100
 BADGE_PAGES = 20
 
@@ -38,6 +40,21 @@ Ask = Callable[[str, Mapping[str, Any]], Awaitable[Mapping[str, Any]]]
 
 class QueryRefused(ProviderError):
     """7Geese answered a GraphQL query with `errors`."""
+
+
+def asker(api: PlatformApi, token: str) -> Ask:
+    """Ask 7Geese's GraphQL with this token; an answer with `errors` is `QueryRefused`."""
+
+    async def ask(query: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+        json = {"query": query, "variables": dict(variables)}
+        # only queries go through here, never mutations: safe to retry
+        answer = await api.call("POST", GRAPHQL, token, json=json, idempotent=True)
+        body = require_object(answer, "7Geese")
+        if body.get("errors"):
+            raise QueryRefused("7Geese could not answer that question.")
+        return obj(body.get("data"))
+
+    return ask
 
 
 def profiles_query(rich: bool) -> str:

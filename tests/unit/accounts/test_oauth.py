@@ -1,4 +1,4 @@
-"""bot/accounts/oauth.py, the pure parts: authorize URLs, scopes, state, token responses."""
+"""bot/accounts/oauth.py, the pure parts: authorize URLs, state, token responses."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from bot.accounts import oauth
 from bot.accounts.token_formats import TEN_YEARS, read_token
 from bot.errors import OAuthFailure
 from bot.platforms.providers.achievers import SPEC
-from bot.platforms.providers.cultureamp import SPEC as CULTUREAMP
 from bot.platforms.spec import ProviderSpec
 from bot.settings import ProviderSettings
 
@@ -63,33 +62,6 @@ def test_new_state_has_at_least_128_random_bits() -> None:
     states = {oauth.new_state() for _ in range(50)}
     assert len(states) == 50
     assert all(len(base64.urlsafe_b64decode(s + "==")) >= 16 for s in states)
-
-
-@pytest.mark.parametrize(
-    ("scope", "separator", "expected"),
-    [
-        (None, " ", "read write"),
-        ("  read   write ", " ", "read write"),
-        ("a b", ",", "a,b"),
-        ("a, b,c", ",", "a,b,c"),  # the spec's own separator is a separator too
-        # Culture Amp: the comma belongs to the scope (one entity, several permissions)
-        ("target-entity:E:employees-read,performance-evaluations-read", " ", None),
-        ("target-entity:{entity_id}:a,b other", " ", "target-entity:E:a,b other"),
-    ],
-)
-def test_scope_of(scope: str | None, separator: str, expected: str | None) -> None:
-    client = CLIENT.model_copy(update={"scope": scope, "entity_id": "E"})
-    assert oauth.scope_of(replace(SPEC, scope_separator=separator), client) == (expected or scope)
-
-
-def test_culture_amp_scope_keeps_its_permissions_together() -> None:
-    client = ProviderSettings(
-        client_id="c", entity_id="E", scope="target-entity:{entity_id}:employees-read,x-read"
-    )
-    assert oauth.scope_of(CULTUREAMP, client) == "target-entity:E:employees-read,x-read"
-    assert oauth.scope_of(CULTUREAMP, client.model_copy(update={"scope": None})) == (
-        "target-entity:E:employees-read"
-    )
 
 
 SECONDS, CREATED = replace(SPEC, expiry="seconds"), replace(SPEC, expiry="created_at")

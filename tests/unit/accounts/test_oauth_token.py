@@ -25,8 +25,8 @@ from bot.platforms.limits import Limits
 from bot.platforms.providers.achievers import SPEC
 from bot.platforms.spec import ClientAuth, ProviderSpec, TokenEncoding
 from bot.settings import ProviderSettings
-from tests.fakes.server import serve
-from tests.support import free_port
+from testkit.fakes.server import serve
+from testkit.support import free_port
 
 SECRET = "Kudos+Bridge/s3cret%21=="  # every character RFC 6749 §2.3.1's encoding changes
 CLIENT = ProviderSettings(

@@ -15,7 +15,7 @@ from bot.platforms.spec import RecentPage
 from handlers import blocks, errors, home_blocks, kit, lookup_blocks
 from handlers import modal_blocks as mb
 from handlers.home_blocks import PlatformRow, Received
-from tests.fakes.slack_limits import blocks_problem, view_problem
+from testkit.fakes.slack_limits import blocks_problem, view_problem
 from tests.unit.handlers import test_blocks
 
 Blocks = list[dict[str, Any]]

@@ -16,8 +16,8 @@ from handlers import blocks, kit, lookup_blocks
 from handlers.errors import NOT_SHOWN, direct_message, reply
 from handlers.kudos import help_text
 from handlers.parse import announce_channel
-from tests.conftest import BOT_TOKEN
-from tests.fakes.slack import FakeSlack
+from testkit.bot_env import BOT_TOKEN
+from testkit.fakes.slack import FakeSlack
 
 SPEC = achievers.SPEC
 LONG_VALUES = [

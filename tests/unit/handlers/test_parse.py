@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput
-from handlers.parse import MAX_RECIPIENTS, KudosCommand, parse_kudos, parse_recognize
+from bot.recognition.rules import MAX_RECIPIENTS
+from handlers.parse import KudosCommand, parse_kudos, parse_recognize
 
 RECOGNIZE = [
     # text, recipients, hashtags, message
@@ -60,11 +61,11 @@ def _mentions(count: int) -> str:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("", "Mention who"),
-        ("great work", "Mention who"),
-        ("<!here> great work", "Mention who"),
-        ("<#C1|general> great work", "Mention who"),
-        ("<!subteam^S1|@devs> great work", "Mention who"),
+        ("", "Pick at least one teammate"),
+        ("great work", "Pick at least one teammate"),
+        ("<!here> great work", "Pick at least one teammate"),
+        ("<#C1|general> great work", "Pick at least one teammate"),
+        ("<!subteam^S1|@devs> great work", "Pick at least one teammate"),
         (f"{_mentions(MAX_RECIPIENTS + 1)} thanks", f"up to {MAX_RECIPIENTS}"),
     ],
 )

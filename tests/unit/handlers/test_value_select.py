@@ -11,7 +11,7 @@ from bot.models import Draft, Value
 from bot.platforms.providers.achievers import SPEC
 from handlers import blocks, kit
 from handlers.value_select import suggestions, value_select
-from tests.fakes.slack_limits import blocks_problem
+from testkit.fakes.slack_limits import blocks_problem
 
 BADGES = [Value(id=str(n), name=f"Badge {n:03d}") for n in range(1, 251)]
 

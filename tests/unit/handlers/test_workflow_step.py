@@ -6,15 +6,16 @@ from __future__ import annotations
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import MESSAGE, RECIPIENTS, InvalidInput, SelfRecognition
+from bot.errors import MESSAGE, RECIPIENTS, InvalidInput
 from bot.models import Intent, Value
 from bot.recognition.consumer import Consumer
+from bot.recognition.rules import RuleBroken
 from handlers.delivery import tell_outcome
 from handlers.step_kit import failure
 from handlers.value_select import options
 from handlers.workflow_step import runner_of, step_request
-from tests.conftest import BOT_TOKEN
-from tests.fakes.slack import FakeSlack
+from testkit.bot_env import BOT_TOKEN
+from testkit.fakes.slack import FakeSlack
 from tests.unit.delivery_kit import RECOGNITIONS, Kit, a_draft, achievers, kit
 
 __all__ = ["achievers", "kit"]  # fixtures
@@ -83,9 +84,14 @@ def test_the_value_menu_keeps_within_block_kit_limits() -> None:
 
 
 def test_step_failures_are_worded_for_the_workflows_author() -> None:
-    mine = failure(SelfRecognition())
+    mine = failure(RuleBroken("self"))
     assert "running the workflow is among the step's Recipients" in mine
-    assert "Nice try" not in mine
+    assert "pick your teammates" not in mine
+    with pytest.raises(RuleBroken) as crowded:
+        step_request({"recipients": [f"U{n:03d}" for n in range(11)], "message": "thanks"})
+    assert (
+        failure(crowded.value) == "Recognition not sent: A recognition can go to up to 10 people."
+    )
     bot = InvalidInput("Bob is a bot; bots can't receive recognitions.", RECIPIENTS)
     assert failure(bot) == "Recognition not sent: Bob is a bot; bots can't receive recognitions."
     for blank in ("", "  ", None):

@@ -16,8 +16,8 @@ from bot.errors import (
 )
 from bot.platforms.api import PlatformApi
 from bot.platforms.providers.sevengeese import SevenGeese
-from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
-from tests.support import async_wait_until, free_port
+from testkit.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
+from testkit.support import async_wait_until, free_port
 from tests.unit.stub_api import TOKEN, create
 
 FAST = FAST_LIMITS

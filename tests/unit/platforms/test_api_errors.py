@@ -16,8 +16,8 @@ from bot.models import TokenSet
 from bot.platforms.api import PlatformApi
 from bot.platforms.providers.achievers import SPEC
 from bot.settings import ProviderSettings
-from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
-from tests.support import free_port
+from testkit.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
+from testkit.support import free_port
 from tests.unit.stub_api import BODY_CANARY, TOKEN, create
 
 TOKEN_SPEC = replace(SPEC, token_path="/token")

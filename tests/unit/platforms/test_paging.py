@@ -17,9 +17,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.platforms.api import PlatformApi
-from bot.platforms.paging import iterate, same_host_path
-from tests.fakes.server import serve
+from bot.platforms.paging import Paging, iterate, same_host_path
+from testkit.fakes.server import serve
 
+LINKS_IN_PAGING = Paging("links", items="items", links="paging")
 REPO = Path(__file__).resolve().parents[3]
 QUERY_LINK = "evil.example/api?next=https://x.example"
 SAME_HOST: list[tuple[str | None, str | None]] = [
@@ -105,7 +106,7 @@ async def api(pages: Pages) -> AsyncIterator[PlatformApi]:
 
 
 async def collect(api: PlatformApi, max_pages: int = 50) -> list[Any]:
-    walk = iterate(api, "achievers", "/api/v5/users", "tok", {"q": "ana"}, max_pages=max_pages)
+    walk = iterate(api, LINKS_IN_PAGING, "/api/v5/users", "tok", {"q": "ana"}, max_pages=max_pages)
     return [item async for item in walk]
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 import pytest
+from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.errors import ConfigError, InvalidInput
 from bot.platforms.registry import MODULES, build_registry
-from bot.recognition.drafts import cannot_recognize
 from bot.settings import Settings
 
 SLACK = {"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"}
@@ -97,8 +97,8 @@ def test_an_unknown_platform_is_never_echoed_as_markup() -> None:
     assert raised.value.user_message.startswith("'channelnow' isn't a platform")
 
 
-def test_a_platform_without_recognitions_points_to_one_with() -> None:
-    both = registry(achievers=ACHIEVERS, cultureamp=CULTUREAMP)
-    text = cannot_recognize(both, "cultureamp")
-    assert "Culture Amp's API offers no recognitions" in text and "go to Achievers" in text
-    assert "go to" not in cannot_recognize(registry(cultureamp=CULTUREAMP), "cultureamp")
+def test_a_lazy_listener_gets_the_same_registry_not_a_copy() -> None:
+    """Bolt deep-copies the context for lazy listeners; services are `Shared`, so they stay one."""
+    shared = registry(achievers=ACHIEVERS)
+    copied = AsyncBoltContext({"registry": shared}).to_copyable()
+    assert copied["registry"] is shared

@@ -12,8 +12,8 @@ import pytest
 from bot.errors import ProviderUnavailable, RateLimited
 from bot.platforms.answers import parse_retry_after, wait_words
 from bot.platforms.api import PlatformApi
-from tests.fakes.faults import http_date
-from tests.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
+from testkit.fakes.faults import http_date
+from testkit.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC).timestamp()
 ASKED = 0.3  # seconds a fake asks us to wait: small, but well above scheduling noise

@@ -21,7 +21,7 @@ from bot.models import Intent, Sent
 from bot.recognition.delivery import GIVE_UP_AFTER, LONGEST_WAIT, later
 from handlers import blocks
 from handlers.kit import Block
-from tests.fakes.faults import http_date
+from testkit.fakes.faults import http_date
 from tests.unit.delivery_kit import RECOGNITIONS, Kit, a_draft, achievers, kit
 
 __all__ = ["achievers", "kit"]  # fixtures

@@ -16,7 +16,7 @@ from bot.errors import StoreUnavailable
 from bot.models import Intent
 from bot.recognition.outbox import Outbox
 from bot.store import Store, keys
-from tests.support import async_wait_until, free_port
+from testkit.support import async_wait_until, free_port
 from tests.unit.delivery_kit import RECOGNITIONS, Kit, a_draft, achievers, kit
 
 __all__ = ["achievers", "kit"]  # fixtures

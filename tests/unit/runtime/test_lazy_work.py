@@ -28,9 +28,9 @@ from bot.store import Store
 from handlers.reactions import recognize_reaction
 from handlers.resume import FORM_AGAIN, resumed
 from handlers.workflow_step import give_recognition
-from tests.conftest import BOT_TOKEN
-from tests.fakes.slack import FakeSlack
-from tests.support import block_action, free_port, slash_command
+from testkit.bot_env import BOT_TOKEN
+from testkit.fakes.slack import FakeSlack
+from testkit.support import block_action, free_port, slash_command
 from tests.unit.delivery_kit import Kit, achievers, kit
 from tests.unit.lost_cancel import GUARD, Deaf
 

@@ -8,8 +8,8 @@ import contextlib
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.client import SlackClient, acting_for, takes_team_id
-from tests.conftest import BOT_TOKEN
-from tests.fakes import FakeSlack
+from testkit.bot_env import BOT_TOKEN
+from testkit.fakes import FakeSlack
 
 
 def test_the_methods_the_bot_calls_take_no_team_id_and_listings_do() -> None:

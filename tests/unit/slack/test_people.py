@@ -11,7 +11,7 @@ import pytest
 from bot.errors import KudosError
 from bot.slack.client import SLACK_TIMEOUT, SlackClient, open_session
 from bot.slack.people import SlackPeople
-from tests.fakes.slack import FakeSlack
+from testkit.fakes.slack import FakeSlack
 
 TOKEN = "xoxb-unit"
 QUICK = 1  # seconds: the timeout these tests give the client

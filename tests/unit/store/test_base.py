@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable
 from bot.store import Store
-from tests.support import free_port
+from testkit.support import free_port
 from tests.unit.store.records import DRAFT, LINK, OWNER, PENDING, STATE
 
 StoreCall = Callable[[Store], Awaitable[object]]

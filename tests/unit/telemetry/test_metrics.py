@@ -29,8 +29,8 @@ from bot.slack.requests import _listener
 from bot.store import Store, keys, sentinel
 from bot.telemetry import metric_files, metrics, scrape
 from bot.telemetry.scrape import authorized, exposition, read_stats
-from tests.fakes.kazoo import FakeKazoo
-from tests.support import free_port
+from testkit.fakes.kazoo import FakeKazoo
+from testkit.support import free_port
 from tests.unit.store.records import DRAFT, LINK, OWNER
 
 

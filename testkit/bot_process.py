@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakes.slack import FakeSlack
-from tests.support import block_action, sign, slash_command
+from testkit.fakes.slack import FakeSlack
+from testkit.support import block_action, sign, slash_command
 
 
 def stop_process(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:

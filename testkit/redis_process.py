@@ -12,8 +12,8 @@ from types import TracebackType
 import pytest
 import redis
 
-from tests.bot_process import stop_process
-from tests.support import free_port, wait_until
+from testkit.bot_process import stop_process
+from testkit.support import free_port, wait_until
 
 START_TIMEOUT = 10.0
 

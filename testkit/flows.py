@@ -1,4 +1,4 @@
-"""What a person does in Slack and the browser, as reusable steps for end-to-end tests."""
+"""What a person does in Slack and the browser, as steps for end-to-end tests and the bench."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import httpx
 
-from tests.bot_process import BotProcess
-from tests.fakes.slack import FakeSlack
-from tests.support import wait_until
+from testkit.bot_process import BotProcess
+from testkit.fakes.slack import FakeSlack
+from testkit.support import wait_until
 
 Blocks = list[dict[str, Any]]
 

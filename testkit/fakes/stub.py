@@ -19,7 +19,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.platforms.limits import Limits
-from tests.fakes.server import FakeServer
+from testkit.fakes.server import FakeServer
 
 # Short real limits for tests: a read timeout of 0.3 s, a retry budget of 1.5 s, tiny backoffs.
 FAST_LIMITS = Limits(

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.server import client_auth, form_fields, json_error
-from tests.fakes.server_data import Json, Person, PlatformFake
+from testkit.fakes.server import client_form, json_error
+from testkit.fakes.server_data import Json, Person, PlatformFake
 
 ACCESS_LIFETIME = 3599
 EMPLOYEES_READ = "employees-read"
@@ -105,12 +105,9 @@ class FakeCultureAmp(PlatformFake):
 
     async def _token(self, request: Request) -> Response:
         """Form body only; client auth in the body or by HTTP Basic."""
-        fields = await form_fields(request)
-        if fields is None:
-            return json_error(400, "invalid_request", "the body must be form-encoded")
-        form = dict(fields)
-        if client_auth(request, form) != (self.client_id, self.client_secret):
-            return json_error(401, "invalid_client")
+        form = await client_form(request, (self.client_id, self.client_secret))
+        if isinstance(form, Response):
+            return form
         if form.get("grant_type") != "client_credentials":
             return json_error(400, "unsupported_grant_type")
         wanted = self._permissions(form.get("scope", ""))

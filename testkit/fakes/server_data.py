@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.server import FakeServer, Logged, QueryRequestLog, bearer_token
+from testkit.fakes.server import FakeServer, Logged, QueryRequestLog, bearer_token
 
 Json = dict[str, Any]
 

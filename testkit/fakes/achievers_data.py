@@ -1,18 +1,12 @@
-"""The fake Achievers program's state (members, recognitions, tokens) and its API views."""
+"""The fake Achievers program's state: members, recognitions, tokens, and their JSON."""
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
-from tests.fakes.server import json_error
 
 Json = dict[str, Any]
 TOKEN_LIFETIME = 14 * 24 * 3600
@@ -147,29 +141,3 @@ def _matches(member: Member, q: str) -> bool:
     """Exact email or name substring, case-insensitive; an empty query matches everyone."""
     name = f"{member.first} {member.last} {member.first}.{member.last}".lower()
     return not q or member.email.lower() == q or q in name
-
-
-def paged(request: Request, items: list[Json], cap: int | None = None) -> Response:
-    """An Open API paged collection; `previous`/`next` absent when they do not apply (sizes
-    above `cap` are served as `cap`)."""
-    try:
-        page = int(request.query_params.get("page", "1"))
-        size = int(request.query_params.get("pageSize", "10"))
-    except ValueError:
-        page = size = 0
-    if page < 1 or not 1 <= size <= 100:
-        return json_error(400, "invalid_request", "page must be >= 1, pageSize 1..100")
-    size = size if cap is None else min(size, cap)
-    last = max(1, math.ceil(len(items) / size))
-
-    def link(n: int) -> str:
-        return str(request.url.include_query_params(page=n, pageSize=size))
-
-    paging: Json = {"totalItems": len(items), "totalPages": last, "page": page, "pageSize": size}
-    paging |= {"self": link(page), "first": link(1)}
-    if page > 1:
-        paging["previous"] = link(min(page - 1, last))
-    if page < last:
-        paging["next"] = link(page + 1)
-    paging["last"] = link(last)
-    return JSONResponse({"paging": paging, "items": items[(page - 1) * size : page * size]})

@@ -8,9 +8,9 @@ from types import TracebackType
 
 import redis
 
-from tests.bot_process import stop_process
-from tests.redis_process import RedisProcess
-from tests.support import free_port, wait_until
+from testkit.bot_process import stop_process
+from testkit.redis_process import RedisProcess
+from testkit.support import free_port, wait_until
 
 MASTER = "mymaster"
 SENTINELS = 3

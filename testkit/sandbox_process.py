@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.bot_process import stop_process
-from tests.support import free_port, wait_until
+from testkit.bot_process import stop_process
+from testkit.support import free_port, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 URL_LINE = re.compile(r"^Kudos Bridge sandbox: open (http://127\.0\.0\.1:\d+/)$")

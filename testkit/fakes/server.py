@@ -7,21 +7,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.platform_web import client_auth
-from tests.fakes.faults import Faulty
+from sandbox.platform_web import base_of, client_auth, form_of, json_error, json_object
+from testkit.fakes.faults import Faulty
 
-__all__ = ["client_auth"]  # shared with the sandbox's simulations
+# The HTTP helpers shared with the sandbox's simulations, which own them.
+__all__ = ["base_of", "client_auth", "form_of", "json_error"]
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
-FORM = "application/x-www-form-urlencoded"
 
 
 def _bound_port(server: uvicorn.Server) -> int:
@@ -128,35 +127,19 @@ def bearer_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def json_error(status: int, error: str, description: str = "") -> JSONResponse:
-    """An OAuth-style JSON error body."""
-    body = {"error": error, "error_description": description or error}
-    return JSONResponse(body, status_code=status)
-
-
 async def json_body(request: Request) -> dict[str, Any] | None:
     """The request's JSON object body; None when the body is not a JSON object."""
     if not request.headers.get("content-type", "").startswith("application/json"):
         return None
-    try:
-        body = await request.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+    return await json_object(request)
 
 
-async def form_fields(request: Request) -> list[tuple[str, str]] | None:
-    """The urlencoded form body as (name, value) pairs; None when the body is not a form."""
-    if not request.headers.get("content-type", "").startswith(FORM):
-        return None
-    try:
-        return parse_qsl(
-            (await request.body()).decode(), keep_blank_values=True, strict_parsing=False
-        )
-    except UnicodeDecodeError:
-        return None
-
-
-def base_of(request: Request) -> str:
-    """The base URL the request was sent to, without a trailing slash."""
-    return str(request.base_url).rstrip("/")
+async def client_form(request: Request, client: tuple[str, str]) -> dict[str, str] | Response:
+    """A token request's form, once its client authenticated (in the body or by HTTP Basic)."""
+    fields = await form_of(request)
+    if fields is None:
+        return json_error(400, "invalid_request", "the body must be form-encoded")
+    form = dict(fields)
+    if client_auth(request, form) != client:
+        return json_error(401, "invalid_client")
+    return form

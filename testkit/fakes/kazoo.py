@@ -20,8 +20,8 @@ from sandbox.kazoo_data import (
     unknown_params,
     user_json,
 )
-from tests.fakes.server import base_of, form_fields, json_body, json_error
-from tests.fakes.server_data import Grant, Issued, PlatformFake
+from testkit.fakes.server import base_of, form_of, json_body, json_error
+from testkit.fakes.server_data import Grant, Issued, PlatformFake
 
 ACCESS_LIFETIME = 1209600
 GRANT_TYPES = ("authorization_code", "refresh_token")
@@ -29,7 +29,7 @@ GRANT_TYPES = ("authorization_code", "refresh_token")
 
 async def _body_params(request: Request) -> set[str]:
     """Names of the parameters a form or JSON body carries."""
-    form = await form_fields(request)
+    form = await form_of(request)
     if form is not None:
         return {name for name, _ in form}
     return set(await json_body(request) or {})

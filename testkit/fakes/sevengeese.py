@@ -16,14 +16,14 @@ from sandbox.sevengeese_data import (
     allows,
     created_on,
     drf_page,
-    graphql,
     invalid_recognition,
     listing_problem,
     profile_json,
     recognition_json,
 )
-from tests.fakes.server import base_of, client_auth, form_fields, json_body, json_error
-from tests.fakes.server_data import Grant, Issued, PlatformFake
+from sandbox.sevengeese_graphql import graphql
+from testkit.fakes.server import base_of, client_form, json_body, json_error
+from testkit.fakes.server_data import Grant, Issued, PlatformFake
 
 ACCESS_LIFETIME = 36000
 UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}
@@ -78,12 +78,9 @@ class FakeSevenGeese(PlatformFake):
 
     async def _token(self, request: Request) -> Response:
         """Form body only; client auth by HTTP Basic or in the body."""
-        fields = await form_fields(request)
-        if fields is None:
-            return json_error(400, "invalid_request", "the body must be form-encoded")
-        form = dict(fields)
-        if client_auth(request, form) != (self.client_id, self.client_secret):
-            return json_error(401, "invalid_client")
+        form = await client_form(request, (self.client_id, self.client_secret))
+        if isinstance(form, Response):
+            return form
         grant_type = form.get("grant_type")
         if grant_type not in ("authorization_code", "refresh_token"):
             return json_error(400, "unsupported_grant_type")

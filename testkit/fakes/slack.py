@@ -1,5 +1,5 @@
 """A fake of the Slack Web API and of `response_url` webhooks, served over HTTP. Like Slack, it
-refuses blocks and views that break Block Kit's limits (tests/fakes/slack_limits.py)."""
+refuses blocks and views that break Block Kit's limits (testkit/fakes/slack_limits.py)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.server import FakeServer, form_fields
-from tests.fakes.slack_history import SlackHistory
-from tests.fakes.slack_limits import blocks_problem, content_problem
-from tests.fakes.slack_oauth import GRANTED_SCOPES, SlackInstalls
+from testkit.fakes.server import FakeServer, form_of
+from testkit.fakes.slack_history import SlackHistory
+from testkit.fakes.slack_limits import blocks_problem, content_problem
+from testkit.fakes.slack_oauth import GRANTED_SCOPES, SlackInstalls
 
 Params = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "outputs")
@@ -257,7 +257,7 @@ async def _decode_params(request: Request) -> Params:
         body = json.loads(await request.body() or b"{}")
         params |= body if isinstance(body, dict) else {}
     elif request.method == "POST":
-        params |= dict(await form_fields(request) or [])
+        params |= dict(await form_of(request) or [])
     for field in JSON_FIELDS:
         if isinstance(params.get(field), str):
             params[field] = _maybe_json(params[field])

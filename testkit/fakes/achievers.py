@@ -14,16 +14,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.achievers_data import (
+from sandbox.platform_web import paged
+from testkit.fakes.achievers_data import (
     MODULES,
     TOKEN_LIFETIME,
     Grant,
     Json,
     Member,
     Program,
-    paged,
 )
-from tests.fakes.server import FakeServer, RequestLog, base_of, form_fields, json_body, json_error
+from testkit.fakes.server import FakeServer, RequestLog, base_of, form_of, json_body, json_error
 
 
 class FakeAchievers(FakeServer):
@@ -198,7 +198,7 @@ class FakeAchievers(FakeServer):
         grant = await self._guard(request, "write", user=True)
         if isinstance(grant, Response):
             return grant
-        fields = await form_fields(request)
+        fields = await form_of(request)
         if fields is None:
             return json_error(400, "invalid_request", "the request body must be form-encoded")
         with self._lock:
