@@ -125,7 +125,7 @@ def rotate_keys(services: Services) -> int:
 
     async def run() -> tuple[int, int]:
         try:
-            return await services.store.rotate_tokens()
+            return await services.store.sealed.rotate()
         finally:
             await services.aclose()
 

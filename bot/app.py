@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 import handlers
 from bot.errors import KudosError, Overloaded
-from bot.recognition.outbox import STOPPED_WITHIN, Consumer
+from bot.recognition.consumer import STOPPED_WITHIN, Consumer
 from bot.runtime import tasks
 from bot.services import Services, build_services
 from bot.settings import load_settings
@@ -156,7 +156,7 @@ async def _settle(consumer: asyncio.Task[None]) -> None:
 async def count_links(store: Store) -> None:
     """Links made before `kudos_links` existed: counted once per deployment, in the background."""
     try:
-        if found := await store.count_links_once():
+        if found := await store.stats.count_links_once():
             log.info("counted %d link(s) made before link counting", found)
     except KudosError as error:  # another process is counting them, or Redis is away: next start
         log.info("links made before link counting not counted now: %s", type(error).__name__)

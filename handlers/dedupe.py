@@ -26,7 +26,7 @@ async def drop_redeliveries(
         await next()  # commands, actions, views and shortcuts are never redelivered as such
         return None
     try:
-        first = await store.first_delivery(event_id)
+        first = await store.events.first_delivery(event_id)
     except StoreUnavailable:
         # Redis is away: let the event through. A rare duplicate (an idempotent Home refresh,
         # at worst) is better than an event lost for good.

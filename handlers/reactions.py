@@ -69,14 +69,14 @@ async def first_preview(
     """Once per person and message, `mark` (a second reaction gives nothing new); a reaction
     whose preview failed (Slack didn't show the message, the platform was down) may be made
     again."""
-    if not await store.first_reaction(*mark):
+    if not await store.events.first_reaction(*mark):
         return NOTHING
     try:
         return await previewing()
     except NotLinked:
         raise  # the link prompt carries the reaction: the preview follows the sign-in
     except KudosError:
-        await store.forget_reaction(*mark)
+        await store.events.forget_reaction(*mark)
         raise
 
 

@@ -21,18 +21,18 @@ async def ack_only(ack: AsyncAck) -> None:
 async def uninstalled(actor: Actor, store: Store) -> None:
     """The installation, every link, draft, cache and recognition record of the workspace (or
     org) go; queued recognitions end unsent (bot/slack/installed_only.py fails those in flight)."""
-    gone = await store.purge_workspace(actor.workspace)
-    ended = await store.end_queued(actor.workspace)
-    gone += await store.forget_steps_of(actor.workspace)
+    gone = await store.installs.purge_workspace(actor.workspace)
+    ended = await store.installs.end_queued(actor.workspace)
+    gone += await store.steps.forget_workspace(actor.workspace)
     log.info("app uninstalled: %d record(s) deleted, %d recognition(s) ended", gone, ended)
 
 
 async def tokens_revoked(event: dict[str, Any], actor: Actor, store: Store) -> None:
     """A revoked bot token is dropped (user tokens are never kept); links stay until uninstall."""
     revoked = set((event.get("tokens") or {}).get("bot") or [])
-    installed = await store.load_install(actor.workspace)
+    installed = await store.installs.load(actor.workspace)
     if installed is not None and installed.bot_user_id in revoked:
-        await store.delete_install(installed.workspace)
+        await store.installs.delete(installed.workspace)
         log.info("a workspace's bot token was revoked: installation deleted")
 
 

@@ -105,7 +105,7 @@ async def give_recognition(
 async def run_held(resume: Resume, desk: Desk, store: Store) -> tuple[Intent, ProviderSpec]:
     """The step a missing link held, once its runner is linked (`desk` is theirs): sent, and
     completed or failed as it would have been. A rule it breaks is raised for the runner too."""
-    if await store.claim_step(resume.step) is None:
+    if await store.steps.claim(resume.step) is None:
         raise InvalidInput(RUN_ENDED)  # its link button expired and the step failed meanwhile
     inputs = {"recipients": resume.recipients, "message": resume.text, "value": resume.value}
     client = desk.client
@@ -128,14 +128,14 @@ async def hold(
         step=step or "", team_id=owner.team_id, user_id=owner.user_id, provider=owner.provider
     )
     try:
-        await store.hold_step(kept, STATE_TTL)
+        await store.steps.hold(kept, STATE_TTL)
     except KudosError as failed:
         log.info("step not held: %s", type(failed).__name__)
         return False
     if await desk.tell_failure(error, LINK_FIRST, resume):
         return True
     with contextlib.suppress(KudosError):  # else the sweep fails it again: Slack refuses
-        await store.claim_step(kept.step)  # no button: the step fails now
+        await store.steps.claim(kept.step)  # no button: the step fails now
     return False
 
 
@@ -160,7 +160,7 @@ async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | Non
     draft = await desk.recognitions.prepare(desk.owner, "", request)
     draft = check_value(draft, desk.spec, request.hashtags[0] if request.hashtags else None)
     draft = draft.model_copy(update={"step": step})
-    await store.put_draft(draft)
+    await store.drafts.put(draft)
     return await desk.outbox.outcome(await desk.outbox.submit(draft))
 
 

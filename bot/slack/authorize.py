@@ -48,14 +48,14 @@ class TokenRotation:
 
     async def _renew(self, workspace: str) -> Installed | None:
         async with self._store.locked(keys.install_lock(workspace)):
-            loaded = await self._store.load_install_version(workspace)
+            loaded = await self._store.installs.load_version(workspace)
             if loaded is None:
                 return None
             blob, installed = loaded
             if not installed.expiring(REFRESH_MARGIN):
                 return installed  # another process renewed it meanwhile
             renewed = await self._exchange(installed)
-            if renewed is not None and await self._store.swap_install(blob, renewed):
+            if renewed is not None and await self._store.installs.swap(blob, renewed):
                 return renewed
             return None
 
@@ -91,7 +91,7 @@ class Workspaces(Shared):
     async def current(self, workspace: str) -> Installed | None:
         """The workspace's (or org's) installation, renewed first if its token is due; None
         when the app is not installed there (or no longer)."""
-        installed = await self._store.load_install(workspace) if workspace else None
+        installed = await self._store.installs.load(workspace) if workspace else None
         if installed is not None and installed.expiring(REFRESH_MARGIN):
             installed = await self._rotation.fresh(installed)
         return installed
@@ -99,7 +99,7 @@ class Workspaces(Shared):
     async def why_gone(self, workspace: str) -> str:
         """Why the app no longer acts in a workspace where it was: removed, or only its token
         revoked (the installation dropped by `tokens_revoked`), in the sender's words."""
-        removed = await self._store.uninstalled_lately(workspace)
+        removed = await self._store.installs.uninstalled_lately(workspace)
         return UNINSTALLED if removed else REVOKED
 
     async def token(self, workspace: str) -> str | None:

@@ -36,7 +36,7 @@ async def read_stats(store: Store, platforms: list[str], directories: list[str])
 
     A directory never built is as old as this process: its stale alert fires all the same."""
     try:
-        stats = await store.stats(platforms, directories)
+        stats = await store.stats.read(platforms, directories)
     except StoreUnavailable:
         return None
     never_built = dict.fromkeys(directories, time.monotonic() - STARTED)

@@ -42,7 +42,7 @@ async def test_recognize_reads_its_text_once_per_request(
     try:
         account = Person(id="1001", name="Ana Lopez", email="ana@example.com")
         token = TokenSet(access_token=user_token(achievers))
-        await services.store.save_link(OWNER, Link(account=account, token=token))
+        await services.store.links.save(OWNER, Link(account=account, token=token))
         bolt = build_bolt(services, HandlerServices.on(services))
 
         async def recognize(text: str, key: str) -> str:

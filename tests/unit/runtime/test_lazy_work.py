@@ -74,7 +74,7 @@ async def test_a_full_pool_while_redis_answers_is_busy(redis_url: str) -> None:
         holding = asyncio.create_task(hold_the_only_connection())
         await asyncio.sleep(0.05)
         with pytest.raises(StoreBusy) as busy:
-            await store.load_intent("any")  # no free connection for 0.2 s
+            await store.intents.load("any")  # no free connection for 0.2 s
         assert "unavailable" not in busy.value.user_message
         await holding
     finally:
@@ -86,7 +86,7 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
     store = Store(client, CIPHER)
     try:
         with pytest.raises(StoreUnavailable) as down:
-            await store.load_intent("any")
+            await store.intents.load("any")
         assert not isinstance(down.value, StoreBusy)
         assert "temporarily unavailable" in down.value.user_message
     finally:
