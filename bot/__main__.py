@@ -14,9 +14,10 @@ import uvicorn
 from bot import doctor
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
+from bot.ops import worker_metrics
 from bot.services import Services, build_services
 from bot.settings import Settings, load_settings
-from bot.telemetry import logs, metric_files, metrics, worker_metrics
+from bot.telemetry import logs, metric_files, metrics
 from sandbox import run as sandbox
 
 log = logging.getLogger("bot")
@@ -101,7 +102,7 @@ def worker(services: Services) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        metrics.process_started("worker", services.registry)
+        metrics.process_started("worker", services.registry.specs())
         try:
             async with worker_metrics.serving(services):
                 await outbox_consumer(services, worker=True).run(stop)

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 import handlers
 from bot.errors import KudosError, Overloaded
+from bot.ops.scrape import metrics_page
 from bot.recognition.consumer import STOPPED_WITHIN, Consumer
 from bot.runtime import tasks
 from bot.services import Services, build_services
@@ -28,7 +29,7 @@ from bot.slack.client import PooledRespond, act_for_request
 from bot.slack.installed_only import InstalledOnly, told_in_workspace
 from bot.slack.routes import slack_events, slack_install
 from bot.store import Store
-from bot.telemetry import logs, metrics, scrape
+from bot.telemetry import logs, metrics
 from handlers import HandlerServices
 from handlers.callback import OAuthCallback
 from handlers.dedupe import DropRedeliveries
@@ -101,19 +102,6 @@ async def readyz(request: Request) -> Response:
     return PlainTextResponse("redis unavailable", status_code=503)
 
 
-async def metrics_page(request: Request) -> Response:
-    """Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
-    services = services_of(request)
-    if not scrape.authorized(request.headers.get("authorization"), services.settings.metrics_token):
-        return PlainTextResponse("unauthorized", 401, headers={"WWW-Authenticate": "Bearer"})
-    registry = services.registry
-    specs = [registry.get(name).spec for name in registry.names()]
-    linkable = [spec.name for spec in specs if spec.per_user]
-    directories = [spec.name for spec in specs if spec.directory]
-    stats = await scrape.read_stats(services.store, linkable, directories)
-    return Response(scrape.exposition(stats), media_type=scrape.CONTENT_TYPE)
-
-
 async def unexpected(request: Request, error: Exception) -> Response:
     """Last resort: a bug answers 503 with a log line, never a 500 with a stack trace."""
     log.error("unhandled error on %s", request.url.path, exc_info=error)
@@ -169,7 +157,7 @@ def build_app(services: Services) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         await services.start()
-        metrics.process_started("web", services.registry)
+        metrics.process_started("web", services.registry.specs())
         consumer = asyncio.create_task(outbox_consumer(services, worker=False).run(stop))
         background = [
             asyncio.create_task(services.directory.keep_fresh()),

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
+from pydantic import SecretStr
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -18,7 +19,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.runtime import tasks
 from bot.runtime.shared import Shared
 from bot.runtime.singleflight import SingleFlight
-from bot.settings import Settings
 from bot.slack.installed import REVOKED, UNINSTALLED, Installed, workspace_of
 from bot.store import Store, keys
 
@@ -155,7 +155,24 @@ class InstallationAuthorize(AsyncAuthorize):
             log.warning("could not fail a step run: %s", type(error).__name__)
 
 
-def workspaces_of(settings: Settings, store: Store, slack: AsyncWebClient) -> Workspaces | None:
+class SlackAppConfig(Protocol):
+    """The Slack app's own settings this package reads (bot.settings.Settings has them)."""
+
+    @property
+    def slack_client_id(self) -> str | None: ...
+    @property
+    def slack_client_secret(self) -> SecretStr | None: ...
+    @property
+    def slack_authorize_url(self) -> str: ...
+    @property
+    def public_url(self) -> str: ...
+    @property
+    def multi_workspace(self) -> bool: ...
+
+
+def workspaces_of(
+    settings: SlackAppConfig, store: Store, slack: AsyncWebClient
+) -> Workspaces | None:
     """Multi-workspace mode's installations (None with one workspace and SLACK_BOT_TOKEN)."""
     if not (settings.multi_workspace and settings.slack_client_id and settings.slack_client_secret):
         return None

@@ -21,14 +21,15 @@ from redis.exceptions import TimeoutError as RedisTimeout
 from bot.accounts.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
+from bot.ops import scrape
+from bot.ops.scrape import authorized, exposition, read_stats
 from bot.platforms.api import PlatformApi
 from bot.platforms.providers import kazoo
 from bot.services import connect_redis
 from bot.settings import Settings
 from bot.slack.requests import _listener
 from bot.store import Store, keys, sentinel
-from bot.telemetry import metric_files, metrics, scrape
-from bot.telemetry.scrape import authorized, exposition, read_stats
+from bot.telemetry import metric_files, metrics
 from testkit.fakes.kazoo import FakeKazoo
 from testkit.support import free_port
 from tests.unit.store.records import DRAFT, LINK, OWNER

@@ -13,8 +13,11 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from pydantic import SecretStr
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 
 from bot.errors import StoreUnavailable
+from bot.services import Services
 from bot.store import Stats, Store
 from bot.telemetry import metric_files
 
@@ -85,3 +88,15 @@ def exposition(stats: Stats | None) -> bytes:
     MultiProcessCollector(registry, path=metric_files.DIRECTORY)  # type: ignore[no-untyped-call]
     registry.register(SharedState(stats))
     return generate_latest(registry)
+
+
+async def metrics_page(request: Request) -> Response:
+    """Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    services: Services = request.app.state.services
+    if not authorized(request.headers.get("authorization"), services.settings.metrics_token):
+        return PlainTextResponse("unauthorized", 401, headers={"WWW-Authenticate": "Bearer"})
+    specs = services.registry.specs()
+    linkable = [spec.name for spec in specs if spec.per_user]
+    directories = [spec.name for spec in specs if spec.directory]
+    stats = await read_stats(services.store, linkable, directories)
+    return Response(exposition(stats), media_type=CONTENT_TYPE)
