@@ -14,9 +14,10 @@ import uvicorn
 from bot import doctor
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
+from bot.ops import worker_metrics
 from bot.services import Services, build_services
 from bot.settings import Settings, load_settings
-from bot.telemetry import logs, metric_files, metrics, worker_metrics
+from bot.telemetry import logs, metric_files, metrics
 from handlers.words import said
 from sandbox import run as sandbox
 
@@ -102,7 +103,7 @@ def worker(services: Services) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        metrics.process_started("worker", services.registry)
+        metrics.process_started("worker", services.registry.specs())
         try:
             async with worker_metrics.serving(services):
                 await outbox_consumer(services, worker=True).run(stop)
@@ -126,7 +127,7 @@ def rotate_keys(services: Services) -> int:
 
     async def run() -> tuple[int, int]:
         try:
-            return await services.store.rotate_tokens()
+            return await services.store.sealed.rotate()
         finally:
             await services.aclose()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -20,32 +19,37 @@ from starlette.routing import Route
 
 import handlers
 from bot.errors import KudosError, Overloaded
-from bot.recognition.outbox import STOPPED_WITHIN, Consumer
+from bot.ops.scrape import metrics_page
+from bot.recognition.consumer import STOPPED_WITHIN, Consumer
 from bot.runtime import tasks
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack import workspaces
 from bot.slack.client import PooledRespond, act_for_request
 from bot.slack.installed_only import InstalledOnly, told_in_workspace
-from bot.slack.requests import dispatch, install_step, observed
+from bot.slack.routes import slack_events, slack_install
 from bot.store import Store
-from bot.telemetry import logs, metrics, scrape
-from handlers.callback import oauth_callback
+from bot.telemetry import logs, metrics
+from handlers import HandlerServices
+from handlers.callback import OAuthCallback
+from handlers.dedupe import DropRedeliveries
 from handlers.delivery import tell_outcome
 from handlers.errors import on_error
 from handlers.step_expiry import fail_expired_steps
+from handlers.workspace import actor_of
 
 log = logging.getLogger(__name__)
 
 
 class ProvideServices(AsyncMiddleware):
-    """Hands the services to listeners through the context. A class, not a function: Bolt
-    builds every injectable argument for a function middleware on each request (see README,
-    Performance). While the queue of work after acks is full, a slash command is answered in
-    its ack that the bot is busy, and nothing else runs for it (no listener, no copy)."""
+    """Hands listeners, by name through the context, the services (`named`) and the request's
+    `actor`. A class, not a function: Bolt builds every injectable argument for a function
+    middleware on each request (see README, Performance). While the queue of work after acks is
+    full, a slash command is answered in its ack that the bot is busy, and nothing else runs
+    for it (no listener, no copy)."""
 
-    def __init__(self, services: Services) -> None:
-        self._services, self._named = services, services.listener_context()
+    def __init__(self, services: Services, named: dict[str, Any]) -> None:
+        self._services, self._named = services, named
         self._multi = services.workspaces is not None  # several workspaces: installations
 
     async def async_process(
@@ -55,6 +59,7 @@ class ProvideServices(AsyncMiddleware):
             return await on_error(Overloaded(), req.body)
         context, session = req.context, self._services.slack_session
         context.update(self._named)
+        context["actor"] = actor_of(context)  # from the signed request only
         if context.function_bot_access_token is None:  # a workflow step keeps its own token
             context["client"] = self._services.slack  # one pooled client, lazy listeners too
         if session is not None:
@@ -65,7 +70,8 @@ class ProvideServices(AsyncMiddleware):
         return cast(BoltResponse | None, await next())
 
 
-def build_bolt(services: Services) -> AsyncApp:
+def build_bolt(services: Services, shared: HandlerServices) -> AsyncApp:
+    """The Bolt app: its listeners may name any service, any of `shared`, and `actor`."""
     settings = services.settings
     assert settings.slack_signing_secret is not None  # checked at start-up
     app = AsyncApp(
@@ -75,7 +81,8 @@ def build_bolt(services: Services) -> AsyncApp:
         **workspaces.bolt_options(settings, services.store, services.workspaces),
     )
 
-    app.use(ProvideServices(services))
+    app.use(ProvideServices(services, services.listener_context() | shared.named()))
+    app.use(DropRedeliveries(services.store))  # before any listener: a redelivery runs none
     handlers.register(app)
     return app
 
@@ -83,46 +90,6 @@ def build_bolt(services: Services) -> AsyncApp:
 def services_of(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
-OUTCOME_OF_STATUS = {401: "unsigned", 404: "unhandled"}
-
-
-def readable_signature(request: Request) -> bool:
-    """Headers Bolt's verifier can read at all (it raises on others): ASCII digits, v0=hex."""
-    stamp = request.headers.get("x-slack-request-timestamp", "")
-    signature = request.headers.get("x-slack-signature", "")
-    return stamp.isascii() and stamp.isdigit() and SIGNATURE.fullmatch(signature) is not None
-
-
-async def slack_events(request: Request) -> Response:
-    with observed() as seen:
-        if not readable_signature(request):
-            seen.outcome = "unsigned"
-            return PlainTextResponse("invalid request", status_code=401)
-        bolt: AsyncApp = request.app.state.slack
-        try:
-            response = await dispatch(bolt, request, seen)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
-            # A signed body Bolt cannot even parse (not UTF-8, payload not JSON, odd shapes):
-            # nothing ran; say so plainly rather than 5xx, which makes Slack retry it.
-            log.warning("unreadable Slack request: %s", type(error).__name__)
-            seen.outcome = "unreadable"
-            return PlainTextResponse("unreadable request", status_code=200)
-        status = response.status_code
-        seen.outcome = OUTCOME_OF_STATUS.get(status, "error" if status >= 500 else "ok")
-        if response.status_code == 404:  # Bolt: no listener; acknowledge, don't make Slack retry
-            return PlainTextResponse("", status_code=200)
-        return response
-
-
-async def slack_install(request: Request) -> Response:
-    """GET /slack/install and /slack/oauth_redirect: Bolt's install flow (several workspaces)."""
-    flow = request.app.state.slack.oauth_flow
-    if flow is None:
-        return PlainTextResponse("This app is installed by its admin, not from here.", 404)
-    return await install_step(flow, request)
 
 
 async def healthz(request: Request) -> Response:
@@ -135,34 +102,24 @@ async def readyz(request: Request) -> Response:
     return PlainTextResponse("redis unavailable", status_code=503)
 
 
-async def metrics_page(request: Request) -> Response:
-    """Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
-    services = services_of(request)
-    if not scrape.authorized(request.headers.get("authorization"), services.settings.metrics_token):
-        return PlainTextResponse("unauthorized", 401, headers={"WWW-Authenticate": "Bearer"})
-    registry = services.registry
-    specs = [registry.get(name).spec for name in registry.names()]
-    linkable = [spec.name for spec in specs if spec.per_user]
-    directories = [spec.name for spec in specs if spec.directory]
-    stats = await scrape.read_stats(services.store, linkable, directories)
-    return Response(scrape.exposition(stats), media_type=scrape.CONTENT_TYPE)
-
-
 async def unexpected(request: Request, error: Exception) -> Response:
     """Last resort: a bug answers 503 with a log line, never a 500 with a stack trace."""
     log.error("unhandled error on %s", request.url.path, exc_info=error)
     return PlainTextResponse("temporarily unavailable", status_code=503)
 
 
-ROUTES = [
-    Route("/slack/events", slack_events, methods=["POST"]),
-    Route("/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
-    Route(workspaces.INSTALL_PATH, slack_install, methods=["GET"]),
-    Route(workspaces.REDIRECT_PATH, slack_install, methods=["GET"]),
-    Route("/healthz", healthz, methods=["GET"]),
-    Route("/readyz", readyz, methods=["GET"]),
-    Route("/metrics", metrics_page, methods=["GET"]),
-]
+def routes(services: Services, shared: HandlerServices) -> list[Route]:
+    s, home = services, shared.home
+    callback = OAuthCallback(s.registry, s.linker, s.slack, s.workspaces, home, shared.after_link)
+    return [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/oauth/{provider}/callback", callback.answer, methods=["GET"]),
+        Route(workspaces.INSTALL_PATH, slack_install, methods=["GET"]),
+        Route(workspaces.REDIRECT_PATH, slack_install, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_page, methods=["GET"]),
+    ]
 
 
 def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
@@ -185,7 +142,7 @@ async def _settle(consumer: asyncio.Task[None]) -> None:
 async def count_links(store: Store) -> None:
     """Links made before `kudos_links` existed: counted once per deployment, in the background."""
     try:
-        if found := await store.count_links_once():
+        if found := await store.stats.count_links_once():
             log.info("counted %d link(s) made before link counting", found)
     except KudosError as error:  # another process is counting them, or Redis is away: next start
         log.info("links made before link counting not counted now: %s", type(error).__name__)
@@ -198,7 +155,7 @@ def build_app(services: Services) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         await services.start()
-        metrics.process_started("web", services.registry)
+        metrics.process_started("web", services.registry.specs())
         consumer = asyncio.create_task(outbox_consumer(services, worker=False).run(stop))
         background = [
             asyncio.create_task(services.directory.keep_fresh()),
@@ -212,9 +169,12 @@ def build_app(services: Services) -> Starlette:
         await services.aclose()
         metrics.process_stopped()
 
-    app = Starlette(routes=ROUTES, lifespan=lifespan, exception_handlers={Exception: unexpected})
+    shared, last_resort = HandlerServices.on(services), {Exception: unexpected}
+    app = Starlette(
+        routes=routes(services, shared), lifespan=lifespan, exception_handlers=last_resort
+    )
     app.state.services = services
-    app.state.slack = build_bolt(services)
+    app.state.slack = build_bolt(services, shared)
     return app
 
 

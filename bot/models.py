@@ -24,6 +24,23 @@ class Owner:
         return f"{self.team_id}:{self.user_id}:{self.provider}"
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who made a Slack request, read off its signed envelope only (never a button's value or a
+    form's field): the workspace whose data they reach, the user, and the channel it came from."""
+
+    workspace: str  # an org-wide install's org, else the team (bot/slack/installed.workspace_of)
+    user_id: str
+    channel_id: str = ""
+
+    def owner(self, provider: str) -> Owner:
+        """The actor's link to `provider`: the one way a request names an Owner."""
+        return Owner(self.workspace, self.user_id, provider)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Actor:
+        return self  # immutable: Bolt's copy of a lazy listener's context may share it
+
+
 class TokenSet(BaseModel):
     """OAuth tokens with an absolute expiry; never printed (fields are hidden from repr)."""
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
 
+from bot.services import Services
 from handlers import (
     actions,
     commands,
-    dedupe,
     fallback,
     home,
     reactions,
@@ -17,11 +20,32 @@ from handlers import (
     workflow_step,
 )
 from handlers.errors import on_error
+from handlers.home import Home
+from handlers.modal_desk import Desks
+from handlers.resume import AfterLink
+
+
+@dataclass(frozen=True)
+class HandlerServices:
+    """What listeners and the OAuth callback share on top of the services, built once on them
+    (by the composition root) and named to listeners like the services."""
+
+    desks: Desks
+    home: Home
+    after_link: AfterLink
+
+    @classmethod
+    def on(cls, s: Services) -> HandlerServices:
+        home = Home(s.slack, s.registry, s.tokens, s.lookups, s.linker)
+        desks = Desks(s.registry, s.tokens, s.linker, s.recognitions, s.outbox)
+        return cls(desks, home, AfterLink(s))
+
+    def named(self) -> dict[str, Any]:
+        return {"desks": self.desks, "home": self.home, "after_link": self.after_link}
 
 
 def register(app: AsyncApp) -> None:
     """Wire every listener and the single error handler onto `app`."""
-    dedupe.register(app)
     commands.register(app)
     actions.register(app)
     home.register(app)

@@ -8,13 +8,12 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.accounts.linking import Linker
 from bot.errors import DraftGone
-from bot.models import Intent, Owner
+from bot.models import Actor, Intent, Owner
 from bot.platforms.registry import Registry
 from bot.recognition.drafts import Recognitions
 from bot.recognition.lookups import Lookups
@@ -22,7 +21,6 @@ from bot.recognition.outbox import Outbox
 from handlers import blocks, kit, lookup_blocks
 from handlers.delivery import outcome_notice, send
 from handlers.errors import direct_message, reply, reports_errors
-from handlers.workspace import owner_of, workspace
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +29,15 @@ async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
 
-def owner_for(context: AsyncBoltContext, registry: Registry, action: dict[str, Any]) -> Owner:
+def owner_for(actor: Actor, registry: Registry, action: dict[str, Any]) -> Owner:
     """The clicker (from the signed request) on the platform the button names."""
-    spec = registry.get(str(action.get("value") or "")).spec
-    return owner_of(context, spec.name)
+    return actor.owner(registry.get(str(action.get("value") or "")).spec.name)
 
 
 @reports_errors
 async def send_draft(
     action: dict[str, Any],
-    context: AsyncBoltContext,
+    actor: Actor,
     respond: AsyncRespond,
     registry: Registry,
     recognitions: Recognitions,
@@ -50,14 +47,14 @@ async def send_draft(
 ) -> None:
     """Claim the draft once, queue it, and show how it went (or that it is queued)."""
     draft_id = str(action.get("value", ""))
-    intent = await send(recognitions, outbox, workspace(context), context.user_id or "", draft_id)
+    intent = await send(recognitions, outbox, actor.workspace, actor.user_id, draft_id)
     await show_outcome(intent, registry, respond, linker, client)
 
 
 @reports_errors
 async def retry_delivery(
     action: dict[str, Any],
-    context: AsyncBoltContext,
+    actor: Actor,
     respond: AsyncRespond,
     registry: Registry,
     outbox: Outbox,
@@ -65,9 +62,7 @@ async def retry_delivery(
     client: AsyncWebClient,
 ) -> None:
     """Retry a failed recognition: only its sender can, and it is reconciled before any POST."""
-    intent = await outbox.retry(
-        workspace(context), context.user_id or "", str(action.get("value", ""))
-    )
+    intent = await outbox.retry(actor.workspace, actor.user_id, str(action.get("value", "")))
     intent = intent if intent.final else await outbox.outcome(intent)
     await show_outcome(intent, registry, respond, linker, client)
 
@@ -94,25 +89,25 @@ async def show_outcome(
 
 
 async def toggle_announcement(
-    ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, recognitions: Recognitions
+    ack: AsyncAck, action: dict[str, Any], actor: Actor, recognitions: Recognitions
 ) -> None:
     """The preview's checkbox: Slack keeps its look, the draft keeps the choice (before the ack,
     so a Send that follows always sees it)."""
     draft_id = str(action.get("block_id", "")).removeprefix("announce:")
     on = bool(action.get("selected_options"))
-    await recognitions.set_announce(workspace(context), context.user_id or "", draft_id, on)
+    await recognitions.set_announce(actor.workspace, actor.user_id, draft_id, on)
     await ack()
 
 
 @reports_errors
 async def cancel_draft(
     action: dict[str, Any],
-    context: AsyncBoltContext,
+    actor: Actor,
     respond: AsyncRespond,
     recognitions: Recognitions,
 ) -> None:
     cancelled = await recognitions.cancel(
-        workspace(context), context.user_id or "", str(action.get("value", ""))
+        actor.workspace, actor.user_id, str(action.get("value", ""))
     )
     if not cancelled:  # already sent, cancelled or expired: said as Send says it
         raise DraftGone()
@@ -122,7 +117,7 @@ async def cancel_draft(
 @reports_errors
 async def choose_value(
     action: dict[str, Any],
-    context: AsyncBoltContext,
+    actor: Actor,
     respond: AsyncRespond,
     registry: Registry,
     recognitions: Recognitions,
@@ -130,9 +125,7 @@ async def choose_value(
     draft_id = str(action.get("block_id", "")).removeprefix("draft:")
     option = action.get("selected_option")
     value_id = str(option.get("value", "")) if isinstance(option, dict) else ""
-    draft = await recognitions.choose_value(
-        workspace(context), context.user_id or "", draft_id, value_id
-    )
+    draft = await recognitions.choose_value(actor.workspace, actor.user_id, draft_id, value_id)
     spec = registry.get(draft.provider).spec
     await reply(
         respond, "Preview of your recognition", blocks.preview(draft, spec), replace_original=True
@@ -142,7 +135,7 @@ async def choose_value(
 @reports_errors
 async def turn_page(
     action: dict[str, Any],
-    context: AsyncBoltContext,
+    actor: Actor,
     respond: AsyncRespond,
     registry: Registry,
     lookups: Lookups,
@@ -150,7 +143,7 @@ async def turn_page(
     """Older/Newer: the same message, another of the platform's own pages."""
     provider, subject, at = lookup_blocks.decode_cursor(str(action.get("value", "")))
     spec = registry.get(provider).spec
-    owner = owner_of(context, spec.name)
+    owner = actor.owner(spec.name)
     person, page = await lookups.recent(owner, subject, at)
     shown = lookup_blocks.recent(spec, person, page, subject)
     text = f"Recent recognitions for {kit.escape(person.name)}"

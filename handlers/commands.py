@@ -12,19 +12,23 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.accounts.linking import Linker
+from bot.accounts.tokens import Tokens
 from bot.errors import InvalidInput
-from bot.models import Owner, RecognitionRequest, Resume
+from bot.models import Actor, RecognitionRequest, Resume
 from bot.platforms.registry import Registry
+from bot.recognition.directory import Directory
 from bot.recognition.drafts import Recognitions
-from handlers import blocks, kit, views, workspace
-from handlers.errors import Reply, reply, reports_errors, settled
+from bot.recognition.lookups import Lookups
+from bot.slack.people import SlackPeople
+from handlers import blocks, kit, views
+from handlers.actions import ack_only
+from handlers.errors import Asker, Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run
 from handlers.parse import USAGE, announce_channel, parse_kudos, parse_recognize
 from handlers.words import said
@@ -36,12 +40,6 @@ LOOKUPS = ("whois", "recent", "values")  # ask the platform: may be slow
 IN_ACK = (*LOOKUPS, "status")
 LOOKUP_BUDGET = 1.5  # seconds of platform work inside a /kudos ack; Slack waits 3
 WORKING = ":hourglass_flowing_sand: Looking that up… the answer follows here in a moment."
-
-
-def owner_of(context: AsyncBoltContext, registry: Registry, provider: str | None = None) -> Owner:
-    """Identity from the signed request only; the platform named, or the default."""
-    spec = registry.get(provider or None).spec
-    return workspace.owner_of(context, spec.name)
 
 
 @dataclass(frozen=True)
@@ -84,24 +82,31 @@ async def ack_recognize(ack: AsyncAck, recognize_text: RecognizeText | None) -> 
 
 
 async def preview_of(
-    command: Mapping[str, Any], context: AsyncBoltContext, request: RecognitionRequest | None = None
+    command: Mapping[str, Any],
+    actor: Actor,
+    registry: Registry,
+    recognitions: Recognitions,
+    request: RecognitionRequest | None = None,
 ) -> Reply:
-    """`/recognize <text>` as the asker (from `context`): the private preview with Send. `request`
-    is the text as read for the ack; without it (a command resumed once a missing link is made,
+    """`/recognize <text>` as `actor`: the private preview with Send. `request` is the text as
+    read for the ack; without it (a command resumed once a missing link is made,
     handlers/resume.py) the text is read here."""
     if request is None:
         request = parse_recognize(command.get("text", ""))
     channel = announce_channel(command.get("channel_id", ""), command.get("channel_name", ""))
-    return await preview_for(context, channel, request)
+    return await preview_for(actor, channel, request, registry, recognitions)
 
 
 async def preview_for(
-    context: AsyncBoltContext, channel_id: str, request: RecognitionRequest
+    actor: Actor,
+    channel_id: str,
+    request: RecognitionRequest,
+    registry: Registry,
+    recognitions: Recognitions,
 ) -> Reply:
-    """The private preview with Send of `request`, checked like any, as the asker."""
-    registry: Registry = context["registry"]
-    recognitions: Recognitions = context["recognitions"]
-    draft = await recognitions.prepare(owner_of(context, registry), channel_id, request)
+    """The private preview with Send of `request`, checked like any, as `actor`."""
+    owner = actor.owner(registry.get().spec.name)
+    draft = await recognitions.prepare(owner, channel_id, request)
     return "Preview of your recognition", blocks.preview(draft, registry.get(draft.provider).spec)
 
 
@@ -118,18 +123,32 @@ def resume_of(command: Mapping[str, Any]) -> Resume:
 @reports_errors
 async def preview_recognition(
     command: dict[str, Any],
-    context: AsyncBoltContext,
+    actor: Actor,
     respond: AsyncRespond,
-    request: RecognitionRequest,
+    registry: Registry,
+    recognitions: Recognitions,
+    linker: Linker,
+    recognize_text: RecognizeText | None,
 ) -> None:
-    previewing = preview_of(command, context, request)
-    await reply(
-        respond, *await settled(previewing, context, respond.response_url, resume_of(command))
-    )
+    """The preview of the text as read for the ack (a refused one: the ack said why)."""
+    if recognize_text is None or recognize_text.request is None:
+        return
+    previewing = preview_of(command, actor, registry, recognitions, recognize_text.request)
+    asker, resume = Asker(actor, linker, registry), resume_of(command)
+    await reply(respond, *await settled(previewing, asker, respond.response_url, resume))
 
 
 async def answer_kudos(
-    ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    command: dict[str, Any],
+    actor: Actor,
+    respond: AsyncRespond,
+    registry: Registry,
+    linker: Linker,
+    tokens: Tokens,
+    directory: Directory,
+    people: SlackPeople,
+    lookups: Lookups,
 ) -> None:
     """A lookup (or status) is answered in the ack itself when ready within LOOKUP_BUDGET
     (Slack waits 3 s, and can't replace a command's ack later); slower, a working note now and
@@ -138,14 +157,14 @@ async def answer_kudos(
     prompt can give way to "linked" (and the answer) after the sign-in."""
     request = parse_kudos(command.get("text", ""))
     if request.action not in SUBCOMMANDS:
-        registry: Registry = context["registry"]
         await ack(text=help_text(registry.names()))
         return
     url = respond.response_url
     resume = (
         Resume(kind="kudos", text=command.get("text", "")) if request.action in LOOKUPS else None
     )
-    answering = asyncio.ensure_future(settled(run(request, context, url), context, url, resume))
+    asking = run(request, actor, url, registry, (linker, tokens, directory, people, lookups))
+    answering = asyncio.ensure_future(settled(asking, Asker(actor, linker, registry), url, resume))
     if request.action in IN_ACK:
         done, _ = await asyncio.wait({answering}, timeout=LOOKUP_BUDGET)
         if done and not asks_to_link(answering.result()):
@@ -171,24 +190,13 @@ async def _answer(respond: AsyncRespond, text: str, shown: list[kit.Block] | Non
         log.warning("could not answer /kudos: %s", type(error).__name__)
 
 
-async def recognize_later(
-    command: dict[str, Any],
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
-    client: AsyncWebClient,
-    recognize_text: RecognizeText | None,
-) -> None:
-    """/recognize's one lazy listener (Bolt copies the request for each): the form, or a
-    preview of the text as read for the ack (a refused one: the ack said why)."""
-    if recognize_text is None:
-        await views.open_from_command(command=command, context=context, client=client)
-    elif recognize_text.request is not None:
-        request = recognize_text.request
-        await preview_recognition(
-            command=command, context=context, respond=respond, request=request
-        )
+async def with_text(command: dict[str, Any]) -> bool:
+    """`/recognize <text>` previews; alone, it opens the form (one lazy listener each)."""
+    return bool(command.get("text", "").strip())
 
 
 def register(app: AsyncApp) -> None:
-    app.command("/recognize", middleware=[ReadsText()])(ack=ack_recognize, lazy=[recognize_later])
+    preview = app.command("/recognize", matchers=[with_text], middleware=[ReadsText()])
+    preview(ack=ack_recognize, lazy=[preview_recognition])  # the text read once, for both
+    app.command("/recognize")(ack=ack_only, lazy=[views.open_from_command])
     app.command("/kudos")(answer_kudos)

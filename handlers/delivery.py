@@ -15,7 +15,7 @@ from bot.platforms.registry import Registry
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.drafts import Recognitions
 from bot.recognition.outbox import OnOutcome, Outbox
-from handlers import blocks, workflow_step
+from handlers import blocks, step_kit
 from handlers.errors import direct_message
 from handlers.kit import Block
 
@@ -104,7 +104,7 @@ def tell_outcome(
         if intent.status == "done":
             problems = await spread_the_word(client, intent.draft, intent.sent or Sent(), spec)
         if not told:  # nobody is showing it to the sender: DM them (and finish their step)
-            await workflow_step.report(client, intent, spec)
+            await step_kit.report(client, intent, spec)
             text, shown = await outcome_notice(intent, registry, linker)
             await direct_message(client, intent.draft.user_id, text, shown)
         for problem in problems:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
@@ -19,36 +18,38 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.accounts.linking import Linker
 from bot.errors import NotLinked
-from bot.models import Resume
+from bot.models import Actor, Resume
 from bot.platforms.registry import Registry
 from bot.runtime.lazy_work import LazyWork
 from handlers import blocks, kit
+from handlers.inject import declaring
 from handlers.kit import escape, section
 from handlers.words import said
-from handlers.workspace import owner_of, workspace
 
 log = logging.getLogger(__name__)
 NOT_SHOWN = ":warning: Slack couldn't show the details of this answer."
 REFUSED_BLOCKS = ("invalid_blocks", "invalid_blocks_format", "msg_too_long")
-LazyListener = Callable[..., Awaitable[None]]
 Reply = tuple[str, list[kit.Block] | None]
-UNBOUNDED = LazyWork(in_flight=1 << 30)  # listeners run outside the bot's app (unit tests)
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who is answered, and what a Link button for them takes (a missing link comes with one)."""
+
+    actor: Actor
+    linker: Linker
+    registry: Registry
 
 
 async def explain(
-    error: Exception,
-    context: AsyncBoltContext,
-    response_url: str | None,
-    resume: Resume | None = None,
+    error: Exception, asker: Asker, response_url: str | None, resume: Resume | None = None
 ) -> Reply:
     """What to tell the user about `error`; a missing link comes with a link button, and what
     they asked (`resume`) continues by itself once they are linked."""
-    if isinstance(error, NotLinked) and workspace(context) and context.user_id:
-        linker: Linker = context["linker"]
-        registry: Registry = context["registry"]
-        spec = registry.get(error.provider).spec
-        owner = owner_of(context, spec.name)
-        url = await linker.start(owner, response_url, resume)
+    actor = asker.actor
+    if isinstance(error, NotLinked) and actor.workspace and actor.user_id:
+        spec = asker.registry.get(error.provider).spec
+        url = await asker.linker.start(actor.owner(spec.name), response_url, resume)
         text = said(error)
         return text, blocks.link_prompt(url, spec, text)
     return f":warning: {said(error)}", None
@@ -56,7 +57,7 @@ async def explain(
 
 async def settled(
     answering: Awaitable[Reply],
-    context: AsyncBoltContext,
+    asker: Asker,
     response_url: str | None,
     resume: Resume | None = None,
 ) -> Reply:
@@ -65,7 +66,7 @@ async def settled(
         return await answering
     except Exception as error:  # the boundary: every failure ends in a message
         try:
-            return await explain(error, context, response_url, resume)
+            return await explain(error, asker, response_url, resume)
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not explain an error: %s", type(second).__name__)
             return f":warning: {said(second)}", None
@@ -129,41 +130,33 @@ async def tell(
     await direct_message(client, user_id, text, shown)
 
 
-async def answer(error: Exception, respond: AsyncRespond, context: AsyncBoltContext) -> None:
+async def answer(error: Exception, respond: AsyncRespond, asker: Asker) -> None:
     """Tell the user what went wrong, as a new message."""
-    text, shown = await explain(error, context, respond.response_url)
+    text, shown = await explain(error, asker, respond.response_url)
     await reply(respond, text, shown, replace_original=False)
 
 
-def lazy_work_of(context: AsyncBoltContext) -> LazyWork:
-    """The process's bound on work after acks (bot/runtime/lazy_work.py): every listener that runs
-    after its ack takes a slot there."""
-    work: LazyWork = context.get("lazy_work") or UNBOUNDED
-    return work
-
-
-def reports_errors(listener: LazyListener) -> LazyListener:
-    """Wrap a lazy listener (Bolt only logs their failures) so the user always hears back; it
-    runs in one of the process's slots for work after the ack (bot/runtime/lazy_work.py)."""
-
-    @functools.wraps(listener)
-    async def wrapper(**kwargs: Any) -> None:
-        respond: AsyncRespond = kwargs["respond"]
+async def _reported(given: dict[str, Any], run: Callable[[], Awaitable[None]]) -> None:
+    respond: AsyncRespond = given["respond"]
+    lazy_work: LazyWork = given["lazy_work"]
+    try:
+        async with lazy_work.slot():
+            await run()
+    except Exception as error:  # the boundary: every failure ends in a message
+        if respond.response_url is None:  # nowhere to answer (Slack always sends one)
+            log.warning("could not report %s: no response_url", type(error).__name__)
+            return
         try:
-            async with lazy_work_of(kwargs["context"]).slot():
-                await listener(**kwargs)
-        except Exception as error:  # the boundary: every failure ends in a message
-            if respond.response_url is None:  # nowhere to answer (Slack always sends one)
-                log.warning("could not report %s: no response_url", type(error).__name__)
-                return
-            try:
-                await answer(error, respond, kwargs["context"])
-            except Exception as second:  # e.g. Redis down while making a link button
-                log.warning("could not report an error: %s", type(second).__name__)
-                with suppress(Exception):  # the last word; nothing else to try
-                    await respond(text=f":warning: {said(second)}")
+            await answer(error, respond, Asker(given["actor"], given["linker"], given["registry"]))
+        except Exception as second:  # e.g. Redis down while making a link button
+            log.warning("could not report an error: %s", type(second).__name__)
+            with suppress(Exception):  # the last word; nothing else to try
+                await respond(text=f":warning: {said(second)}")
 
-    return wrapper
+
+reports_errors = declaring(("respond", "lazy_work", "actor", "linker", "registry"), _reported)
+"""Wrap a lazy listener (Bolt only logs their failures) so the user always hears back; it runs in
+one of the process's slots for work after the ack (bot/runtime/lazy_work.py)."""
 
 
 async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:

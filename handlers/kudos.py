@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from slack_bolt.context.async_context import AsyncBoltContext
-
 from bot.accounts.linking import Linker
 from bot.accounts.tokens import Tokens
 from bot.errors import InvalidInput
-from bot.models import Owner
+from bot.models import Actor, Owner
 from bot.platforms.registry import Registry
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.directory import Directory
@@ -20,7 +18,8 @@ from handlers import blocks, lookup_blocks
 from handlers.errors import Reply
 from handlers.kit import context, escape, section
 from handlers.parse import KudosCommand
-from handlers.workspace import owner_of
+
+Tools = tuple[Linker, Tokens, Directory, SlackPeople, Lookups]  # what /kudos asks, in this order
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,8 @@ class Ask:
     """One `/kudos` request: who asked (from the signed request), about what, and the tools."""
 
     request: KudosCommand
-    owner: Owner
+    actor: Actor
+    provider: str  # the platform named, or the default
     response_url: str | None
     registry: Registry
     linker: Linker
@@ -38,22 +38,36 @@ class Ask:
     lookups: Lookups
 
     @classmethod
-    def of(cls, request: KudosCommand, context: AsyncBoltContext, response_url: str | None) -> Ask:
+    def of(
+        cls,
+        request: KudosCommand,
+        actor: Actor,
+        response_url: str | None,
+        registry: Registry,
+        tools: Tools,
+    ) -> Ask:
         """The asker from the signed request, on the platform named (or the default)."""
-        registry: Registry = context["registry"]
-        spec = registry.get(request.platform or None).spec
-        owner = owner_of(context, spec.name)
-        names = ("linker", "tokens", "directory", "people", "lookups")
-        return cls(request, owner, response_url, registry, *(context[name] for name in names))
+        provider = registry.get(request.platform or None).spec.name
+        return cls(request, actor, provider, response_url, registry, *tools)
+
+    @property
+    def owner(self) -> Owner:
+        return self.actor.owner(self.provider)
 
     @property
     def spec(self) -> ProviderSpec:
-        return self.registry.get(self.owner.provider).spec
+        return self.registry.get(self.provider).spec
 
 
-async def run(request: KudosCommand, context: AsyncBoltContext, response_url: str | None) -> Reply:
-    """The subcommand's reply (raises what it raises)."""
-    return await SUBCOMMANDS[request.action](Ask.of(request, context, response_url))
+async def run(
+    request: KudosCommand,
+    actor: Actor,
+    response_url: str | None,
+    registry: Registry,
+    tools: Tools,
+) -> Reply:
+    """The subcommand's reply (raises what it raises, an unknown platform too)."""
+    return await SUBCOMMANDS[request.action](Ask.of(request, actor, response_url, registry, tools))
 
 
 async def show_status(ask: Ask) -> Reply:
@@ -61,7 +75,7 @@ async def show_status(ask: Ask) -> Reply:
     for good (nothing can renew it) comes with a Link button."""
     rows: list[lookup_blocks.StatusRow] = []
     for name in ask.registry.names():
-        owner = Owner(ask.owner.team_id, ask.owner.user_id, name)
+        owner = ask.actor.owner(name)
         spec = ask.registry.get(name).spec
         current = await ask.tokens.link(owner) if spec.per_user else None
         lapsed = current is not None and current.lapsed

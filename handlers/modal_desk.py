@@ -3,27 +3,27 @@ and the ways to tell the user something once the modal can't (DMs)."""
 
 from __future__ import annotations
 
-import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.accounts.linking import Linker
 from bot.accounts.tokens import Tokens
 from bot.errors import NotLinked
-from bot.models import Owner, Resume
+from bot.models import Actor, Owner, Resume
 from bot.platforms.registry import Registry
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.drafts import Recognitions
 from bot.recognition.outbox import Outbox
+from bot.runtime.shared import Shared
 from handlers import blocks, kit
 from handlers import modal_blocks as mb
-from handlers.errors import LazyListener, direct_message
+from handlers.errors import direct_message
+from handlers.inject import declaring
 from handlers.words import said
-from handlers.workspace import owner_of
 
 log = logging.getLogger(__name__)
 FORM = Resume(kind="form")  # once linked, the user gets a button that opens the form again
@@ -41,15 +41,6 @@ class Desk:
     linker: Linker
     recognitions: Recognitions
     outbox: Outbox
-
-    @classmethod
-    def of(cls, context: AsyncBoltContext, client: AsyncWebClient, provider: str = "") -> Desk:
-        registry: Registry = context["registry"]
-        spec = registry.get(provider or None).spec
-        owner = owner_of(context, spec.name)
-        names = ("tokens", "linker", "recognitions", "outbox")
-        tools = (context[name] for name in names)
-        return cls(client, owner, spec, registry, *tools)
 
     async def link_view(
         self, origin: mb.Origin, reason: str, resume: Resume = FORM
@@ -75,17 +66,32 @@ class Desk:
         return False
 
 
-def tells_by_dm(listener: LazyListener) -> LazyListener:
-    """Lazy openers have no response_url: whatever fails reaches the user by DM."""
+@dataclass(frozen=True)
+class Desks(Shared):
+    """The services the modal uses, built once (bot/app.py) and named `desks` to listeners."""
 
-    @functools.wraps(listener)
-    async def wrapper(**kwargs: Any) -> None:
-        try:
-            await listener(**kwargs)
-        except Exception as error:
-            log.info("modal not opened: %s", type(error).__name__)
-            client: AsyncWebClient = kwargs["client"]
-            user_id = kwargs["context"].user_id or ""
-            await direct_message(client, user_id, f":warning: {said(error)}")
+    registry: Registry
+    tokens: Tokens
+    linker: Linker
+    recognitions: Recognitions
+    outbox: Outbox
 
-    return wrapper
+    def of(self, actor: Actor, client: AsyncWebClient, provider: str = "") -> Desk:
+        """The actor's desk on the platform named (the default when none is)."""
+        spec = self.registry.get(provider or None).spec
+        tools = (self.registry, self.tokens, self.linker, self.recognitions, self.outbox)
+        return Desk(client, actor.owner(spec.name), spec, *tools)
+
+
+async def _told_by_dm(given: dict[str, Any], run: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await run()
+    except Exception as error:
+        log.info("modal not opened: %s", type(error).__name__)
+        client: AsyncWebClient = given["client"]
+        actor: Actor = given["actor"]
+        await direct_message(client, actor.user_id, f":warning: {said(error)}")
+
+
+tells_by_dm = declaring(("client", "actor"), _told_by_dm)
+"""Lazy openers have no response_url: whatever fails reaches the user by DM."""

@@ -29,8 +29,8 @@ async def fail_expired_steps(services: Services) -> None:
 
 
 async def fail_expired(services: Services) -> None:
-    for step in await services.store.expired_steps():
-        held = await services.store.claim_step(step)  # the sign-in may have claimed it
+    for step in await services.store.steps.expired():
+        held = await services.store.steps.claim(step)  # the sign-in may have claimed it
         if held is not None:
             await in_workspace(services.workspaces, held.team_id, fail_step)(services, held)
 

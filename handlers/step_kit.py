@@ -1,5 +1,6 @@
 """What the custom steps share: who a `user_context` input names, completing or failing a step
-whatever Slack answers, and a failure in the words of the workflow's author."""
+whatever Slack answers (now, or from the outbox's outcome), and a failure in the words of the
+workflow's author."""
 
 from __future__ import annotations
 
@@ -8,20 +9,24 @@ import re
 from collections.abc import Awaitable
 
 import aiohttp
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import KudosError
+from bot.models import Intent
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.rules import Reason, RuleBroken
-from handlers.words import said
+from handlers.words import failure_words, said
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")
 
 
-def user_in(context: object) -> str | None:
+def user_in(user_context: object) -> str | None:
     """The user a `user_context` input names (`{id, secret}`: Slack fills it, nobody types it)."""
-    user_id = str(context.get("id") or "") if isinstance(context, dict) else ""
+    user_id = str(user_context.get("id") or "") if isinstance(user_context, dict) else ""
     return user_id if USER_ID.fullmatch(user_id) else None
 
 
@@ -59,3 +64,27 @@ def not_linked(user_id: str, spec: ProviderSpec) -> str:
         f"<@{user_id}> hasn't linked a {spec.display_name} account to Slack yet: they should "
         "run `/kudos link`, then the workflow again."
     )
+
+
+async def finish(
+    complete: AsyncComplete, fail: AsyncFail, intent: Intent, spec: ProviderSpec
+) -> None:
+    """The step's outputs once delivered; in words a workflow author understands otherwise."""
+    if intent.status == "done":
+        sent = intent.sent
+        outputs = {
+            "recognition_id": sent.id if sent else None,
+            "recognition_link": sent and sent.url,
+        }
+        await complete({name: value for name, value in outputs.items() if value})
+        return
+    why = failure_words(intent.reason) or "it was refused"
+    await fail(f"{spec.display_name} didn't take the recognition: {why}")
+
+
+async def report(client: AsyncWebClient, intent: Intent, spec: ProviderSpec) -> None:
+    """From the outbox's outcome hook: complete the step whose outcome came after Send's wait."""
+    step = intent.draft.step
+    if step is None or not intent.final:
+        return
+    await settle(finish(AsyncComplete(client, step), AsyncFail(client, step), intent, spec))

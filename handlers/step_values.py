@@ -4,24 +4,23 @@ sees them. Slack wants the options before the ack, so this runs inside Slack's 3
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
 
 from bot.errors import KudosError, NotLinked
-from bot.models import Owner
+from bot.models import Actor
 from bot.platforms.registry import Registry
 from bot.recognition.lookups import Lookups
 from bot.runtime import tasks
 from handlers.step_kit import settle, user_in
 from handlers.value_select import options
 from handlers.words import said
-from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
 VALUES_STEP = "recognition_values"  # the options function's callback_id in manifest.yml
@@ -31,7 +30,7 @@ VALUES_BUDGET = 2.0  # seconds for the platform: Slack waits 3 for the whole ans
 async def list_values(
     ack: AsyncAck,
     inputs: dict[str, Any] | None,
-    context: AsyncBoltContext,
+    actor: Actor,
     complete: AsyncComplete,
     fail: AsyncFail,
     registry: Registry,
@@ -43,7 +42,7 @@ async def list_values(
         builder = user_in((inputs or {}).get("builder"))
         if builder is None:
             raise KudosError("no_builder")
-        owner = Owner(workspace(context), builder, spec.name)
+        owner = dataclasses.replace(actor, user_id=builder).owner(spec.name)
         values = await tasks.within(VALUES_BUDGET, lookups.values(owner))
         await settle(complete({"options": options(values)}))
     except NotLinked:

@@ -7,10 +7,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.models import Actor
 from bot.store import Store
-from handlers.workspace import workspace
 
 log = logging.getLogger(__name__)
 
@@ -19,21 +18,21 @@ async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
 
-async def uninstalled(context: AsyncBoltContext, store: Store) -> None:
+async def uninstalled(actor: Actor, store: Store) -> None:
     """The installation, every link, draft, cache and recognition record of the workspace (or
     org) go; queued recognitions end unsent (bot/slack/installed_only.py fails those in flight)."""
-    gone = await store.purge_workspace(workspace(context))
-    ended = await store.end_queued(workspace(context))
-    gone += await store.forget_steps_of(workspace(context))
+    gone = await store.installs.purge_workspace(actor.workspace)
+    ended = await store.installs.end_queued(actor.workspace)
+    gone += await store.steps.forget_workspace(actor.workspace)
     log.info("app uninstalled: %d record(s) deleted, %d recognition(s) ended", gone, ended)
 
 
-async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext, store: Store) -> None:
+async def tokens_revoked(event: dict[str, Any], actor: Actor, store: Store) -> None:
     """A revoked bot token is dropped (user tokens are never kept); links stay until uninstall."""
     revoked = set((event.get("tokens") or {}).get("bot") or [])
-    installed = await store.load_install(workspace(context))
+    installed = await store.installs.load(actor.workspace)
     if installed is not None and installed.bot_user_id in revoked:
-        await store.delete_install(installed.workspace)
+        await store.installs.delete(installed.workspace)
         log.info("a workspace's bot token was revoked: installation deleted")
 
 

@@ -15,19 +15,18 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput, KudosError, NotLinked
-from bot.models import Draft, Resume, Value
+from bot.models import Actor, Draft, Resume, Value
 from bot.recognition.rules import platform_refusal
 from bot.runtime import tasks
 from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.actions import ack_only
 from handlers.delivery import outcome_notice, send
-from handlers.modal_desk import Desk, tells_by_dm
+from handlers.modal_desk import Desk, Desks, tells_by_dm
 from handlers.modal_form import FIELDS, Form, form_errors, read_form
 from handlers.parse import announce_channel
 from handlers.words import said
@@ -85,9 +84,9 @@ async def with_values(
 
 @tells_by_dm
 async def open_from_command(
-    command: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    command: dict[str, Any], actor: Actor, client: AsyncWebClient, desks: Desks
 ) -> None:
-    desk = Desk.of(context, client)
+    desk = desks.of(actor, client)
     channel = announce_channel(
         str(command.get("channel_id") or ""), command.get("channel_name", "")
     )
@@ -97,29 +96,29 @@ async def open_from_command(
 
 @tells_by_dm
 async def open_blank(
-    body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    body: dict[str, Any], actor: Actor, client: AsyncWebClient, desks: Desks
 ) -> None:
     """The global shortcut and the Home button: an empty form, no channel to announce in."""
-    desk = Desk.of(context, client)
+    desk = desks.of(actor, client)
     await open_modal(desk, str(body.get("trigger_id")), mb.Origin(desk.spec.name), mb.Prefill())
 
 
 @tells_by_dm
 async def open_from_message(
-    shortcut: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    shortcut: dict[str, Any], actor: Actor, client: AsyncWebClient, desks: Desks
 ) -> None:
-    desk = Desk.of(context, client)
+    desk = desks.of(actor, client)
     channel, prefill = mb.from_message(shortcut, desk.owner.user_id)
     origin = mb.Origin(desk.spec.name, channel)
     await open_modal(desk, str(shortcut.get("trigger_id")), origin, prefill)
 
 
 async def submit(
-    ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ack: AsyncAck, view: dict[str, Any], actor: Actor, client: AsyncWebClient, desks: Desks
 ) -> None:
     """Inline errors in the ack; on success close the modal, then deliver exactly like Send."""
     form = read_form(view)
-    desk = Desk.of(context, client, form.origin.provider)
+    desk = desks.of(actor, client, form.origin.provider)
     errors = form_errors(form, desk.owner.user_id, desk.spec)
     if errors:
         await ack(response_action="errors", errors=errors)

@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.web.async_client import AsyncWebClient
@@ -23,16 +22,15 @@ from bot.errors import (
     KudosError,
     NotLinked,
 )
-from bot.models import Draft, Intent, Owner, RecognitionRequest, Resume
+from bot.models import Actor, Draft, Intent, RecognitionRequest, Resume
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.rules import check_recipients
+from bot.runtime.lazy_work import LazyWork
 from bot.store import STATE_TTL, Store
 from bot.store.held_steps import HeldStep
 from handlers import step_values
-from handlers.errors import lazy_work_of
-from handlers.modal_desk import Desk
-from handlers.step_kit import USER_ID, failure, not_linked, settle, user_in
-from handlers.words import failure_words
+from handlers.modal_desk import Desk, Desks
+from handlers.step_kit import USER_ID, failure, finish, not_linked, settle, user_in
 
 log = logging.getLogger(__name__)
 STEP = "give_recognition"  # the function's callback_id in manifest.yml
@@ -80,22 +78,22 @@ def check_value(draft: Draft, spec: ProviderSpec, asked: str | None) -> Draft:
 
 async def give_recognition(
     inputs: dict[str, Any] | None,
-    context: AsyncBoltContext,
+    actor: Actor,
     client: AsyncWebClient,
     complete: AsyncComplete,
     fail: AsyncFail,
     store: Store,
+    desks: Desks,
+    lazy_work: LazyWork,
 ) -> None:
     """Bolt acks `function_executed` first; this runs after. The outcome completes the step here
     when it comes within Send's wait, else later from the outbox (handlers/delivery.py); an
     unlinked runner's step waits for their link (handlers/resume.py)."""
     given = inputs if isinstance(inputs, dict) else {}  # Slack may send null
-    step = context.function_execution_id
+    step = complete.function_execution_id
     try:
-        desk = Desk.of(context, client)
-        runner = Owner(desk.owner.team_id, runner_of(given), desk.spec.name)
-        desk = dataclasses.replace(desk, owner=runner)
-        async with lazy_work_of(context).slot():  # past its bound, the step fails as busy
+        desk = desks.of(dataclasses.replace(actor, user_id=runner_of(given)), client)
+        async with lazy_work.slot():  # past its bound, the step fails as busy
             await send_and_settle(desk, store, given, step, complete, fail)
     except NotLinked as error:
         if not await hold(desk, store, step, error, held(given, step)):
@@ -104,17 +102,16 @@ async def give_recognition(
         await settle(fail(failure(error)))
 
 
-async def run_held(resume: Resume, context: AsyncBoltContext) -> tuple[Intent, ProviderSpec]:
-    """The step a missing link held, once its runner is linked (`context` is theirs): sent, and
+async def run_held(resume: Resume, desk: Desk, store: Store) -> tuple[Intent, ProviderSpec]:
+    """The step a missing link held, once its runner is linked (`desk` is theirs): sent, and
     completed or failed as it would have been. A rule it breaks is raised for the runner too."""
-    client: AsyncWebClient = context.client
-    desk = Desk.of(context, client)
-    if await context["store"].claim_step(resume.step) is None:
+    if await store.steps.claim(resume.step) is None:
         raise InvalidInput(RUN_ENDED)  # its link button expired and the step failed meanwhile
     inputs = {"recipients": resume.recipients, "message": resume.text, "value": resume.value}
+    client = desk.client
     complete, fail = AsyncComplete(client, resume.step), AsyncFail(client, resume.step)
     try:
-        intent = await send_and_settle(desk, context["store"], inputs, resume.step, complete, fail)
+        intent = await send_and_settle(desk, store, inputs, resume.step, complete, fail)
     except KudosError as error:  # the runner hears it too (handlers/resume.py)
         await settle(fail(failure(error)))
         raise
@@ -131,14 +128,14 @@ async def hold(
         step=step or "", team_id=owner.team_id, user_id=owner.user_id, provider=owner.provider
     )
     try:
-        await store.hold_step(kept, STATE_TTL)
+        await store.steps.hold(kept, STATE_TTL)
     except KudosError as failed:
         log.info("step not held: %s", type(failed).__name__)
         return False
     if await desk.tell_failure(error, LINK_FIRST, resume):
         return True
     with contextlib.suppress(KudosError):  # else the sweep fails it again: Slack refuses
-        await store.claim_step(kept.step)  # no button: the step fails now
+        await store.steps.claim(kept.step)  # no button: the step fails now
     return False
 
 
@@ -163,7 +160,7 @@ async def send(desk: Desk, store: Store, inputs: dict[str, Any], step: str | Non
     draft = await desk.recognitions.prepare(desk.owner, "", request)
     draft = check_value(draft, desk.spec, request.hashtags[0] if request.hashtags else None)
     draft = draft.model_copy(update={"step": step})
-    await store.put_draft(draft)
+    await store.drafts.put(draft)
     return await desk.outbox.outcome(await desk.outbox.submit(draft))
 
 
@@ -178,30 +175,6 @@ def held(inputs: dict[str, Any], step: str | None) -> Resume:
         recipients=request.recipient_ids,
         value=value,
     )
-
-
-async def finish(
-    complete: AsyncComplete, fail: AsyncFail, intent: Intent, spec: ProviderSpec
-) -> None:
-    """The step's outputs once delivered; in words a workflow author understands otherwise."""
-    if intent.status == "done":
-        sent = intent.sent
-        outputs = {
-            "recognition_id": sent.id if sent else None,
-            "recognition_link": sent and sent.url,
-        }
-        await complete({name: value for name, value in outputs.items() if value})
-        return
-    why = failure_words(intent.reason) or "it was refused"
-    await fail(f"{spec.display_name} didn't take the recognition: {why}")
-
-
-async def report(client: AsyncWebClient, intent: Intent, spec: ProviderSpec) -> None:
-    """From the outbox's outcome hook: complete the step whose outcome came after Send's wait."""
-    step = intent.draft.step
-    if step is None or not intent.final:
-        return
-    await settle(finish(AsyncComplete(client, step), AsyncFail(client, step), intent, spec))
 
 
 def register(app: AsyncApp) -> None:

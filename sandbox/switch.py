@@ -27,7 +27,7 @@ class PlatformSwitch:
 
     def describe(self) -> dict[str, object]:
         """The platforms to pick from, and the one in use."""
-        specs = [self.registry.get(name).spec for name in self.registry.names()]
+        specs = self.registry.specs()
         choices = [{"name": spec.name, "display_name": spec.display_name} for spec in specs]
         return {"platforms": choices, "platform": self.registry.get().spec.name}
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.ops.scrape import exposition
 from bot.store import Stats
 from bot.telemetry import metrics
-from bot.telemetry.scrape import exposition
 
 MONITORING = Path(__file__).resolve().parent.parent / "docs" / "monitoring"
 RULES, RULE_TESTS, DASHBOARD = "alerts.yml", "alerts_test.yml", "dashboard.json"

@@ -80,7 +80,7 @@ class Linker(Shared):
             code_verifier=verifier,
             resume=resume,
         )
-        await self._store.put_state(state, pending)
+        await self._store.links.put_state(state, pending)
         redirect = self._settings.redirect_uri(owner.provider)
         return oauth.authorize_url(platform.spec, platform.client, redirect, state, verifier)
 
@@ -106,7 +106,7 @@ class Linker(Shared):
 
     async def _claim(self, provider: str, state: str) -> PendingLink:
         """Consume the state once; it must have been issued for this platform's callback."""
-        pending = await self._store.take_state(state) if state else None
+        pending = await self._store.links.take_state(state) if state else None
         if pending is None:
             raise EXPIRED
         if pending.provider != provider:  # mix-up defence: before any code is sent anywhere
@@ -136,7 +136,7 @@ class Linker(Shared):
         profile = await self._people.profile_in(pending.team_id, pending.user_id)
         if mismatch := not_the_same_person(profile, account, name):
             raise mismatch
-        await self._store.save_link(pending.owner, Link(account=account, token=token))
+        await self._store.links.save(pending.owner, Link(account=account, token=token))
         log.info("linked %s for a user of team %s", pending.provider, pending.team_id)
         return LinkResult(True, pending=pending, account=account)
 
@@ -146,7 +146,7 @@ class Linker(Shared):
         """No e-mail to compare: keep the link inactive until the user confirms it in Slack."""
         waiting = pending.model_copy(update={"code_verifier": None})  # continued on confirm
         link = Link(account=account, token=token, confirmed=False, waiting=waiting)
-        await self._store.save_link(pending.owner, link)
+        await self._store.links.save(pending.owner, link)
         return LinkResult(True, pending=pending, account=account, needs_confirmation=True)
 
     async def _account(self, platform: Platform, access_token: str) -> Person:
@@ -161,20 +161,20 @@ class Linker(Shared):
     async def confirm(self, owner: Owner) -> tuple[Link, PendingLink | None]:
         """The user says the account shown is theirs: the link becomes active, and what waited
         for it is handed back once (to a second or concurrent click: None)."""
-        loaded = await self._store.load_link_version(owner)
+        loaded = await self._store.links.load_version(owner)
         if loaded is None:
             raise NO_LINK_WAITING
         stored, link = loaded
         if link.confirmed:
             return link, None
         active = link.model_copy(update={"confirmed": True, "waiting": None})
-        if not await self._store.swap_link(owner, stored, active):  # another click came first
-            again = await self._store.load_link(owner)
+        if not await self._store.links.swap(owner, stored, active):  # another click came first
+            again = await self._store.links.load(owner)
             if again is None or not again.confirmed:
                 raise NO_LINK_WAITING
             return again, None
-        await self._store.save_link(owner, active)  # kept for good now, and counted as linked
+        await self._store.links.save(owner, active)  # kept for good now, and counted as linked
         return active, link.waiting
 
     async def unlink(self, owner: Owner) -> bool:
-        return await self._store.delete_link(owner)
+        return await self._store.links.delete(owner)

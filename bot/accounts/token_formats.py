@@ -11,8 +11,8 @@ from authlib.oauth2.auth import ClientAuth as OAuthClientAuth
 
 from bot.errors import OAuthFailure
 from bot.models import TokenSet
+from bot.platforms.client import ProviderSettings
 from bot.platforms.spec import ClientAuth, ExpiryStyle, ProviderSpec, TokenEncoding
-from bot.settings import ProviderSettings
 
 TEN_YEARS = 10 * 365 * 24 * 3600
 Params = dict[str, str]

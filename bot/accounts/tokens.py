@@ -38,9 +38,9 @@ class Tokens(Shared):
     async def link(self, owner: Owner) -> Link | None:
         """The user's link, or None; a record no key can open counts as no link."""
         try:
-            return await self._store.load_link(owner)
+            return await self._store.links.load(owner)
         except TokenUnreadable:
-            await self._store.delete_link(owner)
+            await self._store.links.delete(owner)
             return None
 
     async def require(self, owner: Owner) -> None:
@@ -77,7 +77,7 @@ class Tokens(Shared):
             return await self._renewed(owner, platform, token, early=rejected is None)
         if rejected is None and not token.expired():
             return token.access_token  # nothing to renew it with, but still valid
-        await self._store.delete_link(owner)
+        await self._store.links.delete(owner)
         raise NotLinked(owner.provider, "link_refused" if rejected else "link_expired", name=name)
 
     async def _renewed(self, owner: Owner, platform: Platform, token: TokenSet, early: bool) -> str:
@@ -94,7 +94,7 @@ class Tokens(Shared):
     async def _refresh(self, owner: Owner, platform: Platform, stale: str) -> Link:
         """One refresh per (user, platform) at a time, across every process."""
         async with self._store.locked(keys.link_lock(owner)):
-            loaded = await self._store.load_link_version(owner)
+            loaded = await self._store.links.load_version(owner)
             if loaded is None:
                 raise NotLinked(owner.provider, "link_gone")
             blob, current = loaded
@@ -106,7 +106,7 @@ class Tokens(Shared):
                         self._http, platform.spec, platform.client, current.token.refresh_token
                     )
             except GrantRevoked:
-                await self._store.delete_link(owner)
+                await self._store.links.delete(owner)
                 raise
             kept = fresh.refresh_token or current.token.refresh_token
             updated = current.model_copy(
@@ -120,9 +120,9 @@ class Tokens(Shared):
         (rotate-keys) still holds the spent refresh token: it is replaced all the same. One
         that is gone (unlinked) or different (relinked) is left alone."""
         for _ in range(3):
-            if await self._store.swap_link(owner, blob, updated):
+            if await self._store.links.swap(owner, blob, updated):
                 return
-            loaded = await self._store.load_link_version(owner)
+            loaded = await self._store.links.load_version(owner)
             if loaded is None or loaded[1] != current:
                 log.info("link changed during refresh; the new tokens serve this call only")
                 return
@@ -146,22 +146,22 @@ class Tokens(Shared):
                     log.info("early re-mint on %s failed; the current token serves", spec.name)
                     return found
                 raise
-            await self._store.save_app_token(spec.name, fresh)
+            await self._store.links.save_app_token(spec.name, fresh)
             return fresh.access_token
 
     async def _stored_app_token(self, provider: str) -> TokenSet | None:
         """The stored app-level token; one no key opens (keys rotated) is dropped and re-minted."""
         try:
-            return await self._store.load_app_token(provider)
+            return await self._store.links.load_app_token(provider)
         except TokenUnreadable:
-            await self._store.delete_app_token(provider)
+            await self._store.links.delete_app_token(provider)
             return None
 
     async def _give_up(self, owner: Owner, platform: Platform, error: Exception) -> T:
         name = platform.spec.display_name
         if not platform.spec.per_user:
             raise ClientRefused("app_refused", None, name=name) from error
-        await self._store.delete_link(owner)
+        await self._store.links.delete(owner)
         raise NotLinked(owner.provider, "link_rejected", name=name) from error
 
 

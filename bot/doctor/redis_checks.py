@@ -66,7 +66,7 @@ async def eviction(services: Services) -> Result:
 
 async def tokens_open(services: Services) -> Result:
     _require_redis(services)
-    opened, unreadable = await services.store.sample_tokens(TOKEN_SAMPLE)
+    opened, unreadable = await services.store.sealed.sample(TOKEN_SAMPLE)
     if unreadable:
         return failed(
             f"no key opens {unreadable} of the {opened + unreadable} stored tokens sampled",

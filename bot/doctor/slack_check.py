@@ -27,7 +27,7 @@ async def slack_token(services: Services) -> Result:
     """The bot token; with several workspaces, the token of one that installed the app."""
     if services.workspaces is None:
         return await token_works(services)
-    workspace = await services.store.some_workspace()
+    workspace = await services.store.installs.some_workspace()
     token = None if workspace is None else await services.workspaces.token(workspace)
     if token is None:
         raise NotChecked(

@@ -49,6 +49,9 @@ class Registry(Shared):
     def names(self) -> list[str]:
         return list(self._platforms)
 
+    def specs(self) -> list[ProviderSpec]:
+        return [platform.spec for platform in self._platforms.values()]
+
     def use_as_default(self, name: str) -> None:
         """Make an enabled platform the default (the sandbox page's platform switch)."""
         self._default = self.get(name).spec.name

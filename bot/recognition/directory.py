@@ -62,7 +62,7 @@ class Directory(Shared):
             return await self._tokens.run(
                 owner, lambda token: platform.adapter.find_by_email(token, email)
             )
-        built, person = await self._store.directory_get(owner.provider, email)
+        built, person = await self._store.directories.get(owner.provider, email)
         if built is None or time.time() - built > MAX_AGE:
             self.rebuild_soon(owner.provider)
         if built is None:
@@ -86,7 +86,7 @@ class Directory(Shared):
             raise DirectoryWarming() from None
 
     async def _walked(self, provider: str) -> None:
-        while await self._store.directory_built_at(provider) is None:
+        while await self._store.directories.built_at(provider) is None:
             walked = await self.rebuild_soon(provider)
             if isinstance(walked, DirectoryFailed):
                 raise walked
@@ -113,7 +113,7 @@ class Directory(Shared):
                 people = await self._tokens.run(
                     Owner(APP, APP, provider), lambda token: _all(adapter.everyone(token))
                 )
-                await self._store.directory_replace(provider, people)
+                await self._store.directories.replace(provider, people)
         except Busy:
             return 0  # another process is rebuilding it
         except KudosError as error:
@@ -127,7 +127,7 @@ class Directory(Shared):
         return len(people)
 
     async def _fresh(self, provider: str) -> bool:
-        built = await self._store.directory_built_at(provider)
+        built = await self._store.directories.built_at(provider)
         return built is not None and time.time() - built <= MAX_AGE
 
     async def keep_fresh(self) -> None:

@@ -90,7 +90,7 @@ class Recognitions(Shared):
             announce=request.announce and bool(channel_id),  # "": a DM, nowhere to announce
             unknown_value=None if value or not request.hashtags else request.hashtags[0],
         )
-        await self._store.put_draft(draft)
+        await self._store.drafts.put(draft)
         return draft
 
     async def _lookups(
@@ -99,7 +99,7 @@ class Recognitions(Shared):
         """Values and recipients, from the cache where it has them (a repeat recognition to a
         known person costs no platform call before the POST); concurrent misses share a call."""
         _, (values, known) = await asyncio.gather(
-            self._tokens.require(owner), self._store.cached_lookups(owner, slack_ids)
+            self._tokens.require(owner), self._store.cache.lookups(owner, slack_ids)
         )
         missing = [slack_id for slack_id in slack_ids if slack_id not in known]
         fresh_values, fresh = await asyncio.gather(
@@ -116,7 +116,7 @@ class Recognitions(Shared):
 
     async def draft_choices(self, team_id: str, user_id: str, draft_id: str) -> list[Value]:
         """A preview's choices (what `choose_value` accepts), while its author is linked."""
-        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        draft = await self._store.drafts.get(team_id, user_id, draft_id)
         if draft is None:
             return []
         await self._tokens.require(Owner(team_id, user_id, draft.provider))
@@ -131,7 +131,7 @@ class Recognitions(Shared):
         async def fetch() -> list[Value]:
             adapter = self._registry.get(owner.provider).adapter
             values = await self._tokens.run(owner, adapter.list_values)
-            await self._store.cache_values(owner, values)
+            await self._store.cache.put_values(owner, values)
             return values
 
         return await self._values.run(owner, fetch)
@@ -144,36 +144,36 @@ class Recognitions(Shared):
             platform = self._registry.get(owner.provider).spec.display_name
             raise rules.RuleBroken("not_on_platform", name=profile.name, platform=platform)
         recipient = Recipient(slack_id=slack_id, name=profile.name, person_id=person.id)
-        await self._store.cache_recipient(owner.team_id, owner.provider, recipient)
+        await self._store.cache.put_recipient(owner.team_id, owner.provider, recipient)
         return recipient
 
     async def choose_value(self, team_id: str, user_id: str, draft_id: str, value_id: str) -> Draft:
-        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        draft = await self._store.drafts.get(team_id, user_id, draft_id)
         if draft is None:
             raise DraftGone()
         chosen = rules.offered(value_id, draft.choices)
         draft = draft.model_copy(update={"value": chosen, "unknown_value": None})
-        await self._store.put_draft(draft)
+        await self._store.drafts.put(draft)
         return draft
 
     async def ready(self, team_id: str, user_id: str, draft_id: str) -> Draft:
         """The user's draft, checked to be sendable (the outbox then claims it, once)."""
-        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        draft = await self._store.drafts.get(team_id, user_id, draft_id)
         if draft is None:
             raise DraftGone()
         rules.check_value(self._registry.get(draft.provider).spec, draft.value)
         return draft
 
     async def set_announce(self, team_id: str, user_id: str, draft_id: str, on: bool) -> Draft:
-        draft = await self._store.get_draft(team_id, user_id, draft_id)
+        draft = await self._store.drafts.get(team_id, user_id, draft_id)
         if draft is None:
             raise DraftGone()
         draft = draft.model_copy(update={"announce": on})
-        await self._store.put_draft(draft)
+        await self._store.drafts.put(draft)
         return draft
 
     async def cancel(self, team_id: str, user_id: str, draft_id: str) -> bool:
-        return await self._store.take_draft(team_id, user_id, draft_id) is not None
+        return await self._store.drafts.take(team_id, user_id, draft_id) is not None
 
 
 async def _ready(values: list[Value]) -> list[Value]:

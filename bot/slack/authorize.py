@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
+from pydantic import SecretStr
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -19,7 +20,6 @@ from bot.errors import Reason
 from bot.runtime import tasks
 from bot.runtime.shared import Shared
 from bot.runtime.singleflight import SingleFlight
-from bot.settings import Settings
 from bot.slack.installed import REVOKED, UNINSTALLED, Installed, workspace_of
 from bot.store import Store, keys
 
@@ -49,14 +49,14 @@ class TokenRotation:
 
     async def _renew(self, workspace: str) -> Installed | None:
         async with self._store.locked(keys.install_lock(workspace)):
-            loaded = await self._store.load_install_version(workspace)
+            loaded = await self._store.installs.load_version(workspace)
             if loaded is None:
                 return None
             blob, installed = loaded
             if not installed.expiring(REFRESH_MARGIN):
                 return installed  # another process renewed it meanwhile
             renewed = await self._exchange(installed)
-            if renewed is not None and await self._store.swap_install(blob, renewed):
+            if renewed is not None and await self._store.installs.swap(blob, renewed):
                 return renewed
             return None
 
@@ -92,7 +92,7 @@ class Workspaces(Shared):
     async def current(self, workspace: str) -> Installed | None:
         """The workspace's (or org's) installation, renewed first if its token is due; None
         when the app is not installed there (or no longer)."""
-        installed = await self._store.load_install(workspace) if workspace else None
+        installed = await self._store.installs.load(workspace) if workspace else None
         if installed is not None and installed.expiring(REFRESH_MARGIN):
             installed = await self._rotation.fresh(installed)
         return installed
@@ -100,7 +100,7 @@ class Workspaces(Shared):
     async def why_gone(self, workspace: str) -> Reason:
         """Why the app no longer acts in a workspace where it was: removed, or only its token
         revoked (the installation dropped by `tokens_revoked`)."""
-        removed = await self._store.uninstalled_lately(workspace)
+        removed = await self._store.installs.uninstalled_lately(workspace)
         return UNINSTALLED if removed else REVOKED
 
     async def token(self, workspace: str) -> str | None:
@@ -156,7 +156,24 @@ class InstallationAuthorize(AsyncAuthorize):
             log.warning("could not fail a step run: %s", type(error).__name__)
 
 
-def workspaces_of(settings: Settings, store: Store, slack: AsyncWebClient) -> Workspaces | None:
+class SlackAppConfig(Protocol):
+    """The Slack app's own settings this package reads (bot.settings.Settings has them)."""
+
+    @property
+    def slack_client_id(self) -> str | None: ...
+    @property
+    def slack_client_secret(self) -> SecretStr | None: ...
+    @property
+    def slack_authorize_url(self) -> str: ...
+    @property
+    def public_url(self) -> str: ...
+    @property
+    def multi_workspace(self) -> bool: ...
+
+
+def workspaces_of(
+    settings: SlackAppConfig, store: Store, slack: AsyncWebClient
+) -> Workspaces | None:
     """Multi-workspace mode's installations (None with one workspace and SLACK_BOT_TOKEN)."""
     if not (settings.multi_workspace and settings.slack_client_id and settings.slack_client_secret):
         return None

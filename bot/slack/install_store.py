@@ -57,7 +57,7 @@ class RedisInstallationStore(Shared, AsyncInstallationStore):
         self._store = store
 
     async def async_save(self, installation: Installation) -> None:
-        await self._store.save_install(installed_from(installation))
+        await self._store.installs.save(installed_from(installation))
 
     async def async_find_bot(
         self,
@@ -66,7 +66,7 @@ class RedisInstallationStore(Shared, AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        installed = await self._store.load_install(
+        installed = await self._store.installs.load(
             workspace_of(enterprise_id, team_id, is_enterprise_install)
         )
         return None if installed is None else bot_from(installed)
@@ -75,7 +75,7 @@ class RedisInstallationStore(Shared, AsyncInstallationStore):
         return None  # no user tokens are kept
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self._store.delete_install(team_id or enterprise_id or "")
+        await self._store.installs.delete(team_id or enterprise_id or "")
 
     async def async_delete_installation(self, **ids: Any) -> None:
         return None  # no user tokens are kept
@@ -88,7 +88,7 @@ class RedisStateStore(Shared, AsyncOAuthStateStore):
         self._store = store
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        return await self._store.issue_install_state()
+        return await self._store.installs.issue_state()
 
     async def async_consume(self, state: str) -> bool:
-        return await self._store.consume_install_state(state)
+        return await self._store.installs.consume_state(state)

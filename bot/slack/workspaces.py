@@ -15,8 +15,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_utils import OAuthStateUtils
 
 from bot.errors import StoreUnavailable
-from bot.settings import Settings
-from bot.slack.authorize import InstallationAuthorize, Workspaces
+from bot.slack.authorize import InstallationAuthorize, SlackAppConfig, Workspaces
 from bot.slack.install_store import RedisInstallationStore, RedisStateStore
 from bot.slack.pages import page
 from bot.store import Store, keys
@@ -45,7 +44,7 @@ STATE_COOKIE = OAuthStateUtils.default_cookie_name
 CLEAR_COOKIE = f"{STATE_COOKIE}=deleted; Secure; HttpOnly; Path=/; Max-Age=0"
 
 
-def install_settings(settings: Settings, store: Store) -> AsyncOAuthSettings:
+def install_settings(settings: SlackAppConfig, store: Store) -> AsyncOAuthSettings:
     """`/slack/install` → Slack's consent page → `/slack/oauth_redirect`, state in Redis."""
     assert settings.slack_client_id and settings.slack_client_secret  # multi-workspace mode
     return AsyncOAuthSettings(
@@ -99,7 +98,9 @@ def unavailable_page(error: StoreUnavailable) -> BoltResponse:
     return _html(page("Not installed", message, False), 503)
 
 
-def bolt_options(settings: Settings, store: Store, workspaces: Workspaces | None) -> dict[str, Any]:
+def bolt_options(
+    settings: SlackAppConfig, store: Store, workspaces: Workspaces | None
+) -> dict[str, Any]:
     """AsyncApp's arguments for multi-workspace mode (none for one workspace)."""
     if workspaces is None:
         return {}

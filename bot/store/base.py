@@ -1,19 +1,22 @@
-"""The shared base of the store: one Redis client, typed failures, locks, atomic takes."""
+"""The shared base of the store: one Redis client, typed failures, locks, atomic takes.
+
+Every aggregate (bot/store/links.py, drafts.py, …) holds the one `RedisBase` of its `Store`:
+one client, and one memory of when Redis last answered (which tells busy from unavailable)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.accounts.crypto import TokenCipher
 from bot.errors import Busy, StoreBusy, StoreUnavailable
+from bot.models import Owner
 from bot.runtime.shared import Shared
 from bot.store import keys, scripts
 from bot.telemetry import metrics
@@ -25,28 +28,41 @@ ALIVE_WINDOW = 1.0  # Redis answered a command this recently: a timeout is ours,
 STARVED_AFTER = 1.3
 
 
+class Cipher(Protocol):
+    """What sealed records are sealed with (bot/accounts/crypto.py's `TokenCipher`): handed in
+    by the composition root, so the store imports nothing above it."""
+
+    def seal(self, owner: Owner, data: dict[str, Any]) -> bytes: ...
+
+    def open(self, owner: Owner, blob: bytes) -> dict[str, Any]: ...
+
+    def opens(self, blob: bytes) -> bool: ...
+
+    def rotate(self, blob: bytes) -> bytes: ...
+
+
 class RedisBase(Shared):
     """Typed access to Redis; every Redis failure surfaces as `StoreUnavailable`."""
 
-    def __init__(self, redis: Redis, cipher: TokenCipher) -> None:
-        self._redis = redis
-        self._cipher = cipher
+    def __init__(self, redis: Redis, cipher: Cipher) -> None:
+        self.redis = redis
+        self.cipher = cipher
         self._answered_at = -ALIVE_WINDOW  # when Redis last answered a command (monotonic)
 
     async def ping(self) -> bool:
         try:
-            return bool(await self._call(self._redis.ping()))
+            return bool(await self.call(self.redis.ping()))
         except StoreUnavailable:
             return False
 
     async def server_version(self) -> str:
-        info = await self._call(self._redis.info("server"))
+        info = await self.call(self.redis.info("server"))
         return str(info.get("redis_version", "unknown"))
 
     async def server_setting(self, name: str) -> str | None:
         """CONFIG GET `name`; None where CONFIG is refused (renamed or denied on managed Redis)."""
         try:
-            found = await self._redis.config_get(name)
+            found = await self.redis.config_get(name)
         except ResponseError:
             return None
         except (RedisError, OSError) as error:
@@ -58,8 +74,8 @@ class RedisBase(Shared):
     @asynccontextmanager
     async def locked(self, name: str, wait: float = keys.LOCK_WAIT) -> AsyncIterator[None]:
         """Hold a Redis lock shared by every process (single-flight work); `Busy` if taken."""
-        lock = self._redis.lock(keys.lock_key(name), timeout=keys.LOCK_TTL, blocking_timeout=wait)
-        if not await self._call(lock.acquire(blocking=wait > 0)):
+        lock = self.redis.lock(keys.lock_key(name), timeout=keys.LOCK_TTL, blocking_timeout=wait)
+        if not await self.call(lock.acquire(blocking=wait > 0)):
             raise Busy()
         try:
             yield
@@ -67,25 +83,25 @@ class RedisBase(Shared):
             with suppress(LockError, RedisError, OSError):
                 await lock.release()  # an expired lock is already released
 
-    async def _deadline(self) -> int:
+    async def deadline(self) -> int:
         """Now plus the take window, on Redis's own clock (microseconds)."""
-        seconds, micros = await self._call(self._redis.time())
+        seconds, micros = await self.call(self.redis.time())
         return int(seconds) * 1_000_000 + int(micros) + scripts.TAKE_WINDOW_US
 
-    async def _take(self, key: str) -> bytes | None:
+    async def take(self, key: str) -> bytes | None:
         """Get and delete `key` (see scripts.TAKE). The deadline is set from Redis's own TIME, so no
         clock skew matters; a take refused for being late or for lack of memory changed nothing
         and is reported as Redis being unavailable."""
-        taken = await self._call(self._redis.eval(scripts.TAKE, 1, key, await self._deadline()))
+        taken = await self.call(self.redis.eval(scripts.TAKE, 1, key, await self.deadline()))
         if not taken or not taken[0]:
             raise StoreUnavailable()  # Redis stalled past the deadline: nothing was taken
         value: bytes | None = taken[1] if len(taken) > 1 else None
         return value
 
-    async def _set(self, key: str, value: str | bytes, ttl: int) -> None:
-        await self._call(self._redis.set(key, value, ex=ttl))
+    async def set(self, key: str, value: str | bytes, ttl: int) -> None:
+        await self.call(self.redis.set(key, value, ex=ttl))
 
-    async def _call(self, awaitable: Any) -> Any:
+    async def call(self, awaitable: Any) -> Any:
         """Await a Redis command; connection trouble becomes `StoreUnavailable`. A command that
         timed out, or found no free connection, becomes `StoreBusy` instead when the fault is
         this process's: other commands got answers within the last ALIVE_WINDOW seconds, or the
@@ -109,3 +125,18 @@ class RedisBase(Shared):
             return StoreUnavailable()
         alive = time.monotonic() - self._answered_at < ALIVE_WINDOW
         return StoreBusy() if alive or took > STARVED_AFTER else StoreUnavailable()
+
+
+class Aggregate(Shared):
+    """One kind of record, kept through its store's shared base (composed, not inherited)."""
+
+    def __init__(self, base: RedisBase) -> None:
+        self._base = base
+        self._redis = base.redis
+        self._cipher = base.cipher
+        self._call = base.call
+
+
+def text(value: bytes | str) -> str:
+    """A Redis answer as text (the client answers bytes)."""
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,5 +1,5 @@
 """Cached lookups that would otherwise cost platform calls on every preview: who a Slack user
-is on a platform, and the values a user can recognise with."""
+is on a platform, and the values a user can recognise with (`store.cache`)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from pydantic import TypeAdapter
 
 from bot.models import Owner, Recipient, Value
 from bot.store import keys
-from bot.store.base import RedisBase
+from bot.store.base import Aggregate
 
 VALUES = TypeAdapter(list[Value])
 
 
-class Cache(RedisBase):
+class Cache(Aggregate):
     """Expiring copies of platform answers; a platform miss or a failed delivery drops them."""
 
-    async def cached_lookups(
+    async def lookups(
         self, owner: Owner, slack_ids: list[str]
     ) -> tuple[list[Value] | None, dict[str, Recipient]]:
         """The owner's values (None: not cached) and the recipients known, in one round trip."""
@@ -30,12 +30,12 @@ class Cache(RedisBase):
         }
         return values, known
 
-    async def cache_values(self, owner: Owner, values: list[Value]) -> None:
-        await self._set(keys.values_key(owner), VALUES.dump_json(values), keys.VALUES_TTL)
+    async def put_values(self, owner: Owner, values: list[Value]) -> None:
+        await self._base.set(keys.values_key(owner), VALUES.dump_json(values), keys.VALUES_TTL)
 
-    async def cache_recipient(self, team_id: str, provider: str, recipient: Recipient) -> None:
+    async def put_recipient(self, team_id: str, provider: str, recipient: Recipient) -> None:
         key = keys.recipient_key(team_id, provider, recipient.slack_id)
-        await self._set(key, recipient.model_dump_json(), keys.RECIPIENT_TTL)
+        await self._base.set(key, recipient.model_dump_json(), keys.RECIPIENT_TTL)
 
     async def forget_recipients(self, team_id: str, provider: str, slack_ids: list[str]) -> None:
         if slack_ids:

@@ -1,5 +1,6 @@
 """Workflow steps held for their runner's link: each fails once its link button has expired
-unused, unless the sign-in claimed it first (one of the two, once, across processes)."""
+unused, unless the sign-in claimed it first (one of the two, once, across processes)
+(`store.steps`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 from pydantic import BaseModel
 
 from bot.store import keys
-from bot.store.base import RedisBase
+from bot.store.base import Aggregate, text
 
 
 class HeldStep(BaseModel):
@@ -18,16 +19,16 @@ class HeldStep(BaseModel):
     provider: str
 
 
-class HeldSteps(RedisBase):
+class HeldSteps(Aggregate):
     """Held steps by id (a hash) and by deadline (a sorted set), changed together."""
 
-    async def hold_step(self, held: HeldStep, seconds: float) -> None:
+    async def hold(self, held: HeldStep, seconds: float) -> None:
         pipe = self._redis.pipeline(transaction=True)
         pipe.hset(keys.HELD_STEPS, held.step, held.model_dump_json())
         pipe.zadd(keys.HELD_DEADLINES, {held.step: time.time() + seconds})
         await self._call(pipe.execute())
 
-    async def claim_step(self, step: str) -> HeldStep | None:
+    async def claim(self, step: str) -> HeldStep | None:
         """The held step, for whoever removes it first: the sign-in or the expiry sweep."""
         pipe = self._redis.pipeline(transaction=True)
         pipe.hget(keys.HELD_STEPS, step)
@@ -36,7 +37,7 @@ class HeldSteps(RedisBase):
         raw, removed, _ = await self._call(pipe.execute())
         return HeldStep.model_validate_json(raw) if removed and raw is not None else None
 
-    async def forget_steps_of(self, workspace: str) -> int:
+    async def forget_workspace(self, workspace: str) -> int:
         """Drop the held steps of an uninstalled workspace (or org); returns how many went."""
         held = await self._call(self._redis.hgetall(keys.HELD_STEPS))
         ids = [
@@ -51,9 +52,6 @@ class HeldSteps(RedisBase):
             await self._call(pipe.execute())
         return len(ids)
 
-    async def expired_steps(self, limit: int = 50) -> list[str]:
+    async def expired(self, limit: int = 50) -> list[str]:
         due = self._redis.zrangebyscore(keys.HELD_DEADLINES, 0, time.time(), start=0, num=limit)
-        return [
-            step.decode() if isinstance(step, bytes) else str(step)
-            for step in await self._call(due)
-        ]
+        return [text(step) for step in await self._call(due)]

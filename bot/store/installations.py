@@ -1,4 +1,5 @@
-"""Slack installations (multi-workspace mode): sealed bot tokens, install states, the purge."""
+"""Slack installations (multi-workspace mode): sealed bot tokens, install states, the purge
+(`store.installs`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from bot.errors import TokenUnreadable
 from bot.models import Intent, Owner
 from bot.slack.installed import Installed
 from bot.store import keys, scripts
-from bot.store.base import RedisBase
+from bot.store.base import Aggregate, text
 
 
 def _install_owner(workspace: str) -> Owner:
@@ -17,10 +18,10 @@ def _install_owner(workspace: str) -> Owner:
     return Owner(workspace, keys.APP, "slack")
 
 
-class Installations(RedisBase):
+class Installations(Aggregate):
     """One record per workspace (or org): replaced on reinstall, deleted on uninstall."""
 
-    async def save_install(self, installed: Installed) -> None:
+    async def save(self, installed: Installed) -> None:
         workspace = installed.workspace
         blob = self._cipher.seal(_install_owner(workspace), json.loads(installed.model_dump_json()))
         pipe = self._redis.pipeline(transaction=True)
@@ -28,8 +29,8 @@ class Installations(RedisBase):
         pipe.delete(keys.uninstalled_key(workspace))  # installed again: its records may be kept
         await self._call(pipe.execute())
 
-    async def load_install_version(self, workspace: str) -> tuple[bytes, Installed] | None:
-        """The installation and its exact stored bytes (for `swap_install`); None when not
+    async def load_version(self, workspace: str) -> tuple[bytes, Installed] | None:
+        """The installation and its exact stored bytes (for `swap`); None when not
         installed, or when no key opens the record (then it must be installed again)."""
         blob = await self._call(self._redis.get(keys.install_key(workspace)))
         if blob is None:
@@ -41,8 +42,8 @@ class Installations(RedisBase):
         except TokenUnreadable:
             return None
 
-    async def load_install(self, workspace: str) -> Installed | None:
-        loaded = await self.load_install_version(workspace)
+    async def load(self, workspace: str) -> Installed | None:
+        loaded = await self.load_version(workspace)
         return None if loaded is None else loaded[1]
 
     async def some_workspace(self) -> str | None:
@@ -50,36 +51,36 @@ class Installations(RedisBase):
 
         async def first() -> str | None:
             async for key in self._redis.scan_iter(match=keys.install_key("*"), count=500):
-                name = key.decode() if isinstance(key, bytes) else str(key)
+                name = text(key)
                 return name.removeprefix(keys.install_key(""))
             return None
 
         found: str | None = await self._call(first())
         return found
 
-    async def swap_install(self, expected: bytes, installed: Installed) -> bool:
+    async def swap(self, expected: bytes, installed: Installed) -> bool:
         """Write `installed` only if the record is still `expected` (compare-and-set)."""
         workspace = installed.workspace
         blob = self._cipher.seal(_install_owner(workspace), json.loads(installed.model_dump_json()))
         key = keys.install_key(workspace)
         return bool(await self._call(self._redis.eval(scripts.SWAP, 1, key, expected, blob)))
 
-    async def delete_install(self, workspace: str) -> None:
+    async def delete(self, workspace: str) -> None:
         await self._call(self._redis.delete(keys.install_key(workspace)))
 
     async def uninstalled_lately(self, workspace: str) -> bool:
         """True within an hour of the app's removal from the workspace (see `purge_workspace`)."""
         return bool(await self._call(self._redis.exists(keys.uninstalled_key(workspace))))
 
-    async def issue_install_state(self) -> str:
+    async def issue_state(self) -> str:
         """A random "Add to Slack" state, good for ten minutes."""
         state = secrets.token_urlsafe(32)
-        await self._set(keys.install_state_key(state), "1", keys.STATE_TTL)
+        await self._base.set(keys.install_state_key(state), "1", keys.STATE_TTL)
         return state
 
-    async def consume_install_state(self, state: str) -> bool:
+    async def consume_state(self, state: str) -> bool:
         """True once for a state issued here and not expired; never again."""
-        return await self._take(keys.install_state_key(state)) is not None
+        return await self._base.take(keys.install_state_key(state)) is not None
 
     async def purge_workspace(self, workspace: str) -> int:
         """Delete the installation and everything kept for the workspace's people: links,

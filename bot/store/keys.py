@@ -62,6 +62,11 @@ def writer_lock(key: str) -> str:
     return f"refresh:{rest}" if kind == "link" else app_token_lock(rest)
 
 
+def delivery_lock_key(intent_id: str) -> str:
+    """The lock a consumer holds while it delivers an intent (bot/store/lease.py)."""
+    return lock_key(f"deliver:{intent_id}")
+
+
 def directory_key(provider: str) -> str:
     return f"{PREFIX}:dir:{provider}"
 

@@ -1,4 +1,4 @@
-"""OAuth states, encrypted links and app-level tokens."""
+"""OAuth states, encrypted links and app-level tokens (`store.links`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from bot.errors import TokenUnreadable
 from bot.models import Link, Owner, PendingLink, TokenSet
 from bot.store import keys, scripts
-from bot.store.base import RedisBase
+from bot.store.base import Aggregate
 
 
 def _state_owner(key: str) -> Owner:
@@ -16,19 +16,19 @@ def _state_owner(key: str) -> Owner:
     return Owner(keys.APP, key, "state")
 
 
-class Links(RedisBase):
+class Links(Aggregate):
     """Everything secret: sealed with the owner inside before it reaches Redis."""
 
     async def put_state(self, state: str, pending: PendingLink) -> None:
         """Sealed like a token: it holds the prompt's response_url, a bearer capability."""
         key = keys.state_key(state)
         blob = self._cipher.seal(_state_owner(key), json.loads(pending.model_dump_json()))
-        await self._set(key, blob, keys.STATE_TTL)
+        await self._base.set(key, blob, keys.STATE_TTL)
 
     async def take_state(self, state: str) -> PendingLink | None:
         """Consume a state once, atomically: a second call (or a record no key opens) gets None."""
         key = keys.state_key(state)
-        blob = await self._take(key)
+        blob = await self._base.take(key)
         if blob is None:
             return None
         try:
@@ -36,7 +36,7 @@ class Links(RedisBase):
         except TokenUnreadable:
             return None
 
-    async def save_link(self, owner: Owner, link: Link) -> None:
+    async def save(self, owner: Owner, link: Link) -> None:
         """An active link is kept until unlinked; one awaiting confirmation for an hour."""
         blob = self._cipher.seal(owner, json.loads(link.model_dump_json()))
         ttl = None if link.confirmed else keys.UNCONFIRMED_TTL
@@ -46,18 +46,18 @@ class Links(RedisBase):
         (pipe.sadd if link.confirmed else pipe.srem)(linked, owner.key)
         await self._call(pipe.execute())
 
-    async def load_link(self, owner: Owner) -> Link | None:
-        loaded = await self.load_link_version(owner)
+    async def load(self, owner: Owner) -> Link | None:
+        loaded = await self.load_version(owner)
         return None if loaded is None else loaded[1]
 
-    async def load_link_version(self, owner: Owner) -> tuple[bytes, Link] | None:
-        """The link and the exact stored bytes, for a later `swap_link`."""
+    async def load_version(self, owner: Owner) -> tuple[bytes, Link] | None:
+        """The link and the exact stored bytes, for a later `swap`."""
         blob = await self._call(self._redis.get(keys.link_key(owner)))
         if blob is None:
             return None
         return blob, Link.model_validate(self._cipher.open(owner, blob))
 
-    async def swap_link(self, owner: Owner, expected: bytes, link: Link) -> bool:
+    async def swap(self, owner: Owner, expected: bytes, link: Link) -> bool:
         """Write `link` only if the stored bytes are still `expected` (compare-and-set)."""
         blob = self._cipher.seal(owner, json.loads(link.model_dump_json()))
         swapped = await self._call(
@@ -65,7 +65,7 @@ class Links(RedisBase):
         )
         return bool(swapped)
 
-    async def delete_link(self, owner: Owner) -> bool:
+    async def delete(self, owner: Owner) -> bool:
         """Unlink; what was cached for the link (its values) goes with it."""
         pipe = self._redis.pipeline(transaction=True)
         pipe.delete(keys.link_key(owner))
@@ -92,61 +92,3 @@ class Links(RedisBase):
         if blob is None:
             return None
         return TokenSet.model_validate(self._cipher.open(Owner(keys.APP, keys.APP, provider), blob))
-
-    async def rotate_tokens(self) -> tuple[int, int]:
-        """Re-encrypt every stored token under the newest key; drop what no key can open.
-        Returns (re-encrypted, dropped). Each record is rewritten under the lock its writers
-        (a refresh, an app-token mint) hold, so a refresh in flight is never undone."""
-        rotated = dropped = 0
-        for key in await self._token_keys():
-            async with self.locked(keys.writer_lock(key)):
-                blob = await self._call(self._redis.get(key))
-                if blob is None:
-                    continue
-                try:
-                    fresh = self._cipher.rotate(blob)
-                except TokenUnreadable:
-                    dropped += await self._drop_record(key)
-                    continue
-                rotated += await self._call(self._redis.eval(scripts.SWAP, 1, key, blob, fresh))
-        return rotated, dropped
-
-    async def _drop_record(self, key: str) -> int:
-        """Delete a token record; a link's owner no longer counts as linked."""
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.delete(key)
-        if owner := keys.link_owner(key):
-            pipe.srem(keys.linked_key(owner.provider), owner.key)
-        deleted, *_ = await self._call(pipe.execute())
-        return int(deleted)
-
-    async def sample_tokens(self, limit: int) -> tuple[int, int]:
-        """(opened, unreadable) among up to `limit` sealed records: do the keys still open them?
-        Nothing is changed (`rotate-keys` is what removes the unreadable)."""
-
-        async def sample() -> list[bytes]:
-            blobs: list[bytes] = []
-            for pattern in keys.TOKEN_PATTERNS:
-                async for key in self._redis.scan_iter(match=pattern, count=100):
-                    if len(blobs) >= limit:
-                        return blobs
-                    blob = await self._redis.get(key)
-                    blobs += [] if blob is None else [blob]
-            return blobs
-
-        blobs: list[bytes] = await self._call(sample())
-        opened = sum(1 for blob in blobs if self._cipher.opens(blob))
-        return opened, len(blobs) - opened
-
-    async def _token_keys(self) -> list[str]:
-        """The key of every sealed record (a SCAN: Redis is never blocked)."""
-
-        async def scan() -> list[str]:
-            found: list[str] = []
-            for pattern in keys.TOKEN_PATTERNS:
-                async for key in self._redis.scan_iter(match=pattern, count=500):
-                    found.append(key.decode() if isinstance(key, bytes) else str(key))
-            return found
-
-        found: list[str] = await self._call(scan())
-        return found

@@ -49,3 +49,41 @@ if KEYS[3] then
 end
 return 1
 """
+# The hand-over between a Send request and the consumer (bot/store/intents.py).
+# The consumer: save a final intent and hand it over, but only to a request still watching;
+# nothing at all once the workspace's uninstall mark is there. KEYS mark, watch, news, intent,
+# recipients to forget...; ARGV watching, handed over, intent, intent TTL. 1 if handed over.
+FINISH = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[4])
+for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'KEEPTTL')
+redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[2]))
+return 1
+"""
+# Queue an intent again (Retry), unless its workspace's uninstall mark is there. KEYS mark,
+# intent, watch, news, taken, outbox; ARGV intent, intent TTL, watching, watch ms, intent id.
+ENQUEUE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+redis.call('DEL', KEYS[4], KEYS[5])
+redis.call('XADD', KEYS[6], '*', 'intent', ARGV[5])
+return 1
+"""
+# The watching request: take a handed-over outcome (with the intent), else end the watch so it
+# can no longer be handed over. Refused, changing nothing, when it reaches Redis past ARGV[1].
+END_WATCH = """
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[1]) then return {-1} end
+if redis.call('GET', KEYS[1]) == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+  redis.call('RPUSH', KEYS[3], ARGV[3])
+  redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[1]))
+  return {1, redis.call('GET', KEYS[2])}
+end
+redis.call('DEL', KEYS[1])
+return {0}
+"""

@@ -1,4 +1,5 @@
-"""What `GET /metrics` reads from Redis at scrape time: a few O(1) commands in one round trip."""
+"""What `GET /metrics` reads from Redis at scrape time: a few O(1) commands in one round trip
+(`store.stats`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from bot.store import keys
-from bot.store.base import RedisBase
+from bot.store.base import Aggregate, text
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Stats:
     directory_age_seconds: dict[str, float] = field(default_factory=dict)  # built ones only
 
 
-class StatsReader(RedisBase):
+class StatsReader(Aggregate):
     """No SCAN: link counts are sets kept on link and unlink, the outbox is one stream."""
 
     async def count_links_once(self) -> int:
@@ -28,7 +29,7 @@ class StatsReader(RedisBase):
         (active links are the ones without a TTL). Returns how many were found."""
         if await self._call(self._redis.exists(keys.LINKS_COUNTED)):
             return 0
-        async with self.locked("count-links", wait=0):  # Busy: another process counts
+        async with self._base.locked("count-links", wait=0):  # Busy: another process counts
             found = 0
             async for batch in self._link_keys():
                 pipe = self._redis.pipeline(transaction=False)
@@ -49,14 +50,14 @@ class StatsReader(RedisBase):
     async def _link_keys(self) -> AsyncIterator[list[str]]:
         batch: list[str] = []
         async for key in self._redis.scan_iter(match=keys.LINK_PATTERN, count=500):
-            batch.append(key.decode() if isinstance(key, bytes) else str(key))
+            batch.append(text(key))
             if len(batch) == 500:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
-    async def stats(self, platforms: list[str], directories: list[str]) -> Stats:
+    async def read(self, platforms: list[str], directories: list[str]) -> Stats:
         pipe = self._redis.pipeline(transaction=False)
         for name in platforms:
             pipe.scard(keys.linked_key(name))
@@ -85,5 +86,4 @@ def _age(oldest: list[tuple[bytes | str, object]], now: float) -> float:
     if not oldest:
         return 0.0
     entry_id = oldest[0][0]
-    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    return max(0.0, now - int(text.partition("-")[0]) / 1000)
+    return max(0.0, now - int(text(entry_id).partition("-")[0]) / 1000)

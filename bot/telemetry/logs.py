@@ -16,9 +16,11 @@ import time
 import traceback
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import SecretStr
 
 from bot.models import Intent
-from bot.settings import Settings
 
 SECRET_PATTERNS = (
     re.compile(r"(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
@@ -126,7 +128,18 @@ FORMATTERS = {
 }
 
 
-def configure_from(settings: Settings) -> None:
+class LogSettings(Protocol):
+    """What logging reads of the settings (bot.settings.Settings has it)."""
+
+    @property
+    def log_format(self) -> str: ...
+    @property
+    def log_level(self) -> str: ...
+    @property
+    def slack_signing_secret(self) -> SecretStr | None: ...
+
+
+def configure_from(settings: LogSettings) -> None:
     """LOG_FORMAT and LOG_LEVEL; user ids hashed with a key only this deployment has."""
     secret = settings.slack_signing_secret
     key = secret.get_secret_value() if secret is not None else None

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import httpx
 from prometheus_client import Counter, Gauge, Histogram
@@ -20,9 +20,6 @@ from redis.exceptions import TimeoutError as RedisTimeout
 
 from bot.errors import GrantRevoked, ProviderUnavailable
 from bot.telemetry import metric_files
-
-if TYPE_CHECKING:
-    from bot.platforms.registry import Registry
 
 # Bounded label values only: these tuples are every value a label may take.
 KINDS = ("command", "action", "view", "shortcut", "event", "options", "other")
@@ -165,12 +162,21 @@ def token_refresh(platform: str) -> Iterator[None]:
         TOKEN_REFRESHES.labels(platform, outcome).inc()
 
 
-def process_started(role: str, registry: Registry | None = None) -> None:
+class Exported(Protocol):
+    """What a platform's series need: its name, and whether people link and send through it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def per_user(self) -> bool: ...
+
+
+def process_started(role: str, platforms: Iterable[Exported] = ()) -> None:
     """Count this process among the live ones of its role (`kudos_processes`), and export the
     enabled platforms' outcome series at 0 (as STUCK): a first failure is then an increase."""
     metric_files.forget_dead_processes()
     PROCESSES.labels(role).set(1)
-    for spec in (registry.get(name).spec for name in registry.names()) if registry else ():
+    for spec in platforms:
         for outcome in REFRESH_OUTCOMES:
             TOKEN_REFRESHES.labels(spec.name, outcome)
         if spec.per_user:  # people send recognitions through it

@@ -69,7 +69,7 @@ class Wired:
     async def link(self) -> TokenSet:
         token = await self.sign_in()
         account = await self.platform.adapter.whoami(token.access_token)
-        await self.store.save_link(self.owner, Link(account=account, token=token))
+        await self.store.links.save(self.owner, Link(account=account, token=token))
         return token
 
 

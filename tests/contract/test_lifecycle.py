@@ -39,17 +39,17 @@ def token_requests(wired: Wired) -> int:
 async def expire_in(wired: Wired, seconds: float, store: Store | None = None) -> None:
     """Make the stored link's token expire `seconds` from now, as far as the bot knows."""
     store = store or wired.store
-    link = await store.load_link(wired.owner)
+    link = await store.links.load(wired.owner)
     assert link is not None
     token = link.token.model_copy(update={"expires_at": time.time() + seconds})
-    await store.save_link(wired.owner, link.model_copy(update={"token": token}))
+    await store.links.save(wired.owner, link.model_copy(update={"token": token}))
 
 
 async def app_token_expires_in(wired: Wired, seconds: float) -> None:
     name = wired.case.name
-    token = await wired.store.load_app_token(name)
+    token = await wired.store.links.load_app_token(name)
     assert token is not None
-    await wired.store.save_app_token(
+    await wired.store.links.save_app_token(
         name, token.model_copy(update={"expires_at": time.time() + seconds})
     )
 
@@ -69,7 +69,7 @@ async def test_a_second_401_after_one_refresh_unlinks(wired: Wired) -> None:
     with pytest.raises(NotLinked) as raised:
         await wired.tokens.run(wired.owner, wired.platform.adapter.whoami)
     assert "no longer accepts" in said(raised.value)
-    assert await wired.store.load_link(wired.owner) is None
+    assert await wired.store.links.load(wired.owner) is None
     assert refreshes(wired) == 1
 
 
@@ -93,9 +93,9 @@ async def test_an_unlink_during_a_refresh_is_not_undone(wired: Wired) -> None:
     wired.fake.hang_next(0.5, path=wired.platform.spec.token_path)
     call = asyncio.create_task(wired.tokens.run(wired.owner, echo))
     await async_wait_until(lambda: token_requests(wired) > sent)  # the refresh is in flight
-    assert await wired.store.delete_link(wired.owner)  # the user unlinks meanwhile
+    assert await wired.store.links.delete(wired.owner)  # the user unlinks meanwhile
     assert await call  # the refreshed token serves the call in flight ...
-    assert await wired.store.load_link(wired.owner) is None  # ... and is not written back
+    assert await wired.store.links.load(wired.owner) is None  # ... and is not written back
     assert refreshes(wired) == 1
 
 
@@ -137,7 +137,7 @@ async def test_an_early_refresh_with_the_platform_away_keeps_the_current_token(
     with pytest.raises(ProviderUnavailable) as raised:
         await wired.tokens.run(wired.owner, echo)
     assert "isn't available right now" in said(raised.value)
-    assert await wired.store.load_link(wired.owner) is not None  # the link is kept
+    assert await wired.store.links.load(wired.owner) is not None  # the link is kept
     assert refreshes(wired) == 0
     assert await wired.tokens.run(wired.owner, echo) != first.access_token  # and renewed later
 
@@ -174,7 +174,7 @@ async def test_an_app_token_no_key_opens_is_minted_again(wired: Wired, redis_url
         stranger = Store(redis, TokenCipher([Fernet(Fernet.generate_key())]))
         tokens = Tokens(stranger, wired.registry, wired.http)
         assert await tokens.run(wired.owner, echo)  # not "your link needs renewing"
-        assert await stranger.load_app_token(wired.case.name) is not None
+        assert await stranger.links.load_app_token(wired.case.name) is not None
     finally:
         await redis.aclose()
     assert wired.fake.grant_counts() == {"client_credentials": 2}
@@ -190,17 +190,17 @@ async def test_a_key_rotation_during_a_refresh_keeps_the_new_refresh_token(
         before, both = (Store(redis, cipher(*keys)) for keys in ((old,), (new, old)))
         token = await wired.sign_in()
         account = await wired.platform.adapter.whoami(token.access_token)
-        await before.save_link(wired.owner, Link(account=account, token=token))
+        await before.links.save(wired.owner, Link(account=account, token=token))
         await expire_in(wired, -1, before)
         tokens = Tokens(both, wired.registry, wired.http)  # the bot, with both keys listed
         sent = token_requests(wired)
         wired.fake.hang_next(0.5, path=wired.platform.spec.token_path)
         call = asyncio.create_task(tokens.run(wired.owner, echo))
         await async_wait_until(lambda: token_requests(wired) > sent)
-        assert await both.rotate_tokens() == (1, 0)  # rotate-keys, mid-refresh
+        assert await both.sealed.rotate() == (1, 0)  # rotate-keys, mid-refresh
         fresh = await call
         after = Store(redis, cipher(new))  # the old key retired
-        link = await after.load_link(wired.owner)
+        link = await after.links.load(wired.owner)
         assert link is not None and link.token.access_token == fresh
         assert link.token.refresh_token == wired.fake.issued_tokens()[-1]  # the newest one
         await expire_in(wired, -1, after)

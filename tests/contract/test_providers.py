@@ -28,10 +28,10 @@ async def echo(token: str) -> str:
 
 async def expire_stored_token(wired: Wired) -> None:
     """Make the stored token look expired, so the next use must refresh first."""
-    link = await wired.store.load_link(wired.owner)
+    link = await wired.store.links.load(wired.owner)
     assert link is not None
     token = link.token.model_copy(update={"expires_at": time.time() - 1})
-    await wired.store.save_link(wired.owner, link.model_copy(update={"token": token}))
+    await wired.store.links.save(wired.owner, link.model_copy(update={"token": token}))
 
 
 @only(PER_USER)
@@ -71,7 +71,7 @@ async def test_401_without_a_refresh_token_unlinks(wired: Wired) -> None:
     with pytest.raises(NotLinked) as raised:
         await wired.tokens.run(wired.owner, wired.platform.adapter.whoami)
     assert "no longer accepts your link" in said(raised.value)
-    assert await wired.store.load_link(wired.owner) is None
+    assert await wired.store.links.load(wired.owner) is None
 
 
 @only(ROTATING)
@@ -104,7 +104,7 @@ async def test_revoked_grant_unlinks_and_says_so(wired: Wired) -> None:
     with pytest.raises(GrantRevoked) as raised:
         await wired.tokens.run(wired.owner, wired.platform.adapter.whoami)
     assert "ended your link" in said(raised.value)
-    assert await wired.store.load_link(wired.owner) is None
+    assert await wired.store.links.load(wired.owner) is None
 
 
 @only(APP_LEVEL)

@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 import httpx
 from cryptography.fernet import Fernet
 from redis.asyncio import Redis
-from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.accounts.crypto import TokenCipher, parse_keys
 from bot.store import Store
@@ -46,12 +45,12 @@ def test_a_redelivered_event_is_acked_and_dropped(bot: BotProcess, fake_slack: F
 
 
 @asynccontextmanager
-async def store_context(url: str) -> AsyncIterator[AsyncBoltContext]:
-    """A listener context holding a Store on the Redis at `url`, as bot/services.py gives it."""
+async def store_at(url: str) -> AsyncIterator[Store]:
+    """A Store on the Redis at `url`, as bot/services.py builds it."""
     client = Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
     cipher = TokenCipher(parse_keys(Fernet.generate_key().decode()))
     try:
-        yield AsyncBoltContext({"store": Store(client, cipher)})
+        yield Store(client, cipher)
     finally:
         await client.aclose()
 
@@ -70,9 +69,9 @@ async def test_only_event_callbacks_are_deduplicated(redis_url: str) -> None:
     event = {"type": "event_callback", "event_id": "Ev0DEDUPE01", "event": {}}
     other = {"type": "block_actions", "event_id": "Ev0DEDUPE01"}  # not an event: never dropped
     passed = Next()
-    async with store_context(redis_url) as context:
+    async with store_at(redis_url) as store:
         for body in (event, event, other, other, event | {"event_id": "Ev0DEDUPE02"}):
-            answer = await drop_redeliveries(body, context, passed)
+            answer = await drop_redeliveries(body, store, passed)
             assert answer is None or answer.status == 200
     assert passed.calls == 4
 
@@ -80,7 +79,7 @@ async def test_only_event_callbacks_are_deduplicated(redis_url: str) -> None:
 async def test_without_redis_events_still_go_through() -> None:
     event = {"type": "event_callback", "event_id": "Ev0NOREDIS", "event": {}}
     passed = Next()
-    async with store_context(f"redis://127.0.0.1:{free_port()}/0") as context:  # nobody there
+    async with store_at(f"redis://127.0.0.1:{free_port()}/0") as store:  # nobody there
         for _ in range(2):  # better a rare duplicate than a lost event
-            assert await drop_redeliveries(event, context, passed) is None
+            assert await drop_redeliveries(event, store, passed) is None
     assert passed.calls == 2

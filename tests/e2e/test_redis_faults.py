@@ -274,8 +274,8 @@ async def test_a_take_that_reaches_redis_too_late_takes_nothing(
         message="thanks",
     )
     pending = PendingLink(team_id="T1", user_id="U1", provider="achievers")
-    await store.put_draft(draft)
-    await store.put_state("s" * 43, pending)
+    await store.drafts.put(draft)
+    await store.links.put_state("s" * 43, pending)
     real_time = client.time
 
     async def a_second_ago() -> tuple[int, int]:
@@ -285,13 +285,13 @@ async def test_a_take_that_reaches_redis_too_late_takes_nothing(
     try:
         monkeypatch.setattr(client, "time", a_second_ago)
         with pytest.raises(StoreUnavailable):
-            await store.take_draft("T1", "U1", "d1")
+            await store.drafts.take("T1", "U1", "d1")
         with pytest.raises(StoreUnavailable):
-            await store.take_state("s" * 43)
+            await store.links.take_state("s" * 43)
         monkeypatch.undo()
-        assert await store.take_draft("T1", "U1", "d1") == draft
-        assert await store.take_state("s" * 43) == pending
-        assert await store.take_draft("T1", "U1", "d1") is None
+        assert await store.drafts.take("T1", "U1", "d1") == draft
+        assert await store.links.take_state("s" * 43) == pending
+        assert await store.drafts.take("T1", "U1", "d1") is None
     finally:
         await client.aclose()
 

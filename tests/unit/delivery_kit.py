@@ -17,8 +17,8 @@ from bot.accounts.crypto import TokenCipher
 from bot.accounts.tokens import Tokens
 from bot.models import Draft, Intent, Link, Owner, Person, Recipient, TokenSet, Value
 from bot.platforms.registry import Registry, build_registry
+from bot.recognition.consumer import Consumer
 from bot.recognition.delivery import ATTEMPT_DEADLINE, Deliverer
-from bot.recognition.outbox import Consumer
 from bot.settings import Settings
 from bot.store import Store
 from testkit.fakes import FakeAchievers
@@ -81,9 +81,9 @@ class Kit:
 
     async def queued(self, intent: Intent, watch: float = 0.001) -> tuple[str, str]:
         """Queue `intent` (watched for `watch` s) and claim its outbox entry."""
-        await self.store.enqueue(intent, watch)
-        await self.store.outbox_group()
-        [entry] = await self.store.outbox_next("claimer", 60_000, 10)
+        await self.store.intents.enqueue(intent, watch)
+        await self.store.outbox.create_group()
+        [entry] = await self.store.outbox.next("claimer", 60_000, 10)
         return entry
 
 
@@ -113,7 +113,7 @@ async def kit(achievers: FakeAchievers, redis_url: str) -> AsyncIterator[Kit]:
         store = Store(redis, TokenCipher([Fernet(Fernet.generate_key())]))
         registry = build_registry(settings, http)
         account = Person(id="1001", name="Ana Lopez", email="ana@example.com")
-        await store.save_link(
+        await store.links.save(
             OWNER, Link(account=account, token=TokenSet(access_token=user_token(achievers)))
         )
         yield Kit(achievers, store, registry, Tokens(store, registry, http))

@@ -13,7 +13,7 @@ from bot.app import build_bolt
 from bot.models import Link, Person, RecognitionRequest, TokenSet
 from bot.services import build_services
 from bot.settings import Settings
-from handlers import commands
+from handlers import HandlerServices, commands
 from handlers.parse import parse_recognize
 from testkit.bot_env import BOT_TOKEN, SIGNING_SECRET
 from testkit.fakes import FakeAchievers
@@ -42,8 +42,8 @@ async def test_recognize_reads_its_text_once_per_request(
     try:
         account = Person(id="1001", name="Ana Lopez", email="ana@example.com")
         token = TokenSet(access_token=user_token(achievers))
-        await services.store.save_link(OWNER, Link(account=account, token=token))
-        bolt = build_bolt(services)
+        await services.store.links.save(OWNER, Link(account=account, token=token))
+        bolt = build_bolt(services, HandlerServices.on(services))
 
         async def recognize(text: str, key: str) -> str:
             url = fake_slack.response_url(key)

@@ -89,9 +89,9 @@ async def test_an_old_record_holding_a_sentence_still_reads_and_shows_it(
     record = json.loads(Intent(id="old1", draft=a_draft(), status="failed").model_dump_json())
     record["reason"] = OLD_SENTENCE  # as stored before reason codes
     await raw.set(keys.intent_key("old1"), json.dumps(record))
-    loaded = await store.load_intent("old1")
+    loaded = await store.intents.load("old1")
     assert loaded is not None and loaded.status == "failed"
     assert failure_words(loaded.reason) == OLD_SENTENCE
-    await store.save_intent(loaded)  # written back: the same words, now as data
-    again = await store.load_intent("old1")
+    await store.intents.save(loaded)  # written back: the same words, now as data
+    again = await store.intents.load("old1")
     assert again is not None and failure_words(again.reason) == OLD_SENTENCE

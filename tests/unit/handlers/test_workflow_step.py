@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import MESSAGE, RECIPIENTS, InvalidInput
 from bot.models import Intent, Value
-from bot.recognition.outbox import Consumer
+from bot.recognition.consumer import Consumer
 from bot.recognition.rules import RuleBroken
 from handlers.delivery import tell_outcome
 from handlers.step_kit import failure

@@ -123,6 +123,6 @@ async def test_the_directory_skips_people_who_have_left(wired: Wired) -> None:
     wired.fake.add_person("leaving", "Lea", "Leaving", "lea@example.com", left_on="2999-01-31")
     directory = Directory(wired.store, wired.registry, wired.tokens)
     assert await directory.rebuild("cultureamp") == 253 + 1
-    _, gone = await wired.store.directory_get("cultureamp", "gus@example.com")
-    _, leaving = await wired.store.directory_get("cultureamp", "lea@example.com")
+    _, gone = await wired.store.directories.get("cultureamp", "gus@example.com")
+    _, leaving = await wired.store.directories.get("cultureamp", "lea@example.com")
     assert gone is None and leaving is not None and leaving.name == "Lea Leaving"

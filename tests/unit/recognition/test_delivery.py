@@ -36,7 +36,7 @@ async def test_an_attempt_is_cut_off_at_its_deadline_and_reconciled_next_time(ki
     kit.fake.hang_next(2.0, method="POST", path=RECOGNITIONS)  # the POST lands, 2 s later
     intent = Intent(id="i1", draft=a_draft())
     started = time.monotonic()
-    after = await kit.deliverer(deadline=0.3).attempt(intent, kit.store.save_intent)
+    after = await kit.deliverer(deadline=0.3).attempt(intent, kit.store.intents.save)
     assert time.monotonic() - started < 1.5
     assert after.status == "pending"
     assert after.attempts == 1  # the next attempt reads the platform before any POST
@@ -55,7 +55,7 @@ async def test_a_partly_sent_attempt_reads_back_within_the_same_deadline(kit: Ki
     deliverer._send = send_partly  # type: ignore[method-assign]
     kit.fake.hang_next(5.0, method="GET", path=RECOGNITIONS)  # the read-back of who has it
     started = time.monotonic()
-    after = await deliverer.attempt(Intent(id="i1", draft=a_draft()), kit.store.save_intent)
+    after = await deliverer.attempt(Intent(id="i1", draft=a_draft()), kit.store.intents.save)
     assert time.monotonic() - started < 1.0 + 0.5
     assert after.status == "failed"
     words = "Sent to 1 of 2 people, then Acme refused the rest. Check Acme before sending again."
@@ -85,7 +85,7 @@ async def test_a_rate_limit_sets_when_to_try_again(
     retry_after = http_date(seconds) if as_date else seconds
     kit.fake.fail_next(429, retry_after=retry_after, method="POST", path=RECOGNITIONS)
     intent = Intent(id="i1", draft=a_draft(), queued_at=time.time() - GIVE_UP_AFTER - 60)
-    after = await kit.deliverer().attempt(intent, kit.store.save_intent)
+    after = await kit.deliverer().attempt(intent, kit.store.intents.save)
     now = time.time()
     assert after.status == "pending"
     assert after.not_before is not None
@@ -102,8 +102,8 @@ async def test_nothing_is_attempted_before_the_wait_ends(kit: Kit) -> None:
     consumer = kit.consumer()
     await consumer.handle(*entry)
     assert kit.posts() == 0
-    assert (await kit.store.load_intent("i1")) == intent  # untouched, still queued
-    await kit.store.save_intent(intent.model_copy(update={"not_before": time.time() - 1}))
+    assert (await kit.store.intents.load("i1")) == intent  # untouched, still queued
+    await kit.store.intents.save(intent.model_copy(update={"not_before": time.time() - 1}))
     await consumer.handle(*entry)
     assert kit.posts() == 1
     [(delivered, _)] = kit.told

@@ -46,10 +46,10 @@ async def test_a_watcher_that_lost_redis_leaves_the_dm_to_the_consumer(
     """The outcome was handed over, but the watching request never got it (Redis failed it):
     the consumer must not stay silent."""
     draft = a_draft()
-    await kit.store.put_draft(draft)
+    await kit.store.drafts.put(draft)
     intent = await Outbox(kit.store).submit(draft)
-    await kit.store.outbox_group()
-    [entry] = await kit.store.outbox_next("c", 60_000, 10)
+    await kit.store.outbox.create_group()
+    [entry] = await kit.store.outbox.next("c", 60_000, 10)
     delivering = asyncio.create_task(kit.consumer().handle(*entry))
     watch = keys.watch_key(intent.id)
     nowhere = Redis(port=free_port(), retry=Retry(NoBackoff(), 0))
@@ -70,11 +70,11 @@ async def test_a_watcher_that_lost_redis_leaves_the_dm_to_the_consumer(
 
 async def test_a_watcher_that_took_the_outcome_is_left_to_tell_it(kit: Kit) -> None:
     draft = a_draft()
-    await kit.store.put_draft(draft)
+    await kit.store.drafts.put(draft)
     outbox = Outbox(kit.store)
     intent = await outbox.submit(draft)
-    await kit.store.outbox_group()
-    [entry] = await kit.store.outbox_next("c", 60_000, 10)
+    await kit.store.outbox.create_group()
+    [entry] = await kit.store.outbox.next("c", 60_000, 10)
     delivering = asyncio.create_task(kit.consumer().handle(*entry))
     shown = await outbox.outcome(intent)
     await asyncio.wait_for(delivering, 5)

@@ -22,9 +22,9 @@ async def test_a_lookup_in_a_large_directory_is_one_hash_read(raw: Redis) -> Non
     people = [
         Person(id=f"e{n}", name=f"Person {n}", email=f"p{n}@example.com") for n in range(PEOPLE)
     ]
-    await store.directory_replace("cultureamp", people)
+    await store.directories.replace("cultureamp", people)
     await raw.config_resetstat()
-    built, found = await store.directory_get("cultureamp", "P31337@Example.com")
+    built, found = await store.directories.get("cultureamp", "P31337@Example.com")
     after = await commands_run(raw)
     assert built is not None and found is not None and found.id == "e31337"
     assert {name: calls for name, calls in after.items() if not name.startswith("config")} == {

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app
 from bot.models import Intent, Link, Owner, Person, TokenSet
-from bot.recognition.outbox import STOP_GRACE, Consumer
+from bot.recognition.consumer import STOP_GRACE, Consumer
 from bot.runtime import tasks
 from bot.services import build_services
 from bot.settings import Settings
@@ -55,7 +55,7 @@ async def test_a_consumer_stops_in_bounded_time_when_a_delivery_loses_its_cancel
     consumer = Consumer(
         kit.store, deliverer, kit.consumer()._on_outcome, worker=True, retry_after=60
     )
-    await kit.store.enqueue(Intent(id="i1", draft=a_draft()), 0.001)
+    await kit.store.intents.enqueue(Intent(id="i1", draft=a_draft()), 0.001)
     stop = asyncio.Event()
     running = asyncio.create_task(consumer.run(stop))
     async with asyncio.timeout(GUARD):
@@ -77,7 +77,7 @@ async def test_the_web_process_lets_its_deliveries_finish_and_stops_them_in_boun
     services, attempt = build_services(a_settings(redis_url)), Deaf(lose=1)
     services.deliverer.attempt = attempt  # type: ignore[method-assign]
     app = build_app(services)
-    await kit.store.enqueue(Intent(id="web-1", draft=a_draft()), 0.001)
+    await kit.store.intents.enqueue(Intent(id="web-1", draft=a_draft()), 0.001)
     async with asyncio.timeout(GUARD):
         async with app.router.lifespan_context(app):
             await attempt.started.wait()
@@ -95,7 +95,7 @@ async def test_a_consumer_cancelled_stops_its_deliveries_first(kit: Kit) -> None
     consumer = Consumer(
         kit.store, deliverer, kit.consumer()._on_outcome, worker=False, retry_after=60
     )
-    await kit.store.enqueue(Intent(id="i2", draft=a_draft()), 0.001)
+    await kit.store.intents.enqueue(Intent(id="i2", draft=a_draft()), 0.001)
     running = asyncio.create_task(consumer.run(asyncio.Event()))
     async with asyncio.timeout(GUARD):
         await attempt.started.wait()
@@ -113,7 +113,7 @@ async def test_the_watchdog_counts_a_pending_intent_under_a_lock_past_its_deadli
     consumer = kit.consumer()
     entry = await kit.queued(Intent(id="intent-secret-id", draft=a_draft()))
     before = stuck_count()
-    lock = keys.lock_key("deliver:intent-secret-id")
+    lock = keys.delivery_lock_key("intent-secret-id")
     await raw.set(lock, lease.token(time.time() + 60), px=60_000)
     await consumer.handle(*entry)  # busy, and within its deadline: nothing to say
     assert consumer.stuck == set() and stuck_count() == before
@@ -137,7 +137,7 @@ async def test_the_watchdog_trusts_a_lock_that_names_its_deadline(kit: Kit, raw:
     consumer = kit.consumer()
     old = time.time() - 20 * 60  # queued 20 minutes ago: it fails at the end of this attempt
     entry = await kit.queued(Intent(id="near-its-end", draft=a_draft(), queued_at=old))
-    lock = keys.lock_key("deliver:near-its-end")
+    lock = keys.delivery_lock_key("near-its-end")
     await raw.set(lock, lease.token(time.time() + 60), px=60_000)
     await consumer.handle(*entry)
     assert consumer.stuck == set()

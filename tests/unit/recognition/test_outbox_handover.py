@@ -14,8 +14,8 @@ from bot.accounts.crypto import TokenCipher
 from bot.models import Intent, Sent
 from bot.recognition.outbox import WATCH_GRACE, Outbox
 from bot.store import Store, keys
-from bot.store.queue import END_WATCH
-from tests.unit.store.test_store import DRAFT
+from bot.store.scripts import END_WATCH
+from tests.unit.store.records import DRAFT
 
 SHORT_WATCH = 0.3
 
@@ -24,7 +24,7 @@ SHORT_WATCH = 0.3
 async def store(redis_url: str) -> AsyncIterator[Store]:
     client = Redis.from_url(redis_url)
     store = Store(client, TokenCipher([Fernet(Fernet.generate_key())]))
-    await store.put_draft(DRAFT)
+    await store.drafts.put(DRAFT)
     yield store
     await client.aclose()
 
@@ -37,18 +37,19 @@ async def test_finished_during_the_watch_the_request_tells_the_sender(store: Sto
     outbox = Outbox(store, watch=SHORT_WATCH)
     intent = await outbox.submit(DRAFT)
     watching = asyncio.create_task(outbox.outcome(intent))
-    handed = await store.finish_intent(delivered(intent))
+    handed = await store.intents.finish(delivered(intent))
     shown = await watching
     assert handed is True
     assert shown.status == "done"
-    assert await store.taken_by_watcher(intent.id, within=1.0) is True  # the consumer is silent
+    # the consumer is silent
+    assert await store.intents.taken_by_watcher(intent.id, within=1.0) is True
 
 
 async def test_finished_after_the_watch_the_consumer_tells_the_sender(store: Store) -> None:
     outbox = Outbox(store, watch=SHORT_WATCH)
     intent = await outbox.submit(DRAFT)
     shown = await outbox.outcome(intent)
-    told_by_request = await store.finish_intent(delivered(intent))
+    told_by_request = await store.intents.finish(delivered(intent))
     assert shown.status == "pending"
     assert told_by_request is False
 
@@ -62,7 +63,7 @@ async def test_a_final_intent_not_handed_over_is_shown_as_still_pending(
     intent = await outbox.submit(DRAFT)
     async with Redis.from_url(redis_url) as raw:
         await raw.delete(keys.watch_key(intent.id))
-    assert await store.finish_intent(delivered(intent)) is False
+    assert await store.intents.finish(delivered(intent)) is False
     shown = await outbox.outcome(intent)
     assert shown.status == "pending"
 
@@ -81,10 +82,10 @@ async def test_a_handed_over_outcome_nobody_takes_is_left_to_the_consumer(
     """The watching request died (or lost Redis) after the hand-over: its watch lapses and the
     consumer, not hearing that the outcome was taken, DMs the sender."""
     intent = await Outbox(store, watch=SHORT_WATCH).submit(DRAFT)
-    assert await store.finish_intent(delivered(intent)) is True
+    assert await store.intents.finish(delivered(intent)) is True
     async with Redis.from_url(redis_url) as raw:
         await raw.pexpire(keys.watch_key(intent.id), 100)
-    assert await store.taken_by_watcher(intent.id, within=5.0) is False
+    assert await store.intents.taken_by_watcher(intent.id, within=5.0) is False
 
 
 async def test_a_late_end_of_the_watch_changes_nothing(store: Store, redis_url: str) -> None:
@@ -96,4 +97,4 @@ async def test_a_late_end_of_the_watch_changes_nothing(store: Store, redis_url: 
         answer = await late  # its deadline (0) long past
         assert answer == [-1]
         assert await raw.get(keys.watch_key(intent.id)) == b"1"
-    assert await store.finish_intent(delivered(intent)) is True
+    assert await store.intents.finish(delivered(intent)) is True

@@ -13,7 +13,7 @@ from bot.models import Intent, Sent
 from bot.recognition.outbox import Outbox
 from bot.store import Store
 from tests.unit.recognition.test_directory_scale import commands_run
-from tests.unit.store.test_store import DRAFT
+from tests.unit.store.records import DRAFT
 
 
 async def blocked_on_blpop(raw: Redis, within: float = 5.0) -> None:
@@ -25,15 +25,15 @@ async def blocked_on_blpop(raw: Redis, within: float = 5.0) -> None:
 
 async def test_a_watch_is_a_few_commands_whatever_it_waits(raw: Redis) -> None:
     store = Store(raw, TokenCipher([Fernet(Fernet.generate_key())]))
-    await store.put_draft(DRAFT)
+    await store.drafts.put(DRAFT)
     outbox = Outbox(store, watch=5.0)
     intent = await outbox.submit(DRAFT)
     await raw.config_resetstat()
     watching = asyncio.create_task(outbox.outcome(intent))
     await blocked_on_blpop(raw)
     done = intent.model_copy(update={"status": "done", "sent": Sent(id="r1")})
-    assert await store.finish_intent(done) is True  # the consumer hands it over
-    assert await store.taken_by_watcher(intent.id, within=5.0) is True
+    assert await store.intents.finish(done) is True  # the consumer hands it over
+    assert await store.intents.taken_by_watcher(intent.id, within=5.0) is True
     shown: Intent = await watching
     assert shown.status == "done"
     ran = await commands_run(raw)

@@ -7,11 +7,11 @@ import asyncio
 import json
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from redis.asyncio import BlockingConnectionPool, Redis
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -21,12 +21,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.accounts.crypto import TokenCipher
 from bot.app import ProvideServices
 from bot.errors import Overloaded, StoreBusy, StoreUnavailable
-from bot.models import PendingLink, Resume
+from bot.models import Actor, PendingLink, Resume
 from bot.runtime import tasks
 from bot.runtime.lazy_work import LazyWork
 from bot.store import Store
+from handlers.modal_desk import Desks
 from handlers.reactions import recognize_reaction
-from handlers.resume import FORM_AGAIN, resumed
+from handlers.resume import FORM_AGAIN, AfterLink
 from handlers.words import said
 from handlers.workflow_step import give_recognition
 from testkit.bot_env import BOT_TOKEN
@@ -74,7 +75,7 @@ async def test_a_full_pool_while_redis_answers_is_busy(redis_url: str) -> None:
         holding = asyncio.create_task(hold_the_only_connection())
         await asyncio.sleep(0.05)
         with pytest.raises(StoreBusy) as busy:
-            await store.load_intent("any")  # no free connection for 0.2 s
+            await store.intents.load("any")  # no free connection for 0.2 s
         assert "unavailable" not in said(busy.value)
         await holding
     finally:
@@ -86,7 +87,7 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
     store = Store(client, CIPHER)
     try:
         with pytest.raises(StoreUnavailable) as down:
-            await store.load_intent("any")
+            await store.intents.load("any")
         assert not isinstance(down.value, StoreBusy)
         assert "temporarily unavailable" in said(down.value)
     finally:
@@ -95,10 +96,8 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
 
 async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None:
     work = LazyWork(in_flight=1, queued=0)
-    services = SimpleNamespace(
-        lazy_work=work, listener_context=dict, slack=None, slack_session=None, workspaces=None
-    )
-    middleware = ProvideServices(services)  # type: ignore[arg-type]
+    services = SimpleNamespace(lazy_work=work, slack=None, slack_session=None, workspaces=None)
+    middleware = ProvideServices(services, {})  # type: ignore[arg-type]
     passed: list[str] = []
 
     async def next_() -> None:
@@ -151,18 +150,18 @@ async def test_at_shutdown_work_that_finishes_within_the_grace_finishes() -> Non
     assert running.result() is True
 
 
-def full(work: LazyWork) -> AsyncBoltContext:
-    """A listener's context whose queue for work after the ack is full."""
-    return AsyncBoltContext(user_id="U_ANA", team_id="T1", lazy_work=work)
+ANA = Actor("T1", "U_ANA")
 
 
-async def test_a_reaction_past_the_bound_hears_busy_privately(fake_slack: FakeSlack) -> None:
+async def test_a_reaction_past_the_bound_hears_busy_privately(
+    fake_slack: FakeSlack, kit: Kit
+) -> None:
     work = LazyWork(in_flight=1, queued=0)
-    context = full(work)
-    context["client"] = AsyncWebClient(token=BOT_TOKEN, base_url=f"{fake_slack.base_url}/api/")
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=f"{fake_slack.base_url}/api/")
     event = {"reaction": "clap", "item": {"type": "message", "channel": "C1", "ts": "1.2"}}
     async with work.slot():
-        await recognize_reaction(event, context)
+        unused: Any = None  # the busy answer needs neither recognitions nor a linker
+        await recognize_reaction(event, ANA, client, kit.registry, unused, unused, kit.store, work)
     [told] = fake_slack.calls("chat.postEphemeral")
     assert told["user"] == "U_ANA" and "very busy" in told["text"]
     assert fake_slack.calls("conversations.history") == []  # nothing else was done
@@ -172,25 +171,23 @@ async def test_a_workflow_step_past_the_bound_fails_as_busy(
     fake_slack: FakeSlack, kit: Kit
 ) -> None:
     work = LazyWork(in_flight=1, queued=0)
-    context = full(work)
-    context.update(registry=kit.registry, tokens=None, linker=None, recognitions=None)
-    context.update(outbox=None, function_execution_id="Fx0BUSY")
+    desks = Desks(kit.registry, None, None, None, None)  # type: ignore[arg-type]
     client = AsyncWebClient(token=BOT_TOKEN, base_url=f"{fake_slack.base_url}/api/")
     inputs = {"giver": {"id": "U_ANA"}, "recipients": ["U_BOB"], "message": "thanks"}
     complete, fail = AsyncComplete(client, "Fx0BUSY"), AsyncFail(client, "Fx0BUSY")
     async with work.slot():
-        await give_recognition(inputs, context, client, complete, fail, kit.store)
+        await give_recognition(inputs, ANA, client, complete, fail, kit.store, desks, work)
     [failed] = fake_slack.calls("functions.completeError")
     assert failed["function_execution_id"] == "Fx0BUSY" and "very busy" in failed["error"]
 
 
 async def test_what_waited_for_a_link_past_the_bound_is_told_busy() -> None:
     work = LazyWork(in_flight=1, queued=0)
-    services = SimpleNamespace(listener_context=lambda: {"lazy_work": work}, slack=None)
+    services = SimpleNamespace(lazy_work=work, linker=None, registry=None)
     pending = PendingLink(
         team_id="T1", user_id="U_ANA", provider="achievers", resume=Resume(kind="form")
     )
     async with work.slot():
-        answer = await resumed(services, pending)  # type: ignore[arg-type]
+        answer = await AfterLink(services).answer(pending)  # type: ignore[arg-type]
     assert answer is not None and "very busy" in answer[0]
     assert answer[0] != FORM_AGAIN

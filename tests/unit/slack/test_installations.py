@@ -17,7 +17,7 @@ from bot.slack.install_store import RedisInstallationStore, RedisStateStore
 from bot.store import Store, keys
 from bot.store.held_steps import HeldStep
 from handlers.words import said
-from handlers.workspace import owner_of
+from handlers.workspace import actor_of
 from tests.unit.delivery_kit import a_draft
 
 BASE = {"slack_signing_secret": "s", "slack_client_id": "1.2", "slack_client_secret": "c"}
@@ -47,11 +47,11 @@ def _context(**fields: object) -> AsyncBoltContext:
 
 
 def test_a_workspace_install_keeps_the_one_workspace_key_and_an_org_install_the_org() -> None:
-    assert owner_of(_context(team_id="T1"), "achievers").key == "T1:U1:achievers"
+    assert actor_of(_context(team_id="T1")).owner("achievers").key == "T1:U1:achievers"
     grid_team = _context(team_id="T1", enterprise_id="E1", is_enterprise_install=False)
-    assert owner_of(grid_team, "achievers").key == "T1:U1:achievers"
+    assert actor_of(grid_team).owner("achievers").key == "T1:U1:achievers"
     org = _context(team_id="T2", enterprise_id="E1", is_enterprise_install=True)
-    assert owner_of(org, "achievers").key == "E1:U1:achievers"
+    assert actor_of(org).owner("achievers").key == "E1:U1:achievers"
 
 
 async def test_states_are_random_single_use_and_only_a_digest_is_stored(
@@ -99,7 +99,7 @@ async def test_installations_are_sealed_and_found_by_team_or_by_org(
 async def test_a_record_moved_to_another_workspace_does_not_open(store: Store, raw: Redis) -> None:
     await RedisInstallationStore(store).async_save(_installation(team_id="T1"))
     await raw.set("kb:install:T2", await raw.get("kb:install:T1") or b"")
-    assert await store.load_install("T2") is None
+    assert await store.installs.load("T2") is None
 
 
 async def test_rotate_keys_re_encrypts_installations_too(raw: Redis) -> None:
@@ -107,8 +107,8 @@ async def test_rotate_keys_re_encrypts_installations_too(raw: Redis) -> None:
     await RedisInstallationStore(Store(raw, TokenCipher([old]))).async_save(
         _installation(team_id="T1")
     )
-    assert await Store(raw, TokenCipher([new, old])).rotate_tokens() == (1, 0)
-    installed = await Store(raw, TokenCipher([new])).load_install("T1")
+    assert await Store(raw, TokenCipher([new, old])).sealed.rotate() == (1, 0)
+    installed = await Store(raw, TokenCipher([new])).installs.load("T1")
     assert installed is not None and installed.bot_token == "xoxb-SECRET"
 
 
@@ -119,28 +119,29 @@ async def test_work_in_flight_at_uninstall_re_creates_nothing_until_a_reinstall(
     workspace afterwards; installed again, its records are kept as before."""
     draft = a_draft()
     intent = Intent(id="i1", draft=draft)
-    await store.purge_workspace(draft.team_id)
-    assert await store.uninstalled_lately(draft.team_id)  # a delivery says "removed", not "revoked"
-    await store.put_draft(draft)
-    await store.save_intent(intent.model_copy(update={"reason": Failure(code="busy")}))
-    assert not await store.finish_intent(intent.model_copy(update={"status": "failed"}))
-    await store.enqueue(intent, watch=5)  # a Retry pressed just before
+    await store.installs.purge_workspace(draft.team_id)
+    # a delivery says "removed", not "revoked"
+    assert await store.installs.uninstalled_lately(draft.team_id)
+    await store.drafts.put(draft)
+    await store.intents.save(intent.model_copy(update={"reason": Failure(code="busy")}))
+    assert not await store.intents.finish(intent.model_copy(update={"status": "failed"}))
+    await store.intents.enqueue(intent, watch=5)  # a Retry pressed just before
     left = [key async for key in raw.scan_iter()]
     assert left == [keys.uninstalled_key(draft.team_id).encode()]  # a digest only
     assert draft.team_id.encode() not in left[0]
     await RedisInstallationStore(store).async_save(_installation(team_id=draft.team_id))
-    assert not await store.uninstalled_lately(draft.team_id)
-    await store.put_draft(draft)
-    await store.save_intent(intent)
-    assert await store.get_draft(draft.team_id, draft.user_id, draft.id) == draft
-    assert await store.load_intent(intent.id) == intent
+    assert not await store.installs.uninstalled_lately(draft.team_id)
+    await store.drafts.put(draft)
+    await store.intents.save(intent)
+    assert await store.drafts.get(draft.team_id, draft.user_id, draft.id) == draft
+    assert await store.intents.load(intent.id) == intent
 
 
 async def test_an_uninstall_forgets_the_workspaces_held_steps_only(store: Store) -> None:
     """A step waiting for its runner's link names the workspace: it goes with the uninstall."""
     for step, team in (("Fx1", "T_A"), ("Fx2", "T_A"), ("Fx3", "T_B")):
-        await store.hold_step(HeldStep(step=step, team_id=team, user_id="U1", provider="p"), 600)
-    assert await store.forget_steps_of("T_A") == 2
-    assert await store.claim_step("Fx1") is None
-    kept = await store.claim_step("Fx3")
+        await store.steps.hold(HeldStep(step=step, team_id=team, user_id="U1", provider="p"), 600)
+    assert await store.steps.forget_workspace("T_A") == 2
+    assert await store.steps.claim("Fx1") is None
+    kept = await store.steps.claim("Fx3")
     assert kept is not None and kept.team_id == "T_B"

@@ -21,17 +21,18 @@ from redis.exceptions import TimeoutError as RedisTimeout
 from bot.accounts.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
 from bot.models import Intent, Owner
+from bot.ops import scrape
+from bot.ops.scrape import authorized, exposition, read_stats
 from bot.platforms.api import PlatformApi
 from bot.platforms.providers import kazoo
 from bot.services import connect_redis
 from bot.settings import Settings
 from bot.slack.requests import _listener
 from bot.store import Store, keys, sentinel
-from bot.telemetry import metric_files, metrics, scrape
-from bot.telemetry.scrape import authorized, exposition, read_stats
+from bot.telemetry import metric_files, metrics
 from testkit.fakes.kazoo import FakeKazoo
 from testkit.support import free_port
-from tests.unit.store.test_store import DRAFT, LINK, OWNER
+from tests.unit.store.records import DRAFT, LINK, OWNER
 
 
 @pytest.mark.parametrize(
@@ -69,33 +70,33 @@ def test_metrics_token(header: str | None, token: str | None, allowed: bool) -> 
 
 async def test_stats_count_links_the_outbox_and_directory_age(store: Store, raw: Redis) -> None:
     other = Owner("T1", "U2", "achievers")
-    await store.save_link(OWNER, LINK)
-    await store.save_link(OWNER, LINK)  # saved again (a relink): still one
-    await store.save_link(other, LINK.model_copy(update={"confirmed": False}))  # not active yet
-    await store.save_link(Owner("T1", "U1", "kazoo"), LINK)
-    await store.enqueue(Intent(id="i1", draft=DRAFT), watch=1.0)
-    await store.enqueue(Intent(id="i2", draft=DRAFT), watch=1.0)
-    await store.directory_replace("cultureamp", [])
+    await store.links.save(OWNER, LINK)
+    await store.links.save(OWNER, LINK)  # saved again (a relink): still one
+    await store.links.save(other, LINK.model_copy(update={"confirmed": False}))  # not active yet
+    await store.links.save(Owner("T1", "U1", "kazoo"), LINK)
+    await store.intents.enqueue(Intent(id="i1", draft=DRAFT), watch=1.0)
+    await store.intents.enqueue(Intent(id="i2", draft=DRAFT), watch=1.0)
+    await store.directories.replace("cultureamp", [])
     built = str(time.time() - 100)
     await raw.hset(keys.directory_key("cultureamp"), "", built)  # type: ignore[misc]
-    stats = await store.stats(["achievers", "kazoo", "sevengeese"], ["cultureamp"])
+    stats = await store.stats.read(["achievers", "kazoo", "sevengeese"], ["cultureamp"])
     assert stats.links == {"achievers": 1, "kazoo": 1, "sevengeese": 0}
     assert stats.outbox_pending == 2
     assert 0 <= stats.oldest_pending_seconds < 5
     assert 99 <= stats.directory_age_seconds["cultureamp"] < 105
-    assert await store.delete_link(OWNER)
-    assert (await store.stats(["achievers"], [])).links == {"achievers": 0}
+    assert await store.links.delete(OWNER)
+    assert (await store.stats.read(["achievers"], [])).links == {"achievers": 0}
 
 
 async def test_stats_of_an_empty_store(store: Store) -> None:
-    stats = await store.stats(["achievers"], ["cultureamp"])
+    stats = await store.stats.read(["achievers"], ["cultureamp"])
     assert stats.links == {"achievers": 0} and stats.outbox_pending == 0
     assert stats.oldest_pending_seconds == 0 and stats.directory_age_seconds == {}
 
 
 async def test_a_directory_never_built_is_as_old_as_the_process(store: Store) -> None:
     """Else `kudos_directory_age_seconds` would be absent and KudosDirectoryStale never fire."""
-    await store.directory_replace("cultureamp", [])
+    await store.directories.replace("cultureamp", [])
     stats = await read_stats(store, [], ["cultureamp", "acme"])
     assert stats is not None
     ages = stats.directory_age_seconds
@@ -105,10 +106,10 @@ async def test_a_directory_never_built_is_as_old_as_the_process(store: Store) ->
 
 
 async def test_a_record_rotate_keys_drops_no_longer_counts(store: Store, raw: Redis) -> None:
-    await store.save_link(OWNER, LINK)
+    await store.links.save(OWNER, LINK)
     rotated = Store(raw, TokenCipher([Fernet(Fernet.generate_key())]))  # no key opens it
-    assert await rotated.rotate_tokens() == (0, 1)
-    assert (await store.stats(["achievers"], [])).links == {"achievers": 0}
+    assert await rotated.sealed.rotate() == (0, 1)
+    assert (await store.stats.read(["achievers"], [])).links == {"achievers": 0}
 
 
 def test_exposition_without_redis_says_not_ready() -> None:
@@ -147,7 +148,7 @@ async def test_redis_timeouts_and_errors_are_counted() -> None:
     unreachable = Redis(port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     try:
         with pytest.raises(StoreUnavailable):
-            await Store(unreachable, TokenCipher.ephemeral()).load_intent("x")
+            await Store(unreachable, TokenCipher.ephemeral()).intents.load("x")
     finally:
         await unreachable.aclose()
     assert counted(metrics.REDIS_ERRORS, "error") == before + 1
@@ -165,7 +166,7 @@ async def test_redis_errors_through_sentinels_are_counted() -> None:
     before = counted(metrics.REDIS_ERRORS, "error")
     try:
         with pytest.raises(StoreUnavailable):
-            await Store(redis, cipher).load_intent("x")
+            await Store(redis, cipher).intents.load("x")
     finally:
         await sentinel.close(redis)
     assert counted(metrics.REDIS_ERRORS, "error") == before + 1
@@ -192,17 +193,20 @@ def test_a_dead_process_leaves_the_live_gauges() -> None:
 
 
 async def test_links_made_before_counting_are_counted_once(store: Store, raw: Redis) -> None:
-    await store.save_link(OWNER, LINK)
-    await store.save_link(
+    await store.links.save(OWNER, LINK)
+    await store.links.save(
         Owner("T1", "U2", "achievers"), LINK.model_copy(update={"confirmed": False})
     )
-    await store.save_link(Owner("T1", "U3", "kazoo"), LINK)
+    await store.links.save(Owner("T1", "U3", "kazoo"), LINK)
     await raw.delete(keys.linked_key("achievers"), keys.linked_key("kazoo"))  # as before counting
-    assert await store.count_links_once() == 2  # the unconfirmed one (it has a TTL) is not active
-    assert (await store.stats(["achievers", "kazoo"], [])).links == {"achievers": 1, "kazoo": 1}
-    await store.delete_link(OWNER)
-    assert await store.count_links_once() == 0  # once per deployment: the sets are kept from now
-    assert (await store.stats(["achievers"], [])).links == {"achievers": 0}
+    # the unconfirmed one (it has a TTL) is not active
+    assert await store.stats.count_links_once() == 2
+    counted = await store.stats.read(["achievers", "kazoo"], [])
+    assert counted.links == {"achievers": 1, "kazoo": 1}
+    await store.links.delete(OWNER)
+    # once per deployment: the sets are kept from now
+    assert await store.stats.count_links_once() == 0
+    assert (await store.stats.read(["achievers"], [])).links == {"achievers": 0}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot.app import metrics_page
+from bot.ops.scrape import metrics_page
 from bot.services import Services
 from bot.telemetry import metric_files
 

@@ -13,8 +13,11 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from pydantic import SecretStr
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 
 from bot.errors import StoreUnavailable
+from bot.services import Services
 from bot.store import Stats, Store
 from bot.telemetry import metric_files
 
@@ -36,7 +39,7 @@ async def read_stats(store: Store, platforms: list[str], directories: list[str])
 
     A directory never built is as old as this process: its stale alert fires all the same."""
     try:
-        stats = await store.stats(platforms, directories)
+        stats = await store.stats.read(platforms, directories)
     except StoreUnavailable:
         return None
     never_built = dict.fromkeys(directories, time.monotonic() - STARTED)
@@ -85,3 +88,15 @@ def exposition(stats: Stats | None) -> bytes:
     MultiProcessCollector(registry, path=metric_files.DIRECTORY)  # type: ignore[no-untyped-call]
     registry.register(SharedState(stats))
     return generate_latest(registry)
+
+
+async def metrics_page(request: Request) -> Response:
+    """Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    services: Services = request.app.state.services
+    if not authorized(request.headers.get("authorization"), services.settings.metrics_token):
+        return PlainTextResponse("unauthorized", 401, headers={"WWW-Authenticate": "Bearer"})
+    specs = services.registry.specs()
+    linkable = [spec.name for spec in specs if spec.per_user]
+    directories = [spec.name for spec in specs if spec.directory]
+    stats = await read_stats(services.store, linkable, directories)
+    return Response(exposition(stats), media_type=CONTENT_TYPE)

@@ -1,0 +1,1 @@
+"""What operators reach: `GET /metrics` on the web processes and, on its own port, the worker."""

@@ -1,0 +1,135 @@
+"""Recognition intents and their hand-over between the Send request and the consumer
+(`store.intents`).
+
+The watch key says who tells the sender a final outcome: "1" while the Send request watches,
+"final" once the consumer handed the outcome over, "taken" once the request has it in hand. The
+consumer stays silent only on "taken"; a watch that lapses otherwise leaves the DM to it.
+
+Neither side polls: each change the other waits for is pushed, in the same atomic step, onto a
+list the other blocks on (BLPOP): the hand-over and an attempt that failed for now onto the
+intent's news list, the taking onto its taken list. A wait ends at once when the news comes.
+Queueing puts the intent's id on the outbox stream (bot/store/outbox.py) in the same step."""
+
+from __future__ import annotations
+
+import time
+
+from bot.errors import StoreUnavailable
+from bot.models import Intent
+from bot.store import keys, scripts
+from bot.store.base import Aggregate, text
+
+WATCHING, HANDED_OVER, TAKEN = "1", "final", "taken"  # the watch key's values
+NEWS_TTL = 60  # seconds news nobody waits for stays (a watch lasts 15)
+WAKE_SLICE = 0.8  # one blocking wait, under the client's socket timeout (1 s)
+
+
+class Intents(Aggregate):
+    """An intent's record, its watch key, and the news and taken lists of its hand-over."""
+
+    async def save(self, intent: Intent) -> None:
+        """Save it; an attempt that failed for now is also news for the request watching.
+        Nothing is written once the app was uninstalled from the intent's workspace."""
+        names = [keys.uninstalled_key(intent.draft.team_id), keys.intent_key(intent.id)]
+        args: list[str | int] = [intent.model_dump_json(), keys.INTENT_TTL]
+        if intent.reason:
+            names.append(keys.news_key(intent.id))
+            args.append(NEWS_TTL)
+        script = scripts.SET_UNLESS_UNINSTALLED
+        await self._call(self._redis.eval(script, len(names), *names, *args))
+
+    async def load(self, intent_id: str) -> Intent | None:
+        raw = await self._call(self._redis.get(keys.intent_key(intent_id)))
+        return None if raw is None else Intent.model_validate_json(raw)
+
+    async def queue_draft(self, intent: Intent, watch: float) -> bool:
+        """Consume the intent's draft and queue the intent in one step; False if the draft was
+        already taken (or changed) by someone else."""
+        draft = intent.draft
+        names = [
+            keys.draft_key(draft.team_id, draft.user_id, draft.id),
+            keys.intent_key(intent.id),
+            keys.watch_key(intent.id),
+            keys.OUTBOX,
+        ]
+        args: list[str | int] = [
+            await self._base.deadline(),
+            draft.model_dump_json(),
+            intent.model_dump_json(),
+            keys.INTENT_TTL,
+            max(1, int(watch * 1000)),
+            intent.id,
+        ]
+        queued = await self._call(self._redis.eval(scripts.QUEUE_DRAFT, 4, *names, *args))
+        if queued == -1:
+            raise StoreUnavailable()  # Redis stalled past the deadline: nothing changed
+        return bool(queued == 1)
+
+    async def enqueue(self, intent: Intent, watch: float) -> None:
+        """Record the intent, mark it watched for `watch` s, queue it (one round trip); not
+        once the app was uninstalled from its workspace."""
+        names = [
+            keys.uninstalled_key(intent.draft.team_id),
+            *keys.intent_keys(intent.id),  # an earlier watch's news and taking go
+            keys.OUTBOX,
+        ]
+        watch_ms = max(1, int(watch * 1000))
+        args = (intent.model_dump_json(), keys.INTENT_TTL, WATCHING, watch_ms, intent.id)
+        await self._call(self._redis.eval(scripts.ENQUEUE, len(names), *names, *args))
+
+    async def news(self, intent_id: str, wait: float) -> Intent | str | None:
+        """Block up to `wait` s (under the socket timeout) for news of the watched intent:
+        HANDED_OVER (`stop_watching` takes it), the intent after an attempt that failed for now,
+        or None when nothing came."""
+        popped = await self._call(self._redis.blpop([keys.news_key(intent_id)], timeout=wait))
+        if popped is None:
+            return None
+        news = text(popped[1])
+        return HANDED_OVER if news == HANDED_OVER else Intent.model_validate_json(news)
+
+    async def finish(self, intent: Intent) -> bool:
+        """Save a final intent and, in the same step, hand it to the request watching it;
+        True if one was (see `taken_by_watcher`), False if nobody watches (the caller tells the
+        sender). A failed one also drops its recipients from the cache: the next try looks
+        them up. Nothing is written once the app was uninstalled from its workspace."""
+        draft = intent.draft
+        names = [
+            keys.uninstalled_key(draft.team_id),
+            *(keys.watch_key(intent.id), keys.news_key(intent.id), keys.intent_key(intent.id)),
+        ]
+        if intent.status == "failed":
+            names += [
+                keys.recipient_key(draft.team_id, draft.provider, r.slack_id)
+                for r in draft.recipients
+            ]
+        args = (WATCHING, HANDED_OVER, intent.model_dump_json(), keys.INTENT_TTL)
+        return bool(await self._call(self._redis.eval(scripts.FINISH, len(names), *names, *args)))
+
+    async def stop_watching(self, intent_id: str) -> Intent | None:
+        """End the watch: the final intent if it was handed over first (the caller now tells
+        the sender), else None (the consumer will)."""
+        names = [keys.watch_key(intent_id), keys.intent_key(intent_id), keys.taken_key(intent_id)]
+        args: list[str | int] = [await self._base.deadline(), HANDED_OVER, TAKEN]
+        answer = await self._call(self._redis.eval(scripts.END_WATCH, 3, *names, *args))
+        if answer[0] == -1:
+            raise StoreUnavailable()  # Redis stalled past the deadline: nothing changed
+        raw = answer[1] if answer[0] == 1 and len(answer) > 1 else None
+        return None if raw is None else Intent.model_validate_json(raw)
+
+    async def taken_by_watcher(self, intent_id: str, within: float) -> bool:
+        """After a hand-over: True once the watching request has taken the outcome; False if
+        its watch lapsed first (it died, or lost Redis) or Redis can't say: then the caller
+        tells the sender (told twice, at worst, rather than never). Blocks on the taken list;
+        reads the watch key only when a wait ends without news."""
+        deadline = time.monotonic() + within
+        taken = [keys.taken_key(intent_id)]
+        try:
+            while time.monotonic() < deadline:
+                if await self._call(self._redis.blpop(taken, timeout=WAKE_SLICE)) is not None:
+                    return True
+                value = await self._call(self._redis.get(keys.watch_key(intent_id)))
+                if value is None or text(value) != HANDED_OVER:
+                    return value is not None and text(value) == TAKEN
+        except StoreUnavailable:
+            return False
+        return False
