@@ -18,6 +18,7 @@ from bot.ops import worker_metrics
 from bot.services import Services, build_services
 from bot.settings import Settings, load_settings
 from bot.telemetry import logs, metric_files, metrics
+from handlers.words import said
 from sandbox import run as sandbox
 
 log = logging.getLogger("bot")
@@ -44,7 +45,7 @@ def main(argv: list[str]) -> int:
         logs.configure_from(settings)
         services = build_services(settings)
     except ConfigError as error:
-        print(f"kudos-bridge cannot start: {error.user_message}", file=sys.stderr)
+        print(f"kudos-bridge cannot start: {error}", file=sys.stderr)
         return 2
     return COMMANDS[command](services)
 
@@ -140,7 +141,7 @@ def rotate_keys(services: Services) -> int:
         )
         return 1
     except KudosError as error:
-        print(f"rotate-keys failed: {error.user_message}", file=sys.stderr)
+        print(f"rotate-keys failed: {said(error)}", file=sys.stderr)
         return 1
     print(
         f"re-encrypted {rotated} token record(s) under the newest key; "

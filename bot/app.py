@@ -110,9 +110,7 @@ async def unexpected(request: Request, error: Exception) -> Response:
 
 def routes(services: Services, shared: HandlerServices) -> list[Route]:
     s, home = services, shared.home
-    callback = OAuthCallback(
-        s.registry, s.linker, s.notifier, s.workspaces, home, shared.after_link
-    )
+    callback = OAuthCallback(s.registry, s.linker, s.slack, s.workspaces, home, shared.after_link)
     return [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/oauth/{provider}/callback", callback.answer, methods=["GET"]),

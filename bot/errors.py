@@ -1,48 +1,85 @@
-"""Typed errors raised deep in the bot; each carries the sentence a user is shown."""
+"""Typed errors raised deep in the bot. Each carries a reason code and the facts the words need;
+the words themselves are in handlers/words.py, the one place errors become what users read."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+# Stable codes: they are stored in Redis (a failed delivery's reason), so never rename one.
+Reason = Literal[
+    # anything: a bug (the generic apology), words that are the rule's own (`said`), our own state
+    "unexpected", "said", "draft_gone", "busy", "store_unavailable", "overloaded",
+    "directory_warming", "directory_failed", "no_platform", "no_builder", "no_link_waiting",
+    # Slack
+    "slack_unknown", "slack_away", "message_unreadable", "uninstalled", "revoked",
+    # a missing or unusable link (NotLinked)
+    "not_linked", "link_missing", "link_first", "link_gone", "link_expired", "link_refused",
+    "link_rejected", "link_ended", "link_unreadable", "app_token_unreadable",
+    # the platform's answers
+    "platform_refused_any", "platform_unavailable", "platform_unauthorized", "platform_forbidden",
+    "platform_busy", "platform_away", "platform_unconfirmed", "platform_refused",
+    "platform_unreadable", "answer_unreadable", "query_refused", "app_refused", "client_rejected",
+    "sign_in_rejected", "token_unanswered", "token_unavailable", "partly_sent", "partly_refused",
+    # the sign-in (OAuth callback) could not complete
+    "state_expired", "app_removed", "sign_in_cancelled", "sign_in_refused", "sign_in_away",
+    "no_code", "token_unusable", "account_unreadable", "who_unknown", "no_slack_email",
+    "accounts_differ",
+]  # fmt: skip
+Fact = str | int | float | bool | list[str] | None
+Facts = dict[str, Fact]
+
 
 class KudosError(Exception):
-    """Base of every error a user may be told about; `user_message` is safe to show."""
+    """Base of every error a user may be told about: `reason` says what, `facts` the details."""
 
-    user_message = "Something went wrong on our side. Please try again in a moment."
+    reason: Reason = "unexpected"
 
-    def __init__(self, user_message: str | None = None) -> None:
-        if user_message is not None:
-            self.user_message = user_message
-        super().__init__(self.user_message)
+    def __init__(self, reason: Reason | None = None, /, **facts: Fact) -> None:
+        if reason is not None:
+            self.reason = reason
+        self.facts: Facts = facts
+        super().__init__(self.reason)
 
 
-class ConfigError(KudosError):
+class Said(KudosError):
+    """An error whose words are the check's own (an input rule, a setting), kept with it."""
+
+    reason: Reason = "said"
+
+    def __init__(self, said: str) -> None:
+        super().__init__("said", said=said)
+        self.args = (said,)
+
+
+class ConfigError(Said):
     """The deployment is missing a setting; told to the admin at start-up."""
 
 
 RECIPIENTS, VALUE, MESSAGE = "recipients", "value", "message"  # the parts of a recognition
 
 
-class InvalidInput(KudosError):
+class InvalidInput(Said):
     """The user's input cannot be acted on; nothing was changed.
 
     `field` names the part of a recognition at fault, so a form can show the error there."""
 
-    def __init__(self, user_message: str | None = None, field: str | None = None) -> None:
-        super().__init__(user_message)
+    def __init__(self, said: str, field: str | None = None) -> None:
+        super().__init__(said)
         self.field = field
 
 
 class DraftGone(KudosError):
-    user_message = "This preview is no longer active: it was already sent, cancelled or expired."
+    reason: Reason = "draft_gone"
 
 
 class NotLinked(KudosError):
     """The user has no usable link to `provider`; the answer offers a link button."""
 
-    def __init__(self, provider: str, user_message: str | None = None) -> None:
+    reason: Reason = "not_linked"
+
+    def __init__(self, provider: str, reason: Reason | None = None, /, **facts: Fact) -> None:
         self.provider = provider
-        super().__init__(user_message or "You haven't linked your account yet.")
+        super().__init__(reason, **facts)
 
 
 class GrantRevoked(NotLinked):
@@ -56,7 +93,7 @@ class TokenUnreadable(NotLinked):
 class ProviderError(KudosError):
     """The platform answered with an error: the request certainly did not take effect."""
 
-    user_message = "The recognition platform refused the request. Please try again later."
+    reason: Reason = "platform_refused_any"
 
 
 class ProviderUnavailable(KudosError):
@@ -65,10 +102,12 @@ class ProviderUnavailable(KudosError):
     `may_have_landed` is True when a request that changes something may have taken effect
     (it was sent and no clear answer came back): reconcile before sending it again."""
 
-    user_message = "The recognition platform isn't answering right now. Please try again shortly."
+    reason: Reason = "platform_unavailable"
 
-    def __init__(self, user_message: str | None = None, *, may_have_landed: bool = True) -> None:
-        super().__init__(user_message)
+    def __init__(
+        self, reason: Reason | None = None, /, *, may_have_landed: bool = True, **facts: Fact
+    ) -> None:
+        super().__init__(reason, **facts)
         self.may_have_landed = may_have_landed
 
 
@@ -76,8 +115,8 @@ class RateLimited(ProviderUnavailable):
     """The platform turned the request away for now (429, or 503 with Retry-After): nothing
     took effect. `retry_after` is how many seconds it asked us to wait, when it said."""
 
-    def __init__(self, user_message: str, retry_after: float | None) -> None:
-        super().__init__(user_message, may_have_landed=False)
+    def __init__(self, name: str, retry_after: float | None) -> None:
+        super().__init__("platform_busy", may_have_landed=False, name=name, wait=retry_after)
         self.retry_after = retry_after
 
 
@@ -85,8 +124,8 @@ class ClientRefused(ProviderError):
     """The token endpoint refused the app's own request (client credentials); `oauth_error` is
     the OAuth error code it gave (`invalid_client`, `invalid_scope`…), when it gave one."""
 
-    def __init__(self, user_message: str, oauth_error: str | None) -> None:
-        super().__init__(user_message)
+    def __init__(self, reason: Reason, oauth_error: str | None, **facts: Fact) -> None:
+        super().__init__(reason, **facts)
         self.oauth_error = oauth_error
 
 
@@ -94,16 +133,17 @@ DirectoryCause = Literal["credentials", "scope", "permission", "unreachable", "o
 
 
 class DirectoryFailed(KudosError):
-    """Walking a platform's people failed; `cause` says what an admin should check (the words
-    are in handlers/errors.py)."""
+    """Walking a platform's people failed; `cause` says what an admin should check."""
 
     def __init__(self, provider: str, name: str, cause: DirectoryCause) -> None:
-        super().__init__(f"I couldn't read the {name} company directory. Please tell your admin.")
+        super().__init__("directory_failed", provider=provider, name=name, cause=cause)
         self.provider, self.name, self.cause = provider, name, cause
 
 
 class PartiallySent(KudosError):
     """Some recipients got the recognition and some did not: never resend it blindly."""
+
+    reason: Reason = "partly_sent"
 
 
 class ProviderUnauthorized(ProviderError):
@@ -113,8 +153,9 @@ class ProviderUnauthorized(ProviderError):
 class PermissionMissing(ProviderError):
     """The platform refused the app (403); `scope` is the permission it needs, when known."""
 
-    def __init__(self, user_message: str, scope: str | None) -> None:
-        super().__init__(user_message)
+    def __init__(self, name: str, named: str | None, configured: str) -> None:
+        scope = named or configured or None
+        super().__init__("platform_forbidden", name=name, named=named, configured=configured)
         self.scope = scope
 
 
@@ -123,33 +164,26 @@ class UnreadableAnswer(ProviderError):
 
 
 class OAuthFailure(KudosError):
-    """The link flow cannot complete; the message ends up on the callback page."""
-
-    def __init__(self, title: str, user_message: str) -> None:
-        self.title = title
-        super().__init__(user_message)
+    """The link flow cannot complete: the callback's page and the Slack message say why."""
 
 
 class Busy(KudosError):
     """Someone else holds the lock for this work."""
 
-    user_message = "That's taking longer than usual. Please try again in a moment."
+    reason: Reason = "busy"
 
 
 class StoreUnavailable(KudosError):
     """Redis did not answer."""
 
-    user_message = "Kudos Bridge is temporarily unavailable. Please try again in a minute."
+    reason: Reason = "store_unavailable"
 
 
 class Overloaded(KudosError):
     """This process has more waiting than it can do soon: said plainly, and nothing was done.
     Not an outage: Redis and the platform may be fine."""
 
-    user_message = (
-        "Kudos Bridge is very busy right now and couldn't get to this. "
-        "Please try again in a minute."
-    )
+    reason: Reason = "overloaded"
 
 
 class StoreBusy(Overloaded, StoreUnavailable):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from bot.errors import Facts, KudosError
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,18 @@ class RecognitionRequest(BaseModel):
     announce: bool = True
 
 
+class Failure(BaseModel):
+    """Why a delivery failed or waits, as stored: a reason code (bot/errors.py) and its facts;
+    the words are made when it is shown (handlers/words.py)."""
+
+    code: str
+    facts: Facts = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, error: KudosError) -> Failure:
+        return cls(code=error.reason, facts=error.facts)
+
+
 class Intent(BaseModel):
     """A confirmed recognition on its way to the platform: the one record never lost or doubled.
 
@@ -197,7 +211,7 @@ class Intent(BaseModel):
     created: float = Field(default_factory=time.time)  # the first Send: reconcile from here
     queued_at: float = Field(default_factory=time.time)  # the latest Send or Retry
     sent: Sent | None = None
-    reason: str | None = None  # why it failed, or why the last attempt did not finish
+    reason: Failure | None = None  # why it failed, or why the last attempt did not finish
     not_before: float | None = None  # the platform asked us to wait until then (Retry-After)
     relink: bool = False  # failed for want of a usable link: the sender is offered a new one
     request_id: str | None = None  # the Slack request that queued it, for the delivery's logs
@@ -205,3 +219,9 @@ class Intent(BaseModel):
     @property
     def final(self) -> bool:
         return self.status != "pending"
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _sentence_of_old(cls, value: Any) -> Any:
+        """Records stored before reason codes hold the sentence itself: it is shown as it was."""
+        return {"code": "said", "facts": {"said": value}} if isinstance(value, str) else value

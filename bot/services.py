@@ -27,7 +27,6 @@ from bot.runtime.lazy_work import LazyWork
 from bot.settings import Settings
 from bot.slack.authorize import Workspaces, workspaces_of
 from bot.slack.client import SLACK_TIMEOUT, SlackClient, open_session
-from bot.slack.notify import Notifier
 from bot.slack.people import SlackPeople
 from bot.store import Store, sentinel
 from bot.store.connection import timed_for_url
@@ -55,7 +54,6 @@ class Services:
     people: SlackPeople
     linker: Linker
     recognitions: Recognitions
-    notifier: Notifier
     lookups: Lookups
     outbox: Outbox
     deliverer: Deliverer
@@ -170,7 +168,6 @@ def build_services(settings: Settings) -> Services:
         people=people,
         linker=linker,
         recognitions=recognitions,
-        notifier=Notifier(slack),
         lookups=Lookups(registry, tokens, directory, people),
         outbox=Outbox(store),
         deliverer=Deliverer(registry, tokens),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.models import Draft, Intent, Person, Sent
-from bot.platforms.answers import wait_words
 from bot.platforms.spec import ProviderSpec
 from handlers.kit import (
     ANNOUNCE,
@@ -23,7 +22,9 @@ from handlers.kit import (
     safe_url,
     section,
 )
+from handlers.phrasing import wait_words
 from handlers.value_select import value_select
+from handlers.words import failure_words
 
 __all__ = ["Block", "escape"]
 
@@ -134,7 +135,7 @@ def queued(intent: Intent, spec: ProviderSpec, now: float) -> list[Block]:
 
 def delivery_failed(intent: Intent, spec: ProviderSpec) -> list[Block]:
     """A recognition that could not be delivered, with a Retry button (acted on as the clicker)."""
-    reason = escape(intent.reason or f"{spec.display_name} refused it")
+    reason = escape(failure_words(intent.reason) or f"{spec.display_name} refused it")
     return [
         section(
             f":warning: Your recognition for {names(intent.draft)} was not delivered: {reason}"
@@ -146,7 +147,9 @@ def delivery_failed(intent: Intent, spec: ProviderSpec) -> list[Block]:
 
 def delivery_needs_link(intent: Intent, spec: ProviderSpec, url: str) -> list[Block]:
     """Not delivered because the link is gone: the link button instead of a futile Retry."""
-    reason = escape(intent.reason or f"{spec.display_name} no longer accepts your link")
+    reason = escape(
+        failure_words(intent.reason) or f"{spec.display_name} no longer accepts your link"
+    )
     again = "Once you're linked again, send it again: your message is quoted above."
     return [
         section(

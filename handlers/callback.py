@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_sdk.web.async_client import AsyncWebClient
 from starlette.background import BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -14,11 +15,14 @@ from bot.models import Actor, PendingLink
 from bot.platforms.registry import Registry
 from bot.slack.authorize import Workspaces
 from bot.slack.installed_only import in_workspace
-from bot.slack.notify import Notifier
 from bot.slack.pages import page
 from handlers import blocks, kit
+from handlers.errors import tell
 from handlers.home import Home
 from handlers.resume import AfterLink
+from handlers.words import page_title, said
+
+CONFIRM_IN_SLACK = "{name} didn't tell us your e-mail address. Confirm the account in Slack."
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class OAuthCallback:
 
     registry: Registry
     linker: Linker
-    notifier: Notifier
+    slack: AsyncWebClient  # the bot's one pooled client
     workspaces: Workspaces | None  # several workspaces: the installations
     home: Home
     after_link: AfterLink
@@ -41,16 +45,28 @@ class OAuthCallback:
         result = await self.linker.complete(provider, query, self._installed_check())
         workspace = result.pending.team_id if result.pending is not None else ""
         await in_workspace(self.workspaces, workspace, self.tell_in_slack)(result)
+        title, message = self.page_words(result)
         ending = " You can close this tab." if result.ok and not result.needs_confirmation else ""
-        html = page(result.title, result.message + ending, result.ok)
+        html = page(title, message + ending, result.ok)
         after = BackgroundTasks()  # once the page has gone out
         if (pending := result.pending) is not None:
             if result.ok and not result.needs_confirmation:
                 resume = in_workspace(self.workspaces, workspace, self.after_link)
-                after.add_task(resume, pending, result.message)
+                after.add_task(resume, pending, message)
             show = in_workspace(self.workspaces, workspace, self.home.show)  # the new state
             after.add_task(show, Actor(pending.team_id, pending.user_id))
         return HTMLResponse(html, status_code=200 if result.ok else 400, background=after)
+
+    def page_words(self, result: LinkResult) -> tuple[str, str]:
+        """The page's title and what it says (the Slack message says it too)."""
+        if result.failure is not None:
+            return page_title(result.failure), said(result.failure)
+        provider = result.pending.provider if result.pending else ""
+        name = self.registry.get(provider).spec.display_name if provider else ""
+        if result.needs_confirmation or result.account is None:
+            return "One more step", CONFIRM_IN_SLACK.format(name=name)
+        account = result.account
+        return "You're linked", f"You're linked to {name} as {account.name} ({account.email})."
 
     async def tell_in_slack(self, result: LinkResult) -> None:
         """The user hears how it went where they started (unless we don't know who they are)."""
@@ -62,13 +78,12 @@ class OAuthCallback:
         if result.needs_confirmation and result.account is not None:
             text, shown = blocks.confirm_account(spec, result.account)
         elif result.ok:
-            text = f":white_check_mark: {result.message}"
+            text = f":white_check_mark: {self.page_words(result)[1]}"
         else:
-            text = f"Linking didn't work: {result.message}"
+            text = f"Linking didn't work: {self.page_words(result)[1]}"
             if result.retry:  # the platform was away: a fresh button, for the same request
                 shown = await self._link_again(pending, text)
-        message = kit.message(text, shown)
-        await self.notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+        await tell(self.slack, pending.user_id, text, shown, pending.response_url)
 
     def _installed_check(self) -> Installed | None:
         """Several workspaces: a link started before the app was removed must not complete."""

@@ -31,6 +31,7 @@ from handlers.actions import ack_only
 from handlers.errors import Asker, Reply, reply, reports_errors, settled
 from handlers.kudos import SUBCOMMANDS, help_text, run
 from handlers.parse import USAGE, announce_channel, parse_kudos, parse_recognize
+from handlers.words import said
 
 log = logging.getLogger(__name__)
 LOOKUPS = ("whois", "recent", "values")  # ask the platform: may be slow
@@ -56,7 +57,7 @@ def read_text(text: str) -> RecognizeText | None:
     try:
         return RecognizeText(parse_recognize(text))
     except InvalidInput as error:
-        return RecognizeText(refusal=f"{error.user_message} {USAGE}")
+        return RecognizeText(refusal=f"{said(error)} {USAGE}")
 
 
 class ReadsText(AsyncMiddleware):

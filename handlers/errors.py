@@ -1,4 +1,4 @@
-"""The one place where errors become what the user sees."""
+"""Where errors reach the user: explained (words from handlers/words.py), replied, DMed."""
 
 from __future__ import annotations
 
@@ -9,22 +9,24 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.accounts.linking import Linker
-from bot.errors import DirectoryCause, DirectoryFailed, KudosError, NotLinked
+from bot.errors import NotLinked
 from bot.models import Actor, Resume
 from bot.platforms.registry import Registry
 from bot.runtime.lazy_work import LazyWork
 from handlers import blocks, kit
 from handlers.inject import declaring
 from handlers.kit import escape, section
+from handlers.words import said
 
 log = logging.getLogger(__name__)
-GENERIC = KudosError.user_message
 NOT_SHOWN = ":warning: Slack couldn't show the details of this answer."
 REFUSED_BLOCKS = ("invalid_blocks", "invalid_blocks_format", "msg_too_long")
 Reply = tuple[str, list[kit.Block] | None]
@@ -39,36 +41,6 @@ class Asker:
     registry: Registry
 
 
-ADMIN_CHECKS: dict[DirectoryCause, str] = {
-    "credentials": "that {env}__CLIENT_ID and {env}__CLIENT_SECRET are the API credentials "
-    "{name} issued (it refused them)",
-    "scope": "that {env}__ENTITY_ID is the id of your {name} account, the one the API "
-    "credentials belong to ({name} refused access to it)",
-    "permission": "that the {name} API credentials have the permission to read employees",
-    "unreachable": "that {name} is reachable from the bot at {env}__BASE_URL (it didn't answer, "
-    "or something else answered)",
-    "other": "the bot's logs",
-}
-
-
-def directory_failure(error: DirectoryFailed) -> str:
-    """What the user (and their admin) reads when the walk of a platform's people failed."""
-    check = ADMIN_CHECKS[error.cause].format(env=error.provider.upper(), name=error.name)
-    return (
-        f"I couldn't read the {error.name} company directory, so I can't look people up yet. "
-        f"Ask your Slack admin to check {check}."
-    )
-
-
-def user_message(error: Exception) -> str:
-    if isinstance(error, DirectoryFailed):
-        return directory_failure(error)
-    if isinstance(error, KudosError):
-        return error.user_message
-    log.error("unexpected %s", type(error).__name__, exc_info=error)
-    return GENERIC
-
-
 async def explain(
     error: Exception, asker: Asker, response_url: str | None, resume: Resume | None = None
 ) -> Reply:
@@ -78,8 +50,9 @@ async def explain(
     if isinstance(error, NotLinked) and actor.workspace and actor.user_id:
         spec = asker.registry.get(error.provider).spec
         url = await asker.linker.start(actor.owner(spec.name), response_url, resume)
-        return error.user_message, blocks.link_prompt(url, spec, error.user_message)
-    return f":warning: {user_message(error)}", None
+        text = said(error)
+        return text, blocks.link_prompt(url, spec, text)
+    return f":warning: {said(error)}", None
 
 
 async def settled(
@@ -96,7 +69,7 @@ async def settled(
             return await explain(error, asker, response_url, resume)
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not explain an error: %s", type(second).__name__)
-            return f":warning: {user_message(second)}", None
+            return f":warning: {said(second)}", None
 
 
 async def reply(
@@ -135,6 +108,28 @@ async def direct_message(
         await client.chat_postMessage(channel=user_id, **plain)
 
 
+async def tell(
+    client: AsyncWebClient,
+    user_id: str,
+    text: str,
+    shown: list[kit.Block] | None = None,
+    response_url: str | None = None,
+) -> None:
+    """Outside a listener (after a sign-in, a delivery): replace the message behind
+    `response_url` (through the client's pooled session) when there is one, else DM."""
+    if response_url:
+        webhook = AsyncWebhookClient(response_url, session=client.session)
+        message = kit.message(text, shown) | {"replace_original": True}
+        try:
+            result = await webhook.send_dict({"response_type": "ephemeral", **message})
+            if result.status_code == 200:
+                return
+            log.info("response_url answered %s; falling back to a DM", result.status_code)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.info("response_url failed (%s); falling back to a DM", type(error).__name__)
+    await direct_message(client, user_id, text, shown)
+
+
 async def answer(error: Exception, respond: AsyncRespond, asker: Asker) -> None:
     """Tell the user what went wrong, as a new message."""
     text, shown = await explain(error, asker, respond.response_url)
@@ -156,7 +151,7 @@ async def _reported(given: dict[str, Any], run: Callable[[], Awaitable[None]]) -
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not report an error: %s", type(second).__name__)
             with suppress(Exception):  # the last word; nothing else to try
-                await respond(text=f":warning: {user_message(second)}")
+                await respond(text=f":warning: {said(second)}")
 
 
 reports_errors = declaring(("respond", "lazy_work", "actor", "linker", "registry"), _reported)
@@ -167,7 +162,7 @@ one of the process's slots for work after the ack (bot/runtime/lazy_work.py)."""
 async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
     """Bolt's single error handler, for failures before the ack: still a 200 with a message,
     shaped for where it will be read (a modal shows a view, anything else a text)."""
-    text = f":warning: {user_message(error)}"
+    text = f":warning: {said(error)}"
     answer: dict[str, Any] = {"response_type": "ephemeral", "text": text}
     if body.get("type") == "view_submission":
         answer = {"response_action": "update", "view": notice(text)}

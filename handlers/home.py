@@ -28,10 +28,11 @@ from bot.recognition.lookups import Lookups
 from bot.runtime.shared import Shared
 from handlers import home_blocks, kit
 from handlers.actions import ack_only, owner_for
-from handlers.errors import reply, user_message
+from handlers.errors import reply
 from handlers.home_blocks import MAX_RECENT, PlatformRow, Received, Shown
 from handlers.kit import escape
 from handlers.resume import AfterLink
+from handlers.words import said
 
 log = logging.getLogger(__name__)
 RECEIVED_PAGES = 4  # of the platform's pages read for Home's "received", at most
@@ -91,7 +92,7 @@ class Home(Shared):
             problem = f"Link your {spec.display_name} account to see the recognitions you receive."
             return Received(spec.display_name, problem=problem)
         except KudosError as error:
-            return Received(spec.display_name, problem=error.user_message)
+            return Received(spec.display_name, problem=said(error))
         return Received(spec.display_name, items)
 
     async def received_items(self, owner: Owner) -> list[Recognition]:
@@ -145,7 +146,7 @@ async def applied(change: Change | None) -> Shown:
     try:
         return await change()
     except Exception as error:  # the boundary: the user reads why
-        return Shown(notice=f":warning: {user_message(error)}", failed=True)
+        return Shown(notice=f":warning: {said(error)}", failed=True)
 
 
 async def home_opened(event: dict[str, Any], actor: Actor, home: Home) -> None:

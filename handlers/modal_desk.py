@@ -3,7 +3,6 @@ and the ways to tell the user something once the modal can't (DMs)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,8 +21,9 @@ from bot.recognition.outbox import Outbox
 from bot.runtime.shared import Shared
 from handlers import blocks, kit
 from handlers import modal_blocks as mb
-from handlers.errors import direct_message, user_message
+from handlers.errors import direct_message
 from handlers.inject import declaring
+from handlers.words import said
 
 log = logging.getLogger(__name__)
 FORM = Resume(kind="form")  # once linked, the user gets a button that opens the form again
@@ -57,12 +57,12 @@ class Desk:
         try:
             if isinstance(error, NotLinked):
                 url = await self.linker.start(self.owner, resume=resume)
-                reason = f"{prefix}{error.user_message}"
+                reason = f"{prefix}{said(error)}"
                 await self.dm(reason, blocks.link_prompt(url, self.spec, reason))
                 return True
         except Exception as second:  # e.g. Redis away while making the link button
             error = second
-        await self.dm(f":warning: {prefix}{user_message(error)}")
+        await self.dm(f":warning: {prefix}{said(error)}")
         return False
 
 
@@ -90,10 +90,7 @@ async def _told_by_dm(given: dict[str, Any], run: Callable[[], Awaitable[None]])
         log.info("modal not opened: %s", type(error).__name__)
         client: AsyncWebClient = given["client"]
         actor: Actor = given["actor"]
-        with contextlib.suppress(Exception):  # nothing else to try
-            await client.chat_postMessage(
-                channel=actor.user_id, text=f":warning: {user_message(error)}"
-            )
+        await direct_message(client, actor.user_id, f":warning: {said(error)}")
 
 
 tells_by_dm = declaring(("client", "actor"), _told_by_dm)

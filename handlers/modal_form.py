@@ -21,6 +21,7 @@ from handlers.modal_blocks import (
     VALUES_NONE,
     Origin,
 )
+from handlers.words import said
 
 FIELDS = (RECIPIENTS, VALUE, MESSAGE)  # where a refusal can be shown inline
 
@@ -91,9 +92,7 @@ def form_errors(form: Form, user_id: str, spec: ProviderSpec) -> dict[str, str]:
         MESSAGE: lambda: rules.check_message(final_message(escape(form.message), {}, None)),
         VALUE: lambda: rules.check_value(spec, form.value_id),
     }
-    errors = {
-        block: broken.user_message for block, check in checks.items() if (broken := _broken(check))
-    }
+    errors = {block: said(broken) for block, check in checks.items() if (broken := _broken(check))}
     if VALUE in errors and not form.offers_values:
         del errors[VALUE]
         errors.setdefault(MESSAGE, no_values(spec, form.values_shown))

@@ -10,10 +10,10 @@ from bot.errors import InvalidInput
 from bot.models import Actor, PendingLink, RecognitionRequest, Resume
 from bot.runtime.shared import Shared
 from bot.services import Services
-from handlers import blocks, home_blocks, kit
+from handlers import blocks, home_blocks
 from handlers.commands import preview_for, preview_of
 from handlers.delivery import sender_notice
-from handlers.errors import Asker, Reply, settled
+from handlers.errors import Asker, Reply, settled, tell
 from handlers.kudos import run
 from handlers.modal_desk import Desks
 from handlers.parse import parse_kudos
@@ -98,6 +98,6 @@ class AfterLink(Shared):
         """What the user asked for before linking, answered in the same place (or by DM)."""
         answer = await self.answer(pending)
         if answer is not None:
-            message = kit.message(*blocks.linked_then(linked, *answer))
-            notifier = self._services.notifier
-            await notifier.tell(pending.user_id, response_url=pending.response_url, **message)
+            text, shown = blocks.linked_then(linked, *answer)
+            slack, user_id = self._services.slack, pending.user_id
+            await tell(slack, user_id, text, shown, pending.response_url)

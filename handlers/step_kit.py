@@ -18,6 +18,7 @@ from bot.errors import KudosError
 from bot.models import Intent
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.rules import Reason, RuleBroken
+from handlers.words import failure_words, said
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"[UW][A-Z0-9_]{2,30}")
@@ -52,9 +53,9 @@ FOR_AUTHORS: dict[Reason, str] = {  # what the runner hears, as the author reads
 def failure(error: KudosError) -> str:
     """The error in a workflow author's words: the step's own where /recognize's address the
     person typing (by the rule's reason, never its text)."""
-    words = error.user_message
-    if isinstance(error, RuleBroken) and error.reason in FOR_AUTHORS:
-        words = FOR_AUTHORS[error.reason].format(**error.data)
+    words = said(error)
+    if isinstance(error, RuleBroken) and error.rule in FOR_AUTHORS:
+        words = FOR_AUTHORS[error.rule].format(**error.data)
     return f"Recognition not sent: {words}"
 
 
@@ -77,7 +78,7 @@ async def finish(
         }
         await complete({name: value for name, value in outputs.items() if value})
         return
-    why = intent.reason or "it was refused"
+    why = failure_words(intent.reason) or "it was refused"
     await fail(f"{spec.display_name} didn't take the recognition: {why}")
 
 

@@ -20,6 +20,7 @@ from bot.recognition.lookups import Lookups
 from bot.runtime import tasks
 from handlers.step_kit import settle, user_in
 from handlers.value_select import options
+from handlers.words import said
 
 log = logging.getLogger(__name__)
 VALUES_STEP = "recognition_values"  # the options function's callback_id in manifest.yml
@@ -40,7 +41,7 @@ async def list_values(
         spec = registry.get().spec
         builder = user_in((inputs or {}).get("builder"))
         if builder is None:
-            raise KudosError("Slack didn't say who is building the workflow.")
+            raise KudosError("no_builder")
         owner = dataclasses.replace(actor, user_id=builder).owner(spec.name)
         values = await tasks.within(VALUES_BUDGET, lookups.values(owner))
         await settle(complete({"options": options(values)}))
@@ -51,7 +52,7 @@ async def list_values(
     except TimeoutError:
         await settle(fail("The platform didn't answer in time. Open the step again to retry."))
     except KudosError as error:
-        await settle(fail(error.user_message))
+        await settle(fail(said(error)))
     finally:
         await ack()
 

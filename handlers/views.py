@@ -26,10 +26,10 @@ from handlers import kit
 from handlers import modal_blocks as mb
 from handlers.actions import ack_only
 from handlers.delivery import outcome_notice, send
-from handlers.errors import user_message
 from handlers.modal_desk import Desk, Desks, tells_by_dm
 from handlers.modal_form import FIELDS, Form, form_errors, read_form
 from handlers.parse import announce_channel
+from handlers.words import said
 
 log = logging.getLogger(__name__)
 PREPARE_BUDGET = 2.0  # seconds of platform work inside the ack; Slack waits 3
@@ -39,7 +39,7 @@ async def first_view(desk: Desk, origin: mb.Origin) -> dict[str, Any] | None:
     """What to show instead of the form, if anything: no recognitions, or no link."""
     spec = desk.spec
     if (refusal := platform_refusal(desk.registry, spec.name)) is not None:
-        return mb.notice_view(refusal.user_message, origin)
+        return mb.notice_view(said(refusal), origin)
     link = await desk.tokens.link(desk.owner) if spec.per_user else None
     if spec.per_user and (link is None or not link.confirmed):
         return await desk.link_view(origin, f"Link your {spec.display_name} account first.")
@@ -51,7 +51,7 @@ async def open_modal(desk: Desk, trigger_id: str, origin: mb.Origin, prefill: mb
     try:
         instead = await first_view(desk, origin)
     except KudosError as error:  # e.g. Redis away: still answer inside the trigger's 3 s
-        instead = mb.notice_view(f":warning: {user_message(error)}", origin)
+        instead = mb.notice_view(f":warning: {said(error)}", origin)
     if instead is not None:
         await desk.client.views_open(trigger_id=trigger_id, view=instead)
         return
@@ -76,9 +76,9 @@ async def with_values(
     try:
         values = await loading
     except NotLinked as error:
-        return await desk.link_view(origin, error.user_message)
+        return await desk.link_view(origin, said(error))
     except KudosError as error:
-        return mb.form_view(desk.spec, origin, prefill, notice=error.user_message)
+        return mb.form_view(desk.spec, origin, prefill, notice=said(error))
     return mb.form_view(desk.spec, origin, prefill, values)
 
 
@@ -144,11 +144,11 @@ async def submit(
 async def refusal(desk: Desk, form: Form, error: KudosError) -> dict[str, Any]:
     """The ack when the platform checks refuse: inline on the field, or a link prompt."""
     if isinstance(error, NotLinked):
-        view = await desk.link_view(form.origin, error.user_message, filled(form))
+        view = await desk.link_view(form.origin, said(error), filled(form))
         return {"response_action": "update", "view": view}
     field = error.field if isinstance(error, InvalidInput) else None
     block = field if field in FIELDS else mb.RECIPIENTS
-    return {"response_action": "errors", "errors": {block: error.user_message}}
+    return {"response_action": "errors", "errors": {block: said(error)}}
 
 
 def filled(form: Form) -> Resume:

@@ -44,12 +44,12 @@ class TokenCipher:
         try:
             sealed = json.loads(self._fernet.decrypt(blob))
         except (InvalidToken, ValueError) as error:
-            raise TokenUnreadable(owner.provider, "Your link needs renewing.") from error
+            raise TokenUnreadable(owner.provider, "link_unreadable") from error
         if not isinstance(sealed, dict) or sealed.get("owner") != owner.key:
-            raise TokenUnreadable(owner.provider, "Your link needs renewing.")
+            raise TokenUnreadable(owner.provider, "link_unreadable")
         data = sealed.get("data")
         if not isinstance(data, dict):
-            raise TokenUnreadable(owner.provider, "Your link needs renewing.")
+            raise TokenUnreadable(owner.provider, "link_unreadable")
         return data
 
     def opens(self, blob: bytes) -> bool:
@@ -65,4 +65,4 @@ class TokenCipher:
         try:
             return self._fernet.rotate(blob)
         except InvalidToken as error:
-            raise TokenUnreadable("", "This link needs renewing.") from error
+            raise TokenUnreadable("", "app_token_unreadable") from error

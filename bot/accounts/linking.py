@@ -9,7 +9,14 @@ from dataclasses import dataclass
 import httpx
 
 from bot.accounts import oauth
-from bot.accounts.link_failures import EXPIRED, NO_LINK_WAITING, REMOVED, refusal, unavailable
+from bot.accounts.link_failures import (
+    EXPIRED,
+    NO_LINK_WAITING,
+    REMOVED,
+    not_the_same_person,
+    refusal,
+    unavailable,
+)
 from bot.errors import InvalidInput, KudosError, OAuthFailure, ProviderUnavailable
 from bot.models import Link, Owner, PendingLink, Person, Resume, TokenSet
 from bot.platforms.registry import Platform, Registry
@@ -24,11 +31,11 @@ Installed = Callable[[str], Awaitable[bool]]  # is the app installed in this wor
 
 @dataclass(frozen=True)
 class LinkResult:
-    """How the callback ended: for the page, and for the Slack message to the user."""
+    """How the callback ended, for the page and the Slack message to the user: `failure` says
+    why nothing was linked (handlers/words.py words it)."""
 
-    title: str
-    message: str
     ok: bool
+    failure: KudosError | None = None
     pending: PendingLink | None = None
     account: Person | None = None
     needs_confirmation: bool = False
@@ -89,15 +96,13 @@ class Linker(Shared):
                 raise REMOVED  # before any code is exchanged: no token for a workspace that left
             return await self._finish(pending, query)
         except ProviderUnavailable:  # away or busy (5xx, timeout, unreachable): not a refusal
-            title, message = unavailable(self._registry.get(provider).spec.display_name)
-            return LinkResult(title, message, ok=False, pending=pending, retry=True)
+            away = unavailable(self._registry.get(provider).spec.display_name)
+            return LinkResult(False, away, pending=pending, retry=True)
         except KudosError as failure:
-            title = failure.title if isinstance(failure, OAuthFailure) else "Nothing was linked"
-            return LinkResult(title, failure.user_message, ok=False, pending=pending)
+            return LinkResult(False, failure, pending=pending)
         except Exception as error:  # a bug: still a page the person understands, and a log line
             log.error("the %s callback failed unexpectedly", provider, exc_info=error)
-            message = KudosError.user_message
-            return LinkResult("Nothing was linked", message, ok=False, pending=pending)
+            return LinkResult(False, KudosError(), pending=pending)
 
     async def _claim(self, provider: str, state: str) -> PendingLink:
         """Consume the state once; it must have been issued for this platform's callback."""
@@ -116,7 +121,7 @@ class Linker(Shared):
             raise refusal(query["error"], name)
         code = query.get("code")
         if not code:
-            raise OAuthFailure("Nothing was linked", f"{name} did not send a sign-in code.")
+            raise OAuthFailure("no_code", name=name)
         token = await oauth.exchange_code(
             self._http,
             platform.spec,
@@ -127,29 +132,22 @@ class Linker(Shared):
         )
         account = await self._account(platform, token.access_token)
         if account.email is None:
-            return await self._hold_for_confirmation(pending, account, token, name)
-        await self._check_same_person(pending, account, name)
+            return await self._hold_for_confirmation(pending, account, token)
+        profile = await self._people.profile_in(pending.team_id, pending.user_id)
+        if mismatch := not_the_same_person(profile, account, name):
+            raise mismatch
         await self._store.links.save(pending.owner, Link(account=account, token=token))
         log.info("linked %s for a user of team %s", pending.provider, pending.team_id)
-        text = f"You're linked to {name} as {account.name} ({account.email})."
-        return LinkResult("You're linked", text, ok=True, pending=pending, account=account)
+        return LinkResult(True, pending=pending, account=account)
 
     async def _hold_for_confirmation(
-        self, pending: PendingLink, account: Person, token: TokenSet, name: str
+        self, pending: PendingLink, account: Person, token: TokenSet
     ) -> LinkResult:
         """No e-mail to compare: keep the link inactive until the user confirms it in Slack."""
         waiting = pending.model_copy(update={"code_verifier": None})  # continued on confirm
         link = Link(account=account, token=token, confirmed=False, waiting=waiting)
         await self._store.links.save(pending.owner, link)
-        message = f"{name} didn't tell us your e-mail address. Confirm the account in Slack."
-        return LinkResult(
-            "One more step",
-            message,
-            ok=True,
-            pending=pending,
-            account=account,
-            needs_confirmation=True,
-        )
+        return LinkResult(True, pending=pending, account=account, needs_confirmation=True)
 
     async def _account(self, platform: Platform, access_token: str) -> Person:
         try:
@@ -158,31 +156,7 @@ class Linker(Shared):
             raise
         except KudosError as error:
             log.warning("whoami on %s failed: %s", platform.spec.name, type(error).__name__)
-            raise OAuthFailure(
-                "Nothing was linked",
-                f"We couldn't read your {platform.spec.display_name} account. Please try again.",
-            ) from error
-
-    async def _check_same_person(self, pending: PendingLink, account: Person, name: str) -> None:
-        """The platform account's e-mail must equal the Slack profile's (case-insensitive)."""
-        profile = await self._people.profile_in(pending.team_id, pending.user_id)
-        if profile is None or profile.deleted:
-            raise OAuthFailure(
-                "Nothing was linked", "Slack couldn't tell us who you are, so nothing was linked."
-            )
-        if not profile.email:
-            raise OAuthFailure(
-                "Slack didn't share your e-mail address",
-                f"Slack did not share the e-mail address on your profile, so we can't check that "
-                f"the {name} account is yours; nothing was linked. Ask your Slack admin to check "
-                "that the app has the users:read.email scope.",
-            )
-        if not account.email or account.email.casefold() != profile.email.casefold():
-            raise OAuthFailure(
-                "Those accounts don't match",
-                f"The {name} account you signed in with does not use the same e-mail address "
-                "as your Slack profile, so nothing was linked. Sign in to your own account.",
-            )
+            raise OAuthFailure("account_unreadable", name=platform.spec.display_name) from error
 
     async def confirm(self, owner: Owner) -> tuple[Link, PendingLink | None]:
         """The user says the account shown is theirs: the link becomes active, and what waited

@@ -18,6 +18,7 @@ from bot.errors import (
     OAuthFailure,
     ProviderError,
     ProviderUnavailable,
+    Reason,
 )
 from bot.models import TokenSet
 from bot.platforms.client import ProviderSettings, scope_of
@@ -97,7 +98,7 @@ async def exchange_code(
     try:
         return await request_token(http, spec, client, params)
     except TokenRejected as rejected:
-        raise OAuthFailure("Link failed", _rejection(spec, rejected)) from rejected
+        raise OAuthFailure(_rejection(rejected), name=spec.display_name) from rejected
 
 
 async def refresh(
@@ -109,9 +110,8 @@ async def refresh(
         return await request_token(http, spec, client, params)
     except TokenRejected as rejected:
         if rejected.error == "invalid_grant":
-            message = f"{spec.display_name} ended your link. Link it again to continue."
-            raise GrantRevoked(spec.name, message) from rejected
-        raise ProviderError(_rejection(spec, rejected)) from rejected
+            raise GrantRevoked(spec.name, "link_ended", name=spec.display_name) from rejected
+        raise ProviderError(_rejection(rejected), name=spec.display_name) from rejected
 
 
 async def client_credentials(
@@ -122,7 +122,8 @@ async def client_credentials(
     try:
         return await request_token(http, spec, client, params)
     except TokenRejected as rejected:
-        raise ClientRefused(_rejection(spec, rejected), rejected.error) from rejected
+        name = spec.display_name
+        raise ClientRefused(_rejection(rejected), rejected.error, name=name) from rejected
 
 
 async def request_token(
@@ -148,8 +149,9 @@ async def request_token(
             log.warning("token request to %s failed: %s", spec.name, type(error).__name__)
             status.append(metrics.failure(error))
             raise ProviderUnavailable(
-                f"{spec.display_name} didn't answer. Please try again shortly.",
+                "token_unanswered",
                 may_have_landed=not isinstance(error, NOT_SENT),
+                name=spec.display_name,
             ) from error
         status.append(metrics.status_class(response.status_code))
     return read_token(spec, _token_body(spec, response))
@@ -176,16 +178,13 @@ def _token_body(spec: ProviderSpec, response: httpx.Response) -> Mapping[str, An
     log.warning("token request to %s answered %s (%s)", spec.name, response.status_code, error)
     if response.status_code in UNAVAILABLE or response.status_code >= 500:
         raise ProviderUnavailable(
-            f"{spec.display_name} isn't available right now. Please try again in a few minutes.",
-            may_have_landed=False,
+            "token_unavailable", may_have_landed=False, name=spec.display_name
         )
     raise TokenRejected(error if isinstance(error, str) else None, response.status_code)
 
 
-def _rejection(spec: ProviderSpec, rejected: TokenRejected) -> str:
+def _rejection(rejected: TokenRejected) -> Reason:
+    """Whose fault a refused token request is: the app's credentials, or the sign-in."""
     if rejected.error == "invalid_client" or rejected.status == 401:
-        return (
-            f"{spec.display_name} did not accept this app's client credentials. "
-            "Please tell your Slack admin."
-        )
-    return f"{spec.display_name} did not accept the sign-in. Run /kudos link in Slack to try again."
+        return "client_rejected"
+    return "sign_in_rejected"

@@ -98,9 +98,7 @@ def read_token(spec: ProviderSpec, body: Mapping[str, Any], now: float | None = 
     """A token response as a TokenSet with an absolute expiry."""
     access = body.get("access_token")
     if not isinstance(access, str) or not access:
-        raise OAuthFailure(
-            "Link failed", f"{spec.display_name} did not return a usable token. Please try again."
-        )
+        raise OAuthFailure("token_unusable", name=spec.display_name)
     refresh = body.get("refresh_token")
     return TokenSet(
         access_token=access,

@@ -67,7 +67,7 @@ class Tokens(Shared):
         name = platform.spec.display_name
         link = await self.link(owner)
         if link is None or not link.confirmed:
-            raise NotLinked(owner.provider, f"Link your {name} account to continue.")
+            raise NotLinked(owner.provider, "link_missing", name=name)
         token = link.token
         if rejected is not None and token.access_token != rejected:
             return token.access_token  # another request refreshed it meanwhile
@@ -78,8 +78,7 @@ class Tokens(Shared):
         if rejected is None and not token.expired():
             return token.access_token  # nothing to renew it with, but still valid
         await self._store.links.delete(owner)
-        why = f"{name} no longer accepts your link" if rejected else f"Your {name} link has expired"
-        raise NotLinked(owner.provider, f"{why}. Link it again to continue.")
+        raise NotLinked(owner.provider, "link_refused" if rejected else "link_expired", name=name)
 
     async def _renewed(self, owner: Owner, platform: Platform, token: TokenSet, early: bool) -> str:
         """A refreshed access token; a refresh ahead of expiry that finds the platform away
@@ -97,7 +96,7 @@ class Tokens(Shared):
         async with self._store.locked(keys.link_lock(owner)):
             loaded = await self._store.links.load_version(owner)
             if loaded is None:
-                raise NotLinked(owner.provider, "Link your account to continue.")
+                raise NotLinked(owner.provider, "link_gone")
             blob, current = loaded
             if current.token.access_token != stale or current.token.refresh_token is None:
                 return current  # refreshed by someone else while we waited
@@ -161,13 +160,9 @@ class Tokens(Shared):
     async def _give_up(self, owner: Owner, platform: Platform, error: Exception) -> T:
         name = platform.spec.display_name
         if not platform.spec.per_user:
-            raise ClientRefused(
-                f"{name} refused this app's access. Please tell your Slack admin.", None
-            ) from error
+            raise ClientRefused("app_refused", None, name=name) from error
         await self._store.links.delete(owner)
-        raise NotLinked(
-            owner.provider, f"{name} no longer accepts your link. Link it again."
-        ) from error
+        raise NotLinked(owner.provider, "link_rejected", name=name) from error
 
 
 def _usable(token: TokenSet | None, rejected: str | None, margin: float) -> str | None:

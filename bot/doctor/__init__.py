@@ -76,7 +76,7 @@ def main() -> int:
         metric_files.check_directory()
         services = build_services(load_settings())
     except ConfigError as error:
-        say(line(SETTINGS, failed(error.user_message, "the other checks need it fixed first")))
+        say(line(SETTINGS, failed(str(error), "the other checks need it fixed first")))
         return 1
     settings = passed("complete and coherent")
     say(line(SETTINGS, settings))

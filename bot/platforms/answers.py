@@ -1,12 +1,12 @@
-"""A platform's failed answer → the typed error and the sentence a user reads.
+"""A platform's failed answer → the typed error, with the facts its words need.
 
-Nothing the platform sent is repeated to users: messages carry our own display name, the HTTP
-status, a wait in seconds, and a scope name only when it looks like one."""
+Nothing the platform sent is repeated to users: the facts are our own display name, the HTTP
+status, a wait in seconds, and a scope name only when it looks like one (the words are in
+handlers/words.py)."""
 
 from __future__ import annotations
 
 import email.utils
-import math
 import re
 import time
 from collections.abc import Mapping
@@ -57,16 +57,6 @@ def retry_after(response: httpx.Response) -> float | None:
     return parse_retry_after(response.headers.get("retry-after"))
 
 
-def wait_words(seconds: float) -> str:
-    """A wait as people say it: '45 seconds', '3 minutes', '2 hours'."""
-    whole = max(1, math.ceil(seconds))
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if whole >= 1.5 * size:
-            count = math.ceil(whole / size)
-            return f"{count} {unit}s"
-    return f"{whole} second" + ("" if whole == 1 else "s")
-
-
 def _scopes(value: Any) -> str | None:
     """Scope names from a header or body value, or None unless every one looks like a scope."""
     items = value.replace(",", " ").split() if isinstance(value, str) else value
@@ -95,68 +85,45 @@ def required_scope(response: httpx.Response) -> str | None:
 
 
 def forbidden(name: str, response: httpx.Response, configured: str) -> PermissionMissing:
-    named = required_scope(response)
-    if named:
-        why = f": it needs the `{named}` scope"
-    elif configured:
-        why = f" (the app asks for `{configured}`)"
-    else:
-        why = ""
-    return PermissionMissing(
-        f"{name} says this app lacks permission for that{why}. Please tell your Slack admin.",
-        named or configured or None,
-    )
-
-
-def busy(name: str, wait: float | None) -> RateLimited:
-    if wait is None:
-        return RateLimited(f"{name} is busy right now. Please try again in a minute.", None)
-    return RateLimited(
-        f"{name} is busy and asked us to wait {wait_words(wait)}. Please try again after that.",
-        wait,
-    )
+    return PermissionMissing(name, required_scope(response), configured)
 
 
 def unconfirmed(name: str) -> ProviderUnavailable:
     """A change was sent and no clear answer came back: it may or may not have happened."""
-    return ProviderUnavailable(
-        f"{name} didn't confirm the request, so we can't tell yet whether it went through.",
-        may_have_landed=True,
-    )
+    return ProviderUnavailable("platform_unconfirmed", may_have_landed=True, name=name)
+
+
+def away(name: str) -> ProviderUnavailable:
+    """Not answering, and certainly nothing took effect."""
+    return ProviderUnavailable("platform_away", may_have_landed=False, name=name)
 
 
 def answer_error(name: str, response: httpx.Response, safe: bool, scope: str) -> KudosError:
     """The error for a non-2xx answer; `safe` says whether repeating the request is harmless."""
     status = response.status_code
     if status == 401:
-        return ProviderUnauthorized(f"{name} no longer accepts your link.")
+        return ProviderUnauthorized("platform_unauthorized", name=name)
     if status == 403:
         return forbidden(name, response, scope)
     wait = retry_after(response)
     if status == 429 or wait is not None:
-        return busy(name, wait)
+        return RateLimited(name, wait)
     if status >= 500 or status < 400:
         if safe or status == 503:
-            return ProviderUnavailable(
-                f"{name} isn't answering right now. Please try again shortly.",
-                may_have_landed=False,
-            )
+            return away(name)
         return unconfirmed(name)
-    nothing = "" if safe else " Nothing was sent."
-    return ProviderError(f"{name} refused the request ({status}).{nothing}")
+    return ProviderError("platform_refused", name=name, status=status, safe=safe)
 
 
 def unreadable(name: str, safe: bool) -> KudosError:
     """A 2xx whose body is not JSON: for a change, it may have happened all the same."""
     if not safe:
         return unconfirmed(name)
-    return UnreadableAnswer(f"{name} sent an answer we couldn't read. Please try again later.")
+    return UnreadableAnswer("platform_unreadable", name=name)
 
 
 def unreachable(name: str, error: Exception, safe: bool) -> ProviderUnavailable:
     """No answer at all: a connection, timeout or protocol failure, or the deadline passed."""
     if safe or isinstance(error, NOT_SENT):
-        return ProviderUnavailable(
-            f"{name} isn't answering right now. Please try again shortly.", may_have_landed=False
-        )
+        return away(name)
     return unconfirmed(name)

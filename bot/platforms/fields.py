@@ -34,7 +34,7 @@ def full_name(first: Any, last: Any, fallback: Any = None) -> str:
 def require_object(body: Any, platform: str) -> Mapping[str, Any]:
     """A response body that must be a JSON object."""
     if not isinstance(body, Mapping):
-        raise ProviderError(f"{platform} sent an answer we couldn't read.")
+        raise ProviderError("answer_unreadable", name=platform)
     return body
 
 

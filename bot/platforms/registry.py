@@ -63,7 +63,7 @@ class Registry(Shared):
         """The named platform (its contract or display name), or the default one."""
         key = name or self._default
         if key is None:
-            raise KudosError("No recognition platform is set up yet. Ask your Slack admin.")
+            raise KudosError("no_platform")
         for platform in self._platforms.values():
             if _squash(key) in (platform.spec.name, _squash(platform.spec.display_name)):
                 return platform

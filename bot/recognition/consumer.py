@@ -96,7 +96,7 @@ class Consumer:
                 if not entries:  # the embedded store does not block on reads: don't spin
                     await _pause(stop, 0.05)
             except KudosError as error:  # e.g. Redis away: try again shortly
-                log.warning("outbox: %s", error.user_message)
+                log.warning("outbox: %s", error.reason)
                 ready = False  # a Redis that lost its data lost the group too
                 await _pause(stop, 1.0)
 
@@ -104,7 +104,7 @@ class Consumer:
         try:
             await self.handle(entry_id, intent_id)
         except KudosError as error:  # left pending: claimed again after the retry delay
-            log.warning("outbox: %s", error.user_message)
+            log.warning("outbox: %s", error.reason)
 
     async def handle(self, entry_id: str, intent_id: str) -> None:
         """One entry: one attempt under the intent's delivery lock (none before the wait the

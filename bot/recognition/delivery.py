@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot.accounts.tokens import Tokens
 from bot.errors import (
     Busy,
+    Facts,
     KudosError,
     NotLinked,
     PartiallySent,
@@ -15,7 +16,7 @@ from bot.errors import (
     RateLimited,
     StoreUnavailable,
 )
-from bot.models import Intent, Recipient, Sent
+from bot.models import Failure, Intent, Recipient, Sent
 from bot.platforms.answers import unconfirmed
 from bot.platforms.registry import Registry
 from bot.recognition.reconcile import Reconciler
@@ -62,11 +63,11 @@ class Deliverer(Shared):
         except PartiallySent as error:
             return await self._partly(intent, error, ends - time.monotonic())
         except NotLinked as error:
-            return failed(intent, error.user_message, relink=True)
+            return failed(intent, Failure.of(error), relink=True)
         except FOR_NOW as error:
             return later(intent, error)
         except KudosError as error:
-            return failed(intent, error.user_message)
+            return failed(intent, Failure.of(error))
 
     async def _deliver(self, intent: Intent, reconcile: bool, save: SaveIntent) -> Intent:
         people = [recipient.person_id for recipient in intent.draft.recipients]
@@ -94,29 +95,27 @@ class Deliverer(Shared):
         try:
             _, missing = await tasks.within(left, self._reconciler.landed(intent, people))
         except (KudosError, TimeoutError):
-            return failed(intent, error.user_message)
+            return failed(intent, Failure.of(error))
         return failed(intent, partial_reason(self._name(intent), intent, missing, error))
 
     def _name(self, intent: Intent) -> str:
         return self._registry.get(intent.draft.provider).spec.display_name
 
 
-def partial_reason(name: str, intent: Intent, missing: list[str], error: KudosError) -> str:
-    """Who has the recognition and who was refused it, by name; the adapter's words when the
+def partial_reason(name: str, intent: Intent, missing: list[str], error: KudosError) -> Failure:
+    """Who has the recognition and who was refused it, by name; the adapter's reason when the
     read-back doesn't tell them apart."""
     recipients = intent.draft.recipients
     got = [r for r in recipients if r.person_id not in missing]
     refused = [r for r in recipients if r.person_id in missing]
     if not got or not refused:
-        return error.user_message
-    return (
-        f"{name} has it for {_names(got)} but refused it for {_names(refused)}. "
-        "Retry sends it only to whoever doesn't have it yet."
-    )
+        return Failure.of(error)
+    facts: Facts = {"name": name, "got": _names(got), "refused": _names(refused)}
+    return Failure(code="partly_refused", facts=facts)
 
 
-def _names(recipients: list[Recipient]) -> str:
-    return ", ".join(recipient.name for recipient in recipients)
+def _names(recipients: list[Recipient]) -> list[str]:
+    return [recipient.name for recipient in recipients]
 
 
 def done(intent: Intent, sent: Sent | None) -> Intent:
@@ -124,7 +123,7 @@ def done(intent: Intent, sent: Sent | None) -> Intent:
     return intent.model_copy(update=update)
 
 
-def failed(intent: Intent, reason: str, *, relink: bool = False) -> Intent:
+def failed(intent: Intent, reason: Failure, *, relink: bool = False) -> Intent:
     return intent.model_copy(update={"status": "failed", "reason": reason, "relink": relink})
 
 
@@ -136,8 +135,8 @@ def later(intent: Intent, error: KudosError, now: float | None = None) -> Intent
     not_before = now + wait if wait else intent.not_before
     too_long = not_before is not None and not_before - intent.queued_at > LONGEST_WAIT
     if now >= give_up_at(intent, not_before) or too_long:
-        return failed(intent, error.user_message)
-    return intent.model_copy(update={"reason": error.user_message, "not_before": not_before})
+        return failed(intent, Failure.of(error))
+    return intent.model_copy(update={"reason": Failure.of(error), "not_before": not_before})
 
 
 def give_up_at(intent: Intent, not_before: float | None = None) -> float:

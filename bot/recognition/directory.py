@@ -17,6 +17,7 @@ from bot.errors import (
     KudosError,
     PermissionMissing,
     ProviderUnavailable,
+    Reason,
     UnreadableAnswer,
 )
 from bot.models import Owner, Person
@@ -36,7 +37,7 @@ Walk = int | DirectoryFailed  # how many people a walk found, or why it failed
 
 
 class DirectoryWarming(KudosError):
-    user_message = "I'm still reading the company directory. Please try again in a few minutes."
+    reason: Reason = "directory_warming"
 
 
 @runtime_checkable

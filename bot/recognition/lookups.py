@@ -30,7 +30,7 @@ class Lookups(Shared):
         if slack_id is None or slack_id == owner.user_id:
             link = await self._tokens.link(owner) if spec.per_user else None
             if link is None:
-                raise NotLinked(owner.provider, f"Link your {spec.display_name} account first.")
+                raise NotLinked(owner.provider, "link_first", name=spec.display_name)
             return link.account
         profile = await self._people.recipient(slack_id)
         person = await self._directory.find(owner, profile.email or "")

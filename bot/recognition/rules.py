@@ -58,11 +58,11 @@ FIELDS: dict[Reason, str] = {  # the part of a recognition at fault, where a for
 
 
 class RuleBroken(InvalidInput):
-    """A recognition breaks the rule `reason`; `data` names who or what, for the words."""
+    """A recognition breaks the rule `rule`; `data` names who or what, for the words."""
 
-    def __init__(self, reason: Reason, **data: str | int) -> None:
-        super().__init__(WORDS[reason].format(**data), FIELDS.get(reason))
-        self.reason, self.data = reason, data
+    def __init__(self, rule: Reason, **data: str | int) -> None:
+        super().__init__(WORDS[rule].format(**data), FIELDS.get(rule))
+        self.rule, self.data = rule, data
 
 
 def check_recipients(slack_ids: Sequence[str], giver: str | None = None) -> None:

@@ -16,6 +16,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import Reason
 from bot.runtime import tasks
 from bot.runtime.shared import Shared
 from bot.runtime.singleflight import SingleFlight
@@ -96,9 +97,9 @@ class Workspaces(Shared):
             installed = await self._rotation.fresh(installed)
         return installed
 
-    async def why_gone(self, workspace: str) -> str:
+    async def why_gone(self, workspace: str) -> Reason:
         """Why the app no longer acts in a workspace where it was: removed, or only its token
-        revoked (the installation dropped by `tokens_revoked`), in the sender's words."""
+        revoked (the installation dropped by `tokens_revoked`)."""
         removed = await self._store.installs.uninstalled_lately(workspace)
         return UNINSTALLED if removed else REVOKED
 

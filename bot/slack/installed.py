@@ -6,11 +6,10 @@ import time
 
 from pydantic import BaseModel, Field
 
-UNINSTALLED = "Kudos Bridge was removed from this workspace, so the recognition was not sent."
-REVOKED = (
-    "Kudos Bridge's access to this workspace was revoked, so the recognition was not sent. "
-    "An admin can add the app again from its install page."
-)
+from bot.errors import Reason
+
+UNINSTALLED: Reason = "uninstalled"  # the app was removed: a queued recognition is not sent
+REVOKED: Reason = "revoked"  # only the bot token was revoked: an admin can add the app again
 
 
 class Installed(BaseModel):

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import ParamSpec
 
-from bot.models import Intent
+from bot.models import Failure, Intent
 from bot.recognition.delivery import Deliverer, SaveIntent
 from bot.recognition.outbox import OnOutcome
 from bot.slack.authorize import Workspaces
@@ -29,7 +29,7 @@ class InstalledOnly(Deliverer):
     async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
         workspace = intent.draft.team_id
         if await self._workspaces.current(workspace) is None:
-            reason = await self._workspaces.why_gone(workspace)
+            reason = Failure(code=await self._workspaces.why_gone(workspace))
             return intent.model_copy(update={"status": "failed", "reason": reason})
         return await self._deliverer.attempt(intent, save)
 

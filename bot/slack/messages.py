@@ -15,7 +15,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import KudosError
 
 log = logging.getLogger(__name__)
-UNREADABLE = "Slack didn't show me that message. Please try again in a moment."
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,10 @@ async def fetch(client: AsyncWebClient, channel_id: str, ts: str) -> SlackMessag
         if error.response.get("error") in ("thread_not_found", "message_not_found"):
             return None
         log.warning("could not read a message: %s", error.response.get("error"))
-        raise KudosError(UNREADABLE) from error
+        raise KudosError("message_unreadable") from error
     except (aiohttp.ClientError, TimeoutError) as error:
         log.warning("could not read a message: %s", type(error).__name__)
-        raise KudosError(UNREADABLE) from error
+        raise KudosError("message_unreadable") from error
     return None if found is None else read(found)
 
 

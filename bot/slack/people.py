@@ -50,10 +50,10 @@ class SlackPeople(Shared):
             if error.response.get("error") == "user_not_found":
                 return None
             log.warning("users.info failed: %s", error.response.get("error"))
-            raise KudosError("Slack didn't tell us who that is. Please try again.") from error
+            raise KudosError("slack_unknown") from error
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("users.info failed: %s", type(error).__name__)
-            raise KudosError("Slack didn't answer. Please try again in a moment.") from error
+            raise KudosError("slack_away") from error
         user = response.get("user") or {}
         profile = user.get("profile") or {}
         name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id

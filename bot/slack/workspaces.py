@@ -85,9 +85,16 @@ async def failed_page(args: AsyncFailureArgs) -> BoltResponse:
     return _html(page("Not installed", message, False), status)
 
 
+STORE_AWAY = {  # the install flow's own page (Bolt's), outside the listeners' words
+    "store_unavailable": "Kudos Bridge is temporarily unavailable. Please try again in a minute.",
+    "overloaded": "Kudos Bridge is very busy right now and couldn't get to this. "
+    "Please try again in a minute.",
+}
+
+
 def unavailable_page(error: StoreUnavailable) -> BoltResponse:
     """Redis away mid-install: the same kind of page, still a 503, and nothing was installed."""
-    message = f"{error.user_message} Then start again from the install page."
+    message = f"{STORE_AWAY[error.reason]} Then start again from the install page."
     return _html(page("Not installed", message, False), 503)
 
 

@@ -18,6 +18,7 @@ from bot.errors import NotLinked, ProviderError, ProviderUnavailable
 from bot.models import Link
 from bot.platforms.registry import MODULES
 from bot.store import Store
+from handlers.words import said
 from testkit.support import async_wait_until
 from tests.contract.cases import APP_LEVEL, CASES, PER_USER, ROTATING
 from tests.contract.conftest import Wired
@@ -65,8 +66,9 @@ def refreshes(wired: Wired) -> int:
 async def test_a_second_401_after_one_refresh_unlinks(wired: Wired) -> None:
     await wired.link()
     wired.fake.fail_next(401, times=2)  # the token is refused, and so is the refreshed one
-    with pytest.raises(NotLinked, match="no longer accepts"):
+    with pytest.raises(NotLinked) as raised:
         await wired.tokens.run(wired.owner, wired.platform.adapter.whoami)
+    assert "no longer accepts" in said(raised.value)
     assert await wired.store.links.load(wired.owner) is None
     assert refreshes(wired) == 1
 
@@ -74,8 +76,9 @@ async def test_a_second_401_after_one_refresh_unlinks(wired: Wired) -> None:
 @only(APP_LEVEL)
 async def test_a_second_401_after_one_remint_is_refused(wired: Wired) -> None:
     wired.fake.fail_next(401, times=2)
-    with pytest.raises(ProviderError, match="refused this app's access"):
+    with pytest.raises(ProviderError) as raised:
         await wired.tokens.run(wired.owner, lambda token: first_person(wired, token))
+    assert "refused this app's access" in said(raised.value)
     assert wired.fake.grant_counts() == {"client_credentials": 2}
 
 
@@ -131,8 +134,9 @@ async def test_an_early_refresh_with_the_platform_away_keeps_the_current_token(
     assert await wired.tokens.run(wired.owner, echo) == first.access_token
     await expire_in(wired, -1)  # once it has expired, the platform being away is the answer
     wired.fake.fail_next(503, path=wired.platform.spec.token_path)
-    with pytest.raises(ProviderUnavailable, match="isn't available right now"):
+    with pytest.raises(ProviderUnavailable) as raised:
         await wired.tokens.run(wired.owner, echo)
+    assert "isn't available right now" in said(raised.value)
     assert await wired.store.links.load(wired.owner) is not None  # the link is kept
     assert refreshes(wired) == 0
     assert await wired.tokens.run(wired.owner, echo) != first.access_token  # and renewed later

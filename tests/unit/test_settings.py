@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from bot.errors import ConfigError
 from bot.settings import ProviderSettings, Settings, check_required, load_settings
 from bot.store.sentinel import primary_options
+from handlers.words import said
 
 PREFIXES = ("SLACK_", "ACHIEVERS__", "REDIS_", "TOKEN_", "DEFAULT_PROVIDER", "PUBLIC_URL")
 KEY = "zT0o4mK5yzqfzN3Yl5C3m4q0S3bVv8Q3rS0bC9hJ1kE="
@@ -108,7 +109,7 @@ def test_check_required(env: pytest.MonkeyPatch, values: dict[str, str], names: 
     settings = with_env(env, values)
     with pytest.raises(ConfigError) as raised:
         check_required(settings)
-    message = raised.value.user_message
+    message = said(raised.value)
     assert names in message
     assert "\n" not in message
     assert "s3cr3t" not in message
@@ -149,8 +150,8 @@ def test_empty_keys_with_redis_say_how_to_make_one(env: pytest.MonkeyPatch) -> N
     settings = with_env(env, COMPLETE | {"TOKEN_ENCRYPTION_KEYS": ""})
     with pytest.raises(ConfigError) as raised:
         check_required(settings)
-    assert "TOKEN_ENCRYPTION_KEYS is required with REDIS_URL" in raised.value.user_message
-    assert "Fernet.generate_key()" in raised.value.user_message
+    assert "TOKEN_ENCRYPTION_KEYS is required with REDIS_URL" in said(raised.value)
+    assert "Fernet.generate_key()" in said(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -167,7 +168,7 @@ def test_empty_keys_with_redis_say_how_to_make_one(env: pytest.MonkeyPatch) -> N
 def test_malformed_redis_url_is_one_clear_line(env: pytest.MonkeyPatch, url: str) -> None:
     with pytest.raises(ConfigError) as raised:
         check_required(with_env(env, COMPLETE | {"REDIS_URL": url}))
-    message = raised.value.user_message
+    message = said(raised.value)
     assert message.startswith("REDIS_URL is not a Redis URL") and "\n" not in message
     assert "s3cr3t" not in message and "127.0.0.1" not in message
 
@@ -201,7 +202,7 @@ def test_unknown_log_settings_stop_the_bot(env: pytest.MonkeyPatch, name: str, v
         env.setenv(variable, given)
     with pytest.raises(ConfigError) as raised:
         load_settings()
-    assert raised.value.user_message.startswith(name)
+    assert said(raised.value).startswith(name)
 
 
 def test_sentinels_are_host_port_pairs(env: pytest.MonkeyPatch) -> None:
@@ -217,7 +218,7 @@ def test_malformed_sentinels_are_one_clear_line(env: pytest.MonkeyPatch, sentine
     settings = with_env(env, without("REDIS_URL") | {"REDIS_SENTINELS": sentinels})
     with pytest.raises(ConfigError) as raised:
         check_required(settings)
-    assert raised.value.user_message.startswith("REDIS_SENTINELS must be host:port pairs")
+    assert said(raised.value).startswith("REDIS_SENTINELS must be host:port pairs")
 
 
 def test_with_sentinels_redis_url_gives_only_credentials(env: pytest.MonkeyPatch) -> None:
@@ -225,7 +226,7 @@ def test_with_sentinels_redis_url_gives_only_credentials(env: pytest.MonkeyPatch
     unix = COMPLETE | {"REDIS_SENTINELS": "s1:26379", "REDIS_URL": "unix:///run/redis.sock"}
     with pytest.raises(ConfigError) as raised:
         check_required(with_env(env, unix))
-    assert "With REDIS_SENTINELS, REDIS_URL only gives" in raised.value.user_message
+    assert "With REDIS_SENTINELS, REDIS_URL only gives" in said(raised.value)
     assert primary_options("rediss://kb:s3cr3t@ignored:1/2") == {
         "username": "kb",
         "password": "s3cr3t",
@@ -238,4 +239,4 @@ def test_sentinels_need_the_encryption_keys(env: pytest.MonkeyPatch) -> None:
     values = without("REDIS_URL", "TOKEN_ENCRYPTION_KEYS") | {"REDIS_SENTINELS": "s1:26379"}
     with pytest.raises(ConfigError) as raised:
         check_required(with_env(env, values))
-    assert "TOKEN_ENCRYPTION_KEYS is required with REDIS_SENTINELS" in raised.value.user_message
+    assert "TOKEN_ENCRYPTION_KEYS is required with REDIS_SENTINELS" in said(raised.value)

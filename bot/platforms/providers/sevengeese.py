@@ -134,8 +134,7 @@ class SevenGeese:
                 if not sent:
                     raise
                 raise PartiallySent(
-                    f"Sent to {len(sent)} of {len(recipients)} people, then 7Geese refused the "
-                    "rest. Check 7Geese before sending again."
+                    "partly_sent", sent=len(sent), total=len(recipients), name=SPEC.display_name
                 ) from error
             sent.append(Sent(id=text(created.get("id")), url=self._page_of(created.get("id"))))
         return sent[0] if sent else Sent()

@@ -51,7 +51,7 @@ def asker(api: PlatformApi, token: str) -> Ask:
         answer = await api.call("POST", GRAPHQL, token, json=json, idempotent=True)
         body = require_object(answer, "7Geese")
         if body.get("errors"):
-            raise QueryRefused("7Geese could not answer that question.")
+            raise QueryRefused("query_refused", name="7Geese")
         return obj(body.get("data"))
 
     return ask

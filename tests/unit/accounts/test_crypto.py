@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet
 from bot.accounts.crypto import TokenCipher, parse_keys
 from bot.errors import ConfigError, TokenUnreadable
 from bot.models import Owner
+from handlers.words import said
 
 OWNER = Owner("T1", "U1", "achievers")
 DATA = {"access_token": "at-plaintext-123", "refresh_token": "rt-plaintext-456", "n": 1}
@@ -131,6 +132,6 @@ def test_parse_keys_keeps_order() -> None:
 def test_parse_keys_rejects_garbage(raw: str) -> None:
     with pytest.raises(ConfigError) as raised:
         parse_keys(raw)
-    assert "TOKEN_ENCRYPTION_KEYS" in raised.value.user_message
+    assert "TOKEN_ENCRYPTION_KEYS" in said(raised.value)
     for part in filter(None, (piece.strip() for piece in raw.split(","))):
-        assert part not in raised.value.user_message  # keys are secrets: never echoed
+        assert part not in said(raised.value)  # keys are secrets: never echoed

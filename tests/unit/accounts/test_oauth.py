@@ -20,6 +20,7 @@ from bot.errors import OAuthFailure
 from bot.platforms.providers.achievers import SPEC
 from bot.platforms.spec import ProviderSpec
 from bot.settings import ProviderSettings
+from handlers.words import said
 
 BASE = "https://example.sandbox.achievers.com"
 CLIENT = ProviderSettings(base_url=BASE, client_id="cid", client_secret=SecretStr("s3cret"))
@@ -101,7 +102,7 @@ def test_read_token_fields() -> None:
 def test_read_token_without_access_token(body: dict[str, Any]) -> None:
     with pytest.raises(OAuthFailure) as raised:
         read_token(SPEC, body)
-    assert "did not return a usable token" in raised.value.user_message
+    assert "did not return a usable token" in said(raised.value)
 
 
 def test_authlib_pin_excludes_the_releases_that_encoded_client_credentials_themselves() -> None:

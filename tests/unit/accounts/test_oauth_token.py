@@ -25,6 +25,7 @@ from bot.platforms.limits import Limits
 from bot.platforms.providers.achievers import SPEC
 from bot.platforms.spec import ClientAuth, ProviderSpec, TokenEncoding
 from bot.settings import ProviderSettings
+from handlers.words import said
 from testkit.fakes.server import serve
 from testkit.support import free_port
 
@@ -167,8 +168,8 @@ async def test_token_errors_become_oauth_failures(
         await oauth.exchange_code(
             http, spec_for("json", "client_secret_post"), client_for(server), "c", REDIRECT
         )
-    assert says in raised.value.user_message
-    assert "s3cret" not in raised.value.user_message
+    assert says in said(raised.value)
+    assert "s3cret" not in said(raised.value)
 
 
 UNAVAILABLE = [
@@ -220,7 +221,7 @@ async def test_a_5xx_at_refresh_is_unavailable_not_a_refusal(
     spec = spec_for("form", "client_secret_basic")
     with pytest.raises(ProviderUnavailable) as raised:
         await oauth.refresh(http, spec, client_for(server), "rt-1")
-    assert "isn't available right now" in raised.value.user_message
+    assert "isn't available right now" in said(raised.value)
     assert raised.value.may_have_landed is False
 
 
@@ -232,5 +233,5 @@ async def test_invalid_grant_and_invalid_client_read_differently(
         server.reply = reply
         with pytest.raises(OAuthFailure) as raised:
             await oauth.exchange_code(http, spec, client_for(server), "c", REDIRECT)
-        messages.append(raised.value.user_message)
+        messages.append(said(raised.value))
     assert messages[0] != messages[1]

@@ -8,7 +8,18 @@ from typing import Any
 
 import pytest
 
-from bot.models import Draft, Intent, Link, Person, Recipient, Recognition, Sent, TokenSet, Value
+from bot.models import (
+    Draft,
+    Failure,
+    Intent,
+    Link,
+    Person,
+    Recipient,
+    Recognition,
+    Sent,
+    TokenSet,
+    Value,
+)
 from bot.platforms.paging import NextPage
 from bot.platforms.providers import achievers, sevengeese
 from bot.platforms.spec import RecentPage
@@ -52,7 +63,9 @@ def draft(**changes: Any) -> Draft:
 
 
 def intent(**changes: Any) -> Intent:
-    return Intent(id="i1", draft=draft(), reason=HOSTILE, **changes)
+    return Intent(
+        id="i1", draft=draft(), reason=Failure(code="said", facts={"said": HOSTILE}), **changes
+    )
 
 
 def item(n: int) -> Recognition:

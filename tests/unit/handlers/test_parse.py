@@ -7,6 +7,7 @@ import pytest
 from bot.errors import InvalidInput
 from bot.recognition.rules import MAX_RECIPIENTS
 from handlers.parse import KudosCommand, parse_kudos, parse_recognize
+from handlers.words import said
 
 RECOGNIZE = [
     # text, recipients, hashtags, message
@@ -72,7 +73,7 @@ def _mentions(count: int) -> str:
 def test_parse_recognize_rejects(text: str, says: str) -> None:
     with pytest.raises(InvalidInput) as raised:
         parse_recognize(text)
-    assert says in raised.value.user_message
+    assert says in said(raised.value)
 
 
 def test_parse_recognize_accepts_the_maximum() -> None:

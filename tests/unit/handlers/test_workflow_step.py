@@ -13,6 +13,7 @@ from bot.recognition.rules import RuleBroken
 from handlers.delivery import tell_outcome
 from handlers.step_kit import failure
 from handlers.value_select import options
+from handlers.words import said
 from handlers.workflow_step import runner_of, step_request
 from testkit.bot_env import BOT_TOKEN
 from testkit.fakes.slack import FakeSlack
@@ -97,4 +98,4 @@ def test_step_failures_are_worded_for_the_workflows_author() -> None:
     for blank in ("", "  ", None):
         with pytest.raises(InvalidInput) as raised:
             step_request({"recipients": ["U1B"], "message": blank})
-        assert raised.value.field == MESSAGE and "step's Message" in raised.value.user_message
+        assert raised.value.field == MESSAGE and "step's Message" in said(raised.value)

@@ -16,6 +16,7 @@ from bot.errors import (
 )
 from bot.platforms.api import PlatformApi
 from bot.platforms.providers.sevengeese import SevenGeese
+from handlers.words import said
 from testkit.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 from testkit.support import async_wait_until, free_port
 from tests.unit.stub_api import TOKEN, create
@@ -90,7 +91,7 @@ async def test_a_create_is_not_retried_after_a_reset(stub: StubPlatform, api: Pl
     with pytest.raises(ProviderUnavailable) as raised:
         await create(api)
     assert raised.value.may_have_landed
-    assert "can't tell yet whether it went through" in raised.value.user_message
+    assert "can't tell yet whether it went through" in said(raised.value)
     assert stub.count("POST", "/things") == 1
 
 
@@ -130,7 +131,7 @@ async def test_a_refused_create_is_a_provider_error(stub: StubPlatform, api: Pla
     stub.fail_next(400, method="POST")
     with pytest.raises(ProviderError) as raised:
         await create(api)
-    assert "refused the request (400). Nothing was sent." in raised.value.user_message
+    assert "refused the request (400). Nothing was sent." in said(raised.value)
 
 
 async def test_a_create_is_sent_again_only_when_no_connection_opened(
@@ -140,4 +141,4 @@ async def test_a_create_is_sent_again_only_when_no_connection_opened(
     with pytest.raises(ProviderUnavailable) as raised:
         await create(api)
     assert not raised.value.may_have_landed
-    assert raised.value.user_message == "Acme isn't answering right now. Please try again shortly."
+    assert said(raised.value) == "Acme isn't answering right now. Please try again shortly."

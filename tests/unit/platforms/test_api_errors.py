@@ -16,6 +16,7 @@ from bot.models import TokenSet
 from bot.platforms.api import PlatformApi
 from bot.platforms.providers.achievers import SPEC
 from bot.settings import ProviderSettings
+from handlers.words import said
 from testkit.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 from testkit.support import free_port
 from tests.unit.stub_api import BODY_CANARY, TOKEN, create
@@ -43,17 +44,15 @@ async def test_403_names_the_missing_scope(
     stub.fail_next(403, headers=headers, body=body)
     with pytest.raises(PermissionMissing) as raised:
         await api.call("GET", "/items", TOKEN)
-    assert "Acme says this app lacks permission" in raised.value.user_message
-    assert named in raised.value.user_message and "<b>" not in raised.value.user_message
+    assert "Acme says this app lacks permission" in said(raised.value)
+    assert named in said(raised.value) and "<b>" not in said(raised.value)
 
 
 async def test_an_html_page_with_200_is_a_typed_error(stub: StubPlatform, api: PlatformApi) -> None:
     stub.html_next(200)
     with pytest.raises(UnreadableAnswer) as raised:
         await api.call("GET", "/items", TOKEN)
-    assert (
-        raised.value.user_message == "Acme sent an answer we couldn't read. Please try again later."
-    )
+    assert said(raised.value) == "Acme sent an answer we couldn't read. Please try again later."
 
 
 async def test_an_html_502_is_retried_like_any_502(stub: StubPlatform, api: PlatformApi) -> None:
@@ -88,7 +87,7 @@ async def test_no_message_or_log_line_carries_the_body_token_or_query(
     ours = [r for r in caplog.records if r.name.startswith(("bot", "stamina"))]
     logged = "\n".join(f"{caplog.handler.format(r)} {r.__dict__}" for r in ours)
     for leak in (BODY_CANARY, TOKEN, "email=", "ana%40", stub.base_url):
-        assert leak not in raised.value.user_message and leak not in logged
+        assert leak not in said(raised.value) and leak not in logged
     assert any(f"{method} /items" in record.getMessage() for record in ours)
 
 

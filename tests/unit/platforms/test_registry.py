@@ -11,6 +11,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from bot.errors import ConfigError, InvalidInput
 from bot.platforms.registry import MODULES, build_registry
 from bot.settings import Settings
+from handlers.words import said
 
 SLACK = {"slack_signing_secret": "s", "slack_bot_token": "xoxb-1"}
 ACHIEVERS = {"base_url": "https://acme.achievers.com/", "client_id": "a", "client_secret": "x"}
@@ -94,7 +95,7 @@ def test_unknown_platform_lists_the_enabled_ones() -> None:
 def test_an_unknown_platform_is_never_echoed_as_markup() -> None:
     with pytest.raises(InvalidInput) as raised:
         registry(achievers=ACHIEVERS).get("<!channel> *now*")
-    assert raised.value.user_message.startswith("'channelnow' isn't a platform")
+    assert said(raised.value).startswith("'channelnow' isn't a platform")
 
 
 def test_a_lazy_listener_gets_the_same_registry_not_a_copy() -> None:

@@ -10,8 +10,10 @@ import httpx
 import pytest
 
 from bot.errors import ProviderUnavailable, RateLimited
-from bot.platforms.answers import parse_retry_after, wait_words
+from bot.platforms.answers import parse_retry_after
 from bot.platforms.api import PlatformApi
+from handlers.phrasing import wait_words
+from handlers.words import said
 from testkit.fakes.faults import http_date
 from testkit.fakes.stub import FAST_LIMITS, ITEMS, StubPlatform
 
@@ -92,7 +94,7 @@ async def test_a_wait_beyond_the_budget_is_a_clear_message_at_once(
         await api.call("GET", "/items", "tok")
     assert time.monotonic() - started < FAST_LIMITS.retry_budget  # it did not wait
     assert stub.count("GET", "/items") == 1
-    assert f"Acme is busy and {says}. Please try again after that." == raised.value.user_message
+    assert f"Acme is busy and {says}. Please try again after that." == said(raised.value)
     assert raised.value.retry_after == pytest.approx(seconds, abs=2.0)
     assert not raised.value.may_have_landed
 
@@ -101,7 +103,7 @@ async def test_busy_until_the_budget_runs_out(stub: StubPlatform, api: PlatformA
     stub.fail_next(503, times=20)
     with pytest.raises(ProviderUnavailable) as raised:
         await api.call("GET", "/items", "tok")
-    assert raised.value.user_message == "Acme isn't answering right now. Please try again shortly."
+    assert said(raised.value) == "Acme isn't answering right now. Please try again shortly."
     assert stub.count("GET", "/items") == FAST_LIMITS.attempts
 
 
@@ -111,4 +113,4 @@ async def test_a_429_without_retry_after_backs_off_then_says_busy(
     stub.fail_next(429, times=20)
     with pytest.raises(RateLimited) as raised:
         await api.call("GET", "/items", "tok")
-    assert raised.value.retry_after is None and "busy right now" in raised.value.user_message
+    assert raised.value.retry_after is None and "busy right now" in said(raised.value)

@@ -21,6 +21,7 @@ from bot.models import Intent, Sent
 from bot.recognition.delivery import GIVE_UP_AFTER, LONGEST_WAIT, later
 from handlers import blocks
 from handlers.kit import Block
+from handlers.words import failure_words, said
 from testkit.fakes.faults import http_date
 from tests.unit.delivery_kit import RECOGNITIONS, Kit, a_draft, achievers, kit
 
@@ -39,7 +40,7 @@ async def test_an_attempt_is_cut_off_at_its_deadline_and_reconciled_next_time(ki
     assert time.monotonic() - started < 1.5
     assert after.status == "pending"
     assert after.attempts == 1  # the next attempt reads the platform before any POST
-    assert "can't tell yet whether it went through" in (after.reason or "")
+    assert "can't tell yet whether it went through" in (failure_words(after.reason) or "")
 
 
 async def test_a_partly_sent_attempt_reads_back_within_the_same_deadline(kit: Kit) -> None:
@@ -49,9 +50,7 @@ async def test_a_partly_sent_attempt_reads_back_within_the_same_deadline(kit: Ki
 
     async def send_partly(intent: Intent, people: list[str]) -> Sent:
         await asyncio.sleep(0.8)
-        raise PartiallySent("Sent to 1 of 2 people, then the platform refused the rest.") from (
-            ProviderError()
-        )
+        raise PartiallySent("partly_sent", sent=1, total=2, name="Acme") from ProviderError()
 
     deliverer._send = send_partly  # type: ignore[method-assign]
     kit.fake.hang_next(5.0, method="GET", path=RECOGNITIONS)  # the read-back of who has it
@@ -59,7 +58,8 @@ async def test_a_partly_sent_attempt_reads_back_within_the_same_deadline(kit: Ki
     after = await deliverer.attempt(Intent(id="i1", draft=a_draft()), kit.store.intents.save)
     assert time.monotonic() - started < 1.0 + 0.5
     assert after.status == "failed"
-    assert after.reason == "Sent to 1 of 2 people, then the platform refused the rest."
+    words = "Sent to 1 of 2 people, then Acme refused the rest. Check Acme before sending again."
+    assert failure_words(after.reason) == words
 
 
 @pytest.mark.parametrize("error", [StoreUnavailable(), Busy()], ids=["redis-away", "busy"])
@@ -69,7 +69,7 @@ async def test_our_own_trouble_leaves_the_intent_pending(kit: Kit, error: KudosE
 
     after = await kit.deliverer().attempt(Intent(id="i1", draft=a_draft()), save)
     assert after.status == "pending"
-    assert after.reason == error.user_message
+    assert failure_words(after.reason) == said(error)
     assert kit.posts() == 0
 
 
@@ -111,7 +111,7 @@ async def test_nothing_is_attempted_before_the_wait_ends(kit: Kit) -> None:
 
 
 def unavailable() -> ProviderUnavailable:
-    return ProviderUnavailable("Achievers isn't answering right now.")
+    return ProviderUnavailable("platform_away", name="Achievers")
 
 
 def test_an_ordinary_outage_gives_up_after_fifteen_minutes() -> None:

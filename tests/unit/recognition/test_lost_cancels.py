@@ -25,6 +25,7 @@ from bot.telemetry import metrics
 from handlers import modal_blocks as mb
 from handlers.modal_desk import Desk
 from handlers.views import open_modal
+from handlers.words import failure_words
 from tests.unit.delivery_kit import Kit, a_draft, achievers, kit
 from tests.unit.lost_cancel import GUARD, Deaf
 
@@ -43,7 +44,7 @@ async def test_an_attempt_whose_save_loses_the_deadline_cancel_ends_at_its_deadl
     assert time.monotonic() - began < 0.3 + BOUND
     assert save.lost == 1
     assert after.status == "pending"
-    assert "can't tell yet whether it went through" in (after.reason or "")
+    assert "can't tell yet whether it went through" in (failure_words(after.reason) or "")
 
 
 async def test_a_consumer_stops_in_bounded_time_when_a_delivery_loses_its_cancel(

@@ -17,6 +17,7 @@ from bot.platforms.registry import build_registry
 from bot.recognition import rules
 from bot.recognition.rules import MAX_MESSAGE, MAX_RECIPIENTS, WORDS, Reason, RuleBroken
 from bot.settings import Settings
+from handlers.words import said
 
 REQUIRED = achievers.SPEC  # a criterion for every recognition
 OPTIONAL = replace(REQUIRED, value_required=False)
@@ -71,8 +72,8 @@ def test_a_broken_rule_names_its_reason_field_and_words(
     with pytest.raises(RuleBroken) as raised:
         check()
     broken = raised.value
-    assert (broken.reason, broken.field) == (reason, field)
-    assert says in broken.user_message
+    assert (broken.rule, broken.field) == (reason, field)
+    assert says in said(broken)
     assert isinstance(broken, InvalidInput)  # every surface already words invalid input
 
 
@@ -113,5 +114,5 @@ def test_every_reason_has_one_wording_that_its_data_fills() -> None:
         "elsewhere": "X",
     }
     for reason in get_args(Reason):
-        words = RuleBroken(reason, **data).user_message
+        words = said(RuleBroken(reason, **data))
         assert "{" not in words and words.endswith("."), reason

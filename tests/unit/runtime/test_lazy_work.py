@@ -28,6 +28,7 @@ from bot.store import Store
 from handlers.modal_desk import Desks
 from handlers.reactions import recognize_reaction
 from handlers.resume import FORM_AGAIN, AfterLink
+from handlers.words import said
 from handlers.workflow_step import give_recognition
 from testkit.bot_env import BOT_TOKEN
 from testkit.fakes.slack import FakeSlack
@@ -54,8 +55,8 @@ async def test_past_the_queue_bound_work_is_told_busy_at_once() -> None:
     assert work.waiting == 3 and ran == [0, 1]
     with pytest.raises(Overloaded) as turned_away:
         await job(5)
-    assert "busy" in turned_away.value.user_message
-    assert "unavailable" not in turned_away.value.user_message
+    assert "busy" in said(turned_away.value)
+    assert "unavailable" not in said(turned_away.value)
     release.set()
     await asyncio.gather(*jobs)
     assert sorted(ran) == [0, 1, 2, 3, 4]  # everything queued ran, later
@@ -75,7 +76,7 @@ async def test_a_full_pool_while_redis_answers_is_busy(redis_url: str) -> None:
         await asyncio.sleep(0.05)
         with pytest.raises(StoreBusy) as busy:
             await store.intents.load("any")  # no free connection for 0.2 s
-        assert "unavailable" not in busy.value.user_message
+        assert "unavailable" not in said(busy.value)
         await holding
     finally:
         await client.aclose()
@@ -88,7 +89,7 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
         with pytest.raises(StoreUnavailable) as down:
             await store.intents.load("any")
         assert not isinstance(down.value, StoreBusy)
-        assert "temporarily unavailable" in down.value.user_message
+        assert "temporarily unavailable" in said(down.value)
     finally:
         await client.aclose()
 

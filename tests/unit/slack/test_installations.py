@@ -11,11 +11,12 @@ from slack_sdk.oauth.installation_store import Installation
 
 from bot.accounts.crypto import TokenCipher
 from bot.errors import ConfigError
-from bot.models import Intent
+from bot.models import Failure, Intent
 from bot.settings import Settings, check_required
 from bot.slack.install_store import RedisInstallationStore, RedisStateStore
 from bot.store import Store, keys
 from bot.store.held_steps import HeldStep
+from handlers.words import said
 from handlers.workspace import actor_of
 from tests.unit.delivery_kit import a_draft
 
@@ -32,8 +33,8 @@ def test_a_bot_token_beside_client_credentials_stops_the_start_saying_which_to_r
     settings = Settings.model_validate(BASE | {"slack_bot_token": "xoxb-1"})
     with pytest.raises(ConfigError) as refused:
         check_required(settings)
-    assert "remove SLACK_BOT_TOKEN" in refused.value.user_message
-    assert "\n" not in refused.value.user_message
+    assert "remove SLACK_BOT_TOKEN" in said(refused.value)
+    assert "\n" not in said(refused.value)
 
 
 def test_neither_a_bot_token_nor_client_credentials_is_refused() -> None:
@@ -122,7 +123,7 @@ async def test_work_in_flight_at_uninstall_re_creates_nothing_until_a_reinstall(
     # a delivery says "removed", not "revoked"
     assert await store.installs.uninstalled_lately(draft.team_id)
     await store.drafts.put(draft)
-    await store.intents.save(intent.model_copy(update={"reason": "busy, try later"}))
+    await store.intents.save(intent.model_copy(update={"reason": Failure(code="busy")}))
     assert not await store.intents.finish(intent.model_copy(update={"status": "failed"}))
     await store.intents.enqueue(intent, watch=5)  # a Retry pressed just before
     left = [key async for key in raw.scan_iter()]

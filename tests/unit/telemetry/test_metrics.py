@@ -129,7 +129,7 @@ def counted(metric: object, *labels: str) -> float:
     [
         (None, "ok"),
         (GrantRevoked("x"), "revoked"),
-        (ProviderUnavailable("x"), "unavailable"),
+        (ProviderUnavailable(), "unavailable"),
         (ValueError("x"), "error"),
     ],
 )
