@@ -21,12 +21,12 @@ import handlers
 from bot.errors import KudosError, Overloaded
 from bot.ops.scrape import metrics_page
 from bot.recognition.consumer import STOPPED_WITHIN, Consumer
+from bot.recognition.installed_deliveries import InstalledOnly, told_in_workspace
 from bot.runtime import tasks
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack import workspaces
 from bot.slack.client import PooledRespond, act_for_request
-from bot.slack.installed_only import InstalledOnly, told_in_workspace
 from bot.slack.routes import slack_events, slack_install
 from bot.store import Store
 from bot.telemetry import logs, metrics

@@ -13,7 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.accounts.linking import Linker
 from bot.errors import DraftGone
-from bot.models import Actor, Intent, Owner
+from bot.intents import Intent
+from bot.models import Actor, Owner
 from bot.platforms.registry import Registry
 from bot.recognition.drafts import Recognitions
 from bot.recognition.lookups import Lookups

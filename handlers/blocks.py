@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.models import Draft, Intent, Person, Sent
+from bot.intents import Draft, Intent
+from bot.models import Person, Sent
 from bot.platforms.spec import ProviderSpec
 from handlers.kit import (
     ANNOUNCE,

@@ -20,7 +20,8 @@ from slack_bolt.response import BoltResponse
 from bot.accounts.linking import Linker
 from bot.accounts.tokens import Tokens
 from bot.errors import InvalidInput
-from bot.models import Actor, RecognitionRequest, Resume
+from bot.intents import RecognitionRequest
+from bot.models import Actor, Resume
 from bot.platforms.registry import Registry
 from bot.recognition.directory import Directory
 from bot.recognition.drafts import Recognitions

@@ -10,7 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.accounts.linking import Linker
 from bot.errors import KudosError
-from bot.models import Draft, Intent, Sent
+from bot.intents import Draft, Intent
+from bot.models import Sent
 from bot.platforms.registry import Registry
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.drafts import Recognitions

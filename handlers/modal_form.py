@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import RecognitionRequest
+from bot.intents import RecognitionRequest
 from bot.platforms.spec import ProviderSpec
 from bot.recognition import rules
 from bot.recognition.drafts import final_message

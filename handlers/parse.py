@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.models import RecognitionRequest
+from bot.intents import RecognitionRequest
 from bot.recognition.rules import check_recipients
 
 MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>")

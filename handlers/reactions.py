@@ -16,7 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.accounts.linking import Linker
 from bot.errors import KudosError, NotLinked
-from bot.models import Actor, RecognitionRequest, Resume
+from bot.intents import RecognitionRequest
+from bot.models import Actor, Resume
 from bot.platforms.registry import Registry
 from bot.recognition.drafts import Recognitions
 from bot.runtime.lazy_work import LazyWork

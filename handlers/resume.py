@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
 from bot.errors import InvalidInput
-from bot.models import Actor, PendingLink, RecognitionRequest, Resume
+from bot.intents import RecognitionRequest
+from bot.models import Actor, PendingLink, Resume
 from bot.runtime.shared import Shared
 from bot.services import Services
 from handlers import blocks, home_blocks

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import KudosError
-from bot.models import Intent
+from bot.intents import Intent
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.rules import Reason, RuleBroken
 from handlers.words import failure_words, said

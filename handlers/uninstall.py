@@ -20,7 +20,8 @@ async def ack_only(ack: AsyncAck) -> None:
 
 async def uninstalled(actor: Actor, store: Store) -> None:
     """The installation, every link, draft, cache and recognition record of the workspace (or
-    org) go; queued recognitions end unsent (bot/slack/installed_only.py fails those in flight)."""
+    org) go; queued recognitions end unsent (bot/recognition/installed_deliveries.py fails those
+    in flight)."""
     gone = await store.installs.purge_workspace(actor.workspace)
     ended = await store.installs.end_queued(actor.workspace)
     gone += await store.steps.forget_workspace(actor.workspace)

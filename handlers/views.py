@@ -19,7 +19,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput, KudosError, NotLinked
-from bot.models import Actor, Draft, Resume, Value
+from bot.intents import Draft
+from bot.models import Actor, Resume, Value
 from bot.recognition.rules import platform_refusal
 from bot.runtime import tasks
 from handlers import kit

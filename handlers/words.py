@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.errors import Facts, KudosError, Reason
-from bot.models import Failure
+from bot.intents import Failure
 from handlers.phrasing import (
     Words,
     busy,

@@ -22,7 +22,8 @@ from bot.errors import (
     KudosError,
     NotLinked,
 )
-from bot.models import Actor, Draft, Intent, RecognitionRequest, Resume
+from bot.intents import Draft, Intent, RecognitionRequest
+from bot.models import Actor, Resume
 from bot.platforms.spec import ProviderSpec
 from bot.recognition.rules import check_recipients
 from bot.runtime.lazy_work import LazyWork

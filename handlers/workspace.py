@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.models import Actor
-from bot.slack.installed import workspace_of
+from bot.store.installed import workspace_of
 
 
 def actor_of(context: AsyncBoltContext) -> Actor:

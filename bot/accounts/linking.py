@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 
@@ -21,12 +22,17 @@ from bot.errors import InvalidInput, KudosError, OAuthFailure, ProviderUnavailab
 from bot.models import Link, Owner, PendingLink, Person, Resume, TokenSet
 from bot.platforms.registry import Platform, Registry
 from bot.runtime.shared import Shared
-from bot.settings import Settings
 from bot.slack.people import SlackPeople
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 Installed = Callable[[str], Awaitable[bool]]  # is the app installed in this workspace (or org)?
+
+
+class RedirectSettings(Protocol):
+    """What linking reads of the settings: where each platform sends the person back."""
+
+    def redirect_uri(self, provider: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Linker(Shared):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: RedirectSettings,
         store: Store,
         registry: Registry,
         http: httpx.AsyncClient,

@@ -14,7 +14,7 @@ from asyncio import FIRST_COMPLETED
 from contextlib import suppress
 
 from bot.errors import Busy, KudosError
-from bot.models import Intent
+from bot.intents import Intent
 from bot.recognition.delivery import Deliverer, give_up_at
 from bot.recognition.outbox import WATCH, WATCH_GRACE, OnOutcome
 from bot.runtime import tasks

@@ -16,7 +16,8 @@ from bot.errors import (
     RateLimited,
     StoreUnavailable,
 )
-from bot.models import Failure, Intent, Recipient, Sent
+from bot.intents import Failure, Intent, Recipient
+from bot.models import Sent
 from bot.platforms.answers import unconfirmed
 from bot.platforms.registry import Registry
 from bot.recognition.reconcile import Reconciler

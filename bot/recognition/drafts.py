@@ -11,7 +11,8 @@ from functools import partial
 
 from bot.accounts.tokens import Tokens
 from bot.errors import DraftGone
-from bot.models import Draft, Owner, Recipient, RecognitionRequest, Value
+from bot.intents import Draft, Recipient, RecognitionRequest
+from bot.models import Owner, Value
 from bot.platforms.registry import Registry
 from bot.recognition import rules
 from bot.recognition.directory import Directory

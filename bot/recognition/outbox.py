@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.errors import DraftGone, InvalidInput, StoreBusy
-from bot.models import Draft, Intent
+from bot.intents import Draft, Intent
 from bot.runtime.shared import Shared
 from bot.store import Store
 from bot.store.intents import WAKE_SLICE

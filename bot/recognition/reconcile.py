@@ -8,7 +8,8 @@ import re
 import unicodedata
 
 from bot.accounts.tokens import Tokens
-from bot.models import Intent, Recognition, Sent
+from bot.intents import Intent
+from bot.models import Recognition, Sent
 from bot.platforms.registry import Registry
 from bot.platforms.spec import dated_since
 from bot.runtime.shared import Shared

@@ -20,8 +20,8 @@ from bot.errors import Reason
 from bot.runtime import tasks
 from bot.runtime.shared import Shared
 from bot.runtime.singleflight import SingleFlight
-from bot.slack.installed import REVOKED, UNINSTALLED, Installed, workspace_of
 from bot.store import Store, keys
+from bot.store.installed import REVOKED, UNINSTALLED, Installed, workspace_of
 
 log = logging.getLogger(__name__)
 REFRESH_MARGIN = 2 * 3600.0  # Slack's rotating tokens live 12 h; renew in their last two

@@ -10,8 +10,8 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.runtime.shared import Shared
-from bot.slack.installed import Installed, workspace_of
 from bot.store import Store
+from bot.store.installed import Installed, workspace_of
 
 
 def installed_from(installation: Installation) -> Installed:

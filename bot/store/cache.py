@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from bot.models import Owner, Recipient, Value
+from bot.intents import Recipient
+from bot.models import Owner, Value
 from bot.store import keys
 from bot.store.base import Aggregate
 

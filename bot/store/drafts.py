@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import Draft
+from bot.intents import Draft
 from bot.store import keys, scripts
 from bot.store.base import Aggregate
 

@@ -7,10 +7,11 @@ import json
 import secrets
 
 from bot.errors import TokenUnreadable
-from bot.models import Intent, Owner
-from bot.slack.installed import Installed
+from bot.intents import Intent
+from bot.models import Owner
 from bot.store import keys, scripts
 from bot.store.base import Aggregate, text
+from bot.store.installed import Installed
 
 
 def _install_owner(workspace: str) -> Owner:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from bot.errors import StoreUnavailable
-from bot.models import Intent
+from bot.intents import Intent
 from bot.store import keys, scripts
 from bot.store.base import Aggregate, text
 

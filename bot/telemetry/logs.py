@@ -20,7 +20,7 @@ from typing import Protocol
 
 from pydantic import SecretStr
 
-from bot.models import Intent
+from bot.intents import Intent
 
 SECRET_PATTERNS = (
     re.compile(r"(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),

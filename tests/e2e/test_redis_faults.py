@@ -19,7 +19,8 @@ from redis.asyncio import Redis
 
 from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable
-from bot.models import Draft, PendingLink, Recipient
+from bot.intents import Draft, Recipient
+from bot.models import PendingLink
 from bot.services import REDIS_POOL_WAIT, REDIS_TIMEOUT
 from bot.store import TAKE_WINDOW_US, Store
 from testkit.bot_process import BotProcess, start_bot, stop_process

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import redis
 
-from bot.models import Intent
+from bot.intents import Intent
 from handlers.words import failure_words
 from testkit.bot_process import BotProcess, start_bot, stop_process
 from testkit.fakes import FakeAchievers, FakeSlack

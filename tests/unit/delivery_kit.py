@@ -15,7 +15,8 @@ from redis.asyncio import Redis
 
 from bot.accounts.crypto import TokenCipher
 from bot.accounts.tokens import Tokens
-from bot.models import Draft, Intent, Link, Owner, Person, Recipient, TokenSet, Value
+from bot.intents import Draft, Intent, Recipient
+from bot.models import Link, Owner, Person, TokenSet, Value
 from bot.platforms.registry import Registry, build_registry
 from bot.recognition.consumer import Consumer
 from bot.recognition.delivery import ATTEMPT_DEADLINE, Deliverer

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.models import Draft, Link, Person, Recipient, Sent, TokenSet, Value
+from bot.intents import Draft, Recipient
+from bot.models import Link, Person, Sent, TokenSet, Value
 from bot.platforms.providers.achievers import SPEC
 from bot.recognition.drafts import final_message
 from handlers import blocks, kit, lookup_blocks

@@ -8,18 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.models import (
-    Draft,
-    Failure,
-    Intent,
-    Link,
-    Person,
-    Recipient,
-    Recognition,
-    Sent,
-    TokenSet,
-    Value,
-)
+from bot.intents import Draft, Failure, Intent, Recipient
+from bot.models import Link, Person, Recognition, Sent, TokenSet, Value
 from bot.platforms.paging import NextPage
 from bot.platforms.providers import achievers, sevengeese
 from bot.platforms.spec import RecentPage

@@ -10,7 +10,8 @@ from cryptography.fernet import Fernet
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.app import build_bolt
-from bot.models import Link, Person, RecognitionRequest, TokenSet
+from bot.intents import RecognitionRequest
+from bot.models import Link, Person, TokenSet
 from bot.services import build_services
 from bot.settings import Settings
 from handlers import HandlerServices, commands

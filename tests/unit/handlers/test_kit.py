@@ -10,7 +10,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.models import Draft, Person, Recognition, Sent, Value
+from bot.intents import Draft
+from bot.models import Person, Recognition, Sent, Value
 from bot.platforms.providers import achievers
 from handlers import blocks, kit, lookup_blocks
 from handlers.errors import NOT_SHOWN, direct_message, reply

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.models import Draft, Value
+from bot.intents import Draft
+from bot.models import Value
 from bot.platforms.providers.achievers import SPEC
 from handlers import blocks, kit
 from handlers.value_select import suggestions, value_select

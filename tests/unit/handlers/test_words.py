@@ -12,7 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.errors import Facts, KudosError, OAuthFailure, ProviderUnavailable, Reason
-from bot.models import Failure, Intent
+from bot.intents import Failure, Intent
 from bot.store import Store, keys
 from handlers.words import (
     NOTHING_LINKED,

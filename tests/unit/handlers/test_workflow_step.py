@@ -7,7 +7,8 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import MESSAGE, RECIPIENTS, InvalidInput
-from bot.models import Intent, Value
+from bot.intents import Intent
+from bot.models import Value
 from bot.recognition.consumer import Consumer
 from bot.recognition.rules import RuleBroken
 from handlers.delivery import tell_outcome

@@ -17,7 +17,8 @@ from bot.errors import (
     RateLimited,
     StoreUnavailable,
 )
-from bot.models import Intent, Sent
+from bot.intents import Intent
+from bot.models import Sent
 from bot.recognition.delivery import GIVE_UP_AFTER, LONGEST_WAIT, later
 from handlers import blocks
 from handlers.kit import Block

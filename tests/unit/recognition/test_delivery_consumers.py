@@ -13,7 +13,7 @@ from redis.backoff import NoBackoff
 
 from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable
-from bot.models import Intent
+from bot.intents import Intent
 from bot.recognition.outbox import Outbox
 from bot.store import Store, keys
 from testkit.support import async_wait_until, free_port

@@ -15,7 +15,8 @@ from redis.asyncio import Redis
 from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app
-from bot.models import Intent, Link, Owner, Person, TokenSet
+from bot.intents import Intent
+from bot.models import Link, Owner, Person, TokenSet
 from bot.recognition.consumer import STOP_GRACE, Consumer
 from bot.runtime import tasks
 from bot.services import build_services

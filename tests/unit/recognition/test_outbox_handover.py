@@ -11,7 +11,8 @@ from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
 from bot.accounts.crypto import TokenCipher
-from bot.models import Intent, Sent
+from bot.intents import Intent
+from bot.models import Sent
 from bot.recognition.outbox import WATCH_GRACE, Outbox
 from bot.store import Store, keys
 from bot.store.scripts import END_WATCH

@@ -9,7 +9,8 @@ from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
 from bot.accounts.crypto import TokenCipher
-from bot.models import Intent, Sent
+from bot.intents import Intent
+from bot.models import Sent
 from bot.recognition.outbox import Outbox
 from bot.store import Store
 from tests.unit.recognition.test_directory_scale import commands_run

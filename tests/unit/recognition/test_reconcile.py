@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.models import Draft, Intent, Recipient, Recognition, Value
+from bot.intents import Draft, Intent, Recipient
+from bot.models import Recognition, Value
 from bot.platforms.registry import MODULES
 from bot.recognition.delivery import Deliverer
 from bot.recognition.reconcile import Reconciler, is_this

@@ -11,7 +11,7 @@ from slack_sdk.oauth.installation_store import Installation
 
 from bot.accounts.crypto import TokenCipher
 from bot.errors import ConfigError
-from bot.models import Failure, Intent
+from bot.intents import Failure, Intent
 from bot.settings import Settings, check_required
 from bot.slack.install_store import RedisInstallationStore, RedisStateStore
 from bot.store import Store, keys

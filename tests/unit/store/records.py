@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from bot.models import Draft, Link, Owner, PendingLink, Person, Recipient, TokenSet
+from bot.intents import Draft, Recipient
+from bot.models import Link, Owner, PendingLink, Person, TokenSet
 
 OWNER = Owner("T1", "U1", "achievers")
 STATE = "raw-state-value-0123456789abcdef"

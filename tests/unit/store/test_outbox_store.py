@@ -6,7 +6,7 @@ import time
 
 from redis.asyncio import Redis
 
-from bot.models import Intent
+from bot.intents import Intent
 from bot.store import Store, keys
 from bot.store.outbox import STALE_WORKER
 from tests.unit.store.records import DRAFT

@@ -20,7 +20,8 @@ from redis.exceptions import TimeoutError as RedisTimeout
 
 from bot.accounts.crypto import TokenCipher
 from bot.errors import GrantRevoked, ProviderUnavailable, StoreUnavailable
-from bot.models import Intent, Owner
+from bot.intents import Intent
+from bot.models import Owner
 from bot.ops import scrape
 from bot.ops.scrape import authorized, exposition, read_stats
 from bot.platforms.api import PlatformApi
