@@ -86,15 +86,20 @@ def web_processes(settings: Settings) -> int:
     return wanted
 
 
+def refused(command: str, why: str) -> int:
+    """A command that needs the shared Redis, run without it: exit 2, saying why."""
+    print(f"{command} needs REDIS_URL (or REDIS_SENTINELS): {why}", file=sys.stderr)
+    return 2
+
+
 def worker(services: Services) -> int:
     """`python -m bot worker`: deliver queued recognitions until SIGTERM/SIGINT."""
     if not services.settings.shared_redis:
-        print(
-            "kudos-bridge worker needs REDIS_URL (or REDIS_SENTINELS): it shares the queue with "
-            "the web processes (a single web process without Redis delivers by itself).",
-            file=sys.stderr,
+        return refused(
+            "kudos-bridge worker",
+            "it shares the queue with the web processes (a single web process without Redis "
+            "delivers by itself).",
         )
-        return 2
     log.info("outbox worker starting")
 
     async def run() -> None:
@@ -118,12 +123,7 @@ def worker(services: Services) -> int:
 def rotate_keys(services: Services) -> int:
     """`python -m bot rotate-keys`: re-encrypt every token under the first key."""
     if not services.settings.shared_redis:
-        print(
-            "rotate-keys needs REDIS_URL (or REDIS_SENTINELS): the embedded store holds nothing "
-            "to rotate.",
-            file=sys.stderr,
-        )
-        return 2
+        return refused("rotate-keys", "the embedded store holds nothing to rotate.")
 
     async def run() -> tuple[int, int]:
         try:

@@ -134,7 +134,7 @@ def outbox_consumer(services: Services, *, worker: bool) -> Consumer:
 
 
 async def _settle(consumer: asyncio.Task[None]) -> None:
-    """Let a stopping consumer finish its deliveries (bot/outbox), then stop what is left."""
+    """Let a stopping consumer finish its deliveries (the Consumer), then stop what is left."""
     await asyncio.wait({consumer}, timeout=STOPPED_WITHIN)
     await tasks.stop(consumer)
 

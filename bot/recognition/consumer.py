@@ -30,7 +30,7 @@ ALIVE = 3 * HEARTBEAT
 # The per-intent delivery lock: renewed every third of this while its consumer runs; lost this
 # long after a consumer died.
 DELIVERY_LOCK_TTL = 6.0
-# A delivery's lease beyond the attempt's own deadline (bot/delivery): the Redis reads and writes
+# A delivery's lease beyond the attempt's own deadline (delivery.py): the Redis reads and writes
 # around it and the bounded stop of an attempt cut off. No renewal extends a lock past its lease.
 LEASE_MARGIN = 10.0
 CLOCK_SKEW = 5.0  # seconds the watchdog allows between the lock holder's clock and its own
