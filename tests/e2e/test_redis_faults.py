@@ -19,7 +19,6 @@ from redis.asyncio import Redis
 
 from bot.accounts.crypto import TokenCipher
 from bot.errors import StoreUnavailable
-from bot.intents import Draft, Recipient
 from bot.models import PendingLink
 from bot.services import REDIS_POOL_WAIT, REDIS_TIMEOUT
 from bot.store import TAKE_WINDOW_US, Store
@@ -29,6 +28,7 @@ from testkit.fakes.slack import FakeSlack
 from testkit.flows import command, element, link, next_reply, press, preview, text_of
 from testkit.redis_process import RedisProcess
 from testkit.support import wait_until
+from tests.unit.store.records import DRAFT
 
 ACK_BUDGET = 3.0  # Slack's contract for every request, not a benchmark
 UNAVAILABLE = "temporarily unavailable"
@@ -265,17 +265,8 @@ async def test_a_take_that_reaches_redis_too_late_takes_nothing(
     client has given up by then): the take does nothing and reports Redis as unavailable."""
     client: Redis = FakeAsyncRedis() if embedded else Redis.from_url(redis_url)
     store = Store(client, TokenCipher.ephemeral())
-    draft = Draft(
-        id="d1",
-        team_id="T1",
-        user_id="U1",
-        provider="achievers",
-        channel_id="C1",
-        recipients=[Recipient(slack_id="U2", name="Bob", person_id="1002")],
-        message="thanks",
-    )
     pending = PendingLink(team_id="T1", user_id="U1", provider="achievers")
-    await store.drafts.put(draft)
+    await store.drafts.put(DRAFT)
     await store.links.put_state("s" * 43, pending)
     real_time = client.time
 
@@ -290,7 +281,7 @@ async def test_a_take_that_reaches_redis_too_late_takes_nothing(
         with pytest.raises(StoreUnavailable):
             await store.links.take_state("s" * 43)
         monkeypatch.undo()
-        assert await store.drafts.take("T1", "U1", "d1") == draft
+        assert await store.drafts.take("T1", "U1", "d1") == DRAFT
         assert await store.links.take_state("s" * 43) == pending
         assert await store.drafts.take("T1", "U1", "d1") is None
     finally:
