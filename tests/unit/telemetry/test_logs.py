@@ -172,7 +172,12 @@ def test_records_skip_the_caller_thread_and_process_no_format_writes() -> None:
     made: list[logging.LogRecord] = []
     try:
         configure("text", "INFO")
-        root.handlers[0].addFilter(made.append)  # None: the line is kept, not written
+
+        def keep(record: logging.LogRecord) -> bool:
+            made.append(record)
+            return False  # kept here, not written
+
+        root.handlers[0].addFilter(keep)
         logging.getLogger("bot.test").info("answered")
         assert [record.getMessage() for record in made] == ["answered"]
         record = made[0]
