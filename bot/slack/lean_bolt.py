@@ -10,16 +10,22 @@ values a function names, each exactly as Bolt would; any name Bolt treats specia
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from logging import Logger
+from pathlib import Path
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.lazy_listener.async_internals import to_runnable_function
+from slack_bolt.lazy_listener.asyncio_runner import AsyncioLazyListenerRunner
 from slack_bolt.listener.async_listener import AsyncCustomListener
 from slack_bolt.listener_matcher.async_listener_matcher import AsyncListenerMatcher
 from slack_bolt.request import payload_utils as payloads
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_bolt.util.utils import get_arg_names_of_callable
 
 Given = Callable[[AsyncBoltRequest, BoltResponse | None], Any]
 PAYLOADS: Mapping[str, Callable[[dict[str, Any]], Any]] = {
@@ -118,9 +124,45 @@ def lean(matcher: AsyncListenerMatcher) -> AsyncListenerMatcher:
     return LeanMatcher(matcher) if has_function else matcher
 
 
+class LeanLazyRunner(AsyncioLazyListenerRunner):
+    """Bolt's runner of lazy listeners, which reads each function's parameters (`inspect`) and
+    builds the full set of values on every run: here, the names once per function."""
+
+    def __init__(self, logger: Logger) -> None:
+        super().__init__(logger)
+        self._names: dict[Callable[..., Any], list[str]] = {}
+        self._running: set[asyncio.Task[None]] = set()  # referenced until done (Bolt's are not)
+
+    def start(self, function: Callable[..., Awaitable[None]], request: AsyncBoltRequest) -> None:
+        task = asyncio.ensure_future(self.run(function, request))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def run(
+        self, function: Callable[..., Awaitable[None]], request: AsyncBoltRequest
+    ) -> None:
+        names = self._names.get(function)
+        if names is None:
+            names = self._names[function] = get_arg_names_of_callable(function)
+        given = named_values(names, request, None, self.logger)
+        if given is None:
+            await to_runnable_function(function, self.logger, request)
+            return
+        try:
+            await function(**given)
+        except Exception as error:  # as Bolt's own runner does (listeners report their errors)
+            self.logger.error(f"Failed to run an internal function ({error})")
+
+
 class LeanApp(AsyncApp):
-    """AsyncApp whose listeners (and their matchers) are lean. Bolt has no public hook for the
-    listener class, so its registration is followed here: Bolt's listener, rebuilt as one."""
+    """AsyncApp whose listeners (and their matchers) and lazy listeners are lean. Bolt has no
+    public hook for the listener class, so its registration is followed here: Bolt's listener,
+    rebuilt as one; the lazy runner is the listener runner's public attribute."""
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("name", Path(inspect.stack()[1].filename).name)  # as Bolt names it
+        super().__init__(**options)
+        self.listener_runner.lazy_listener_runner = LeanLazyRunner(self.logger)
 
     def _register_listener(self, *args: Any, **kwargs: Any) -> Any:
         returned = super()._register_listener(*args, **kwargs)

@@ -3,6 +3,7 @@ building every injectable value for each matcher tried and each listener run."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -11,15 +12,17 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.kwargs_injection import async_utils
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_bolt.lazy_listener import async_internals as lazy_internals
 from slack_bolt.listener import async_listener
 from slack_bolt.listener_matcher import async_builtins, async_listener_matcher
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.runtime.shared import Shared
 from bot.slack.lean_bolt import LeanApp
 from testkit.support import sign, slash_command
 
 SECRET = "lean-bolt-secret"
-SERVICE = object()
+SERVICE = Shared()  # one per process, in a lazy listener's copy of the context too
 
 
 async def authorize(**_: Any) -> AuthorizeResult:
@@ -50,13 +53,17 @@ def app_of(kind: type[AsyncApp], seen: dict[str, Any]) -> AsyncApp:
         seen.update(client=client, logger=logger.name)
         await ack()
 
+    async def later(command: Any, respond: Any, service: Any, context: Any) -> None:
+        seen.update(lazy=(command["command"], type(respond), service, context.get("service")))
+        seen["lazy_ran"].set()
+
     async def kudos_later(respond: Any, say: Any, service: Any, args: AsyncArgs) -> None:
         seen.update(respond=respond, say=say, service=service, args=args.command)
         await args.ack()
 
     app.command("/recognize", matchers=[has_text])(other)
     app.command("/recognize")(other)
-    app.command("/kudos")(ack=kudos, lazy=[])
+    app.command("/kudos")(ack=kudos, lazy=[later])
     app.command("/kudos-later")(kudos_later)
     return app
 
@@ -72,8 +79,12 @@ async def dispatch(app: AsyncApp, body: bytes) -> None:
 
 
 async def seen_by(kind: type[AsyncApp], body: bytes) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
+    lazy_ran = asyncio.Event()
+    seen: dict[str, Any] = {"lazy_ran": lazy_ran}
     await dispatch(app_of(kind, seen), body)
+    if b"kudos-later" not in body:  # the lazy listener runs after the ack
+        await asyncio.wait_for(lazy_ran.wait(), 5)
+    del seen["lazy_ran"]
     return seen
 
 
@@ -89,6 +100,7 @@ async def test_a_listener_gets_what_bolt_would_give_it(command: str) -> None:
             assert lean[name] == value, name
     if command == "/kudos":
         assert lean["command"]["command"] == "/kudos" and lean["payload"] is lean["command"]
+        assert lean["lazy"][2] is SERVICE and lean["lazy"][3] is SERVICE
     else:
         assert lean["service"] is SERVICE and lean["args"]["command"] == "/kudos-later"
 
@@ -96,18 +108,19 @@ async def test_a_listener_gets_what_bolt_would_give_it(command: str) -> None:
 async def test_matchers_and_the_listener_are_called_without_bolt_s_full_set(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Bolt's builder makes some 30 values per call: a /kudos behind three listeners cost four
-    such sets (three matchers, the listener); lean, none (the `args` listener: Bolt's, once)."""
+    """Bolt's builder makes some 30 values per call: a /kudos behind three listeners cost five
+    such sets (three matchers, the listener, its lazy listener); lean, none (the `args`
+    listener: Bolt's, once)."""
     built: list[str] = []
 
     def counting(**kwargs: Any) -> dict[str, Any]:
         built.append(kwargs["request"].body["command"])
         return async_utils.build_async_required_kwargs(**kwargs)
 
-    for module in (async_listener, async_builtins, async_listener_matcher):
+    for module in (async_listener, async_builtins, async_listener_matcher, lazy_internals):
         monkeypatch.setattr(module, "build_async_required_kwargs", counting)
     await seen_by(AsyncApp, command_body("/kudos"))
-    assert len(built) == 4
+    assert len(built) == 5
     built.clear()
     await seen_by(LeanApp, command_body("/kudos"))
     assert built == []
