@@ -32,7 +32,8 @@ def app_of(kind: type[AsyncApp], listener: Listener, ack_timeout: float = 3) -> 
         response.status, response.body = 200, f"sorry: {error}"
 
     app.command("/kudos")(listener)
-    app._async_listeners[-1].ack_timeout = ack_timeout  # Bolt's default, or shorter to test it
+    registered: Any = app._async_listeners[-1]  # Bolt types it int; a float bound works
+    registered.ack_timeout = ack_timeout  # Bolt's default, or shorter to test it
     return app
 
 
