@@ -11,6 +11,7 @@ what is returned) is Bolt's."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from typing import Any
 
@@ -38,6 +39,12 @@ class AnsweredAck(AsyncAck):
         self._response = value
         if value is not None and not self.answered.done():
             self.answered.set_result(None)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AsyncAck:
+        """Bolt's own ack, as a lazy listener's copy of the request holds (a future won't copy)."""
+        copied = AsyncAck()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
+        copied.response = copy.deepcopy(self.response, memo)
+        return copied
 
 
 class LeanListenerRunner(AsyncioListenerRunner):

@@ -24,14 +24,19 @@ async def authorize(**_: Any) -> AuthorizeResult:
     return AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-test")
 
 
-def app_of(kind: type[AsyncApp], listener: Listener, ack_timeout: float = 3) -> AsyncApp:
+def app_of(
+    kind: type[AsyncApp],
+    listener: Listener,
+    ack_timeout: float = 3,
+    lazy: list[Listener] | None = None,
+) -> AsyncApp:
     app = kind(signing_secret=SECRET, authorize=authorize, process_before_response=False)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any], response: BoltResponse) -> None:
         response.status, response.body = 200, f"sorry: {error}"
 
-    app.command("/kudos")(listener)
+    app.command("/kudos")(ack=listener, lazy=lazy or [])
     registered: Any = app._async_listeners[-1]  # Bolt types it int; a float bound works
     registered.ack_timeout = ack_timeout  # Bolt's default, or shorter to test it
     return app
@@ -101,3 +106,19 @@ async def test_a_function_that_never_acks_has_bolt_s_outcome() -> None:
         == (bolt.status, bolt.body)
         == (404, '{"error": "unhandled request"}')
     )
+
+
+async def test_a_lazy_listener_gets_its_copy_of_the_request() -> None:
+    """Bolt deep-copies the request (its ack included) for each lazy listener."""
+    ran = asyncio.Event()
+
+    async def kudos(ack: Any) -> None:
+        await ack(text="answered")
+
+    async def later(ack: Any, command: dict[str, Any]) -> None:
+        if command["text"] == "status" and ack.response is None:  # Bolt's plain ack, a copy
+            ran.set()
+
+    response = await dispatch(app_of(LeanApp, kudos, lazy=[later]))
+    assert (response.status, response.body) == (200, "answered")
+    await asyncio.wait_for(ran.wait(), 5)
