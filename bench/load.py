@@ -60,6 +60,8 @@ class LoadRun:
     samples: list[Sample]
     elapsed_s: float
     cpu_s: dict[str, float]  # "loadgen" and every watched process
+    # a watched server's name -> its load-generator connections held by each of its processes
+    connections: dict[str, list[int]] = field(default_factory=dict)
 
 
 def run_load(job: Job) -> LoadRun:
@@ -77,7 +79,8 @@ def run_load(job: Job) -> LoadRun:
         raise HarnessError(f"the load generator exited with {completed.returncode}:\n{tail}")
     result = json.loads(completed.stdout)
     samples = [Sample(float(s), int(c), str(e), str(t)) for s, c, e, t in result["samples"]]
-    return LoadRun(samples, float(result["elapsed_s"]), dict(result["cpu_s"]))
+    held = {name: [int(n) for n in counts] for name, counts in result["connections"].items()}
+    return LoadRun(samples, float(result["elapsed_s"]), dict(result["cpu_s"]), held)
 
 
 ReplyTo = Callable[[str], str]  # sender → the response_url its requests carry

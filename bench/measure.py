@@ -85,6 +85,7 @@ class Result:
     cpu_ms_per_request: float | None = None
     acks: dict[str, int] = field(default_factory=dict)  # what acks said (non-empty), how often
     told: dict[str, int] = field(default_factory=dict)  # answers saying "very busy", "unavailable"
+    connections: list[int] = field(default_factory=list)  # load-generator ones, per server process
 
 
 def wait_for(arrived: Callable[[], int], expected: int, within: float) -> tuple[int, float]:
@@ -141,6 +142,7 @@ def measure(
         run = run_load(_job(context, target, bodies, concurrency, rate))
         result = Result(scenario, target.label, concurrency, Latency.of(run), cores(run), rate=rate)
         result.acks = dict(Counter(sample.text for sample in run.samples if sample.text))
+        result.connections = run.connections.get(target.label, [])
         if arrived is not None:
             result.expected, answered_in_ack = len(bodies), sum(result.acks.values())
             waited = wait_for(arrived, len(bodies) - answered_in_ack, context.options.settle_s)
