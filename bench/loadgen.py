@@ -4,7 +4,7 @@ It reads a `bench.load.Job` (JSON) on stdin, POSTs every body signed (Slack's v0
 made just before sending) over keep-alive connections (bench/http1.py), and writes on stdout
 one `[seconds, status, error, text]` per body (in the job's order), the firing window, the CPU
 seconds it and each watched process used in that window, and how many of its connections each
-process of a watched server held at the end. Running apart keeps its event loop and CPU away
+watched server process held at the end. Running apart keeps its event loop and CPU away
 from the fakes, which serve from threads of the bench process.
 
 Its own client on uvloop, not aiohttp: aiohttp spent ~0.11 ms of CPU per request, a fifth of
@@ -23,10 +23,10 @@ from typing import Any
 
 import uvloop
 
-from bench.cpu import own_cpu_s, tree_cpu_s
+from bench.cpu import machine_busy_s, own_cpu_s, tree_cpu_s
 from bench.http1 import FAILURES, Connection, Endpoint
 from bench.load import Job, Watched
-from bench.sockets import per_process
+from bench.sockets import held
 from testkit.support import sign
 
 Row = tuple[float, int, str, str]
@@ -41,7 +41,7 @@ def _own_cpu() -> float:
 
 def _cpu_now(watched: list[Watched]) -> dict[str, float]:
     used = {w.name: tree_cpu_s(w.pid) if w.tree else own_cpu_s(w.pid) for w in watched}
-    return used | {"loadgen": _own_cpu()}
+    return used | {"loadgen": _own_cpu(), "machine": machine_busy_s()}
 
 
 class Pool:
@@ -138,9 +138,9 @@ async def _run(pool: Pool, job: Job, bodies: list[bytes], rows: list[Row]) -> No
     await asyncio.gather(*running)
 
 
-def _held(job: Job, port: int) -> dict[str, list[int]]:
-    """Connections to the server's port held by each process of every watched server."""
-    return {w.name: per_process(w.pid, port) for w in job.watched if w.tree}
+def _held(job: Job, port: int) -> dict[str, int]:
+    """Connections to the server's port held by each watched server process."""
+    return {w.name: held(w.pid, port) for w in job.watched if w.serves}
 
 
 async def fire(job: Job) -> dict[str, Any]:
@@ -153,11 +153,11 @@ async def fire(job: Job) -> dict[str, Any]:
         cpu_before, started = _cpu_now(job.watched), time.perf_counter()
         await _run(pool, job, bodies, rows)
         elapsed, cpu_after = time.perf_counter() - started, _cpu_now(job.watched)
-        held = _held(job, pool.endpoint.port)
+        connections = _held(job, pool.endpoint.port)
     finally:
         pool.close()
     cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
-    return {"samples": rows, "elapsed_s": elapsed, "cpu_s": cpu, "connections": held}
+    return {"samples": rows, "elapsed_s": elapsed, "cpu_s": cpu, "connections": connections}
 
 
 def read_job(text: str) -> Job:

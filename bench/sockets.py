@@ -1,4 +1,4 @@
-"""How many established TCP connections to a port each server process holds, read from /proc.
+"""Which processes serve a port and how many established TCP connections each holds (/proc).
 
 With WEB_CONCURRENCY > 1 the worker processes accept from one shared listening socket: this
 says whether the load generator's keep-alive connections spread across them."""
@@ -30,7 +30,8 @@ def _inodes(port: int, state: str) -> set[str]:
     return found
 
 
-def _held(pid: int, inodes: set[str]) -> int:
+def _count(pid: int, inodes: set[str]) -> int:
+    """How many of `inodes` the process `pid` has open."""
     try:
         fds = os.listdir(f"/proc/{pid}/fd")
     except OSError:
@@ -44,9 +45,13 @@ def _held(pid: int, inodes: set[str]) -> int:
     return held
 
 
-def per_process(root: int, port: int) -> list[int]:
-    """Connections to `port` held by each process listening on it: `root` or its workers
-    (not a helper such as multiprocessing's resource tracker), most first."""
-    listening, established = _inodes(port, LISTENING), _inodes(port, ESTABLISHED)
-    workers = [pid for pid in children(root) if _held(pid, listening)] or [root]
-    return sorted((_held(pid, established) for pid in workers), reverse=True)
+def held(pid: int, port: int) -> int:
+    """Established connections to `port` that the process `pid` holds."""
+    return _count(pid, _inodes(port, ESTABLISHED))
+
+
+def workers(root: int, port: int) -> list[int]:
+    """The children of `root` listening on `port` (its uvicorn workers, not a helper such as
+    multiprocessing's resource tracker); `root` itself when it serves alone."""
+    listening = _inodes(port, LISTENING)
+    return [pid for pid in children(root) if _count(pid, listening)] or [root]

@@ -18,8 +18,8 @@ FIGURES: dict[str, Figure] = {
     "max ms": lambda r: r.latency.max_ms,
     "errors": lambda r: r.latency.errors,
     "cpu ms/req": lambda r: r.cpu_ms_per_request,
-    "server cores": lambda r: r.cores.get(r.server),
-    "loadgen cores": lambda r: r.cores.get("loadgen"),
+    "srv cores": lambda r: r.cores.get(r.server),
+    "lg cores": lambda r: r.cores.get("loadgen"),
     "arrived": lambda r: r.arrived,
 }
 

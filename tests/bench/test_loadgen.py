@@ -18,7 +18,7 @@ BODIES = [f"n={n}" for n in range(12)]
 
 
 def job(server: TinyServer, concurrency: int = 3, rate: float = 0.0, timeout: float = 10.0) -> Job:
-    watched = [Watched("tiny", os.getpid(), tree=True)]
+    watched = [Watched("tiny", os.getpid(), serves=True)]
     return Job(server.url, SECRET, BODIES, concurrency, timeout, watched, rate)
 
 
@@ -45,8 +45,8 @@ async def test_closed_loop_keeps_its_connections_alive_and_reports_them() -> Non
         result = await fire(job(server, concurrency=3))
     assert server.connections == 3
     assert {seen.connection for seen in server.seen} == {1, 2, 3}
-    assert result["connections"] == {"tiny": [3]}  # held by this process when firing ended
-    assert set(result["cpu_s"]) == {"tiny", "loadgen"}
+    assert result["connections"] == {"tiny": 3}  # held by this process when firing ended
+    assert set(result["cpu_s"]) == {"tiny", "loadgen", "machine"}
 
 
 async def test_a_server_that_closes_after_each_reply_gets_a_new_connection_each_time() -> None:
@@ -87,5 +87,5 @@ async def test_the_process_the_bench_runs_returns_the_same_rows() -> None:
     async with TinyServer().serving() as server:
         run = await asyncio.to_thread(run_load, job(server))
     assert [(s.status, s.text) for s in run.samples] == [(200, f"got {b}") for b in BODIES]
-    assert run.connections == {"tiny": [3]}
+    assert run.connections == {"tiny": 3}
     assert run.cpu_s["loadgen"] >= 0

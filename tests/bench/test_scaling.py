@@ -11,8 +11,13 @@ from bench.stats import Latency
 
 
 def throughput(server: str, rps: float, cores: dict[str, float], held: list[int]) -> Result:
+    """A run whose server processes (#1, #2... each with an equal share of the server's cores)
+    held `held` connections."""
     latency = Latency(3000, 0, 10.0, 20.0, 30.0, 40.0, rps, 3000 / rps, {})
-    return Result("throughput", server, 64, latency, cores, connections=held)
+    each = cores[server] / len(held)
+    workers = {f"#{n}": each for n in range(1, len(held) + 1)}
+    connections = {f"#{n}": count for n, count in enumerate(held, 1)}
+    return Result("throughput", server, 64, latency, cores | workers, connections=connections)
 
 
 def three(one: float, two: float, four: float) -> list[Result]:
@@ -34,7 +39,24 @@ def test_each_run_reads_its_cores_per_request_and_what_stopped_it() -> None:
     assert one.bound.startswith("CPU: each of its 1 process")
     assert two.bound.startswith("CPU: the server used 1.80 of the 1.80 cores")
     assert four.bound.startswith("not CPU")
-    assert two.connections == [40, 24]
+    assert two.per_process == [(40, 0.9), (24, 0.9)]
+
+
+def test_the_rest_of_a_shared_machine_is_not_left_to_the_server() -> None:
+    cores = {"bot x2": 1.0, "redis": 0.1, "loadgen": 0.1, "fakes": 0.0, "machine": 2.0}
+    (row,) = scale_rows([throughput("bot x2", 2000, cores, [32, 32])], total=2)
+    assert row.cores["others"] == 0.8
+    assert row.left_cores == 1.0
+    assert row.bound.startswith("CPU: the server used 1.00 of the 1.00 cores left")
+
+
+def test_a_process_left_with_few_connections_is_named_as_the_bound() -> None:
+    run = throughput("bot x2", 2000, {"bot x2": 1.2, "redis": 0.1, "loadgen": 0.1}, [60, 4])
+    run.cores |= {"#1": 0.95, "#2": 0.25}
+    (row,) = scale_rows([run], total=2)
+    assert row.bound == (
+        "uneven connections: a process holding 4 used 0.25 cores, one holding 60 0.95"
+    )
 
 
 def test_a_busy_load_generator_is_named_as_the_bound() -> None:
