@@ -98,8 +98,8 @@ def scale_table(rows: list[Scaled]) -> list[str]:
     one = rows[0]
     lines = [
         f"scale-out, status throughput ({machine_cores()} cores; cores busy while firing):",
-        "  procs   req/s  ratio  server  redis loadgen  fakes  left  req/s/core  per-core ratio"
-        "  lg ms/req  connections@cores per process  bound",
+        "  procs   req/s  ratio  server  redis loadgen  fakes others  left  req/s/core"
+        "  per-core ratio  lg ms/req  connections@cores per process  bound",
     ]
     for row in rows:
         ratio, per_core = row.rps / one.rps, row.rps_per_core / (one.rps_per_core or 1)
