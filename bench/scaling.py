@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bench.measure import Result
 
-NEAR = 0.9  # a resource is the bound when used to this fraction of what it has
+NEAR = 0.85  # a resource is the bound when used to this fraction of what it has
 UNEVEN = 3  # a server process holding a third of another's connections may starve
 OTHERS = ("redis", "loadgen", "fakes")  # the bench's own processes beside the server
 ELSEWHERE = "others"  # whatever else kept the machine's cores busy (a shared machine)
@@ -40,15 +40,13 @@ def machine_cores() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def bound(
-    server: float, cores: dict[str, float], left: float, each: list[tuple[int, float]]
-) -> str:
+def bound(server: float, cores: dict[str, float], left: float, each: PerProcess) -> str:
     """What stopped throughput growing: the first resource used up."""
     processes = len(each) or 1
-    if server >= NEAR * left:
-        return f"CPU: the server used {server:.2f} of the {left:.2f} cores left to it"
-    if server >= NEAR * processes:
-        return f"CPU: each of its {processes} process(es) kept one core busy"
+    cap = min(float(processes), left)  # a process uses one core at most
+    if server >= NEAR * cap:
+        whose = "one per process" if processes <= left else "what the rest of the machine left"
+        return f"CPU: the server used {server:.2f} of the {cap:.2f} cores it could ({whose})"
     for name, limit in (("redis", "Redis"), ("loadgen", "the load generator")):
         if cores.get(name, 0.0) >= NEAR:
             return f"{limit}: one core busy ({cores[name]:.2f})"

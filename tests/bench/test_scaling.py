@@ -36,8 +36,8 @@ def test_each_run_reads_its_cores_per_request_and_what_stopped_it() -> None:
     assert one.left_cores == two.left_cores == 1.8
     assert (one.rps_per_core, two.rps_per_core, four.rps_per_core) == (2000, 2000, 1800)
     assert two.loadgen_ms_per_request == round(1000 * 0.1 / 3600, 3)
-    assert one.bound.startswith("CPU: each of its 1 process")
-    assert two.bound.startswith("CPU: the server used 1.80 of the 1.80 cores")
+    assert one.bound == "CPU: the server used 1.00 of the 1.00 cores it could (one per process)"
+    assert two.bound.startswith("CPU: the server used 1.80 of the 1.80 cores it could (what the")
     assert four.bound.startswith("not CPU")
     assert two.per_process == [(40, 0.9), (24, 0.9)]
 
@@ -47,7 +47,7 @@ def test_the_rest_of_a_shared_machine_is_not_left_to_the_server() -> None:
     (row,) = scale_rows([throughput("bot x2", 2000, cores, [32, 32])], total=2)
     assert row.cores["others"] == 0.8
     assert row.left_cores == 1.0
-    assert row.bound.startswith("CPU: the server used 1.00 of the 1.00 cores left")
+    assert row.bound.startswith("CPU: the server used 1.00 of the 1.00 cores it could (what the")
 
 
 def test_a_process_left_with_few_connections_is_named_as_the_bound() -> None:
