@@ -30,19 +30,26 @@ def _inodes(port: int, state: str) -> set[str]:
     return found
 
 
-def _count(pid: int, inodes: set[str]) -> int:
-    """How many of `inodes` the process `pid` has open."""
+def _open(pid: int, inodes: set[str]) -> set[str]:
+    """Which of `inodes` the process `pid` has open."""
     try:
         fds = os.listdir(f"/proc/{pid}/fd")
     except OSError:
-        return 0
-    held = 0
+        return set()
+    found: set[str] = set()
     for fd in fds:
         try:
-            held += os.readlink(f"/proc/{pid}/fd/{fd}") in inodes
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
         except OSError:
             continue
-    return held
+        if target in inodes:
+            found.add(target)
+    return found
+
+
+def _count(pid: int, inodes: set[str]) -> int:
+    """How many of `inodes` the process `pid` has open."""
+    return len(_open(pid, inodes))
 
 
 def held(pid: int, port: int) -> int:
@@ -55,3 +62,9 @@ def workers(root: int, port: int) -> list[int]:
     multiprocessing's resource tracker); `root` itself when it serves alone."""
     listening = _inodes(port, LISTENING)
     return [pid for pid in children(root) if _count(pid, listening)] or [root]
+
+
+def listeners(pid: int, port: int) -> set[str]:
+    """The listening sockets on `port` the process `pid` holds: one of its own per worker with
+    SO_REUSEPORT, the same shared one in every worker (and their parent) without."""
+    return _open(pid, _inodes(port, LISTENING))
