@@ -1,7 +1,8 @@
 """Which processes serve a port and how many established TCP connections each holds (/proc).
 
-With WEB_CONCURRENCY > 1 the worker processes accept from one shared listening socket: this
-says whether the load generator's keep-alive connections spread across them."""
+With WEB_CONCURRENCY > 1 each worker accepts on a SO_REUSEPORT socket of its own (bot/serving.py;
+one shared socket where that is unavailable): this says whether the load generator's keep-alive
+connections spread across them."""
 
 from __future__ import annotations
 

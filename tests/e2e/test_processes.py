@@ -75,6 +75,7 @@ def answered(connection: socket.socket) -> bool:
 
 
 def exited(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped yet."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except OSError:
