@@ -40,3 +40,13 @@ def test_a_port_held_by_another_program_stops_the_start_before_any_worker() -> N
         with pytest.raises(SystemExit) as stopped:
             serving.run(config)
     assert stopped.value.code == STARTUP_FAILURE
+
+
+def test_without_so_reuseport_the_workers_share_uvicorns_socket_and_the_log_says_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(serving, "SPREADS", False)  # as on macOS or Windows
+    config = uvicorn.Config("bot.app:app", workers=2, port=free_port(), log_config=None)
+    with serving._listener(config) as shared:  # bound here, in the parent, as uvicorn.run does
+        assert shared.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 0
+    assert "SO_REUSEPORT is not available here" in caplog.text
