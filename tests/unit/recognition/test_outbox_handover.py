@@ -83,7 +83,7 @@ async def test_a_handed_over_outcome_nobody_takes_is_left_to_the_consumer(
     """The watching request died (or lost Redis) after the hand-over: its watch lapses and the
     consumer, not hearing that the outcome was taken, DMs the sender."""
     intent = await Outbox(store, watch=SHORT_WATCH).submit(DRAFT)
-    assert await store.intents.finish(delivered(intent)) is True
+    assert await store.intents.finish(delivered(intent)) is None  # handed over, not taken
     async with Redis.from_url(redis_url) as raw:
         await raw.pexpire(keys.watch_key(intent.id), 100)
     assert await store.intents.taken_by_watcher(intent.id, within=5.0) is False
@@ -98,4 +98,4 @@ async def test_a_late_end_of_the_watch_changes_nothing(store: Store, redis_url: 
         answer = await late  # its deadline (0) long past
         assert answer == [-1]
         assert await raw.get(keys.watch_key(intent.id)) == b"1"
-    assert await store.intents.finish(delivered(intent)) is True
+    assert await store.intents.finish(delivered(intent)) is None  # handed over, not taken
