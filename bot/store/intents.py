@@ -13,6 +13,7 @@ Queueing puts the intent's id on the outbox stream (bot/store/outbox.py) in the 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from bot.errors import StoreUnavailable
 from bot.intents import Intent
@@ -21,10 +22,12 @@ from bot.store.base import Aggregate, text
 from bot.store.lease import Lease
 
 WATCHING, HANDED_OVER, TAKEN = "1", "final", "taken"  # the watch key's values
+MIN_WAIT = 0.01  # seconds: Redis reads a blocking wait of 0 as "forever"
 NO_ENTRY = "0-0"  # an outbox entry id that names none (an intent finished outside the stream)
 UNWATCHED = "unwatched"  # on the taken list when nobody watched: the consumer's wait ends
+Watched = tuple[Intent | None, Intent | None]  # the outcome taken over; news of a failed attempt
 NEWS_TTL = 60  # seconds news nobody waits for stays (a watch lasts 15)
-WAKE_SLICE = 0.8  # one blocking wait, under the client's socket timeout (1 s)
+WAKE_SLICE = 0.8  # the consumer's wait for the taking, under the client's 1 s socket timeout
 
 
 class Intents(Aggregate):
@@ -81,15 +84,21 @@ class Intents(Aggregate):
         args = (intent.model_dump_json(), keys.INTENT_TTL, WATCHING, watch_ms, intent.id)
         await self._call(self._redis.eval(scripts.ENQUEUE, len(names), *names, *args))
 
-    async def news(self, intent_id: str, wait: float) -> Intent | str | None:
-        """Block up to `wait` s (under the socket timeout) for news of the watched intent:
-        HANDED_OVER (`stop_watching` takes it), the intent after an attempt that failed for now,
-        or None when nothing came."""
-        popped = await self._call(self._redis.blpop([keys.news_key(intent_id)], timeout=wait))
-        if popped is None:
-            return None
-        news = text(popped[1])
-        return HANDED_OVER if news == HANDED_OVER else Intent.model_validate_json(news)
+    async def watch(self, intent_id: str, wait: float) -> Watched:
+        """Block up to `wait` s for news of the watched intent, then end the watch, in one round
+        trip: a pipeline, whose wait the read is given (bot/store/connection.py), and whose
+        END_WATCH Redis runs as the wait ends (its deadline counts the wait). The final intent
+        if it was handed over (the caller now tells the sender), else None (the consumer
+        will); and the intent after an attempt that failed for now, if that was the news."""
+        wait = round(max(wait, MIN_WAIT), 3)
+        deadline = await self._base.deadline() + int(wait * 1_000_000)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.blpop([keys.news_key(intent_id)], timeout=wait)
+        pipe.eval(scripts.END_WATCH, 3, *self._watch_keys(intent_id), deadline, HANDED_OVER, TAKEN)
+        popped, answer = await self._call(pipe.execute())
+        news = None if popped is None else text(popped[1])
+        later = None if news in (None, HANDED_OVER) else Intent.model_validate_json(news)
+        return self._ended(answer), later
 
     async def finish(
         self, intent: Intent, entry_id: str = NO_ENTRY, lease: Lease | None = None
@@ -122,11 +131,20 @@ class Intents(Aggregate):
         return (taking is not None and text(taking[1]) == TAKEN) if not handed or taking else None
 
     async def stop_watching(self, intent_id: str) -> Intent | None:
-        """End the watch: the final intent if it was handed over first (the caller now tells
+        """End the watch now: the final intent if it was handed over first (the caller now tells
         the sender), else None (the consumer will)."""
-        names = [keys.watch_key(intent_id), keys.intent_key(intent_id), keys.taken_key(intent_id)]
-        args: list[str | int] = [await self._base.deadline(), HANDED_OVER, TAKEN]
-        answer = await self._call(self._redis.eval(scripts.END_WATCH, 3, *names, *args))
+        deadline = await self._base.deadline()
+        end = self._redis.eval(
+            scripts.END_WATCH, 3, *self._watch_keys(intent_id), deadline, HANDED_OVER, TAKEN
+        )
+        return self._ended(await self._call(end))
+
+    @staticmethod
+    def _watch_keys(intent_id: str) -> tuple[str, str, str]:
+        return keys.watch_key(intent_id), keys.intent_key(intent_id), keys.taken_key(intent_id)
+
+    def _ended(self, answer: list[Any]) -> Intent | None:
+        """END_WATCH's answer: the intent taken over, or None."""
         if answer[0] == -1:
             raise self._base.late()  # Redis stalled past the deadline: nothing changed
         raw = answer[1] if answer[0] == 1 and len(answer) > 1 else None

@@ -101,15 +101,17 @@ return 1
 """
 # The watching request: take a handed-over outcome (with the intent), else end the watch so it
 # can no longer be handed over. Refused, changing nothing, when it reaches Redis past ARGV[1].
+# Taken already (by the watching request, whose answer was read too late): the intent again.
 END_WATCH = """
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[1]) then return {-1} end
-if redis.call('GET', KEYS[1]) == ARGV[2] then
+local watch = redis.call('GET', KEYS[1])
+if watch == ARGV[2] then
   redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
   redis.call('RPUSH', KEYS[3], ARGV[3])
   redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[1]))
-  return {1, redis.call('GET', KEYS[2])}
 end
+if watch == ARGV[2] or watch == ARGV[3] then return {1, redis.call('GET', KEYS[2])} end
 redis.call('DEL', KEYS[1])
 return {0}
 """
