@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from bot.errors import ConfigError, TokenUnreadable
 from bot.models import Owner
-
-OPENED_KEPT = 2048  # records whose plaintext is kept, most recently read first (~1 KB each)
 
 
 def parse_keys(raw: str) -> list[Fernet]:
@@ -33,11 +30,6 @@ class TokenCipher:
 
     def __init__(self, keys: Sequence[Fernet]) -> None:
         self._fernet = MultiFernet(list(keys))
-        # Every command reads the asker's link (status, a preview, a Send): decrypting the same
-        # bytes again each time cost 10-12 us of CPU. The plaintext is kept per exact record (a
-        # re-sealed or rotated one is new bytes), in this process's memory only; what fails to
-        # decrypt is never kept, and the owner is checked on every open.
-        self._decrypt = lru_cache(maxsize=OPENED_KEPT)(self._fernet.decrypt)
 
     @classmethod
     def ephemeral(cls) -> TokenCipher:
@@ -50,7 +42,7 @@ class TokenCipher:
 
     def open(self, owner: Owner, blob: bytes) -> dict[str, Any]:
         try:
-            sealed = json.loads(self._decrypt(blob))
+            sealed = json.loads(self._fernet.decrypt(blob))
         except (InvalidToken, ValueError) as error:
             raise TokenUnreadable(owner.provider, "link_unreadable") from error
         if not isinstance(sealed, dict) or sealed.get("owner") != owner.key:

@@ -135,35 +135,3 @@ def test_parse_keys_rejects_garbage(raw: str) -> None:
     assert "TOKEN_ENCRYPTION_KEYS" in said(raised.value)
     for part in filter(None, (piece.strip() for piece in raw.split(","))):
         assert part not in said(raised.value)  # keys are secrets: never echoed
-
-
-class CountingFernet(Fernet):
-    """A Fernet key that counts what it decrypts (MultiFernet calls `_decrypt_data`)."""
-
-    def __init__(self, key: bytes) -> None:
-        super().__init__(key)
-        self.decrypted = 0
-
-    def _decrypt_data(
-        self, data: bytes, timestamp: int, time_info: tuple[int, int] | None
-    ) -> bytes:
-        self.decrypted += 1
-        return super()._decrypt_data(data, timestamp, time_info)
-
-
-def test_a_record_read_again_is_not_decrypted_again_and_still_checked() -> None:
-    """Every command reads the asker's link: the same bytes are decrypted once per process."""
-    key = CountingFernet(NEW)
-    kept = TokenCipher([key])
-    blob = kept.seal(OWNER, DATA)
-    assert [kept.open(OWNER, blob) for _ in range(3)] == [DATA] * 3
-    assert key.decrypted == 1
-    with pytest.raises(TokenUnreadable):
-        kept.open(Owner("T1", "U_EVE", "achievers"), blob)  # the owner is checked every time
-    resealed = kept.seal(OWNER, DATA | {"n": 2})
-    assert kept.open(OWNER, resealed)["n"] == 2 and key.decrypted == 2  # new bytes: decrypted
-    tampered = blob[:-4] + (b"AAAA" if not blob.endswith(b"AAAA") else b"BBBB")
-    for _ in range(2):
-        with pytest.raises(TokenUnreadable):
-            kept.open(OWNER, tampered)
-    assert key.decrypted == 4  # a record that does not open is tried each time, never kept
