@@ -19,6 +19,7 @@ from bot.store.lease import Lease
 from bot.telemetry import metrics
 
 Entry = tuple[str, str]  # outbox stream entry id, intent id
+STALE_WORKER = 60.0  # a worker silent this long is dropped from the heartbeats
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,6 @@ class HeldElsewhere(Busy):
 def _intent(found: list[Any], index: int) -> Intent | None:
     raw = found[index] if len(found) > index else None
     return Intent.model_validate_json(raw) if raw else None
-
-
-STALE_WORKER = 60.0  # a worker silent this long is dropped from the heartbeats
 
 
 class OutboxStream(Aggregate):
