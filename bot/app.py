@@ -13,6 +13,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -23,6 +24,7 @@ from bot.ops.scrape import metrics_page
 from bot.recognition.consumer import STOPPED_WITHIN, Consumer
 from bot.recognition.installed_deliveries import InstalledOnly, told_in_workspace
 from bot.runtime import tasks
+from bot.runtime.acks_first import CountPendingAcks
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack import workspaces
@@ -170,8 +172,12 @@ def build_app(services: Services) -> Starlette:
         metrics.process_stopped()
 
     shared, last_resort = HandlerServices.on(services), {Exception: unexpected}
+    acks_first = [Middleware(CountPendingAcks, acks=services.lazy_work.acks)]  # lazy_work.py
     app = Starlette(
-        routes=routes(services, shared), lifespan=lifespan, exception_handlers=last_resort
+        routes=routes(services, shared),
+        lifespan=lifespan,
+        exception_handlers=last_resort,
+        middleware=acks_first,
     )
     app.state.services = services
     app.state.slack = build_bolt(services, shared)
