@@ -146,8 +146,10 @@ async def _reported(given: dict[str, Any], run: Callable[[], Awaitable[None]]) -
         if respond.response_url is None:  # nowhere to answer (Slack always sends one)
             log.warning("could not report %s: no response_url", type(error).__name__)
             return
+        asker = Asker(given["actor"], given["linker"], given["registry"])
         try:
-            await answer(error, respond, Asker(given["actor"], given["linker"], given["registry"]))
+            async with lazy_work.after_acks():  # e.g. "busy" to many at once: acks go first
+                await answer(error, respond, asker)
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not report an error: %s", type(second).__name__)
             with suppress(Exception):  # the last word; nothing else to try

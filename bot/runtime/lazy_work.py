@@ -53,25 +53,43 @@ class LazyWork(Shared):
         """Hold a slot while the block runs; `Overloaded` when the queue is full."""
         if self.full:
             raise Overloaded()
-        holder = asyncio.current_task()
-        assert holder is not None  # always awaited in a task
-        self._holders.add(holder)
-        try:
+        async with self._holding():
             self._waiting += 1
             try:
                 await self._slots.acquire()
             finally:
                 self._waiting -= 1
             try:
-                await self._start()
-                try:
+                async with self._turn():
                     yield
-                finally:
-                    self._ended()
             finally:
                 self._slots.release()
+
+    @asynccontextmanager
+    async def after_acks(self) -> AsyncIterator[None]:
+        """Work after acks that takes no slot (telling someone the bot is busy): it too waits
+        while many acks are pending, beyond the floor."""
+        async with self._holding(), self._turn():
+            yield
+
+    @asynccontextmanager
+    async def _holding(self) -> AsyncIterator[None]:
+        """The current task counts as queued or running work until the block ends (`stop`)."""
+        holder = asyncio.current_task()
+        assert holder is not None  # always awaited in a task
+        self._holders.add(holder)
+        try:
+            yield
         finally:
             self._holders.discard(holder)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        await self._start()
+        try:
+            yield
+        finally:
+            self._ended()
 
     async def _start(self) -> None:
         """Count this item as running: at once within the floor or while few acks are

@@ -103,6 +103,28 @@ async def test_an_item_cancelled_while_held_back_takes_no_place() -> None:
     assert started == [0, 2] and work.running == 0
 
 
+async def test_telling_someone_the_queue_is_full_also_waits_for_the_acks() -> None:
+    """`after_acks`, as handlers/errors.py tells a user the bot is busy: no slot, same gate."""
+    work, told, release = LazyWork(in_flight=1, queued=0, floor=1), [], asyncio.Event()
+
+    async def busy_answer() -> None:
+        async with work.after_acks():
+            told.append("busy")
+
+    running = asyncio.create_task(work.run(release.wait))  # the floor, and the only slot
+    await turns()
+    assert work.full
+    hold_acks(work.acks, AHEAD + 1)
+    telling = asyncio.create_task(busy_answer())
+    await turns()
+    assert told == []
+    work.acks.answered()
+    await telling
+    assert told == ["busy"]
+    release.set()
+    await running
+
+
 async def test_a_request_is_pending_from_its_arrival_to_its_response_start() -> None:
     acks, seen = PendingAcks(on_few=lambda: None), []
     respond, finish = asyncio.Event(), asyncio.Event()
