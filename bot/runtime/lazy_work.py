@@ -25,6 +25,19 @@ FLOOR = 4  # items that may run while acks are pending (none would start under s
 STOP_GRACE = 3.0  # seconds work queued or running at shutdown may take to finish
 
 
+class Place(Shared):
+    """A place in the queue kept for a command from its admission (before its ack) until its
+    lazy work takes it, or its request ends (a command with no work after its ack)."""
+
+    def __init__(self, work: LazyWork) -> None:
+        self._work, self.held = work, True
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self._work.promised -= 1
+
+
 class LazyWork(Shared):
     """Slots for lazy listeners, with a bounded queue in front of them."""
 
@@ -32,7 +45,7 @@ class LazyWork(Shared):
         self, in_flight: int = IN_FLIGHT, queued: int = QUEUED, floor: int = FLOOR
     ) -> None:
         self._slots = asyncio.Semaphore(in_flight)
-        self._queued, self._waiting = queued, 0
+        self._bound, self._waiting, self._slotted, self.promised = in_flight + queued, 0, 0, 0
         self._floor, self.running = floor, 0
         self.acks = PendingAcks(on_few=self._start_held)  # counted by its ASGI middleware
         self._held: deque[asyncio.Future[None]] = deque()  # in a slot, waiting for the acks
@@ -45,12 +58,24 @@ class LazyWork(Shared):
 
     @property
     def full(self) -> bool:
-        """No slot free and the queue at its bound, or shutting down: new work is turned away."""
-        return self._stopping or (self._slots.locked() and self._waiting >= self._queued)
+        """Every slot and queue place taken or kept, or shutting down: new work is turned away."""
+        return self._stopping or self._slotted + self._waiting + self.promised >= self._bound
+
+    def keep_place(self) -> Place | None:
+        """A place kept for a command being acked (None: full, it is told so in its ack). In a
+        burst every ack comes before any lazy work queues: counting only what queued would
+        admit them all, and tell most of them "busy" afterwards, through their response_url."""
+        if self.full:
+            return None
+        self.promised += 1
+        return Place(self)
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold a slot while the block runs; `Overloaded` when the queue is full."""
+    async def slot(self, kept: Place | None = None) -> AsyncIterator[None]:
+        """Hold a slot while the block runs (taking the place `kept` for it, if any);
+        `Overloaded` when the queue is full."""
+        if kept is not None:
+            kept.release()
         if self.full:
             raise Overloaded()
         async with self._holding():
@@ -59,10 +84,12 @@ class LazyWork(Shared):
                 await self._slots.acquire()
             finally:
                 self._waiting -= 1
+            self._slotted += 1
             try:
                 async with self._turn():
                     yield
             finally:
+                self._slotted -= 1
                 self._slots.release()
 
     @asynccontextmanager

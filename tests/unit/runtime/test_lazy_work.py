@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,12 +20,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.accounts.crypto import TokenCipher
-from bot.app import ProvideServices
 from bot.errors import Overloaded, StoreBusy, StoreUnavailable
 from bot.models import Actor, PendingLink, Resume
 from bot.runtime import tasks
 from bot.runtime.lazy_work import LazyWork
 from bot.store import Store
+from handlers.admission import KeepPlaces
 from handlers.modal_desk import Desks
 from handlers.reactions import recognize_reaction
 from handlers.resume import FORM_AGAIN, AfterLink
@@ -96,8 +97,7 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
 
 async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None:
     work = LazyWork(in_flight=1, queued=0)
-    services = SimpleNamespace(lazy_work=work, slack=None, slack_session=None, workspaces=None)
-    middleware = ProvideServices(services, {})  # type: ignore[arg-type]
+    admission = KeepPlaces(work)
     passed: list[str] = []
 
     async def next_() -> None:
@@ -111,13 +111,64 @@ async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None
         AsyncBoltRequest(body=cancel.decode()),
     )
     async with work.slot():  # the only slot busy, no room to wait
-        answer = await middleware.async_process(
+        answer = await admission.async_process(
             req=command, resp=BoltResponse(status=200), next=next_
         )
         assert answer is not None and "very busy" in json.loads(answer.body)["text"]
         assert passed == []  # nothing else ran for it
-        await middleware.async_process(req=click, resp=BoltResponse(status=200), next=next_)
+        await admission.async_process(req=click, resp=BoltResponse(status=200), next=next_)
         assert passed == ["next"]  # a click goes on, and hears it from its listener
+
+
+async def test_a_burst_keeps_places_at_admission_before_any_work_queues() -> None:
+    """Every command of a burst is admitted before any lazy work starts (Bolt starts it with
+    the ack): counting only what queued, all would be admitted and most told "busy" later.
+    Places kept at admission tell exactly those past the bound, in their ack."""
+    work = LazyWork(in_flight=2, queued=3)
+    admission, url = KeepPlaces(work), "http://127.0.0.1:9/r"
+    body = slash_command("/recognize", "<@U_BOB> x", user_id="U_ANA", response_url=url).decode()
+    through, places = asyncio.Event(), []
+
+    async def next_(request: AsyncBoltRequest) -> None:
+        places.append(request.context["kept_place"])
+        await through.wait()  # the ack is not made yet
+
+    requests = [AsyncBoltRequest(body=body) for _ in range(7)]
+    answering = [
+        asyncio.create_task(
+            admission.async_process(req=r, resp=BoltResponse(status=200), next=partial(next_, r))
+        )
+        for r in requests
+    ]
+    await asyncio.sleep(0)
+    assert len(places) == 5 and work.full  # 5 places kept; the 2 others answered at once
+    busy = [task.result() for task in answering if task.done()]
+    told = [json.loads(answer.body)["text"] for answer in busy if answer is not None]
+    assert len(told) == 2 and all("very busy" in text for text in told)
+    ran: list[int] = []
+
+    async def lazy(n: int) -> None:
+        async with work.slot(places[n]):  # takes its own place: no second count
+            ran.append(n)
+
+    await asyncio.gather(*(lazy(n) for n in range(5)))
+    through.set()
+    await asyncio.gather(*answering)
+    assert sorted(ran) == [0, 1, 2, 3, 4] and work.promised == 0 and not work.full
+
+
+async def test_a_command_with_no_work_after_its_ack_gives_its_place_back() -> None:
+    work = LazyWork(in_flight=1, queued=0)
+    url = "http://127.0.0.1:9/r"
+    body = slash_command("/kudos", "status", user_id="U_ANA", response_url=url).decode()
+
+    async def next_() -> None:
+        assert work.full  # its place is kept while it is being answered
+
+    await KeepPlaces(work).async_process(
+        req=AsyncBoltRequest(body=body), resp=BoltResponse(status=200), next=next_
+    )
+    assert work.promised == 0 and not work.full
 
 
 async def test_at_shutdown_work_queued_or_running_is_stopped_in_bounded_time() -> None:
