@@ -8,15 +8,14 @@ import asyncio
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from starlette.types import Message, Scope
 
 from bot.app import build_app
 from bot.runtime.acks_first import AHEAD, CountPendingAcks, PendingAcks
 from bot.runtime.lazy_work import FLOOR, LazyWork
 from bot.services import build_services
-from bot.settings import Settings
 from testkit.support import sign, slash_command
+from tests.unit.recognition.test_lost_cancels import a_settings
 
 SETTLE = 20  # event-loop turns given to work that must not start (ordering, never time)
 
@@ -39,24 +38,34 @@ def hold_acks(acks: PendingAcks, count: int) -> None:
         acks.arrived()
 
 
+class Items:
+    """Lazy items on a LazyWork with a floor of one: each records its start, then waits."""
+
+    def __init__(self) -> None:
+        self.work, self.started = LazyWork(in_flight=8, queued=8, floor=1), list[int]()
+        self.release = asyncio.Event()
+
+    def start(self, n: int) -> asyncio.Task[None]:
+        return asyncio.create_task(self._item(n))
+
+    async def _item(self, n: int) -> None:
+        async with self.work.slot():
+            self.started.append(n)
+            await self.release.wait()
+
+
 async def test_an_item_past_the_floor_waits_until_pending_acks_are_answered() -> None:
-    work, started, release = LazyWork(in_flight=8, queued=8, floor=1), [], asyncio.Event()
-
-    async def item(n: int) -> None:
-        async with work.slot():
-            started.append(n)
-            await release.wait()
-
-    first = asyncio.create_task(item(0))
+    items = Items()
+    first = items.start(0)
     await turns()
-    hold_acks(work.acks, AHEAD + 1)  # a burst arrives
-    later = [asyncio.create_task(item(n)) for n in (1, 2)]
+    hold_acks(items.work.acks, AHEAD + 1)  # a burst arrives
+    later = [items.start(n) for n in (1, 2)]
     await turns()
-    assert started == [0]  # the floor runs; nothing new starts while the acks wait
-    work.acks.answered()  # AHEAD still pending: few enough
+    assert items.started == [0]  # the floor runs; nothing new starts while the acks wait
+    items.work.acks.answered()  # AHEAD still pending: few enough
     await turns()
-    assert started == [0, 1, 2]
-    release.set()
+    assert items.started == [0, 1, 2]
+    items.release.set()
     await asyncio.gather(first, *later)
 
 
@@ -82,25 +91,19 @@ async def test_under_load_that_never_lets_up_the_floor_still_runs_every_item() -
 
 
 async def test_an_item_cancelled_while_held_back_takes_no_place() -> None:
-    work, started, release = LazyWork(in_flight=8, queued=8, floor=1), [], asyncio.Event()
-
-    async def item(n: int) -> None:
-        async with work.slot():
-            started.append(n)
-            await release.wait()
-
-    first = asyncio.create_task(item(0))
+    items = Items()
+    first = items.start(0)
     await turns()
-    hold_acks(work.acks, AHEAD + 1)
-    held, later = asyncio.create_task(item(1)), asyncio.create_task(item(2))
+    hold_acks(items.work.acks, AHEAD + 1)
+    held, later = items.start(1), items.start(2)
     await turns()
     held.cancel()
     await turns()
-    assert held.cancelled() and work.running == 1
-    release.set()
+    assert held.cancelled() and items.work.running == 1
+    items.release.set()
     await first  # its place goes to the next item still held, not to the cancelled one
     await later
-    assert started == [0, 2] and work.running == 0
+    assert items.started == [0, 2] and items.work.running == 0
 
 
 async def test_telling_someone_the_queue_is_full_also_waits_for_the_acks() -> None:
@@ -222,14 +225,3 @@ def a_post(headers: dict[str, str]) -> Scope:
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 3000),
     }
-
-
-def a_settings(redis_url: str) -> Settings:
-    return Settings.model_validate(
-        {
-            "slack_signing_secret": "the-secret",
-            "slack_bot_token": "xoxb-t",
-            "redis_url": redis_url,
-            "token_encryption_keys": Fernet.generate_key().decode(),
-        }
-    )
