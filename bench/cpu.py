@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -37,3 +38,23 @@ def children(pid: int) -> list[int]:
 def tree_cpu_s(pid: int) -> float:
     """CPU seconds of `pid` and every live descendant (a server and its worker processes)."""
     return own_cpu_s(pid) + sum(tree_cpu_s(child) for child in children(pid))
+
+
+QUIET_SHARE = 0.03  # of one core: a server this idle has finished its start-up work
+QUIET_STEP_S = 0.5
+
+
+def wait_quiet(pid: int, longest_s: float) -> float:
+    """Wait (up to `longest_s`) until `pid` and its descendants use under QUIET_SHARE of a core
+    over QUIET_STEP_S: work a server starts on its own (loading a directory, counting links)
+    then stays out of the CPU a scenario is charged. Returns the seconds waited."""
+    waited = 0.0
+    used = tree_cpu_s(pid)
+    while waited < longest_s:
+        time.sleep(QUIET_STEP_S)
+        waited += QUIET_STEP_S
+        now = tree_cpu_s(pid)
+        if now - used < QUIET_SHARE * QUIET_STEP_S:
+            break
+        used = now
+    return waited

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.cpu import tree_cpu_s
+from bench.cpu import tree_cpu_s, wait_quiet
 from bench.load import Job, Watched, run_load
 from bench.options import Options
 from bench.profile import profiled
@@ -21,6 +21,7 @@ from testkit.bot_process import BotProcess
 
 POLL = 0.1
 TRAILING = 0.3  # after the last reply arrived: let its listener finish its last Redis calls
+QUIET_WITHIN = 30.0  # longest wait for a server's own start-up work before a scenario
 _tags = itertools.count()
 
 
@@ -132,10 +133,11 @@ def measure(
 ) -> Result:
     """Fire `bodies`; then wait until `arrived()` counts one per request (bot only)."""
     counted = target.counted
+    pid = target.server.process.pid
+    settling = wait_quiet(pid, QUIET_WITHIN)  # start-up work is not the scenario's
     background = context.counter.background(context.options.idle_s) if counted else None
     calls_before = len(context.fakes.achievers.requests)
     before = context.counter.snapshot()
-    pid = target.server.process.pid
     with profiled(context.options.profile, pid, f"{scenario}-{target.label}"):
         cpu_before = tree_cpu_s(pid)
         run = run_load(_job(context, target, bodies, concurrency, rate))
@@ -147,6 +149,8 @@ def measure(
             result.arrived, result.arrival_s = waited
         used_ms = (tree_cpu_s(pid) - cpu_before) * 1000
     result.cpu_ms_per_request = round(used_ms / max(1, len(bodies)), 3)
+    if settling >= QUIET_WITHIN:
+        result.notes.append(f"the server was still busy {QUIET_WITHIN:g} s after its warm-up")
     if background is not None:
         used = RedisCounter.between(before, context.counter.snapshot())
         result.redis = per_request(used, background, len(bodies))

@@ -29,6 +29,7 @@ from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack import workspaces
 from bot.slack.client import PooledRespond, act_for_request
+from bot.slack.lean_bolt import LeanApp
 from bot.slack.routes import slack_events, slack_install
 from bot.store import Store
 from bot.telemetry import logs, metrics
@@ -72,7 +73,7 @@ def build_bolt(services: Services, shared: HandlerServices) -> AsyncApp:
     """The Bolt app: its listeners may name any service, any of `shared`, and `actor`."""
     settings = services.settings
     assert settings.slack_signing_secret is not None  # checked at start-up
-    app = AsyncApp(
+    app = LeanApp(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=services.slack.unpooled(),  # Bolt copies it per request, session included
         process_before_response=False,

@@ -161,3 +161,29 @@ def test_user_hash_is_keyed_and_stable() -> None:
         assert user_hash("U_ANA") != first  # without the key, nobody can recompute it
     finally:
         root.handlers[:], root.level = handlers, level
+
+
+def test_records_skip_the_caller_thread_and_process_no_format_writes() -> None:
+    """Each Slack request logs a line or two: no stack walk for a caller nobody prints."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    switches = ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing")
+    before = {name: getattr(logging, name) for name in switches}
+    made: list[logging.LogRecord] = []
+    try:
+        configure("text", "INFO")
+
+        def keep(record: logging.LogRecord) -> bool:
+            made.append(record)
+            return False  # kept here, not written
+
+        root.handlers[0].addFilter(keep)
+        logging.getLogger("bot.test").info("answered")
+        assert [record.getMessage() for record in made] == ["answered"]
+        record = made[0]
+        assert (record.funcName, record.lineno) == ("(unknown function)", 0)
+        assert (record.threadName, record.processName) == (None, None)
+    finally:
+        root.handlers[:], root.level = saved
+        for name, value in before.items():
+            setattr(logging, name, value)
