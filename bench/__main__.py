@@ -1,5 +1,6 @@
 """`python -m bench [--scenario NAME ...] [--requests N] [--concurrency C] [--latency-ms MS]
-[--quick]`: the floor first, then the bot, then the table and JSON.
+[--quick] [--runs N]`: the floor first, then the bot, then the table and JSON (with `--runs`,
+all of it N times, then each figure's min–max).
 
 Every bot scenario gets a fresh `python -m bot` (the links stay in Redis), so the aftermath of
 one (a backlog, a spent connection pool) never skews the next. Exits 0 whatever the figures
@@ -27,6 +28,7 @@ from bench.platform_calls import platform_calls
 from bench.redis_count import RedisCounter
 from bench.report import Report, table, write_json
 from bench.scenarios import NoDrafts, burst, overload, preview, send, status, warm_up
+from bench.spread import spread_table
 from bench.stack import (
     bot_env,
     link_senders,
@@ -204,13 +206,21 @@ def standing_notes(options: Options) -> list[str]:
 
 def main(argv: list[str]) -> int:
     options = parse(argv)
+    reports: list[Report] = []
+    written: list[str] = []
     try:
-        report = run(options)
+        for number in range(1, options.runs + 1):
+            if options.runs > 1:
+                progress(f"run {number} of {options.runs}")
+            reports.append(run(options))
+            written.append(str(write_json(reports[-1])))
     except HARNESS_ERRORS as error:
         print(f"bench: the harness failed: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    print(table(report))
-    print(f"\nwrote {write_json(report)}")
+    print(table(reports[-1]))
+    print(f"\nwrote {', '.join(written)}")
+    if len(reports) > 1:
+        print("\n" + spread_table(reports))
     return 0
 
 

@@ -24,6 +24,14 @@ def own_cpu_s(pid: int) -> float:
     return (int(stat[11]) + int(stat[12])) / TICKS if stat else 0.0
 
 
+def machine_busy_s() -> float:
+    """CPU seconds every core of the machine spent busy (not idle, not waiting on I/O), by
+    anyone: on a shared machine, what the bench's own processes did not use went to others."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle, iowait = ticks[3], ticks[4]
+    return (sum(ticks[:8]) - idle - iowait) / TICKS
+
+
 def children(pid: int) -> list[int]:
     """The live children of `pid`."""
     found: list[int] = []

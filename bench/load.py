@@ -27,6 +27,7 @@ class Watched:
     name: str
     pid: int
     tree: bool = False  # with its descendants (a server's worker processes)
+    serves: bool = False  # a server process: the connections it holds are counted too
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class LoadRun:
     samples: list[Sample]
     elapsed_s: float
     cpu_s: dict[str, float]  # "loadgen" and every watched process
+    # the load generator's connections each watched server process held when firing ended
+    connections: dict[str, int] = field(default_factory=dict)
 
 
 def run_load(job: Job) -> LoadRun:
@@ -77,7 +80,8 @@ def run_load(job: Job) -> LoadRun:
         raise HarnessError(f"the load generator exited with {completed.returncode}:\n{tail}")
     result = json.loads(completed.stdout)
     samples = [Sample(float(s), int(c), str(e), str(t)) for s, c, e, t in result["samples"]]
-    return LoadRun(samples, float(result["elapsed_s"]), dict(result["cpu_s"]))
+    held = {name: int(count) for name, count in result["connections"].items()}
+    return LoadRun(samples, float(result["elapsed_s"]), dict(result["cpu_s"]), held)
 
 
 ReplyTo = Callable[[str], str]  # sender → the response_url its requests carry

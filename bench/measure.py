@@ -9,12 +9,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from bench.cpu import tree_cpu_s, wait_quiet
 from bench.load import Job, Watched, run_load
 from bench.options import Options
 from bench.profile import profiled
 from bench.redis_count import PerRequest, RedisCounter, per_request
+from bench.sockets import workers
 from bench.stack import Fakes
 from bench.stats import Latency, cores
 from testkit.bot_process import BotProcess
@@ -86,6 +88,8 @@ class Result:
     cpu_ms_per_request: float | None = None
     acks: dict[str, int] = field(default_factory=dict)  # what acks said (non-empty), how often
     told: dict[str, int] = field(default_factory=dict)  # answers saying "very busy", "unavailable"
+    # load-generator connections held when firing ended, by server process (as in `cores`)
+    connections: dict[str, int] = field(default_factory=dict)
 
 
 def wait_for(arrived: Callable[[], int], expected: int, within: float) -> tuple[int, float]:
@@ -101,8 +105,14 @@ def wait_for(arrived: Callable[[], int], expected: int, within: float) -> tuple[
 
 
 def watched(context: Context, target: Target) -> list[Watched]:
+    """The server (all its processes, then each worker: #1, #2...), Redis, and the fakes."""
+    pid, port = target.server.process.pid, urlsplit(target.server.base_url).port or 80
+    serving = workers(pid, port)
+    server = [Watched(target.label, pid, tree=True, serves=serving == [pid])]
+    if serving != [pid]:
+        server += [Watched(f"#{n}", worker, serves=True) for n, worker in enumerate(serving, 1)]
     return [
-        Watched(target.label, target.server.process.pid, tree=True),
+        *server,
         Watched("redis", context.redis_pid),
         Watched("fakes", os.getpid()),  # the bench process: the fakes' threads
     ]
@@ -143,6 +153,7 @@ def measure(
         run = run_load(_job(context, target, bodies, concurrency, rate))
         result = Result(scenario, target.label, concurrency, Latency.of(run), cores(run), rate=rate)
         result.acks = dict(Counter(sample.text for sample in run.samples if sample.text))
+        result.connections = run.connections
         if arrived is not None:
             result.expected, answered_in_ack = len(bodies), sum(result.acks.values())
             waited = wait_for(arrived, len(bodies) - answered_in_ack, context.options.settle_s)

@@ -39,6 +39,7 @@ class Options:
     idle_s: float = 5.0
     settle_s: float = 60.0
     timeout_s: float = 10.0
+    runs: int = 1
     quick: bool = False
     profile: str = ""  # a directory: py-spy samples the server in every scenario
     noisy: bool = False  # a CPU hog on one core while measuring, as on a shared host
@@ -66,6 +67,7 @@ HELP = {
     "idle_s": "idle window measuring Redis' background rate before each scenario",
     "settle_s": "longest wait for replies and deliveries after a scenario's acks",
     "timeout_s": "a request not answered by then counts as an error",
+    "runs": "run the chosen scenarios this many times; prints each figure's min-max after",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from bench.measure import Result
 from bench.options import Options
+from bench.scaling import scale_rows, scale_table
 from bench.targets import Check, checks
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -77,6 +78,7 @@ def as_json(report: Report, found: list[Check]) -> dict[str, Any]:
         "results": [asdict(result) for result in report.results],
         "platform_calls": report.platform_calls,
         "targets": [asdict(check) | {"verdict": check.verdict} for check in found],
+        "scale_out": [asdict(row) for row in scale_rows(report.results)],
         "notes": report.notes,
     }
 
@@ -141,6 +143,8 @@ def table(report: Report) -> str:
     lines += [_row(result) for result in report.results]
     for result in report.results:
         lines += [f"  {result.scenario} {result.server}: {note}" for note in _notes(result)]
+    scale = scale_table(scale_rows(report.results))
+    lines += ["", *scale] if scale else []
     lines += ["", "targets:"]
     for check in checks(report.results, report.platform_calls):
         lines.append(f"  {check.verdict:<7}{check.name}: {check.value} (target {check.target})")

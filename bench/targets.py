@@ -111,21 +111,30 @@ def platform_checks(calls: dict[str, Any] | None) -> list[Check]:
     return [Check("platform calls per repeat recognition", target, value, only_the_post)]
 
 
+def _scale_value(one: Result, many: Result) -> str:
+    """Req/s, and the server's cores and req/s per core, one process -> many."""
+    ratio = round(many.latency.throughput_rps / one.latency.throughput_rps, 2)
+    before, after = one.cores.get(one.server, 0.0), many.cores.get(many.server, 0.0)
+    rps_one, rps_many = one.latency.throughput_rps, many.latency.throughput_rps
+    per_core = round(rps_many / after * before / rps_one, 2) if after else 0.0
+    return (
+        f"{ratio}x ({one.latency.throughput_rps:.0f} -> {many.latency.throughput_rps:.0f} req/s"
+        f" on {before:.2f} -> {after:.2f} server cores; per server core {per_core}x)"
+    )
+
+
 def scale_checks(results: list[Result]) -> list[Check]:
     one, two = _find(results, "throughput", "bot"), _find(results, "throughput", "bot x2")
     four = _find(results, "throughput", "bot x4")
     name, target = "2 server processes vs 1, status throughput", f">= {SCALE_OUT}x"
     if one is None:
         return []
-    if two is None or not one.latency.throughput_rps:
+    if two is None or not one.latency.throughput_rps or not one.cores.get("bot"):
         return [Check(name, target, "not measured (see notes)", None)]
-    before, after = one.latency.throughput_rps, two.latency.throughput_rps
-    ratio = round(after / before, 2)
-    value = f"{ratio}x ({before:.0f} -> {after:.0f} req/s)"
-    found = [Check(name, target, value, ratio >= SCALE_OUT)]
-    if four is not None:
-        quad = round(four.latency.throughput_rps / before, 2)
-        value = f"{quad}x ({before:.0f} -> {four.latency.throughput_rps:.0f} req/s)"
+    ratio = two.latency.throughput_rps / one.latency.throughput_rps
+    found = [Check(name, target, _scale_value(one, two), round(ratio, 2) >= SCALE_OUT)]
+    if four is not None and four.cores.get(four.server):
+        value = _scale_value(one, four)
         found.append(Check("4 server processes vs 1, status throughput", NO_TARGET, value, None))
     return found
 

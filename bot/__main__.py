@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from bot import doctor
+from bot import doctor, serving
 from bot.app import build_app, outbox_consumer
 from bot.errors import ConfigError, KudosError, StoreUnavailable
 from bot.ops import worker_metrics
@@ -58,15 +58,17 @@ def serve(services: Services) -> int:
     log.info("listening on %s:%s (%d process(es))", settings.host, settings.port, processes)
     if processes > 1:
         asyncio.run(services.aclose())  # each process builds its own from the same environment
-    uvicorn.run(
-        build_app(services) if processes == 1 else APP_FACTORY,
-        factory=processes > 1,
-        workers=processes,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=True,
-        proxy_headers=True,
+    serving.run(
+        uvicorn.Config(
+            build_app(services) if processes == 1 else APP_FACTORY,
+            factory=processes > 1,
+            workers=processes,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=True,
+            proxy_headers=True,
+        )
     )
     return 0
 

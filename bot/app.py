@@ -13,16 +13,18 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot.errors import KudosError, Overloaded
+from bot.errors import KudosError
 from bot.ops.scrape import metrics_page
 from bot.recognition.consumer import STOPPED_WITHIN, Consumer
 from bot.recognition.installed_deliveries import InstalledOnly, told_in_workspace
 from bot.runtime import tasks
+from bot.runtime.acks_first import CountPendingAcks
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from bot.slack import workspaces
@@ -32,10 +34,10 @@ from bot.slack.routes import slack_events, slack_install
 from bot.store import Store
 from bot.telemetry import logs, metrics
 from handlers import HandlerServices
+from handlers.admission import KeepPlaces
 from handlers.callback import OAuthCallback
 from handlers.dedupe import DropRedeliveries
 from handlers.delivery import tell_outcome
-from handlers.errors import on_error
 from handlers.step_expiry import fail_expired_steps
 from handlers.workspace import actor_of
 
@@ -45,9 +47,7 @@ log = logging.getLogger(__name__)
 class ProvideServices(AsyncMiddleware):
     """Hands listeners, by name through the context, the services (`named`) and the request's
     `actor`. A class, not a function: Bolt builds every injectable argument for a function
-    middleware on each request (see README, Performance). While the queue of work after acks is
-    full, a slash command is answered in its ack that the bot is busy, and nothing else runs
-    for it (no listener, no copy)."""
+    middleware on each request (see README, Performance)."""
 
     def __init__(self, services: Services, named: dict[str, Any]) -> None:
         self._services, self._named = services, named
@@ -56,8 +56,6 @@ class ProvideServices(AsyncMiddleware):
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
     ) -> BoltResponse | None:
-        if self._services.lazy_work.full and "command" in req.body:
-            return await on_error(Overloaded(), req.body)
         context, session = req.context, self._services.slack_session
         context.update(self._named)
         context["actor"] = actor_of(context)  # from the signed request only
@@ -82,6 +80,7 @@ def build_bolt(services: Services, shared: HandlerServices) -> AsyncApp:
         **workspaces.bolt_options(settings, services.store, services.workspaces),
     )
 
+    app.use(KeepPlaces(services.lazy_work))  # first: a command past the queue's bound hears busy
     app.use(ProvideServices(services, services.listener_context() | shared.named()))
     app.use(DropRedeliveries(services.store))  # before any listener: a redelivery runs none
     handlers.register(app)
@@ -171,8 +170,12 @@ def build_app(services: Services) -> Starlette:
         metrics.process_stopped()
 
     shared, last_resort = HandlerServices.on(services), {Exception: unexpected}
+    acks_first = [Middleware(CountPendingAcks, acks=services.lazy_work.acks)]  # lazy_work.py
     app = Starlette(
-        routes=routes(services, shared), lifespan=lifespan, exception_handlers=last_resort
+        routes=routes(services, shared),
+        lifespan=lifespan,
+        exception_handlers=last_resort,
+        middleware=acks_first,
     )
     app.state.services = services
     app.state.slack = build_bolt(services, shared)

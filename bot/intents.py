@@ -67,7 +67,8 @@ class Failure(BaseModel):
 class Intent(BaseModel):
     """A confirmed recognition on its way to the platform: the one record never lost or doubled.
 
-    `attempts` counts POSTs that may have landed: from the second on, the sender's recent
+    `attempts` counts the attempts that ended: from the second on, and whenever its delivery
+    lock was taken before (an attempt that died may have posted), the sender's recent
     recognitions are read first (reconciliation), so a recognition is never sent twice."""
 
     id: str

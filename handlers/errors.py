@@ -140,23 +140,27 @@ async def _reported(given: dict[str, Any], run: Callable[[], Awaitable[None]]) -
     respond: AsyncRespond = given["respond"]
     lazy_work: LazyWork = given["lazy_work"]
     try:
-        async with lazy_work.slot():
+        async with lazy_work.slot(given["kept_place"]):
             await run()
     except Exception as error:  # the boundary: every failure ends in a message
         if respond.response_url is None:  # nowhere to answer (Slack always sends one)
             log.warning("could not report %s: no response_url", type(error).__name__)
             return
+        asker = Asker(given["actor"], given["linker"], given["registry"])
         try:
-            await answer(error, respond, Asker(given["actor"], given["linker"], given["registry"]))
+            async with lazy_work.after_acks():  # e.g. "busy" to many at once: acks go first
+                await answer(error, respond, asker)
         except Exception as second:  # e.g. Redis down while making a link button
             log.warning("could not report an error: %s", type(second).__name__)
             with suppress(Exception):  # the last word; nothing else to try
                 await respond(text=f":warning: {said(second)}")
 
 
-reports_errors = declaring(("respond", "lazy_work", "actor", "linker", "registry"), _reported)
+REPORTS_NEED = ("respond", "lazy_work", "kept_place", "actor", "linker", "registry")
+reports_errors = declaring(REPORTS_NEED, _reported)
 """Wrap a lazy listener (Bolt only logs their failures) so the user always hears back; it runs in
-one of the process's slots for work after the ack (bot/runtime/lazy_work.py)."""
+one of the process's slots for work after the ack (bot/runtime/lazy_work.py), taking the place
+kept for its command at admission (handlers/admission.py)."""
 
 
 async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:

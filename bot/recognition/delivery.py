@@ -50,12 +50,16 @@ class Deliverer(Shared):
         """False while the platform's requested wait (Retry-After) lasts."""
         return intent.not_before is None or (now or time.time()) >= intent.not_before
 
-    async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
-        """`save` is called before the POST, so a crash after it is known to need reconciling.
-        The whole attempt, reading back a partial send included, ends within the one deadline;
-        cut off, it may have landed."""
+    async def attempt(
+        self, intent: Intent, save: SaveIntent | None, *, may_have_landed: bool = False
+    ) -> Intent:
+        """`save` is called before the POST, so a crash after it is known to need reconciling
+        (the consumer passes None: taking the delivery lock counted the attempt, and
+        `may_have_landed` says an earlier taking may have posted). The whole attempt, reading
+        back a partial send included, ends within the one deadline; cut off, it may have
+        landed."""
         ends = time.monotonic() + self.deadline
-        reconcile = intent.attempts > 0
+        reconcile = intent.attempts > 0 or may_have_landed
         intent = intent.model_copy(update={"attempts": intent.attempts + 1})
         try:
             return await tasks.within(self.deadline, self._deliver(intent, reconcile, save))
@@ -70,13 +74,14 @@ class Deliverer(Shared):
         except KudosError as error:
             return failed(intent, Failure.of(error))
 
-    async def _deliver(self, intent: Intent, reconcile: bool, save: SaveIntent) -> Intent:
+    async def _deliver(self, intent: Intent, reconcile: bool, save: SaveIntent | None) -> Intent:
         people = [recipient.person_id for recipient in intent.draft.recipients]
         if reconcile:
             landed, people = await self._reconciler.landed(intent, people)
             if not people:
                 return done(intent, landed)
-        await save(intent)
+        if save is not None:
+            await save(intent)
         return done(intent, await self._send(intent, people))
 
     async def _send(self, intent: Intent, people: list[str]) -> Sent:

@@ -19,12 +19,14 @@ class InstalledOnly(Deliverer):
         self._deliverer, self._workspaces = deliverer, workspaces
         self.deadline = deliverer.deadline  # the Consumer's lease is measured from it
 
-    async def attempt(self, intent: Intent, save: SaveIntent) -> Intent:
+    async def attempt(
+        self, intent: Intent, save: SaveIntent | None, *, may_have_landed: bool = False
+    ) -> Intent:
         workspace = intent.draft.team_id
         if await self._workspaces.current(workspace) is None:
             reason = Failure(code=await self._workspaces.why_gone(workspace))
             return intent.model_copy(update={"status": "failed", "reason": reason})
-        return await self._deliverer.attempt(intent, save)
+        return await self._deliverer.attempt(intent, save, may_have_landed=may_have_landed)
 
 
 def told_in_workspace(workspaces: Workspaces, on_outcome: OnOutcome) -> OnOutcome:

@@ -11,7 +11,7 @@ from bot.errors import DraftGone, InvalidInput, StoreBusy
 from bot.intents import Draft, Intent
 from bot.runtime.shared import Shared
 from bot.store import Store
-from bot.store.intents import WAKE_SLICE
+from bot.store.intents import Watched
 from bot.telemetry import logs
 
 OnOutcome = Callable[[Intent, bool], Awaitable[None]]  # a final intent; sender told?
@@ -38,21 +38,20 @@ class Outbox(Shared):
     async def outcome(self, intent: Intent) -> Intent:
         """The intent once final, or once an attempt failed for now, or when the watch ends.
         One side tells the sender a final outcome: this request if it took the outcome the
-        consumer handed over before the watch ended, else the consumer, later, by DM. It blocks
-        on the intent's news (no polling: see bot/store/intents.py)."""
+        consumer handed over before the watch ended, else the consumer, later, by DM. One round
+        trip blocks on the intent's news and ends the watch (no polling: bot/store/intents.py)."""
         deadline = time.monotonic() + self._watch
-        current = intent
-        while (left := deadline - time.monotonic()) > 0:
+        watched: Watched | None = None
+        while watched is None:
             try:
-                news = await self._store.intents.news(intent.id, min(left, WAKE_SLICE))
-            except StoreBusy:
-                continue  # a wait read late by a busy process; the hand-over is not lost
-            if isinstance(news, Intent):
-                current = news  # an attempt failed for now: say so at once
-            if news is not None:
-                break
-        if taken := await self._store.intents.stop_watching(intent.id):
+                watched = await self._store.intents.watch(intent.id, deadline - time.monotonic())
+            except StoreBusy:  # read late by a busy process: wait out the watch, end it again
+                if time.monotonic() >= deadline:
+                    watched = await self._store.intents.stop_watching(intent.id), None
+        taken, later = watched
+        if taken:
             return taken
+        current = later or intent
         return current if not current.final else current.model_copy(update={"status": "pending"})
 
     async def retry(self, team_id: str, user_id: str, intent_id: str) -> Intent:

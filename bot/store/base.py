@@ -19,6 +19,7 @@ from bot.errors import Busy, StoreBusy, StoreUnavailable
 from bot.models import Owner
 from bot.runtime.shared import Shared
 from bot.store import keys, scripts
+from bot.store.clock import RedisClock
 from bot.telemetry import metrics
 
 POOL_EXHAUSTED = "No connection available."  # redis-py's BlockingConnectionPool, after its wait
@@ -48,6 +49,7 @@ class RedisBase(Shared):
         self.redis = redis
         self.cipher = cipher
         self._answered_at = -ALIVE_WINDOW  # when Redis last answered a command (monotonic)
+        self.clock = RedisClock(self._time)
 
     async def ping(self) -> bool:
         try:
@@ -84,17 +86,26 @@ class RedisBase(Shared):
                 await lock.release()  # an expired lock is already released
 
     async def deadline(self) -> int:
-        """Now plus the take window, on Redis's own clock (microseconds)."""
+        """Now plus the take window, on Redis's own clock (microseconds; see clock.py)."""
+        return await self.clock.now() + scripts.TAKE_WINDOW_US
+
+    def late(self) -> StoreUnavailable:
+        """What a script refused for reaching Redis past its deadline raises: Redis stalled, or
+        its clock moved (it is read again before the next deadline). Nothing changed."""
+        self.clock.forget()
+        return StoreUnavailable()
+
+    async def _time(self) -> tuple[int, int]:
         seconds, micros = await self.call(self.redis.time())
-        return int(seconds) * 1_000_000 + int(micros) + scripts.TAKE_WINDOW_US
+        return int(seconds), int(micros)
 
     async def take(self, key: str) -> bytes | None:
-        """Get and delete `key` (see scripts.TAKE). The deadline is set from Redis's own TIME, so no
+        """Get and delete `key` (see scripts.TAKE). The deadline is set on Redis's own clock, so no
         clock skew matters; a take refused for being late or for lack of memory changed nothing
         and is reported as Redis being unavailable."""
         taken = await self.call(self.redis.eval(scripts.TAKE, 1, key, await self.deadline()))
         if not taken or not taken[0]:
-            raise StoreUnavailable()  # Redis stalled past the deadline: nothing was taken
+            raise self.late()  # Redis stalled past the deadline: nothing was taken
         value: bytes | None = taken[1] if len(taken) > 1 else None
         return value
 

@@ -13,15 +13,21 @@ Queueing puts the intent's id on the outbox stream (bot/store/outbox.py) in the 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from bot.errors import StoreUnavailable
 from bot.intents import Intent
 from bot.store import keys, scripts
 from bot.store.base import Aggregate, text
+from bot.store.lease import Lease
 
 WATCHING, HANDED_OVER, TAKEN = "1", "final", "taken"  # the watch key's values
+MIN_WAIT = 0.01  # seconds: Redis reads a blocking wait of 0 as "forever"
+NO_ENTRY = "0-0"  # an outbox entry id that names none (an intent finished outside the stream)
+UNWATCHED = "unwatched"  # on the taken list when nobody watched: the consumer's wait ends
+Watched = tuple[Intent | None, Intent | None]  # the outcome taken over; news of a failed attempt
 NEWS_TTL = 60  # seconds news nobody waits for stays (a watch lasts 15)
-WAKE_SLICE = 0.8  # one blocking wait, under the client's socket timeout (1 s)
+WAKE_SLICE = 0.8  # the consumer's wait for the taking, under the client's 1 s socket timeout
 
 
 class Intents(Aggregate):
@@ -62,7 +68,7 @@ class Intents(Aggregate):
         ]
         queued = await self._call(self._redis.eval(scripts.QUEUE_DRAFT, 4, *names, *args))
         if queued == -1:
-            raise StoreUnavailable()  # Redis stalled past the deadline: nothing changed
+            raise self._base.late()  # Redis stalled past the deadline: nothing changed
         return bool(queued == 1)
 
     async def enqueue(self, intent: Intent, watch: float) -> None:
@@ -70,66 +76,94 @@ class Intents(Aggregate):
         once the app was uninstalled from its workspace."""
         names = [
             keys.uninstalled_key(intent.draft.team_id),
-            *keys.intent_keys(intent.id),  # an earlier watch's news and taking go
+            keys.intent_key(intent.id),
+            *(keys.watch_key(intent.id), keys.news_key(intent.id), keys.taken_key(intent.id)),
             keys.OUTBOX,
-        ]
+        ]  # an earlier watch's news and taking go
         watch_ms = max(1, int(watch * 1000))
         args = (intent.model_dump_json(), keys.INTENT_TTL, WATCHING, watch_ms, intent.id)
         await self._call(self._redis.eval(scripts.ENQUEUE, len(names), *names, *args))
 
-    async def news(self, intent_id: str, wait: float) -> Intent | str | None:
-        """Block up to `wait` s (under the socket timeout) for news of the watched intent:
-        HANDED_OVER (`stop_watching` takes it), the intent after an attempt that failed for now,
-        or None when nothing came."""
-        popped = await self._call(self._redis.blpop([keys.news_key(intent_id)], timeout=wait))
-        if popped is None:
-            return None
-        news = text(popped[1])
-        return HANDED_OVER if news == HANDED_OVER else Intent.model_validate_json(news)
+    async def watch(self, intent_id: str, wait: float) -> Watched:
+        """Block up to `wait` s for news of the watched intent, then end the watch, in one round
+        trip: a pipeline, whose wait the read is given (bot/store/connection.py), and whose
+        END_WATCH Redis runs as the wait ends (its deadline counts the wait). The final intent
+        if it was handed over (the caller now tells the sender), else None (the consumer
+        will); and the intent after an attempt that failed for now, if that was the news."""
+        wait = round(max(wait, MIN_WAIT), 3)
+        deadline = await self._base.deadline() + int(wait * 1_000_000)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.blpop([keys.news_key(intent_id)], timeout=wait)
+        pipe.eval(scripts.END_WATCH, 3, *self._watch_keys(intent_id), deadline, HANDED_OVER, TAKEN)
+        popped, answer = await self._call(pipe.execute())
+        news = None if popped is None else text(popped[1])
+        later = None if news in (None, HANDED_OVER) else Intent.model_validate_json(news)
+        return self._ended(answer), later
 
-    async def finish(self, intent: Intent) -> bool:
-        """Save a final intent and, in the same step, hand it to the request watching it;
-        True if one was (see `taken_by_watcher`), False if nobody watches (the caller tells the
-        sender). A failed one also drops its recipients from the cache: the next try looks
-        them up. Nothing is written once the app was uninstalled from its workspace."""
+    async def finish(
+        self, intent: Intent, entry_id: str = NO_ENTRY, lease: Lease | None = None
+    ) -> bool | None:
+        """Save a final intent, hand it to the request watching it, acknowledge its outbox
+        entry and release its delivery lock in one step, and wait WAKE_SLICE for the taking in
+        the same round trip. True: the watching request took it (it tells the sender); False:
+        nobody watches (the caller tells the sender); None: handed over but not taken yet (see
+        `taken_by_watcher`). A failed one also drops its recipients from the cache: the next
+        try looks them up. Nothing of it is written once the app left its workspace."""
         draft = intent.draft
         names = [
             keys.uninstalled_key(draft.team_id),
             *(keys.watch_key(intent.id), keys.news_key(intent.id), keys.intent_key(intent.id)),
+            *(keys.taken_key(intent.id), keys.delivery_lock_key(intent.id), keys.OUTBOX),
         ]
         if intent.status == "failed":
             names += [
                 keys.recipient_key(draft.team_id, draft.provider, r.slack_id)
                 for r in draft.recipients
             ]
-        args = (WATCHING, HANDED_OVER, intent.model_dump_json(), keys.INTENT_TTL)
-        return bool(await self._call(self._redis.eval(scripts.FINISH, len(names), *names, *args)))
+        lock = lease.value if lease else ""
+        args = (WATCHING, HANDED_OVER, intent.model_dump_json(), keys.INTENT_TTL, lock)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.eval(scripts.FINISH, len(names), *names, *args, keys.OUTBOX_GROUP, entry_id, UNWATCHED)
+        pipe.blpop([keys.taken_key(intent.id)], timeout=WAKE_SLICE)
+        handed, taking = await self._call(pipe.execute())
+        if lease:
+            lease.released()
+        return (taking is not None and text(taking[1]) == TAKEN) if not handed or taking else None
 
     async def stop_watching(self, intent_id: str) -> Intent | None:
-        """End the watch: the final intent if it was handed over first (the caller now tells
+        """End the watch now: the final intent if it was handed over first (the caller now tells
         the sender), else None (the consumer will)."""
-        names = [keys.watch_key(intent_id), keys.intent_key(intent_id), keys.taken_key(intent_id)]
-        args: list[str | int] = [await self._base.deadline(), HANDED_OVER, TAKEN]
-        answer = await self._call(self._redis.eval(scripts.END_WATCH, 3, *names, *args))
+        deadline = await self._base.deadline()
+        end = self._redis.eval(
+            scripts.END_WATCH, 3, *self._watch_keys(intent_id), deadline, HANDED_OVER, TAKEN
+        )
+        return self._ended(await self._call(end))
+
+    @staticmethod
+    def _watch_keys(intent_id: str) -> tuple[str, str, str]:
+        return keys.watch_key(intent_id), keys.intent_key(intent_id), keys.taken_key(intent_id)
+
+    def _ended(self, answer: list[Any]) -> Intent | None:
+        """END_WATCH's answer: the intent taken over, or None."""
         if answer[0] == -1:
-            raise StoreUnavailable()  # Redis stalled past the deadline: nothing changed
+            raise self._base.late()  # Redis stalled past the deadline: nothing changed
         raw = answer[1] if answer[0] == 1 and len(answer) > 1 else None
         return None if raw is None else Intent.model_validate_json(raw)
 
     async def taken_by_watcher(self, intent_id: str, within: float) -> bool:
         """After a hand-over: True once the watching request has taken the outcome; False if
         its watch lapsed first (it died, or lost Redis) or Redis can't say: then the caller
-        tells the sender (told twice, at worst, rather than never). Blocks on the taken list;
-        reads the watch key only when a wait ends without news."""
+        tells the sender (told twice, at worst, rather than never). Called after a wait on the
+        taken list ended without news (`finish`'s): reads the watch key, then blocks again."""
         deadline = time.monotonic() + within
         taken = [keys.taken_key(intent_id)]
         try:
             while time.monotonic() < deadline:
-                if await self._call(self._redis.blpop(taken, timeout=WAKE_SLICE)) is not None:
-                    return True
                 value = await self._call(self._redis.get(keys.watch_key(intent_id)))
                 if value is None or text(value) != HANDED_OVER:
                     return value is not None and text(value) == TAKEN
+                if await self._call(self._redis.blpop(taken, timeout=WAKE_SLICE)) is not None:
+                    return True
         except StoreUnavailable:
             return False
         return False

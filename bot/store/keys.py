@@ -102,6 +102,12 @@ def taken_key(intent_id: str) -> str:
     return f"{PREFIX}:taken:{intent_id}"
 
 
+def takings_key(intent_id: str) -> str:
+    """How often an intent's delivery lock was taken: a taking after the first may follow a POST
+    that landed (its holder died), so that attempt reconciles first."""
+    return f"{PREFIX}:takings:{intent_id}"
+
+
 def draft_key(team_id: str, user_id: str, draft_id: str) -> str:
     # The owner is part of the key: a user can only ever reach their own drafts.
     return f"{PREFIX}:draft:{team_id}:{user_id}:{draft_id}"
@@ -133,8 +139,10 @@ def uninstalled_key(workspace: str) -> str:
 
 
 def intent_keys(intent_id: str) -> tuple[str, ...]:
-    """Every key of one recognition: its record, its watch and the lists of its hand-over."""
-    return intent_key(intent_id), watch_key(intent_id), news_key(intent_id), taken_key(intent_id)
+    """Every key of one recognition: its record, its watch, the lists of its hand-over, and the
+    count of its deliveries' takings."""
+    watch = (watch_key(intent_id), news_key(intent_id), taken_key(intent_id))
+    return intent_key(intent_id), *watch, takings_key(intent_id)
 
 
 def workspace_patterns(workspace: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 from redis.asyncio import Redis
@@ -28,14 +28,35 @@ log = logging.getLogger(__name__)
 RENEWALS_PER_TTL = 3  # a renewal may fail twice (a Redis blip) before the lock lapses
 
 
+Take = Callable[[str, int], Awaitable[bool]]  # (token, TTL in ms): True if it took the lock
+
+
+class Lease:
+    """A lock held: its value, and a way to say a script released it (nothing left to do)."""
+
+    def __init__(self, lock: Lock, value: str) -> None:
+        self._lock, self.value = lock, value
+
+    def released(self) -> None:
+        """A script released the lock with other work: no renewal nor release goes to Redis."""
+        self._lock.local.token = None
+
+
 @asynccontextmanager
-async def held(redis: Redis, key: str, ttl: float, lease: float) -> AsyncIterator[None]:
+async def held(
+    redis: Redis, key: str, ttl: float, lease: float, take: Take | None = None
+) -> AsyncIterator[Lease]:
     """Hold `key` without waiting (`Busy` if someone else holds it) for at most `lease` seconds,
-    renewed every ttl/3 meanwhile. The caller bounds its work to the lease itself."""
+    renewed every ttl/3 meanwhile. The caller bounds its work to the lease itself. `take` takes
+    the lock (a SET NX PX of the value) in a script that does more in the same round trip."""
     ends = time.monotonic() + lease
     lock = redis.lock(key, timeout=min(ttl, lease))
+    value = token(time.time() + lease)
     try:
-        acquired = await lock.acquire(blocking=False, token=token(time.time() + lease))
+        if take is None:
+            acquired = await lock.acquire(blocking=False, token=value)
+        elif acquired := await take(value, int(min(ttl, lease) * 1000)):
+            lock.local.token = value.encode()  # what acquire() keeps, for extend and release
     except (RedisError, OSError) as error:
         metrics.redis_error(error)
         raise StoreUnavailable() from error
@@ -43,7 +64,7 @@ async def held(redis: Redis, key: str, ttl: float, lease: float) -> AsyncIterato
         raise Busy()
     renewing = asyncio.create_task(_renew(lock, ttl, ends), name=f"renew {key}")
     try:
-        yield
+        yield Lease(lock, value)
     finally:
         await tasks.stop(renewing)
         with suppress(LockError, RedisError, OSError):

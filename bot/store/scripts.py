@@ -49,19 +49,45 @@ if KEYS[3] then
 end
 return 1
 """
+# The consumer: take an intent's delivery lock and read the intent in one step. KEYS lock,
+# intent, takings; ARGV lock value, lock ms, takings TTL. Taken: {1, takings so far, intent};
+# held by another: {0, its lock value, intent}.
+TAKE_DELIVERY = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  local takings = redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[3])
+  return {1, takings, redis.call('GET', KEYS[2])}
+end
+return {0, redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
+"""
 # The hand-over between a Send request and the consumer (bot/store/intents.py).
 # The consumer: save a final intent and hand it over, but only to a request still watching;
-# nothing at all once the workspace's uninstall mark is there. KEYS mark, watch, news, intent,
-# recipients to forget...; ARGV watching, handed over, intent, intent TTL. 1 if handed over.
+# nothing of it once the workspace's uninstall mark is there. Not handed over, it pushes
+# ARGV[8] onto the taken list, so a wait sent with the script ends at once. Then the outbox
+# entry is acknowledged and deleted and the delivery lock released, if still this holder's.
+# Writes that need memory come first: refused, they change nothing. KEYS mark, watch, news,
+# intent, taken, lock, outbox, recipients to forget...; ARGV watching, handed over, intent,
+# intent TTL, lock value, group, entry id, unwatched. 1 if handed over.
 FINISH = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[4])
-for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2], 'KEEPTTL')
-redis.call('RPUSH', KEYS[3], ARGV[2])
-redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[2]))
-return 1
+local handed = 0
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[4])
+  if redis.call('GET', KEYS[2]) == ARGV[1] then
+    redis.call('SET', KEYS[2], ARGV[2], 'KEEPTTL')
+    redis.call('RPUSH', KEYS[3], ARGV[2])
+    redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[2]))
+    handed = 1
+  end
+  for i = 8, #KEYS do redis.call('DEL', KEYS[i]) end
+end
+if handed == 0 then
+  redis.call('RPUSH', KEYS[5], ARGV[8])
+  redis.call('PEXPIRE', KEYS[5], 60000)
+end
+redis.call('XACK', KEYS[7], ARGV[6], ARGV[7])
+redis.call('XDEL', KEYS[7], ARGV[7])
+if redis.call('GET', KEYS[6]) == ARGV[5] then redis.call('DEL', KEYS[6]) end
+return handed
 """
 # Queue an intent again (Retry), unless its workspace's uninstall mark is there. KEYS mark,
 # intent, watch, news, taken, outbox; ARGV intent, intent TTL, watching, watch ms, intent id.
@@ -75,15 +101,17 @@ return 1
 """
 # The watching request: take a handed-over outcome (with the intent), else end the watch so it
 # can no longer be handed over. Refused, changing nothing, when it reaches Redis past ARGV[1].
+# Taken already (by the watching request, whose answer was read too late): the intent again.
 END_WATCH = """
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[1]) then return {-1} end
-if redis.call('GET', KEYS[1]) == ARGV[2] then
+local watch = redis.call('GET', KEYS[1])
+if watch == ARGV[2] then
   redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
   redis.call('RPUSH', KEYS[3], ARGV[3])
   redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[1]))
-  return {1, redis.call('GET', KEYS[2])}
 end
+if watch == ARGV[2] or watch == ARGV[3] then return {1, redis.call('GET', KEYS[2])} end
 redis.call('DEL', KEYS[1])
 return {0}
 """

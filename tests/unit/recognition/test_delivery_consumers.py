@@ -81,3 +81,20 @@ async def test_a_watcher_that_took_the_outcome_is_left_to_tell_it(kit: Kit) -> N
     assert shown.status == "done"
     [(_, told)] = kit.told
     assert told is True
+
+
+async def test_a_holder_that_died_after_its_post_is_reconciled_by_the_next(kit: Kit) -> None:
+    """Nothing is saved before the POST: the second taking of the intent's delivery lock is
+    what tells the next consumer that the first may have posted, so it reads the platform
+    first and posts nothing more."""
+    intent = Intent(id="i-died", draft=a_draft())
+    entry = await kit.queued(intent)
+    async with kit.store.outbox.delivering(intent.id, 6.0, 60.0) as held:  # the first holder
+        assert held.takings == 1 and held.intent == intent
+        await kit.deliverer().attempt(intent, None)  # posts, then dies before saving anything
+    assert kit.posts() == 1
+    await kit.consumer().handle(*entry)
+    assert kit.posts() == 1
+    assert len(kit.fake.recognitions) == 1
+    [(told, _)] = kit.told
+    assert told.status == "done" and told.attempts == 1

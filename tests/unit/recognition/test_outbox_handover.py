@@ -83,7 +83,7 @@ async def test_a_handed_over_outcome_nobody_takes_is_left_to_the_consumer(
     """The watching request died (or lost Redis) after the hand-over: its watch lapses and the
     consumer, not hearing that the outcome was taken, DMs the sender."""
     intent = await Outbox(store, watch=SHORT_WATCH).submit(DRAFT)
-    assert await store.intents.finish(delivered(intent)) is True
+    assert await store.intents.finish(delivered(intent)) is None  # handed over, not taken
     async with Redis.from_url(redis_url) as raw:
         await raw.pexpire(keys.watch_key(intent.id), 100)
     assert await store.intents.taken_by_watcher(intent.id, within=5.0) is False
@@ -98,4 +98,17 @@ async def test_a_late_end_of_the_watch_changes_nothing(store: Store, redis_url: 
         answer = await late  # its deadline (0) long past
         assert answer == [-1]
         assert await raw.get(keys.watch_key(intent.id)) == b"1"
-    assert await store.intents.finish(delivered(intent)) is True
+    assert await store.intents.finish(delivered(intent)) is None  # handed over, not taken
+
+
+async def test_an_outcome_taken_whose_answer_was_lost_is_taken_again(store: Store) -> None:
+    """The request's wait and the end of its watch are one round trip; if its answer is read
+    too late (a busy process), ending the watch again returns the same outcome, and the
+    consumer stays silent: the sender is told exactly once, by the request."""
+    intent = await Outbox(store, watch=SHORT_WATCH).submit(DRAFT)
+    watching = asyncio.create_task(store.intents.watch(intent.id, 5.0))
+    assert await store.intents.finish(delivered(intent)) is True  # handed over, and taken
+    taken, _ = await watching
+    again = await store.intents.stop_watching(intent.id)  # as after an answer read too late
+    assert taken is not None and again == taken and again.status == "done"
+    assert await store.intents.taken_by_watcher(intent.id, within=1.0) is True

@@ -17,14 +17,16 @@ from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
+from starlette.types import Message
 
 from bot.accounts.crypto import TokenCipher
-from bot.app import ProvideServices
 from bot.errors import Overloaded, StoreBusy, StoreUnavailable
 from bot.models import Actor, PendingLink, Resume
 from bot.runtime import tasks
-from bot.runtime.lazy_work import LazyWork
+from bot.runtime.acks_first import CountPendingAcks
+from bot.runtime.lazy_work import LazyWork, Place
 from bot.store import Store
+from handlers.admission import KeepPlaces
 from handlers.modal_desk import Desks
 from handlers.reactions import recognize_reaction
 from handlers.resume import FORM_AGAIN, AfterLink
@@ -96,8 +98,7 @@ async def test_a_redis_that_refuses_connections_is_unavailable() -> None:
 
 async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None:
     work = LazyWork(in_flight=1, queued=0)
-    services = SimpleNamespace(lazy_work=work, slack=None, slack_session=None, workspaces=None)
-    middleware = ProvideServices(services, {})  # type: ignore[arg-type]
+    admission = KeepPlaces(work)
     passed: list[str] = []
 
     async def next_() -> None:
@@ -111,13 +112,85 @@ async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None
         AsyncBoltRequest(body=cancel.decode()),
     )
     async with work.slot():  # the only slot busy, no room to wait
-        answer = await middleware.async_process(
+        answer = await admission.async_process(
             req=command, resp=BoltResponse(status=200), next=next_
         )
         assert answer is not None and "very busy" in json.loads(answer.body)["text"]
         assert passed == []  # nothing else ran for it
-        await middleware.async_process(req=click, resp=BoltResponse(status=200), next=next_)
+        await admission.async_process(req=click, resp=BoltResponse(status=200), next=next_)
         assert passed == ["next"]  # a click goes on, and hears it from its listener
+
+
+class Commands:
+    """Slash commands through the acks counter and admission, as Bolt runs them: the middleware
+    chain returns, then the ack is made (here: when `answered` is set)."""
+
+    def __init__(self, work: LazyWork, text: str) -> None:
+        url = "http://127.0.0.1:9/r"
+        self.body = slash_command(text.split()[0], text, user_id="U_ANA", response_url=url)
+        self.admission, self.acks = KeepPlaces(work), work.acks
+        self.places: list[Place] = []
+        self.told: list[str] = []
+        self.answered = asyncio.Event()
+
+    def fire(self, count: int) -> list[asyncio.Task[None]]:
+        counted = CountPendingAcks(self._app, self.acks)
+        scope = {"type": "http"}
+        return [asyncio.create_task(counted(scope, disconnected, none)) for _ in range(count)]
+
+    async def _app(self, scope: Any, receive: Any, send: Any) -> None:
+        request = AsyncBoltRequest(body=self.body.decode())
+        answer = await self.admission.async_process(
+            req=request, resp=BoltResponse(status=200), next=none
+        )
+        if answer is None:
+            self.places.append(request.context["kept_place"])
+        else:
+            self.told.append(json.loads(answer.body)["text"])
+        await self.answered.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+
+async def none(*_: Any) -> None:
+    """Bolt's `next`, a request's `send`: nothing to do here."""
+
+
+async def disconnected() -> Message:
+    return {"type": "http.disconnect"}
+
+
+async def test_a_burst_keeps_places_at_admission_before_any_work_queues() -> None:
+    """Every command of a burst is admitted before any lazy work starts (Bolt starts it with
+    the ack): counting only what queued, all would be admitted and most told "busy" later,
+    through their response_url. Places kept at admission tell those past the bound in their
+    ack, and each lazy listener takes its own place, so nothing is counted twice."""
+    work = LazyWork(in_flight=2, queued=3)
+    commands = Commands(work, "/recognize <@U_BOB> x")
+    requests = commands.fire(7)
+    await asyncio.sleep(0)
+    assert len(commands.places) == 5 and work.full  # five kept; two answered busy at once
+    assert len(commands.told) == 2 and all("very busy" in text for text in commands.told)
+    ran: list[int] = []
+
+    async def lazy(n: int) -> None:
+        async with work.slot(commands.places[n]):
+            ran.append(n)
+
+    await asyncio.gather(*(lazy(n) for n in range(5)))
+    commands.answered.set()
+    await asyncio.gather(*requests)
+    assert sorted(ran) == [0, 1, 2, 3, 4] and work.promised == 0 and not work.full
+
+
+async def test_a_command_with_no_work_after_its_ack_gives_its_place_back() -> None:
+    work = LazyWork(in_flight=1, queued=0)
+    commands = Commands(work, "/kudos status")
+    [request] = commands.fire(1)
+    await asyncio.sleep(0)
+    assert work.full and work.promised == 1  # kept while it is being answered
+    commands.answered.set()
+    await request
+    assert work.promised == 0 and not work.full
 
 
 async def test_at_shutdown_work_queued_or_running_is_stopped_in_bounded_time() -> None:

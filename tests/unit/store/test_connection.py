@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection, Connection, SSLConnection
 from redis.asyncio.sentinel import SentinelManagedConnection, SentinelManagedSSLConnection
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -116,3 +117,29 @@ async def test_the_sentinel_pool_times_writes_as_the_url_pool_does(tls: bool) ->
     assert issubclass(made, SentinelManagedSSLConnection) == tls
     assert issubclass(made, SentinelManagedConnection)
     await sentinel.close(client)
+
+
+async def test_a_wait_longer_than_the_socket_timeout_is_read_until_it_ends(redis_url: str) -> None:
+    """A BLPOP asked to block past the socket timeout gets its answer, alone or first in a
+    pipeline (one wait, not one per socket timeout)."""
+    client: Redis = Redis.from_url(
+        redis_url, connection_class=timed(Connection), socket_timeout=TIMEOUT
+    )
+    news = "kb:test:news"
+
+    async def push_late() -> None:
+        await asyncio.sleep(TIMEOUT * 3)
+        await client.rpush(news, "final")  # type: ignore[misc]
+
+    try:
+        pushing = asyncio.create_task(push_late())
+        assert await client.blpop([news], timeout=TIMEOUT * 10) == (news.encode(), b"final")  # type: ignore[misc]
+        await pushing
+        pushing = asyncio.create_task(push_late())
+        pipe = client.pipeline(transaction=False)
+        pipe.blpop([news], timeout=TIMEOUT * 10)
+        pipe.llen(news)
+        assert await pipe.execute() == [(news.encode(), b"final"), 0]
+        await pushing
+    finally:
+        await client.aclose()
