@@ -26,7 +26,7 @@ from bench.options import Options, parse
 from bench.outage import outage
 from bench.platform_calls import platform_calls
 from bench.redis_count import RedisCounter
-from bench.report import Report, table, write_json
+from bench.report import Report, standing_notes, table, write_json
 from bench.scenarios import NoDrafts, burst, overload, preview, send, status, warm_up
 from bench.spread import spread_table
 from bench.stack import (
@@ -182,26 +182,6 @@ def run(options: Options) -> Report:
         counter.close()
     report.notes += standing_notes(options)
     return report
-
-
-def standing_notes(options: Options) -> list[str]:
-    return [
-        f"platform latency {options.latency_ms} ms on every Achievers API call; "
-        f"{options.senders} linked senders take turns; each bot scenario runs on a fresh "
-        f"`python -m bot` after {options.warmup} warm-up status requests",
-        "the load generator (its own process), the server, Redis and the fakes (threads of the "
-        "bench process) share this machine's cores: see 'cpu cores' (busy while firing)",
-        "rt/req and cmd/req: Redis reads processed (round trips) and commands per request, "
-        "for the ack and everything it caused (lazy listener, outbox, Send's outcome polling); "
-        f"the background rate, measured over {options.idle_s:g} s idle before each scenario, "
-        "is subtracted; opening or closing a connection also costs reads (see 'connections "
-        "opened')",
-        "plat/req: platform calls per request in the window; 'arrived': answers posted to the "
-        "response_url (previews for preview/burst; send: recognitions at the platform) before "
-        f"the settle limit ({options.settle_s:g} s)",
-        "the floor (bare) is a Bolt AsyncApp acking constants on the same uvicorn/Starlette "
-        "stack, logging access lines like the bot (without the bot's redaction filter)",
-    ]
 
 
 def main(argv: list[str]) -> int:

@@ -150,3 +150,23 @@ def table(report: Report) -> str:
         lines.append(f"  {check.verdict:<7}{check.name}: {check.value} (target {check.target})")
     lines += ["", "notes:"] + [f"  - {note}" for note in report.notes]
     return "\n".join(lines)
+
+
+def standing_notes(options: Options) -> list[str]:
+    return [
+        f"platform latency {options.latency_ms} ms on every Achievers API call; "
+        f"{options.senders} linked senders take turns; each bot scenario runs on a fresh "
+        f"`python -m bot` after {options.warmup} warm-up status requests",
+        "the load generator (its own process), the server, Redis and the fakes (threads of the "
+        "bench process) share this machine's cores: see 'cpu cores' (busy while firing)",
+        "rt/req and cmd/req: Redis reads processed (round trips) and commands per request, "
+        "for the ack and everything it caused (lazy listener, outbox, Send's wait); "
+        f"the background rate, measured over {options.idle_s:g} s idle before each scenario, "
+        "is subtracted; opening or closing a connection also costs reads (see 'connections "
+        "opened')",
+        "plat/req: platform calls per request in the window; 'arrived': answers posted to the "
+        "response_url (previews for preview/burst; send: recognitions at the platform) before "
+        f"the settle limit ({options.settle_s:g} s)",
+        "the floor (bare) is a Bolt AsyncApp acking constants on the same uvicorn/Starlette "
+        "stack, logging access lines like the bot (without the bot's redaction filter)",
+    ]
