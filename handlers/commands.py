@@ -165,15 +165,36 @@ async def answer_kudos(
         Resume(kind="kudos", text=command.get("text", "")) if request.action in LOOKUPS else None
     )
     asking = run(request, actor, url, registry, (linker, tokens, directory, people, lookups))
-    answering = asyncio.ensure_future(settled(asking, Asker(actor, linker, registry), url, resume))
+    answering = settled(asking, Asker(actor, linker, registry), url, resume)
+    note = WORKING if request.action in LOOKUPS else ""  # a link prompt acks empty
     if request.action in IN_ACK:
-        done, _ = await asyncio.wait({answering}, timeout=LOOKUP_BUDGET)
-        if done and not asks_to_link(answering.result()):
-            await ack(**kit.message(*answering.result()))
-            return
-    late = request.action in LOOKUPS and not answering.done()  # a link prompt acks empty
-    await ack(text=WORKING if late else "")
+        await answer_in_ack(ack, answering, note, respond)
+        return
+    await ack(text=note)
     await _answer(respond, *await answering)
+
+
+async def answer_in_ack(
+    ack: AsyncAck, answering: Awaitable[Reply], note: str, respond: AsyncRespond
+) -> None:
+    """Awaited in the listener's own task (no second task and wait for the usual quick answer);
+    when LOOKUP_BUDGET passes first, a timer acks `note` and the answer follows when ready."""
+    noted: list[asyncio.Future[BoltResponse]] = []
+    late = asyncio.get_running_loop().call_later(
+        LOOKUP_BUDGET, lambda: noted.append(asyncio.ensure_future(ack(text=note)))
+    )
+    try:
+        answer = await answering
+    finally:
+        late.cancel()
+    if noted:
+        await noted[0]
+    elif asks_to_link(answer):
+        await ack(text="")
+    else:
+        await ack(**kit.message(*answer))
+        return
+    await _answer(respond, *answer)
 
 
 def asks_to_link(answer: Reply) -> bool:

@@ -27,6 +27,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
 
+from bot.slack.lean_runner import LeanListenerRunner
+
 Given = Callable[[AsyncBoltRequest, BoltResponse | None], Any]
 PAYLOADS: Mapping[str, Callable[[dict[str, Any]], Any]] = {
     "options": payloads.to_options,
@@ -155,13 +157,15 @@ class LeanLazyRunner(AsyncioLazyListenerRunner):
 
 
 class LeanApp(AsyncApp):
-    """AsyncApp whose listeners (and their matchers) and lazy listeners are lean. Bolt has no
+    """AsyncApp whose listeners (and their matchers) and lazy listeners are lean, and whose
+    runner awaits the ack rather than polling for it (`lean_runner`). Bolt has no
     public hook for the listener class, so its registration is followed here: Bolt's listener,
     rebuilt as one; the lazy runner is the listener runner's public attribute."""
 
     def __init__(self, **options: Any) -> None:
         options.setdefault("name", Path(inspect.stack()[1].filename).name)  # as Bolt names it
         super().__init__(**options)
+        self._async_listener_runner = LeanListenerRunner(self._async_listener_runner)
         self.listener_runner.lazy_listener_runner = LeanLazyRunner(self.logger)
 
     def _register_listener(self, *args: Any, **kwargs: Any) -> Any:
