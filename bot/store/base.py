@@ -17,6 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.errors import Busy, StoreBusy, StoreUnavailable
 from bot.models import Owner
+from bot.runtime import tasks
 from bot.runtime.shared import Shared
 from bot.store import keys, scripts
 from bot.store.clock import RedisClock
@@ -27,6 +28,7 @@ ALIVE_WINDOW = 1.0  # Redis answered a command this recently: a timeout is ours,
 # A 1 s timeout (services.REDIS_TIMEOUT, REDIS_POOL_WAIT) that fired this late: the event loop
 # was too busy to run it on time, so it was busy to read Redis's answer too
 STARVED_AFTER = 1.3
+PING_WITHIN = 0.5  # seconds a PING may take to show Redis is up after a timeout of ours
 
 
 class Cipher(Protocol):
@@ -115,27 +117,44 @@ class RedisBase(Shared):
     async def call(self, awaitable: Any) -> Any:
         """Await a Redis command; connection trouble becomes `StoreUnavailable`. A command that
         timed out, or found no free connection, becomes `StoreBusy` instead when the fault is
-        this process's: other commands got answers within the last ALIVE_WINDOW seconds, or the
-        timeout itself fired late (the event loop was starved). Under a burst the loop or the
-        pool is slow, not Redis; a stopped or frozen Redis answers nothing, on time."""
+        this process's: other commands got answers within the last ALIVE_WINDOW seconds, the
+        timeout itself fired late (the event loop was starved), or Redis answers a PING right
+        after. Under a burst the loop or the pool is slow, not Redis; a stopped or frozen Redis
+        answers nothing, on time."""
         started = time.monotonic()
         try:
             answer = await awaitable
         except (RedisTimeoutError, TimeoutError, RedisConnectionError) as error:
             metrics.redis_error(error)
-            raise self._failure(error, time.monotonic() - started) from error
+            raise await self._failure(error, time.monotonic() - started) from error
         except (RedisError, OSError) as error:
             metrics.redis_error(error)
             raise StoreUnavailable() from error
         self._answered_at = time.monotonic()
         return answer
 
-    def _failure(self, error: Exception, took: float) -> StoreUnavailable:
+    async def _failure(self, error: Exception, took: float) -> StoreUnavailable:
         refused = isinstance(error, RedisConnectionError) and str(error) != POOL_EXHAUSTED
         if refused:
             return StoreUnavailable()
         alive = time.monotonic() - self._answered_at < ALIVE_WINDOW
-        return StoreBusy() if alive or took > STARVED_AFTER else StoreUnavailable()
+        if alive or took > STARVED_AFTER or await self._answers_ping():
+            return StoreBusy()
+        return StoreUnavailable()
+
+    async def _answers_ping(self) -> bool:
+        """After a timeout with no recent answer to go by: Redis answers a PING now (the wait was
+        this process's: a starved loop or pool), or the PING's own bound fired late (the loop
+        is starved, so nothing says Redis is down). A stopped or frozen Redis fails it on time."""
+        started = time.monotonic()
+        try:
+            return bool(await tasks.within(PING_WITHIN, self._ping()))
+        except (RedisError, OSError, TimeoutError):
+            return time.monotonic() - started > PING_WITHIN * STARVED_AFTER
+
+    async def _ping(self) -> bool:
+        pinged: Any = self.redis.ping()  # typed for the sync client too
+        return bool(await pinged)
 
 
 class Aggregate(Shared):

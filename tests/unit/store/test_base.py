@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from redis.asyncio import Redis
 
 from bot.accounts.crypto import TokenCipher
-from bot.errors import StoreUnavailable
+from bot.errors import StoreBusy, StoreUnavailable
 from bot.store import Store
+from bot.store.base import RedisBase
+from handlers.words import said
 from testkit.support import free_port
 from tests.unit.store.records import DRAFT, LINK, OWNER, PENDING, STATE
 
@@ -54,3 +57,32 @@ async def test_redis_down_is_store_unavailable(down_store: Store, call: StoreCal
 async def test_ping(store: Store, down_store: Store) -> None:
     assert await store.ping() is True
     assert await down_store.ping() is False
+
+
+async def test_a_timeout_with_no_answer_to_go_by_is_busy_while_redis_answers_ping(
+    redis_url: str,
+) -> None:
+    """An overload can starve the loop until a reply reads as a timeout before any other command
+    was answered (work held behind the acks): Redis answering a PING makes that busy."""
+    client = Redis.from_url(redis_url, socket_timeout=0.1)
+    base = RedisBase(client, TokenCipher.ephemeral())
+    try:
+        with pytest.raises(StoreBusy) as busy:
+            await base.call(client.blpop(["kb:test:nothing"], timeout=1))
+        assert "temporarily unavailable" not in said(busy.value)
+    finally:
+        await client.aclose()
+
+
+async def test_a_redis_that_accepts_but_never_answers_is_unavailable() -> None:
+    """Frozen (the kernel accepts, nothing answers): the command and the PING both time out."""
+    with socket.create_server(("127.0.0.1", 0)) as frozen:
+        port = frozen.getsockname()[1]
+        client = Redis.from_url(f"redis://127.0.0.1:{port}/0", socket_timeout=0.1)
+        base = RedisBase(client, TokenCipher.ephemeral())
+        try:
+            with pytest.raises(StoreUnavailable) as down:
+                await base.call(client.get("kb:test:anything"))
+            assert not isinstance(down.value, StoreBusy)
+        finally:
+            await client.aclose()
