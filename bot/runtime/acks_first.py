@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.runtime.shared import Shared
 
-AHEAD = 8  # requests waiting for their ack that new lazy work does not wait for
+AHEAD = 0  # acks pending that new work beyond the floor does not wait for: none, acks go first
 ON_ANSWER: ContextVar[list[Callable[[], None]] | None] = ContextVar("on_answer", default=None)
 
 

@@ -1,9 +1,10 @@
 """A bound on the work listeners do after the ack: a burst queues for a slot instead of
 crowding the event loop and the Redis pool, and past the queue's bound it is told plainly
-that the bot is busy (never that Redis is down). Acks come first: while many requests wait
-for theirs, an item holding a slot starts only if fewer than FLOOR items run (so work after
-acks never starves under steady load; bot/runtime/acks_first.py). At shutdown the work
-queued or running is stopped in bounded time (bot/runtime/tasks.py)."""
+that the bot is busy (never that Redis is down). Acks come first: while requests wait for
+theirs, an item holding a slot starts only if fewer than FLOOR items run (so work after acks
+never starves under steady load; bot/runtime/acks_first.py), and once they are answered
+held items start by steps, doubling. At shutdown the work queued or running is stopped in
+bounded time (bot/runtime/tasks.py)."""
 
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ class LazyWork(Shared):
     async def _start(self) -> None:
         """Count this item as running: at once within the floor or while few acks are
         pending, else when `_start_held` or `_ended` hands it a place (which counts it)."""
-        if self.running < self._floor or self.acks.few:
+        if self.running < self._floor or (self.acks.few and not self._held):
             self.running += 1
             return
         turn = asyncio.get_running_loop().create_future()
@@ -147,14 +148,18 @@ class LazyWork(Shared):
         return False
 
     def _start_held(self) -> None:
-        """Few acks pending now: every held item starts (their slots already bound them)."""
-        while self._hand_place():
-            pass
+        """Few acks pending now: held items start, twice as many as run (a burst's next wave
+        of acks may be arriving: the loop is given back to work after acks by steps)."""
+        for _ in range(max(self._floor, self.running)):
+            if not self._hand_place():
+                return
 
     def _ended(self) -> None:
         self.running -= 1
-        if self._held and (self.running < self._floor or self.acks.few):
+        if self.running < self._floor:
             self._hand_place()
+        elif self.acks.few and self._hand_place():
+            self._hand_place()  # while acks stay few, what runs doubles back up to the slots
 
     async def run(self, work: Callable[[], Awaitable[T]]) -> T:
         """`work()` in a slot (it is not started when the queue is full)."""

@@ -1,6 +1,6 @@
 """Acks first: while more than AHEAD requests wait for their answer, work after acks starts no
-new item beyond its floor; it starts as soon as they are answered, and the floor keeps it going
-under load that never lets up (bot/runtime/acks_first.py, bot/runtime/lazy_work.py)."""
+new item beyond its floor; once they are answered it starts again by steps, doubling, and the
+floor keeps it going under load that never lets up (bot/runtime/acks_first.py, lazy_work.py)."""
 
 from __future__ import annotations
 
@@ -64,9 +64,38 @@ async def test_an_item_past_the_floor_waits_until_pending_acks_are_answered() ->
     assert items.started == [0]  # the floor runs; nothing new starts while the acks wait
     items.work.acks.answered()  # AHEAD still pending: few enough
     await turns()
-    assert items.started == [0, 1, 2]
+    assert items.started == [0, 1]  # by steps: as many again as run (a next wave may be coming)
     items.release.set()
     await asyncio.gather(first, *later)
+    assert items.started == [0, 1, 2]  # each that ends while acks are few starts two
+
+
+async def test_while_acks_stay_few_what_runs_doubles_back_up_to_the_slots() -> None:
+    work, ends = LazyWork(in_flight=16, queued=16, floor=1), asyncio.Event()
+    started: list[int] = []
+
+    async def item(n: int) -> None:
+        async with work.slot():
+            started.append(n)
+            if n == 0:
+                await ends.wait()
+            else:
+                await asyncio.Event().wait()  # holds its place until cancelled
+
+    hold_acks(work.acks, AHEAD + 1)
+    tasks = [asyncio.create_task(item(n)) for n in range(8)]
+    await turns()
+    assert started == [0]  # the floor alone while the acks are pending
+    for _ in range(AHEAD + 1):
+        work.acks.answered()
+    await turns()
+    assert started == [0, 1]
+    ends.set()  # item 0 ends while acks are few: two more start in its place
+    await turns()
+    assert started == [0, 1, 2, 3]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def test_under_load_that_never_lets_up_the_floor_still_runs_every_item() -> None:
