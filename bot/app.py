@@ -36,6 +36,7 @@ from bot.telemetry import logs, metrics
 from handlers import HandlerServices
 from handlers.admission import KeepPlaces
 from handlers.callback import OAuthCallback
+from handlers.commands import WORK_AFTER_ACK
 from handlers.dedupe import DropRedeliveries
 from handlers.delivery import tell_outcome
 from handlers.step_expiry import fail_expired_steps
@@ -80,7 +81,7 @@ def build_bolt(services: Services, shared: HandlerServices) -> AsyncApp:
         **workspaces.bolt_options(settings, services.store, services.workspaces),
     )
 
-    app.use(KeepPlaces(services.lazy_work))  # first: a command past the queue's bound hears busy
+    app.use(KeepPlaces(services.lazy_work, WORK_AFTER_ACK))  # first: past the bound, "busy"
     app.use(ProvideServices(services, services.listener_context() | shared.named()))
     app.use(DropRedeliveries(services.store))  # before any listener: a redelivery runs none
     handlers.register(app)

@@ -6,7 +6,7 @@ HTTP request has been answered (bot/runtime/acks_first.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, cast
 
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
@@ -20,15 +20,17 @@ from handlers.errors import on_error
 
 
 class KeepPlaces(AsyncMiddleware):
-    """Listeners may name `kept_place`: the admitted command's place (None for other requests)."""
+    """Listeners may name `kept_place`: the admitted command's place (None for other requests,
+    and for commands not in `commands`, which do nothing after their ack and need no place)."""
 
-    def __init__(self, work: LazyWork) -> None:
-        self._work = work
+    def __init__(self, work: LazyWork, commands: Collection[str] | None = None) -> None:
+        self._work, self._commands = work, commands
 
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]
     ) -> BoltResponse | None:
-        if "command" not in req.body:
+        command = req.body.get("command")
+        if command is None or (self._commands is not None and command not in self._commands):
             req.context["kept_place"] = None
             return cast(BoltResponse | None, await next())
         place = self._work.keep_place()

@@ -1,4 +1,4 @@
-"""handlers/commands.py answer_in_ack: a quick /kudos answer is awaited in the listener's own
+"""handlers/kudos_command.py answer_in_ack: a quick /kudos answer is awaited in the listener's own
 task and given in the ack; past the budget a timer acks the note and the answer follows."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.slack.lean_runner import AnsweredAck
-from handlers import commands
+from handlers import kudos_command
 from handlers.errors import Reply
 
 
@@ -32,7 +32,7 @@ async def test_a_quick_answer_is_given_in_the_ack_from_the_listener_s_own_task()
         assert asyncio.current_task() is listener  # no second task to start and wait for
         return "You're linked to Achievers.", None
 
-    await commands.answer_in_ack(ack, answering(), "", respond)  # type: ignore[arg-type]
+    await kudos_command.answer_in_ack(ack, answering(), "", respond)  # type: ignore[arg-type]
     assert ack.response is not None and "linked to Achievers" in str(ack.response.body)
     assert respond.sent == []
 
@@ -40,7 +40,7 @@ async def test_a_quick_answer_is_given_in_the_ack_from_the_listener_s_own_task()
 async def test_past_the_budget_the_note_is_acked_and_the_answer_follows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(commands, "LOOKUP_BUDGET", 0.01)
+    monkeypatch.setattr(kudos_command, "LOOKUP_BUDGET", 0.01)
     ack, respond, release = AnsweredAck(), Respond(), asyncio.Event()
 
     async def answering() -> Reply:
@@ -48,16 +48,15 @@ async def test_past_the_budget_the_note_is_acked_and_the_answer_follows(
         return "Teamwork, Ownership", None
 
     listener = asyncio.ensure_future(
-        commands.answer_in_ack(ack, answering(), commands.WORKING, respond)  # type: ignore[arg-type]
+        kudos_command.answer_in_ack(ack, answering(), kudos_command.WORKING, respond)  # type: ignore[arg-type]
     )
     await asyncio.wait_for(ack.answered, 5)  # the timer's note, while the answer is worked out
-    assert (
-        ack.response is not None and ack.response.body == commands.WORKING and not listener.done()
-    )
+    assert ack.response is not None and ack.response.body == kudos_command.WORKING
+    assert not listener.done()
     release.set()
     await asyncio.wait_for(listener, 5)
     assert (
-        ack.response is not None and ack.response.body == commands.WORKING
+        ack.response is not None and ack.response.body == kudos_command.WORKING
     )  # the ack was given once
     assert [sent["text"] for sent in respond.sent] == ["Teamwork, Ownership"]
     assert respond.sent[0]["replace_original"] is False

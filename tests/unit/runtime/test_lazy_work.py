@@ -27,6 +27,7 @@ from bot.runtime.acks_first import CountPendingAcks
 from bot.runtime.lazy_work import LazyWork, Place
 from bot.store import Store
 from handlers.admission import KeepPlaces
+from handlers.commands import WORK_AFTER_ACK
 from handlers.modal_desk import Desks
 from handlers.reactions import recognize_reaction
 from handlers.resume import FORM_AGAIN, AfterLink
@@ -119,6 +120,26 @@ async def test_while_the_queue_is_full_a_command_hears_busy_in_its_ack() -> None
         assert passed == []  # nothing else ran for it
         await admission.async_process(req=click, resp=BoltResponse(status=200), next=next_)
         assert passed == ["next"]  # a click goes on, and hears it from its listener
+
+
+async def test_while_the_queue_is_full_kudos_is_still_answered() -> None:
+    """/kudos queues nothing after its ack (status and lookups answer from the ack function):
+    a full queue keeps it no place and does not turn it away."""
+    work = LazyWork(in_flight=1, queued=0)
+    admission = KeepPlaces(work, WORK_AFTER_ACK)
+    passed: list[str] = []
+
+    async def next_() -> None:
+        passed.append("next")
+
+    body = slash_command("/kudos", "status", user_id="U_ANA", response_url="http://127.0.0.1:9/r")
+    status = AsyncBoltRequest(body=body.decode())
+    async with work.slot():  # the only slot busy, no room to wait
+        answer = await admission.async_process(
+            req=status, resp=BoltResponse(status=200), next=next_
+        )
+    assert answer is None and passed == ["next"] and status.context["kept_place"] is None
+    assert work.promised == 0
 
 
 class Commands:
