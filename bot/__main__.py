@@ -66,7 +66,7 @@ def serve(services: Services) -> int:
             host=settings.host,
             port=settings.port,
             log_config=None,
-            access_log=True,
+            access_log=False,  # bot/telemetry/access.py: Slack's requests log their own line
             proxy_headers=True,
         )
     )

@@ -30,9 +30,10 @@ from bot.settings import load_settings
 from bot.slack import workspaces
 from bot.slack.client import PooledRespond, act_for_request
 from bot.slack.lean_bolt import LeanApp
-from bot.slack.routes import slack_events, slack_install
+from bot.slack.routes import SLACK_EVENTS, SlackEventsFirst, slack_events, slack_install
 from bot.store import Store
 from bot.telemetry import logs, metrics
+from bot.telemetry.access import AccessLines
 from handlers import HandlerServices
 from handlers.admission import KeepPlaces
 from handlers.callback import OAuthCallback
@@ -113,7 +114,7 @@ def routes(services: Services, shared: HandlerServices) -> list[Route]:
     s, home = services, shared.home
     callback = OAuthCallback(s.registry, s.linker, s.slack, s.workspaces, home, shared.after_link)
     return [
-        Route("/slack/events", slack_events, methods=["POST"]),
+        Route(SLACK_EVENTS, slack_events, methods=["POST"]),  # reached via SlackEventsFirst
         Route("/oauth/{provider}/callback", callback.answer, methods=["GET"]),
         Route(workspaces.INSTALL_PATH, slack_install, methods=["GET"]),
         Route(workspaces.REDIRECT_PATH, slack_install, methods=["GET"]),
@@ -171,12 +172,16 @@ def build_app(services: Services) -> Starlette:
         metrics.process_stopped()
 
     shared, last_resort = HandlerServices.on(services), {Exception: unexpected}
-    acks_first = [Middleware(CountPendingAcks, acks=services.lazy_work.acks)]  # lazy_work.py
+    middleware = [  # outermost first; Slack's requests log their own line, not an access line
+        Middleware(CountPendingAcks, acks=services.lazy_work.acks),  # lazy_work.py
+        Middleware(SlackEventsFirst),
+        Middleware(AccessLines),
+    ]
     app = Starlette(
         routes=routes(services, shared),
         lifespan=lifespan,
         exception_handlers=last_resort,
-        middleware=acks_first,
+        middleware=middleware,
     )
     app.state.services = services
     app.state.slack = build_bolt(services, shared)

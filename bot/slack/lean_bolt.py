@@ -22,12 +22,14 @@ from slack_bolt.lazy_listener.async_internals import to_runnable_function
 from slack_bolt.lazy_listener.asyncio_runner import AsyncioLazyListenerRunner
 from slack_bolt.listener.async_listener import AsyncCustomListener
 from slack_bolt.listener_matcher.async_listener_matcher import AsyncListenerMatcher
+from slack_bolt.logger import get_bolt_app_logger
 from slack_bolt.request import payload_utils as payloads
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.slack.lean_runner import LeanListenerRunner
+from bot.slack.request_clients import RequestClients
 
 Given = Callable[[AsyncBoltRequest, BoltResponse | None], Any]
 PAYLOADS: Mapping[str, Callable[[dict[str, Any]], Any]] = {
@@ -167,6 +169,14 @@ class LeanApp(AsyncApp):
         super().__init__(**options)
         self._async_listener_runner = LeanListenerRunner(self._async_listener_runner)
         self.listener_runner.lazy_listener_runner = LeanLazyRunner(self.logger)
+        self._clients = RequestClients(self._async_client, self._token)
+
+    def _init_context(self, req: AsyncBoltRequest) -> None:
+        """Bolt's, with each request's client copied rather than built (request_clients.py)."""
+        req.context["logger"] = get_bolt_app_logger(self.name, base_logger=self._base_logger)
+        req.context["token"] = self._token
+        req.context["client"] = self._clients.for_team(req.context.team_id)
+        req.context["listener_runner"] = self.listener_runner
 
     def _register_listener(self, *args: Any, **kwargs: Any) -> Any:
         returned = super()._register_listener(*args, **kwargs)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
 
@@ -69,3 +70,26 @@ def test_log_level_hides_what_is_below_it(
         assert logged[0]["level"] == "WARNING" and logged[0]["request_id"]
     finally:
         stop_process(bot.process)
+
+
+def test_a_slack_request_logs_one_line_and_other_routes_an_access_line(
+    json_bot: BotProcess,
+) -> None:
+    """Slack's requests log only their own line (uvicorn's access log is off); every other route
+    an access line without its query string, which may carry an OAuth code."""
+    assert "Achievers" in text_of(command(json_bot, "status", name="/kudos"))
+    assert httpx.get(f"{json_bot.base_url}/healthz").status_code == 200
+    callback = f"{json_bot.base_url}/oauth/achievers/callback?code=SECRETCODE&state=nope"
+    assert httpx.get(callback).status_code == 400
+    access = wait_until(
+        lambda: [r["message"] for r in records(json_bot) if "oauth" in r["message"]]
+    )
+    access = [r["message"] for r in records(json_bot) if r["logger"] == "bot.access"]
+    assert [line.split(" ", 1)[1] for line in access[-2:]] == [  # start_bot polled /healthz too
+        '"GET /healthz HTTP/1.1" 200',
+        '"GET /oauth/achievers/callback HTTP/1.1" 400',
+    ]
+    assert not [r for r in records(json_bot) if r["logger"].startswith("uvicorn.access")]
+    slack = [r for r in records(json_bot) if r.get("kind") == "command"]
+    assert len(slack) == 1 and slack[0]["outcome"] == "ok" and slack[0]["listener"] == "/kudos"
+    assert "SECRETCODE" not in json_bot.log_text()
