@@ -23,6 +23,7 @@ from typing import Any
 
 import uvicorn
 from redis.asyncio import Redis
+from redis.driver_info import DriverInfo
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -53,7 +54,8 @@ async def ack_empty(ack: AsyncAck) -> None:
 def reading(env: Mapping[str, str], reads: Counter[str]) -> Callable[..., Awaitable[None]]:
     """`/kudos` for `bare+read`: the status read, counted in `reads`, then the constant ack. The
     owner is the command's team and user, as the bot's Actor has it (no org-wide install here)."""
-    redis = Redis.from_url(env["REDIS_URL"])  # created once, connections made on first use
+    # DriverInfo made once, as the bot does: redis-py's reads package metadata per connection
+    redis = Redis.from_url(env["REDIS_URL"], driver_info=DriverInfo())
     cipher = TokenCipher(parse_keys(env["TOKEN_ENCRYPTION_KEYS"]))
 
     async def ack_read(ack: AsyncAck, body: dict[str, Any]) -> None:
