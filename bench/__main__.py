@@ -1,6 +1,7 @@
 """`python -m bench [--scenario NAME ...] [--requests N] [--concurrency C] [--latency-ms MS]
-[--quick] [--runs N]`: the floor first, then the bot, then the table and JSON (with `--runs`,
-all of it N times, then each figure's min–max).
+[--quick] [--runs N]`: the floor first, then the senders' links, the floor with /kudos status's
+read (`bare+read`), then the bot, then the table and JSON (with `--runs`, all of it N times,
+then each figure's min–max).
 
 Every bot scenario gets a fresh `python -m bot` (the links stay in Redis), so the aftermath of
 one (a backlog, a spent connection pool) never skews the next. Exits 0 whatever the figures
@@ -8,10 +9,8 @@ are; 1 only when the harness itself breaks."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -19,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from bench import cpu
-from bench.load import HarnessError
 from bench.measure import Context, Result, Target
 from bench.noise import cpu_hog
 from bench.options import Options, parse
@@ -27,65 +25,42 @@ from bench.outage import outage
 from bench.platform_calls import platform_calls
 from bench.redis_count import RedisCounter
 from bench.report import Report, standing_notes, table, write_json
-from bench.scenarios import NoDrafts, burst, overload, preview, send, status, warm_up
+from bench.scenarios import NoDrafts, warm_up
 from bench.spread import spread_table
 from bench.stack import (
     bot_env,
+    check_reads,
     link_senders,
-    log_tail,
     running_bare,
     running_bot,
     sender_ids,
     serving_fakes,
 )
+from bench.steps import HARNESS_ERRORS, diagnosed, progress, run_one
+from bench.targets import BARE_READ, READ_FLOORED
 from testkit.bot_process import BotProcess
 from testkit.redis_process import RedisProcess
 
-HARNESS_ERRORS = (
-    HarnessError,
-    AssertionError,  # testkit.support.wait_until: something never happened
-    OSError,
-    subprocess.SubprocessError,
-    pytest.fail.Exception,  # testkit.bot_process / testkit.redis_process: a process never came up
-)
 FLOOR_SCENARIOS = ("status", "preview", "burst", "overload", "throughput", "send")
 BOT_SCENARIOS = ("status", "send", "preview", "burst", "overload", "throughput")
 SCALED = (2, 4)  # server processes compared with one, on status throughput
-STARTED = time.monotonic()
 
 
-def progress(step: str) -> None:
-    print(f"bench: {time.monotonic() - STARTED:6.1f} s  {step}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def diagnosed(server: BotProcess) -> Iterator[BotProcess]:
-    """On a harness failure, show the end of the server's log before giving up."""
-    try:
-        yield server
-    except HARNESS_ERRORS:
-        print(f"--- last lines of {server.log_path}:\n{log_tail(server)}", file=sys.stderr)
-        raise
-
-
-def run_one(context: Context, target: Target, name: str) -> Result:
-    progress(f"{name} on {target.label}")
-    warm_up(context, target)
-    if name == "throughput":
-        return status(context, target, throughput=True)
-    runners = {"status": status, "preview": preview, "burst": burst, "send": send}
-    runners["overload"] = overload
-    return runners[name](context, target)
-
-
-def run_floor(context: Context, env: dict[str, str], workdir: Path) -> list[Result]:
-    wanted = [name for name in FLOOR_SCENARIOS if name in context.options.scenarios]
+def run_floor(context: Context, env: dict[str, str], workdir: Path, label: str) -> list[Result]:
+    """`bare`, or `bare+read` once the senders are linked (its reads must find their records)."""
+    read = label == BARE_READ
+    scenarios = READ_FLOORED if read else FLOOR_SCENARIOS
+    wanted = [name for name in scenarios if name in context.options.scenarios]
     if not wanted:
         return []
-    progress("starting the floor")
-    with running_bare(env, workdir / "bare", context.fakes.slack) as server, diagnosed(server):
-        target = Target("bare", server, counted=False)
-        return [run_one(context, target, name) for name in wanted]
+    progress(f"starting the floor {label}")
+    slack = context.fakes.slack
+    with running_bare(env, workdir / label, slack, read=read) as server, diagnosed(server):
+        target = Target(label, server, counted=False)
+        results = [run_one(context, target, name) for name in wanted]
+        if read:
+            check_reads(server)
+        return results
 
 
 @contextmanager
@@ -98,12 +73,16 @@ def bot_for(
         yield server
 
 
-def run_bot(context: Context, env: dict[str, str], workdir: Path, report: Report) -> None:
-    options, fakes = context.options, context.fakes
+def link_all(context: Context, env: dict[str, str], workdir: Path) -> None:
+    """Every sender linked through the bot (the links stay in Redis for what follows)."""
     progress("linking the senders")
     with bot_for(context, env, workdir, "link") as server:
-        link_senders(server, fakes, context.senders)
-    fakes.achievers.latency = options.latency_s
+        link_senders(server, context.fakes, context.senders)
+    context.fakes.achievers.latency = context.options.latency_s
+
+
+def run_bot(context: Context, env: dict[str, str], workdir: Path, report: Report) -> None:
+    options, fakes = context.options, context.fakes
     if "platform-calls" in options.scenarios:
         progress("platform-calls on bot")
         with bot_for(context, env, workdir, "calls") as server:
@@ -175,7 +154,9 @@ def run(options: Options) -> Report:
         counter = RedisCounter(redis_server.url)
         context = Context(options, fakes, counter, redis_server.process.pid, senders)
         env = bot_env(fakes, redis_server.url)
-        report.results += run_floor(context, env, Path(temp))
+        report.results += run_floor(context, env, Path(temp), "bare")
+        link_all(context, env, Path(temp))
+        report.results += run_floor(context, env, Path(temp), BARE_READ)
         run_bot(context, env, Path(temp), report)
         run_scaled(context, env, Path(temp), report)
         report.results += run_outage(context, env, Path(temp), redis_server)

@@ -94,7 +94,7 @@ def write_json(report: Report) -> Path:
 
 
 HEADER = (
-    f"{'scenario':<11}{'server':<8}{'n':>6}{'load':>7}{'p50':>9}{'p95':>9}{'p99':>9}"
+    f"{'scenario':<11}{'server':<10}{'n':>6}{'load':>7}{'p50':>9}{'p95':>9}{'p99':>9}"
     f"{'max':>9}{'req/s':>8}{'err':>5}{'rt/req':>8}{'cmd/req':>8}{'plat/req':>9}"
     f"{'arrived':>12}{'cpu ms/req':>11}  cpu cores"
 )
@@ -114,7 +114,7 @@ def _row(result: Result) -> str:
     use = " ".join(f"{name}={value:.2f}" for name, value in result.cores.items())
     load = f"{result.rate:g}/s" if result.rate else f"c{result.concurrency}"
     return (
-        f"{result.scenario:<11}{result.server:<8}{lat.requests:>6}{load:>7}"
+        f"{result.scenario:<11}{result.server:<10}{lat.requests:>6}{load:>7}"
         f"{lat.p50_ms:>9.1f}{lat.p95_ms:>9.1f}{lat.p99_ms:>9.1f}{lat.max_ms:>9.1f}"
         f"{lat.throughput_rps:>8.0f}{lat.errors:>5}{trips:>8}{cmds:>8}{plat:>9}{arrived:>12}"
         f"{cpu:>11}  {use}"
@@ -168,5 +168,8 @@ def standing_notes(options: Options) -> list[str]:
         "response_url (previews for preview/burst; send: recognitions at the platform) before "
         f"the settle limit ({options.settle_s:g} s)",
         "the floor (bare) is a Bolt AsyncApp acking constants on the same uvicorn/Starlette "
-        "stack, logging access lines like the bot (without the bot's redaction filter)",
+        "stack, logging access lines like the bot (without the bot's redaction filter); "
+        "bare+read (status, throughput) is that floor whose /kudos also makes status's one "
+        "read: a GET of the sender's link record (one shared redis-py client), opened with the "
+        "bot's TokenCipher",
     ]

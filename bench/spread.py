@@ -32,14 +32,14 @@ def span(values: list[float]) -> str:
 
 def _result_lines(reports: list[Report]) -> list[str]:
     keys = list(dict.fromkeys((r.scenario, r.server) for rep in reports for r in rep.results))
-    lines = [f"  {'scenario':<11}{'server':<8}" + "".join(f"{n:>13}" for n in FIGURES)]
+    lines = [f"  {'scenario':<11}{'server':<10}" + "".join(f"{n:>13}" for n in FIGURES)]
     for key in keys:
         found = [r for rep in reports for r in rep.results if (r.scenario, r.server) == key]
         cells = []
         for figure in FIGURES.values():
             values = [float(v) for v in map(figure, found) if v is not None]
             cells.append(span(values) if values else "-")
-        lines.append(f"  {key[0]:<11}{key[1]:<8}" + "".join(f"{c:>13}" for c in cells))
+        lines.append(f"  {key[0]:<11}{key[1]:<10}" + "".join(f"{c:>13}" for c in cells))
     return lines
 
 

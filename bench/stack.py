@@ -81,10 +81,14 @@ def _answers(base_url: str) -> bool:
 
 
 @contextmanager
-def running_bare(env: dict[str, str], workdir: Path, slack: FakeSlack) -> Iterator[BotProcess]:
-    """`python -m bench.bare` with the bot's environment on its own port, stopped on leaving."""
+def running_bare(
+    env: dict[str, str], workdir: Path, slack: FakeSlack, *, read: bool = False
+) -> Iterator[BotProcess]:
+    """`python -m bench.bare` with the bot's environment on its own port, stopped on leaving;
+    `read`: its `/kudos` reads the sender's link record first (BENCH_BARE_READ=1)."""
     port = free_port()
     env = env | {"PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    env |= {"BENCH_BARE_READ": "1"} if read else {}
     workdir.mkdir(parents=True, exist_ok=True)
     log_path = workdir / "bare.log"
     with log_path.open("wb") as out:
@@ -99,6 +103,14 @@ def running_bare(env: dict[str, str], workdir: Path, slack: FakeSlack) -> Iterat
         yield bare
     finally:
         stop_process(process)
+
+
+def check_reads(bare: BotProcess) -> None:
+    """A `bare+read` whose reads found no link record (or one it couldn't open) measured no
+    read: a harness error, not a figure."""
+    counts = httpx.get(f"{bare.base_url}/reads", timeout=5).json()
+    if not counts.get("found") or set(counts) != {"found"}:
+        raise HarnessError(f"bare+read's link reads found {counts}, not only linked records")
 
 
 def link_senders(bot: BotProcess, fakes: Fakes, senders: list[str]) -> None:
