@@ -21,6 +21,7 @@ from bot.runtime import tasks
 from bot.runtime.shared import Shared
 from bot.store import keys, scripts
 from bot.store.clock import RedisClock
+from bot.store.reads import BatchedReads
 from bot.telemetry import metrics
 
 POOL_EXHAUSTED = "No connection available."  # redis-py's BlockingConnectionPool, after its wait
@@ -52,6 +53,7 @@ class RedisBase(Shared):
         self.cipher = cipher
         self._answered_at = -ALIVE_WINDOW  # when Redis last answered a command (monotonic)
         self.clock = RedisClock(self._time)
+        self.reads = BatchedReads(redis)  # the hot reads: one pipeline for those at once
 
     async def ping(self) -> bool:
         try:
@@ -165,6 +167,7 @@ class Aggregate(Shared):
         self._redis = base.redis
         self._cipher = base.cipher
         self._call = base.call
+        self._get = base.reads.get
 
 
 def text(value: bytes | str) -> str:

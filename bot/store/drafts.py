@@ -22,7 +22,7 @@ class Drafts(Aggregate):
         )
 
     async def get(self, team_id: str, user_id: str, draft_id: str) -> Draft | None:
-        raw = await self._call(self._redis.get(keys.draft_key(team_id, user_id, draft_id)))
+        raw = await self._call(self._get(keys.draft_key(team_id, user_id, draft_id)))
         return None if raw is None else Draft.model_validate_json(raw)
 
     async def take(self, team_id: str, user_id: str, draft_id: str) -> Draft | None:

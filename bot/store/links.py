@@ -52,7 +52,7 @@ class Links(Aggregate):
 
     async def load_version(self, owner: Owner) -> tuple[bytes, Link] | None:
         """The link and the exact stored bytes, for a later `swap`."""
-        blob = await self._call(self._redis.get(keys.link_key(owner)))
+        blob = await self._call(self._get(keys.link_key(owner)))
         if blob is None:
             return None
         return blob, Link.model_validate(self._cipher.open(owner, blob))
@@ -88,7 +88,7 @@ class Links(Aggregate):
         await self._call(self._redis.delete(keys.app_token_key(provider)))
 
     async def load_app_token(self, provider: str) -> TokenSet | None:
-        blob = await self._call(self._redis.get(keys.app_token_key(provider)))
+        blob = await self._call(self._get(keys.app_token_key(provider)))
         if blob is None:
             return None
         return TokenSet.model_validate(self._cipher.open(Owner(keys.APP, keys.APP, provider), blob))

@@ -52,8 +52,20 @@ _identity = ""  # a suffix to this process's id in file names; `private` changes
 
 
 def _process() -> str:
-    """This process in prometheus_client's file names; a new value makes it reopen every file."""
-    return f"{os.getpid()}{_identity}"
+    """This process in prometheus_client's file names; a new value makes it reopen every file.
+    prometheus_client asks on every update of every value (three a Slack request): kept, and
+    made again only when it changes, in a forked child or by `private`."""
+    return _name
+
+
+def _name_again() -> None:
+    global _name
+    _name = f"{os.getpid()}{_identity}"
+
+
+_name = ""
+_name_again()
+os.register_at_fork(after_in_child=_name_again)
 
 
 # Files in DIRECTORY for every metric, whatever imported prometheus_client before this module.
@@ -73,6 +85,7 @@ def private() -> None:
     holding zeros (a scrape may be reading them)."""
     global DIRECTORY, _identity
     DIRECTORY, _identity = _made(), "-private"
+    _name_again()
 
 
 def forget(pid: int) -> None:

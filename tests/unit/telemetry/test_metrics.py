@@ -5,6 +5,7 @@ leaving the live gauges."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -245,3 +246,30 @@ async def test_a_platform_call_by_user_id_is_labelled_by_its_path_template() -> 
     assert counted(metrics.PLATFORM_CALLS, "kazoo", "GET /api/v3/users/{id}", "4xx") >= 1
     families = metrics.PLATFORM_CALLS.collect()
     assert not any("jdoe" in str(sample.labels) for f in families for sample in f.samples)
+
+
+def test_the_process_name_is_kept_and_a_forked_child_has_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """prometheus_client asks for it on every update: no system call each time, yet a child
+    forked from this process writes files of its own."""
+    own = metric_files._process()
+    assert own.startswith(str(os.getpid()))
+    asked: list[int] = []
+
+    def getpid() -> int:
+        asked.append(1)
+        return 0
+
+    monkeypatch.setattr(os, "getpid", getpid)
+    assert [metric_files._process() for _ in range(3)] == [own] * 3 and not asked
+    monkeypatch.undo()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: say its name and leave at once
+        os.write(write, metric_files._process().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    with os.fdopen(read, "rb") as said:
+        assert said.read().decode() == own.replace(str(os.getpid()), str(child), 1)
