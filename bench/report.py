@@ -168,7 +168,8 @@ def standing_notes(options: Options) -> list[str]:
         "response_url (previews for preview/burst; send: recognitions at the platform) before "
         f"the settle limit ({options.settle_s:g} s)",
         "the floor (bare) is a Bolt AsyncApp acking constants on the same uvicorn/Starlette "
-        "stack, logging access lines like the bot (without the bot's redaction filter); "
+        "stack, logging one line per request as the bot does (uvicorn's access line; the "
+        "bot's own line goes through its redaction filter); "
         "bare+read (status, throughput) is that floor whose /kudos also makes status's one "
         "read: a GET of the sender's link record (one shared redis-py client), opened with the "
         "bot's TokenCipher",
