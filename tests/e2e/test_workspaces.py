@@ -67,7 +67,8 @@ def test_one_link_serves_a_person_in_every_workspace_of_an_org_wide_install(
     assert "sent" in said(reply_in(multi_bot, there, "U_ANA", seen)).lower()
     assert len(fake_achievers.recognitions) == 1
     (org_token,) = multi_bot.slack.installs.tokens_of("E_ORG")
-    assert set(multi_bot.slack.tokens("chat.postMessage")) == {org_token}
+    posted = wait_until(lambda: multi_bot.slack.tokens("chat.postMessage") or None)  # after it
+    assert set(posted) == {org_token}
     # a workspace of the org keeps its own install apart from the org's
     assert "isn't installed" in said(answer(multi_bot, Where("T_X"), "/kudos", "status", "U_ANA"))
 
