@@ -2,8 +2,9 @@
 
 `python -m bench.bare`, with the bot's environment (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN,
 SLACK_API_URL, HOST, PORT). Same stack as `python -m bot`: `AsyncSlackRequestHandler` at
-POST /slack/events in Starlette, served by `uvicorn.run` with the bot's arguments (access log
-on, written to stdout like the bot's). Bolt verifies every request's signature; `/kudos` and
+POST /slack/events in Starlette, served by `uvicorn.run` with the bot's arguments but uvicorn's
+access log on: one line a request, as the bot logs its own one line for each Slack request.
+Bolt verifies every request's signature; `/kudos` and
 `/recognize` answer `ack("ok")`, every block action a bare `ack()`. Like the bot, it sends
 the token to `auth.test` (the Slack fake) once, on the first request, and keeps the answer.
 

@@ -12,8 +12,11 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
+from bot.models import Owner
+from bot.store import Store
 from bot.store.reads import MOST_AT_ONCE, BatchedReads
 from tests.unit.recognition.test_outbox_wakeup import reads_processed
+from tests.unit.store.records import LINK
 
 
 @pytest.fixture
@@ -103,3 +106,15 @@ async def test_a_stopped_batch_fails_its_readers_as_redis_would(raw: Redis, clie
     with pytest.raises(RedisConnectionError):
         await waiting
     assert await reads.get(keys[1]) == b"value 1"
+
+
+async def test_the_store_reads_links_at_once_in_one_batch(store: Store, raw: Redis) -> None:
+    """What `/kudos status` under load does: many link reads at once, two round trips."""
+    owners = [Owner("T1", f"U{n}", "achievers") for n in range(10)]
+    for owner in owners:
+        await store.links.save(owner, LINK)
+    await store.links.load(owners[0])
+    before = await reads_processed(raw)
+    loaded = await asyncio.gather(*(store.links.load(owner) for owner in owners))
+    assert loaded == [LINK] * len(owners)
+    assert await reads_processed(raw) - before == 3  # the first alone, the others, the INFO
